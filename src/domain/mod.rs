@@ -1,0 +1,115 @@
+//! The rules of prospecting, pure: no database, no Slack, no clock — `now` is a parameter.
+pub mod cadence;
+pub mod streak;
+pub mod time;
+
+use std::fmt;
+
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The word stored in the database and shown to people.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn from_db(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// A small step worth celebrating.
+    WinKind {
+        Connect => "connect",
+        Reply => "reply",
+        Meeting => "meeting",
+        Encounter => "encounter",
+        Conversation => "conversation",
+        Referral => "referral",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// How a touch reached the prospect.
+    Channel {
+        Phone => "phone",
+        Email => "email",
+        Social => "social",
+        Text => "text",
+        InPerson => "in_person",
+        Video => "video",
+    }
+}
+
+vocabulary! {
+    /// What came of a touch.
+    Outcome {
+        NoAnswer => "no_answer",
+        Voicemail => "voicemail",
+        Replied => "replied",
+        Talked => "talked",
+        Meeting => "meeting",
+        Callback => "callback",
+        No => "no",
+    }
+}
+
+impl Outcome {
+    /// Counts toward the response rate.
+    pub fn is_response(self) -> bool {
+        matches!(self, Outcome::Replied | Outcome::Talked | Outcome::Meeting | Outcome::Callback)
+    }
+}
+
+impl WinKind {
+    pub fn emoji(self) -> &'static str {
+        match self {
+            WinKind::Connect => "🤝",
+            WinKind::Reply => "📬",
+            WinKind::Meeting => "📅",
+            WinKind::Encounter => "☕",
+            WinKind::Conversation => "💬",
+            WinKind::Referral => "🔗",
+            WinKind::Other => "⭐",
+        }
+    }
+}
+
+/// Results of a prospecting block, as reported with `/block done …`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BlockResults {
+    pub dials: u32,
+    pub emails: u32,
+    pub social: u32,
+    pub conversations: u32,
+    pub meetings: u32,
+    pub callbacks: u32,
+    pub nos: u32,
+}
+
+impl BlockResults {
+    pub fn attempts(&self) -> u32 {
+        self.dials + self.emails + self.social
+    }
+}
+
+/// Response rate in whole percent, `None` when there were no attempts.
+pub fn response_rate(responses: i64, attempts: i64) -> Option<i64> {
+    (attempts > 0).then(|| (responses * 100 + attempts / 2) / attempts)
+}

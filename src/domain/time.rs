@@ -1,0 +1,117 @@
+//! Local time for people: working days, a member's calendar day, "6 days ago", "Fri 27 Nov".
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use chrono_tz::Tz;
+
+/// The days of the week someone works, bit 0 = Monday.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkDays(pub u8);
+
+impl WorkDays {
+    pub const MON_FRI: WorkDays = WorkDays(0b0001_1111);
+
+    pub fn contains(self, day: Weekday) -> bool {
+        self.0 & (1 << day.num_days_from_monday()) != 0
+    }
+
+    pub fn from_bits(bits: i64) -> Self {
+        let bits = (bits & 0x7f) as u8;
+        if bits == 0 { Self::MON_FRI } else { Self(bits) }
+    }
+
+    /// `Mon-Fri`, `Mon, Wed, Fri`…
+    pub fn describe(self) -> String {
+        let days: Vec<Weekday> = WEEK.iter().copied().filter(|d| self.contains(*d)).collect();
+        let contiguous = days.windows(2).all(|w| w[1].num_days_from_monday() == w[0].num_days_from_monday() + 1);
+        match (days.first(), days.last()) {
+            (Some(a), Some(b)) if contiguous && days.len() > 2 => format!("{a}-{b}"),
+            _ => days.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "),
+        }
+    }
+}
+
+pub const WEEK: [Weekday; 7] =
+    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+
+/// The calendar day at `now` where the member is.
+pub fn local_day(now: DateTime<Utc>, tz: Tz) -> NaiveDate {
+    now.with_timezone(&tz).date_naive()
+}
+
+/// "today", "yesterday", "6 days ago".
+pub fn days_ago(days: i64) -> String {
+    match days {
+        i64::MIN..=0 => "today".into(),
+        1 => "yesterday".into(),
+        n => format!("{n} days ago"),
+    }
+}
+
+/// "Fri 27 Nov".
+pub fn short_date(day: NaiveDate) -> String {
+    day.format("%a %-d %b").to_string()
+}
+
+/// "today", "tomorrow", or "Fri 27 Nov", relative to `today`.
+pub fn relative_day(day: NaiveDate, today: NaiveDate) -> String {
+    match (day - today).num_days() {
+        0 => "today".into(),
+        1 => "tomorrow".into(),
+        -1 => "yesterday".into(),
+        _ => short_date(day),
+    }
+}
+
+pub fn parse_tz(name: &str) -> Option<Tz> {
+    name.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekdays_describe_as_a_range() {
+        assert_eq!(WorkDays::MON_FRI.describe(), "Mon-Fri");
+        assert_eq!(WorkDays(0b0010101).describe(), "Mon, Wed, Fri");
+    }
+
+    #[test]
+    fn a_zero_mask_falls_back_to_the_working_week() {
+        assert_eq!(WorkDays::from_bits(0), WorkDays::MON_FRI);
+    }
+}
+
+/// The instant a local wall-clock time happens in `tz`. In a DST gap the time does not exist
+/// (`None`); in a DST overlap the earlier instant is taken.
+pub fn local_instant(day: NaiveDate, time: chrono::NaiveTime, tz: Tz) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    tz.from_local_datetime(&day.and_time(time)).earliest().map(|t| t.with_timezone(&Utc))
+}
+
+/// The next `weekday` on or after `today`.
+pub fn next_weekday(today: NaiveDate, weekday: Weekday) -> NaiveDate {
+    let ahead = (7 + weekday.num_days_from_monday() as i64 - today.weekday().num_days_from_monday() as i64) % 7;
+    today + chrono::Duration::days(ahead)
+}
+
+#[cfg(test)]
+mod instant_tests {
+    use super::*;
+    use chrono::NaiveTime;
+
+    #[test]
+    fn a_time_in_the_spring_forward_gap_does_not_exist() {
+        let day: NaiveDate = "2026-03-29".parse().unwrap();
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        assert_eq!(local_instant(day, NaiveTime::from_hms_opt(2, 30, 0).unwrap(), paris), None);
+        let nine = local_instant(day, NaiveTime::from_hms_opt(9, 0, 0).unwrap(), paris).unwrap();
+        assert_eq!(nine.to_rfc3339(), "2026-03-29T07:00:00+00:00");
+    }
+
+    #[test]
+    fn the_next_weekday_can_be_today() {
+        let sunday: NaiveDate = "2026-11-22".parse().unwrap();
+        assert_eq!(next_weekday(sunday, Weekday::Sun), sunday);
+        assert_eq!(next_weekday(sunday, Weekday::Mon).to_string(), "2026-11-23");
+    }
+}

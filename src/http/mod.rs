@@ -1,0 +1,40 @@
+//! The HTTP edge: routes, Slack request verification, body limits, request spans.
+mod commands;
+mod verify;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use std::time::Duration;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body read; larger ones get 413.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let slack = Router::new()
+        .route("/slack/commands", post(commands::slash_command))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), verify::slack_signature));
+    Router::new()
+        .merge(slack)
+        .route("/healthz", get(healthz))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(10)))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .with_state(state)
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
+    match sqlx::query("SELECT 1").execute(state.db.reader()).await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! `/block`: plan a prospecting block in the member's own time zone, report its results,
+//! list and cancel planned blocks.
+use super::{Caller, Reply, Result, count_step, plural, step_context};
+use crate::commands::{BlockRequest, BlockStart, DaySpec};
+use crate::domain::time::{local_day, local_instant, next_weekday, relative_day};
+use crate::domain::{BlockResults, response_rate};
+use crate::state::AppState;
+use crate::store::{self, blocks, members, teams};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+/// How long to wait for Slack to tell us a new member's time zone before using the team's.
+const TZ_LOOKUP: std::time::Duration = std::time::Duration::from_millis(1500);
+
+pub async fn handle(state: &AppState, caller: &Caller, request: BlockRequest) -> Result<Reply> {
+    match request {
+        BlockRequest::Plan { start, minutes } => plan(state, caller, start, minutes).await,
+        BlockRequest::Done(results) => done(state, caller, results).await,
+        BlockRequest::List => list(state, caller).await,
+        BlockRequest::Cancel(id) => cancel(state, caller, id).await,
+    }
+}
+
+/// The member's zone: cached, else asked of Slack with a short timeout, else the team's.
+async fn zone(state: &AppState, caller: &Caller) -> Result<Tz> {
+    let reader = state.db.reader();
+    let member = members::get(reader, &caller.team_id, &caller.user_id).await?;
+    let team = teams::get(reader, &caller.team_id).await?;
+    if let Some(tz) = member.as_ref().and_then(|m| m.tz.as_deref()).and_then(|tz| tz.parse().ok()) {
+        return Ok(tz);
+    }
+    if let Some(profile) = super::refresh_profile(state, &caller.team_id, &caller.user_id, TZ_LOOKUP).await {
+        if let Some(tz) = profile.tz.and_then(|tz| tz.parse().ok()) {
+            return Ok(tz);
+        }
+    }
+    Ok(team.and_then(|t| t.tz).and_then(|tz| tz.parse().ok()).unwrap_or(state.settings.default_tz))
+}
+
+async fn plan(state: &AppState, caller: &Caller, start: BlockStart, minutes: u32) -> Result<Reply> {
+    let tz = zone(state, caller).await?;
+    let now = state.clock.now();
+    let starts_at = match resolve(start, now, tz) {
+        Ok(at) => at,
+        Err(message) => return Ok(Reply::ephemeral(message)),
+    };
+    let ends_at = starts_at + Duration::minutes(minutes.into());
+    let data = (caller.clone(), starts_at, ends_at, minutes, now, tz);
+    let planned = state
+        .db
+        .write(data, |c, (caller, starts_at, ends_at, minutes, now, tz)| {
+            Box::pin(async move {
+                let at = store::ts(*now);
+                members::upsert(c, &caller.team_id, &caller.user_id, &at).await?;
+                let (from, to) = (store::ts(*starts_at), store::ts(*ends_at));
+                let clash = blocks::overlapping(&mut *c, &caller.team_id, &caller.user_id, &from, &to).await?;
+                if let Some(other) = clash.first() {
+                    return Ok(Err(other.clone()));
+                }
+                let day = local_day(*starts_at, *tz).to_string();
+                let id = blocks::plan(c, &caller.team_id, &caller.user_id, &from, &day, i64::from(*minutes), &at).await?;
+                Ok(Ok(id))
+            })
+        })
+        .await?;
+    let today = local_day(now, tz);
+    Ok(Reply::ephemeral(match planned {
+        Ok(id) => format!(
+            "📅 Block #{id} planned: {} ({}, {tz}). Protect it like a meeting — \
+             afterwards, `/block done 25 dials 4 convos 1 meeting`.",
+            span(starts_at, i64::from(minutes), tz, today),
+            plural(minutes.into(), "minute", "minutes"),
+        ),
+        Err(other) => format!(
+            "You already have block #{} then ({}). Cancel it first with `/block cancel {}`, or pick another time.",
+            other.id,
+            store::parse_ts(&other.starts_at).map(|s| span(s, other.minutes, tz, today)).unwrap_or_default(),
+            other.id
+        ),
+    }))
+}
+
+/// When a block starts, or why it cannot be planned.
+pub fn resolve(start: BlockStart, now: DateTime<Utc>, tz: Tz) -> std::result::Result<DateTime<Utc>, String> {
+    let (day_spec, time) = match start {
+        BlockStart::Now => return Ok(now),
+        BlockStart::At { day, time } => (day, time),
+    };
+    let today = local_day(now, tz);
+    let day = match day_spec {
+        DaySpec::Today => today,
+        DaySpec::Tomorrow => today + Duration::days(1),
+        DaySpec::Next(weekday) => {
+            let day = next_weekday(today, weekday);
+            let passed = local_instant(day, time, tz).is_some_and(|at| at < now);
+            if passed { day + Duration::days(7) } else { day }
+        }
+        DaySpec::On(day) => day,
+    };
+    let Some(at) = local_instant(day, time, tz) else {
+        return Err(format!("{} doesn't exist on {day} in {tz} (the clocks change). Pick another time.", hhmm(time)));
+    };
+    if at < now - Duration::minutes(5) {
+        let hint = if day_spec == DaySpec::Today {
+            format!(" Did you mean `/block tomorrow {}`?", hhmm(time))
+        } else {
+            String::new()
+        };
+        return Err(format!("{} on {} has already passed.{hint}", hhmm(time), relative_day(day, today)));
+    }
+    if at > now + Duration::days(60) {
+        return Err("I plan blocks up to 60 days ahead.".into());
+    }
+    Ok(at)
+}
+
+fn hhmm(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// "tomorrow 09:30–10:15".
+fn span(starts_at: DateTime<Utc>, minutes: i64, tz: Tz, today: chrono::NaiveDate) -> String {
+    let start = starts_at.with_timezone(&tz);
+    let end = (starts_at + Duration::minutes(minutes)).with_timezone(&tz);
+    format!("{} {}–{}", relative_day(start.date_naive(), today), start.format("%H:%M"), end.format("%H:%M"))
+}
+
+async fn done(state: &AppState, caller: &Caller, results: BlockResults) -> Result<Reply> {
+    let now = state.clock.now();
+    let data = (caller.clone(), results, now, state.settings.default_tz);
+    let (block_id, planned, counted) = state
+        .db
+        .write(data, |c, (caller, r, now, default_tz)| {
+            Box::pin(async move {
+                let ctx = step_context(c, &caller.team_id, &caller.user_id, *now, *default_tz).await?;
+                let since = store::ts(*now - Duration::hours(18));
+                let until = store::ts(*now + Duration::minutes(30));
+                let block = blocks::to_report(c, &caller.team_id, &caller.user_id, &since, &until).await?;
+                let values = blocks::Results {
+                    dials: r.dials.into(),
+                    emails: r.emails.into(),
+                    social: r.social.into(),
+                    conversations: r.conversations.into(),
+                    meetings: r.meetings.into(),
+                    callbacks: r.callbacks.into(),
+                    nos: r.nos.into(),
+                };
+                let day = ctx.today.to_string();
+                let id = blocks::report(c, &caller.team_id, &caller.user_id, block.as_ref().map(|b| b.id), &day, &values, &store::ts(*now))
+                    .await?;
+                let counted = count_step(c, &ctx, 0, 0).await?;
+                Ok((id, block.is_some(), counted))
+            })
+        })
+        .await?;
+    let mut parts = Vec::new();
+    for (n, one, many) in [
+        (results.dials, "dial", "dials"),
+        (results.emails, "email", "emails"),
+        (results.social, "social touch", "social touches"),
+        (results.conversations, "conversation", "conversations"),
+        (results.meetings, "meeting", "meetings"),
+        (results.callbacks, "call-back", "call-backs"),
+        (results.nos, "no", "no's"),
+    ] {
+        if n > 0 {
+            parts.push(plural(n.into(), one, many));
+        }
+    }
+    let rate = response_rate(
+        i64::from(results.conversations + results.meetings + results.callbacks),
+        i64::from(results.attempts()),
+    )
+    .map(|r| format!("\n{r}% of attempts got a response."))
+    .unwrap_or_default();
+    let which = if planned { format!("Block #{block_id} done") } else { "Block logged (it wasn't planned — next time, `/block 9:00 60m` puts it on your calendar)".to_owned() };
+    Ok(Reply::ephemeral(format!("✅ {which}: {}.{rate}{}", parts.join(" · "), super::streak_note(counted.streak))))
+}
+
+async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
+    let tz = zone(state, caller).await?;
+    let now = state.clock.now();
+    let rows = blocks::upcoming(state.db.reader(), &caller.team_id, &caller.user_id, &store::ts(now)).await?;
+    if rows.is_empty() {
+        return Ok(Reply::ephemeral("No blocks planned. Put one on your calendar: `/block tomorrow 9:30 45m`"));
+    }
+    let today = local_day(now, tz);
+    let mut text = format!("📅 *Your planned blocks* ({tz})\n");
+    for b in &rows {
+        if let Some(start) = store::parse_ts(&b.starts_at) {
+            text.push_str(&format!("• #{} {}\n", b.id, span(start, b.minutes, tz, today)));
+        }
+    }
+    text.push_str("Cancel one with `/block cancel NUMBER`.");
+    Ok(Reply::ephemeral(text))
+}
+
+async fn cancel(state: &AppState, caller: &Caller, id: Option<i64>) -> Result<Reply> {
+    let now = state.clock.now();
+    let cancelled = state
+        .db
+        .write((caller.clone(), id, now), |c, (caller, id, now)| {
+            Box::pin(async move {
+                let target = match id {
+                    Some(id) => Some(*id),
+                    None => blocks::upcoming(&mut *c, &caller.team_id, &caller.user_id, &store::ts(*now))
+                        .await?
+                        .first()
+                        .map(|b| b.id),
+                };
+                match target {
+                    Some(id) => Ok(blocks::cancel(c, &caller.team_id, &caller.user_id, id).await?.then_some(id)),
+                    None => Ok(None),
+                }
+            })
+        })
+        .await?;
+    Ok(Reply::ephemeral(match (cancelled, id) {
+        (Some(id), _) => format!("Cancelled block #{id}. Plan another with `/block tomorrow 9:30 45m`."),
+        (None, Some(id)) => format!("You have no planned block #{id}. `/block list` shows yours."),
+        (None, None) => "You have no planned blocks to cancel.".to_owned(),
+    }))
+}

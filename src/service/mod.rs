@@ -1,0 +1,103 @@
+//! Carries out one typed request for one caller: store writes in one transaction, then the
+//! reply a person reads. Business functions take `&AppState` and plain values, never axum
+//! types, so the HTTP edge, jobs and tests share them.
+mod block;
+mod momentum;
+mod profile;
+mod targets;
+mod touch;
+mod win;
+
+pub use profile::{member_tz, refresh_profile};
+
+use crate::commands::Request;
+use crate::domain::streak;
+use crate::domain::time::{WorkDays, local_day};
+use crate::state::AppState;
+use crate::store::{self, members, teams};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+/// Who sent the command, and where.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub team_id: String,
+    pub user_id: String,
+    pub channel_id: String,
+}
+
+/// A reply to a slash command (the HTTP response body Slack shows).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reply {
+    pub response_type: &'static str,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn ephemeral(text: impl Into<String>) -> Self {
+        Self { response_type: "ephemeral", text: text.into() }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, store::StoreError>;
+
+pub async fn handle(state: &AppState, caller: &Caller, request: Request) -> Result<Reply> {
+    match request {
+        Request::Win(r) => win::log(state, caller, r).await,
+        Request::Touch(r) => touch::log(state, caller, r).await,
+        Request::Block(r) => block::handle(state, caller, r).await,
+        Request::Targets(r) => targets::handle(state, caller, r).await,
+        Request::Momentum(r) => momentum::handle(state, caller, r).await,
+    }
+}
+
+/// The member and their local day, read inside a write transaction.
+pub(crate) struct StepContext {
+    pub member: members::MemberRow,
+    pub today: NaiveDate,
+    pub work_days: WorkDays,
+}
+
+pub(crate) async fn step_context(
+    c: &mut store::Conn,
+    team_id: &str,
+    user_id: &str,
+    now: DateTime<Utc>,
+    default_tz: Tz,
+) -> sqlx::Result<StepContext> {
+    let member = members::upsert(c, team_id, user_id, &store::ts(now)).await?;
+    let team = teams::get(&mut *c, team_id).await?;
+    let tz = member_tz(&member, team.as_ref(), default_tz);
+    let work_days = WorkDays::from_bits(team.as_ref().map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days));
+    Ok(StepContext { today: local_day(now, tz), member, work_days })
+}
+
+/// What a step did to the member's day and streak.
+pub(crate) struct Counted {
+    pub wins_today: i64,
+    pub touches_today: i64,
+    pub streak: i64,
+}
+
+/// Counts a step on the member's local day and moves their streak on.
+pub(crate) async fn count_step(c: &mut store::Conn, ctx: &StepContext, wins: i64, touches: i64) -> sqlx::Result<Counted> {
+    let m = &ctx.member;
+    let day = ctx.today.to_string();
+    let (wins_today, touches_today) = members::record_step(c, &m.team_id, &m.user_id, &day, wins, touches).await?;
+    let last = m.last_step_day.as_deref().and_then(|d| d.parse().ok());
+    let streak = streak::after_step(last, m.streak, ctx.today, ctx.work_days);
+    if last != Some(ctx.today) || streak != m.streak {
+        members::set_streak(c, &m.team_id, &m.user_id, streak, &day).await?;
+    }
+    Ok(Counted { wins_today, touches_today, streak })
+}
+
+/// "🔥 4-day streak" once a streak is worth mentioning.
+pub(crate) fn streak_note(streak: i64) -> String {
+    if streak >= 2 { format!(" · 🔥 {streak}-day streak") } else { String::new() }
+}
+
+pub(crate) fn plural(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -1,0 +1,73 @@
+//! Block Kit messages the bot sends by DM or to channels; pure builders returning the JSON
+//! body of a `chat.postMessage` call, ready for the outbox.
+use slack_morphism::prelude::*;
+
+/// A `chat.postMessage` body: `text` is the notification fallback, `blocks` what people see.
+pub fn post(channel: &str, text: &str, blocks: Vec<SlackBlock>) -> String {
+    let content = SlackMessageContent::new().with_text(text.into()).with_blocks(blocks);
+    let request = SlackApiChatPostMessageRequest::new(channel.into(), content).with_unfurl_links(false);
+    serde_json::to_string(&request).unwrap_or_default()
+}
+
+fn section(text: impl Into<String>) -> SlackBlock {
+    SlackSectionBlock::new().with_text(md!(text.into())).into()
+}
+
+fn context(text: impl Into<String>) -> SlackBlock {
+    SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(text.into()))]).into()
+}
+
+/// The first DM a rep gets when a manager adds them: what Momentum does, the three commands
+/// they will use most, and who now sees their numbers.
+pub fn welcome(rep: &str, manager: &str) -> String {
+    let text = format!("Welcome to Momentum! <@{manager}> added you to their team.");
+    let blocks = vec![
+        SlackHeaderBlock::new(pt!("👋 Welcome to Momentum")).into(),
+        section(format!(
+            "<@{manager}> added you to their team. Momentum keeps prospecting moving: log each small \
+             step in seconds, the team celebrates them, and I nudge you privately if a prospect goes cold."
+        )),
+        section(
+            "*The three commands you'll use most*\n\
+             • `/win Jane at Acme accepted my invite` — any small step: a connection, a reply, a meeting\n\
+             • `/touch Jane Doe @ Acme phone no_answer` — each attempt on a prospect (it takes ~10)\n\
+             • `/block tomorrow 9:30 45m` — plan a prospecting block; `/block done 25 dials 3 convos` after",
+        ),
+        context(format!(
+            "🔒 Your individual numbers are visible to you and <@{manager}> only — never posted to a channel. \
+             Not right? `/momentum team leave`. More: `/momentum help`. (<@{rep}>)"
+        )),
+    ];
+    post(rep, &text, blocks)
+}
+
+/// Tells a rep who was already welcomed that a different manager now sees their numbers.
+pub fn manager_changed(rep: &str, manager: &str, previous: Option<&str>) -> String {
+    let was = previous.map(|p| format!(" (instead of <@{p}>)")).unwrap_or_default();
+    let text = format!("<@{manager}> now sees your Momentum numbers{was}.");
+    let blocks = vec![section(format!(
+        "🔒 <@{manager}> added you to their team on Momentum, so they now see your individual numbers{was}. \
+         Nobody else does. Not right? `/momentum team leave`."
+    ))];
+    post(rep, &text, blocks)
+}
+
+/// Tells a manager that a rep left their team or moved to another manager.
+pub fn rep_left(manager: &str, rep: &str, new_manager: Option<&str>) -> String {
+    let text = match new_manager {
+        Some(m) => format!("<@{rep}> moved to <@{m}>'s team on Momentum; you no longer see their numbers."),
+        None => format!("<@{rep}> left your team on Momentum; you no longer see their numbers."),
+    };
+    post(manager, &text, vec![section(&text)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_welcome_dm_names_the_manager_and_the_three_commands() {
+        let body: serde_json::Value = serde_json::from_str(&welcome("U0REP", "U0BOSS")).unwrap();
+        insta::assert_json_snapshot!("welcome_dm", body);
+    }
+}

@@ -1,0 +1,119 @@
+//! The Slack Web API, through slack-morphism: one client for the app, every call with a
+//! timeout, and failures sorted into "retry later", "wait this long" and "give up".
+pub mod messages;
+pub mod sender;
+
+use crate::config::Secret;
+use slack_morphism::hyper_tokio::SlackClientHyperHttpsConnector as Connector;
+use slack_morphism::errors::SlackClientError;
+use slack_morphism::prelude::*;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Longest wait for any one Web API call.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Clone)]
+pub struct SlackApi {
+    client: Arc<SlackClient<Connector>>,
+    token: SlackApiToken,
+}
+
+/// What a user's Slack profile tells the bot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub tz: Option<String>,
+    pub is_admin: bool,
+}
+
+/// Why a call did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallError {
+    /// HTTP 429: try again after this long.
+    #[error("rate limited; retry after {0:?}")]
+    RateLimited(Duration),
+    /// A failure that may pass: timeouts, 5xx, connection errors, Slack's internal errors.
+    #[error("temporary failure: {0}")]
+    Transient(String),
+    /// Slack refused the call for a reason that will not change by retrying.
+    #[error("refused: {0}")]
+    Permanent(String),
+}
+
+impl SlackApi {
+    /// A client for `api_url` (`https://slack.com/api/` in production; plain HTTP is allowed
+    /// so tests can use a local fake).
+    pub fn new(api_url: &str, token: &Secret) -> std::io::Result<Self> {
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()?
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .build();
+        let connector = SlackClientHyperConnector::with_connector(https).with_slack_api_url(api_url.trim_end_matches('/'));
+        Ok(Self {
+            client: Arc::new(SlackClient::new(connector)),
+            token: SlackApiToken::new(token.expose().into()),
+        })
+    }
+
+    /// `users.info`: the member's time zone and whether they are a workspace admin.
+    pub async fn user_profile(&self, user_id: &str, timeout: Duration) -> Result<Profile, CallError> {
+        let session = self.client.open_session(&self.token);
+        let request = SlackApiUsersInfoRequest::new(user_id.into());
+        let user = with_timeout(timeout, session.users_info(&request)).await?.user;
+        Ok(Profile {
+            tz: user.tz.filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok()),
+            is_admin: user.flags.is_admin.unwrap_or(false) || user.flags.is_owner.unwrap_or(false),
+        })
+    }
+
+    /// Delivers one outbox row: `method` with its stored JSON `payload`. Returns the message ts.
+    pub async fn deliver(&self, method: &str, payload: &str) -> Result<Option<String>, CallError> {
+        let session = self.client.open_session(&self.token);
+        let bad_payload = |e: serde_json::Error| CallError::Permanent(format!("unreadable payload: {e}"));
+        match method {
+            "chat.postMessage" => {
+                let request: SlackApiChatPostMessageRequest = serde_json::from_str(payload).map_err(bad_payload)?;
+                let sent = with_timeout(CALL_TIMEOUT, session.chat_post_message(&request)).await?;
+                Ok(Some(sent.ts.to_string()))
+            }
+            "chat.update" => {
+                let request: SlackApiChatUpdateRequest = serde_json::from_str(payload).map_err(bad_payload)?;
+                let sent = with_timeout(CALL_TIMEOUT, session.chat_update(&request)).await?;
+                Ok(Some(sent.ts.to_string()))
+            }
+            other => Err(CallError::Permanent(format!("unsupported method {other}"))),
+        }
+    }
+}
+
+async fn with_timeout<T>(
+    limit: Duration,
+    call: impl std::future::Future<Output = ClientResult<T>>,
+) -> Result<T, CallError> {
+    match tokio::time::timeout(limit, call).await {
+        Err(_) => Err(CallError::Transient(format!("no answer within {limit:?}"))),
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(classify(e)),
+    }
+}
+
+/// Sorts a slack-morphism error. Error text never includes the token.
+fn classify(error: SlackClientError) -> CallError {
+    match error {
+        SlackClientError::RateLimitError(e) => CallError::RateLimited(e.retry_after.unwrap_or(Duration::from_secs(1))),
+        SlackClientError::ApiError(e) => match e.code.as_str() {
+            "ratelimited" => CallError::RateLimited(Duration::from_secs(1)),
+            "internal_error" | "fatal_error" | "service_unavailable" | "request_timeout" | "team_added_to_org" => {
+                CallError::Transient(e.code)
+            }
+            _ => CallError::Permanent(e.code),
+        },
+        SlackClientError::HttpError(e) if e.status_code.is_client_error() && e.status_code.as_u16() != 408 => {
+            CallError::Permanent(format!("HTTP {}", e.status_code))
+        }
+        SlackClientError::HttpError(e) => CallError::Transient(format!("HTTP {}", e.status_code)),
+        other => CallError::Transient(other.to_string().chars().take(300).collect()),
+    }
+}

@@ -1,0 +1,74 @@
+//! Start-up as a library: build the state (database, Slack client, clock), bind the port,
+//! run the HTTP service and the outbox sender until SIGTERM or Ctrl-C.
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::slack::{SlackApi, sender};
+use crate::state::AppState;
+use crate::store::Db;
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+/// Builds the shared state: opens and migrates the database, creates the Slack client.
+pub async fn build_state(settings: Settings, database_url: &str, clock: Clock) -> anyhow::Result<AppState> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let db = Db::open(database_url).await.with_context(|| format!("opening the database {database_url}"))?;
+    let slack = SlackApi::new(&settings.slack_api_url, &settings.bot_token).context("creating the Slack client")?;
+    Ok(AppState::new(db, slack, clock, settings))
+}
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Binds `0.0.0.0:port` (port 0 picks a free one, as tests do).
+    pub async fn build(state: AppState, port: u16) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(("0.0.0.0", port)).await.with_context(|| format!("binding port {port}"))?;
+        Ok(Self { listener, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until a shutdown signal, then lets in-flight requests and the sender finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let sender = tokio::spawn(sender::run(self.state.clone(), stop_rx));
+        let app = crate::http::router(self.state.clone());
+        tracing::info!(port = self.port(), "Momentum is listening");
+        axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal()).await.context("serving HTTP")?;
+        let _ = stop_tx.send(true);
+        let _ = sender.await;
+        self.state.db.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received");
+}

@@ -1,0 +1,42 @@
+//! The one application state, cloned into every handler, job and worker.
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::slack::SlackApi;
+use crate::slack::sender::Pacing;
+use crate::store::Db;
+use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
+use slack_morphism::prelude::SlackSigningSecret;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub slack: SlackApi,
+    pub clock: Clock,
+    pub settings: Arc<Settings>,
+    pub verifier: SlackEventSignatureVerifier,
+    /// Wakes the outbox sender when a message is queued.
+    pub outbox_wake: Arc<Notify>,
+    pub pacing: Arc<Pacing>,
+    /// When we last asked Slack for each member's profile, so we ask at most once an hour.
+    pub profile_asked: Arc<Mutex<HashMap<(String, String), chrono::DateTime<chrono::Utc>>>>,
+}
+
+impl AppState {
+    pub fn new(db: Db, slack: SlackApi, clock: Clock, settings: Settings) -> Self {
+        let verifier =
+            SlackEventSignatureVerifier::new(&SlackSigningSecret::new(settings.signing_secret.expose().into()));
+        Self {
+            db,
+            slack,
+            clock,
+            settings: Arc::new(settings),
+            verifier,
+            outbox_wake: Arc::new(Notify::new()),
+            pacing: Arc::new(Pacing::default()),
+            profile_asked: Arc::default(),
+        }
+    }
+}

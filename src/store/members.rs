@@ -1,0 +1,173 @@
+//! Members: the Slack users the bot knows, their time zone, manager, away and privacy.
+use sqlx::{SqliteConnection, SqliteExecutor};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRow {
+    pub team_id: String,
+    pub user_id: String,
+    pub tz: Option<String>,
+    pub is_admin: bool,
+    pub profile_at: Option<String>,
+    pub manager_id: Option<String>,
+    pub away_until: Option<String>,
+    pub private: bool,
+    pub welcomed_at: Option<String>,
+    pub streak: i64,
+    pub last_step_day: Option<String>,
+}
+
+const COLUMNS: &str = "team_id, user_id, tz, is_admin, profile_at, manager_id, away_until, private, \
+                       welcomed_at, streak, last_step_day";
+
+/// The member, created on first sight.
+pub async fn upsert(conn: &mut SqliteConnection, team_id: &str, user_id: &str, now: &str) -> sqlx::Result<MemberRow> {
+    sqlx::query_as(&format!(
+        "INSERT INTO members (team_id, user_id, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (team_id, user_id) DO UPDATE SET user_id = excluded.user_id
+         RETURNING {COLUMNS}"
+    ))
+    .bind(team_id)
+    .bind(user_id)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn get(db: impl SqliteExecutor<'_>, team_id: &str, user_id: &str) -> sqlx::Result<Option<MemberRow>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM members WHERE team_id = ? AND user_id = ?"))
+        .bind(team_id)
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The reps a manager manages, in a stable order.
+pub async fn reps_of(db: impl SqliteExecutor<'_>, team_id: &str, manager_id: &str) -> sqlx::Result<Vec<MemberRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM members WHERE team_id = ? AND manager_id = ? ORDER BY user_id"
+    ))
+    .bind(team_id)
+    .bind(manager_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn is_manager(db: impl SqliteExecutor<'_>, team_id: &str, user_id: &str) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE team_id = ? AND manager_id = ? LIMIT 1")
+        .bind(team_id)
+        .bind(user_id)
+        .fetch_one(db)
+        .await?;
+    Ok(n > 0)
+}
+
+/// What users.info told us.
+pub async fn set_profile(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    tz: Option<&str>,
+    is_admin: bool,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO members (team_id, user_id, tz, is_admin, profile_at, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (team_id, user_id) DO UPDATE
+         SET tz = coalesce(excluded.tz, tz), is_admin = excluded.is_admin, profile_at = excluded.profile_at",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .bind(tz)
+    .bind(is_admin)
+    .bind(now)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_manager(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    manager_id: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE members SET manager_id = ? WHERE team_id = ? AND user_id = ?")
+        .bind(manager_id)
+        .bind(team_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_welcomed(conn: &mut SqliteConnection, team_id: &str, user_id: &str, now: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE members SET welcomed_at = ? WHERE team_id = ? AND user_id = ?")
+        .bind(now)
+        .bind(team_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_away(conn: &mut SqliteConnection, team_id: &str, user_id: &str, until: Option<&str>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE members SET away_until = ? WHERE team_id = ? AND user_id = ?")
+        .bind(until)
+        .bind(team_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_private(conn: &mut SqliteConnection, team_id: &str, user_id: &str, private: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE members SET private = ? WHERE team_id = ? AND user_id = ?")
+        .bind(private)
+        .bind(team_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Counts one step on a member's local day; returns the day's wins and touches so far.
+pub async fn record_step(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    day: &str,
+    wins: i64,
+    touches: i64,
+) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?, ?, ?, 1, ?, ?)
+         ON CONFLICT (team_id, user_id, day) DO UPDATE
+         SET steps = steps + 1, wins = wins + excluded.wins, touches = touches + excluded.touches
+         RETURNING wins, touches",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .bind(day)
+    .bind(wins)
+    .bind(touches)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn set_streak(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    streak: i64,
+    day: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE members SET streak = ?, last_step_day = ? WHERE team_id = ? AND user_id = ?")
+        .bind(streak)
+        .bind(day)
+        .bind(team_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

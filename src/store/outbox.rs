@@ -1,0 +1,97 @@
+//! The outbox: Slack Web API calls waiting to be delivered, written in the same transaction
+//! as the change that caused them.
+use sqlx::{SqliteConnection, SqliteExecutor};
+
+pub struct NewMessage<'a> {
+    pub team_id: &'a str,
+    pub method: &'a str,
+    pub channel: &'a str,
+    pub payload: &'a str,
+    /// A message with a key already queued is not queued again.
+    pub dedupe_key: Option<&'a str>,
+    pub at: &'a str,
+}
+
+/// Queues a message; `false` when its dedupe key was already used.
+pub async fn enqueue(conn: &mut SqliteConnection, m: &NewMessage<'_>) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO outbox (team_id, method, channel, payload, dedupe_key, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(m.team_id)
+    .bind(m.method)
+    .bind(m.channel)
+    .bind(m.payload)
+    .bind(m.dedupe_key)
+    .bind(m.at)
+    .bind(m.at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Pending {
+    pub id: i64,
+    pub team_id: String,
+    pub method: String,
+    pub channel: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+/// Messages due for a delivery attempt at `now`, oldest first.
+pub async fn due(db: impl SqliteExecutor<'_>, now: &str, limit: i64) -> sqlx::Result<Vec<Pending>> {
+    sqlx::query_as(
+        "SELECT id, team_id, method, channel, payload, attempts FROM outbox
+         WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// When the next pending message falls due, if any.
+pub async fn next_due_at(db: impl SqliteExecutor<'_>) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
+        .fetch_one(db)
+        .await
+}
+
+pub async fn mark_sent(conn: &mut SqliteConnection, id: i64, slack_ts: Option<&str>, now: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'sent', attempts = attempts + 1, slack_ts = ?, sent_at = ?, last_error = NULL
+         WHERE id = ? AND status = 'pending'",
+    )
+    .bind(slack_ts)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a failed attempt; `next_attempt_at = None` gives up on the message.
+pub async fn mark_failed_attempt(
+    conn: &mut SqliteConnection,
+    id: i64,
+    error: &str,
+    next_attempt_at: Option<&str>,
+    counts_as_attempt: bool,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET attempts = attempts + ?, last_error = ?,
+            status = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,
+            next_attempt_at = coalesce(?, next_attempt_at)
+         WHERE id = ? AND status = 'pending'",
+    )
+    .bind(counts_as_attempt as i64)
+    .bind(error)
+    .bind(next_attempt_at)
+    .bind(next_attempt_at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! Prospects: the people a rep is trying to reach, with their touch counts.
+use sqlx::{SqliteConnection, SqliteExecutor};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProspectRow {
+    pub id: i64,
+    pub name: String,
+    pub company: Option<String>,
+    pub status: String,
+    pub touches: i64,
+    pub last_touch_day: Option<String>,
+}
+
+const SELECT: &str = "SELECT p.id, p.name, p.company, p.status,
+        (SELECT COUNT(*) FROM touches t WHERE t.prospect_id = p.id) AS touches,
+        (SELECT MAX(t.day) FROM touches t WHERE t.prospect_id = p.id) AS last_touch_day
+    FROM prospects p";
+
+pub async fn find(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    user_id: &str,
+    name_key: &str,
+) -> sqlx::Result<Option<ProspectRow>> {
+    sqlx::query_as(&format!("{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.name_key = ?"))
+        .bind(team_id)
+        .bind(user_id)
+        .bind(name_key)
+        .fetch_optional(db)
+        .await
+}
+
+/// Active prospects whose name starts like `prefix` (for "did you mean").
+pub async fn similar(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    user_id: &str,
+    name_key: &str,
+) -> sqlx::Result<Vec<String>> {
+    let first = name_key.split(' ').next().unwrap_or(name_key);
+    let pattern = format!("{}%", first.replace(['%', '_'], ""));
+    sqlx::query_scalar(
+        "SELECT name FROM prospects WHERE team_id = ? AND user_id = ? AND status = 'active'
+         AND (name_key LIKE ? OR name_key LIKE ?) ORDER BY name LIMIT 3",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .bind(&pattern)
+    .bind(format!("% {pattern}"))
+    .fetch_all(db)
+    .await
+}
+
+pub async fn active(db: impl SqliteExecutor<'_>, team_id: &str, user_id: &str) -> sqlx::Result<Vec<ProspectRow>> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.status = 'active' ORDER BY p.created_at, p.id"
+    ))
+    .bind(team_id)
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
+pub struct NewProspect<'a> {
+    pub team_id: &'a str,
+    pub user_id: &'a str,
+    pub name: &'a str,
+    pub name_key: &'a str,
+    pub company: Option<&'a str>,
+    pub replaces_id: Option<i64>,
+    pub at: &'a str,
+}
+
+/// Creates the prospect, or brings a dropped one with the same name back to active.
+/// Returns the row and whether it was already active.
+pub async fn add(conn: &mut SqliteConnection, p: &NewProspect<'_>) -> sqlx::Result<(ProspectRow, bool)> {
+    if let Some(existing) = find(&mut *conn, p.team_id, p.user_id, p.name_key).await? {
+        if existing.status == "active" {
+            return Ok((existing, true));
+        }
+        sqlx::query(
+            "UPDATE prospects SET status = 'active', dropped_at = NULL,
+             company = coalesce(?, company), replaces_id = coalesce(?, replaces_id) WHERE id = ?",
+        )
+        .bind(p.company)
+        .bind(p.replaces_id)
+        .bind(existing.id)
+        .execute(&mut *conn)
+        .await?;
+    } else {
+        sqlx::query(
+            "INSERT INTO prospects (team_id, user_id, name, name_key, company, replaces_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(p.team_id)
+        .bind(p.user_id)
+        .bind(p.name)
+        .bind(p.name_key)
+        .bind(p.company)
+        .bind(p.replaces_id)
+        .bind(p.at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let row = find(&mut *conn, p.team_id, p.user_id, p.name_key).await?.ok_or(sqlx::Error::RowNotFound)?;
+    Ok((row, false))
+}
+
+pub async fn set_company(conn: &mut SqliteConnection, id: i64, company: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE prospects SET company = ? WHERE id = ?").bind(company).bind(id).execute(conn).await?;
+    Ok(())
+}
+
+pub async fn drop(conn: &mut SqliteConnection, id: i64, at: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE prospects SET status = 'dropped', dropped_at = ? WHERE id = ?")
+        .bind(at)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Team-wide settings (one row per workspace, created on first change).
+use sqlx::{SqliteConnection, SqliteExecutor};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TeamRow {
+    pub tz: Option<String>,
+    pub celebration_channel: Option<String>,
+    pub quiet_after: i64,
+    pub work_days: i64,
+    pub work_start_min: i64,
+    pub work_end_min: i64,
+    pub shoutout_cron: String,
+    pub digest_cron: String,
+}
+
+pub async fn get(db: impl SqliteExecutor<'_>, team_id: &str) -> sqlx::Result<Option<TeamRow>> {
+    sqlx::query_as(
+        "SELECT tz, celebration_channel, quiet_after, work_days, work_start_min, work_end_min,
+                shoutout_cron, digest_cron
+         FROM teams WHERE team_id = ?",
+    )
+    .bind(team_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// A text setting, named by column.
+#[derive(Debug, Clone, Copy)]
+pub enum TextSetting {
+    Tz,
+    CelebrationChannel,
+    ShoutoutCron,
+    DigestCron,
+}
+
+/// A number setting, named by column.
+#[derive(Debug, Clone, Copy)]
+pub enum IntSetting {
+    QuietAfter,
+    WorkDays,
+    WorkStartMin,
+    WorkEndMin,
+}
+
+async fn ensure(conn: &mut SqliteConnection, team_id: &str, now: &str) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO teams (team_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+        .bind(team_id)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_text(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    setting: TextSetting,
+    value: &str,
+    now: &str,
+) -> sqlx::Result<()> {
+    ensure(conn, team_id, now).await?;
+    let column = match setting {
+        TextSetting::Tz => "tz",
+        TextSetting::CelebrationChannel => "celebration_channel",
+        TextSetting::ShoutoutCron => "shoutout_cron",
+        TextSetting::DigestCron => "digest_cron",
+    };
+    sqlx::query(&format!("UPDATE teams SET {column} = ?, updated_at = ? WHERE team_id = ?"))
+        .bind(value)
+        .bind(now)
+        .bind(team_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_int(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    setting: IntSetting,
+    value: i64,
+    now: &str,
+) -> sqlx::Result<()> {
+    ensure(conn, team_id, now).await?;
+    let column = match setting {
+        IntSetting::QuietAfter => "quiet_after",
+        IntSetting::WorkDays => "work_days",
+        IntSetting::WorkStartMin => "work_start_min",
+        IntSetting::WorkEndMin => "work_end_min",
+    };
+    sqlx::query(&format!("UPDATE teams SET {column} = ?, updated_at = ? WHERE team_id = ?"))
+        .bind(value)
+        .bind(now)
+        .bind(team_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
