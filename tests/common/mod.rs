@@ -1,0 +1,202 @@
+//! Test helpers: the real router over a temp SQLite file, a wiremock fake of the Slack Web
+//! API, signed slash-command requests, and a clock the test sets.
+#![allow(dead_code)]
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use momentum::clock::Clock;
+use momentum::config::{Secret, Settings};
+use momentum::state::AppState;
+use serde_json::{Value, json};
+use sha2::Sha256;
+use tempfile::TempDir;
+use tower::ServiceExt;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+pub const SECRET: &str = "test-signing-secret";
+pub const TEAM: &str = "T0TEAM";
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub slack: MockServer,
+    pub dir: TempDir,
+    pub db_url: String,
+}
+
+/// Monday 23 November 2026, 14:00 UTC (09:00 in New York).
+pub fn monday_afternoon() -> DateTime<Utc> {
+    "2026-11-23T14:00:00Z".parse().unwrap()
+}
+
+pub fn settings(api_url: &str) -> Settings {
+    Settings {
+        signing_secret: Secret::new(SECRET),
+        bot_token: Secret::new("xoxb-test-token"),
+        slack_api_url: api_url.to_owned(),
+        default_tz: chrono_tz::UTC,
+    }
+}
+
+impl TestApp {
+    /// A fresh app whose clock stands at Monday afternoon, with a fake Slack that knows every
+    /// user as a non-admin in New York and accepts every message.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Clock::fixed(monday_afternoon()), true).await
+    }
+
+    /// A fresh app with no Slack mocks mounted: the test mounts its own.
+    pub async fn spawn_bare(clock: Clock) -> Self {
+        Self::spawn_with(clock, false).await
+    }
+
+    async fn spawn_with(clock: Clock, default_mocks: bool) -> Self {
+        let slack = MockServer::start().await;
+        if default_mocks {
+            mount_user(&slack, None, "America/New_York", false).await;
+            mount_post_ok(&slack).await;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let db_url = format!("sqlite://{}", dir.path().join("momentum.db").display());
+        Self::open(slack, dir, db_url, clock).await
+    }
+
+    /// The app again on the same database file and fake Slack: a restart.
+    pub async fn restart(self) -> Self {
+        let TestApp { state, slack, dir, db_url, .. } = self;
+        let clock = state.clock.clone();
+        state.db.close().await;
+        drop(state);
+        Self::open(slack, dir, db_url, clock).await
+    }
+
+    async fn open(slack: MockServer, dir: TempDir, db_url: String, clock: Clock) -> Self {
+        let state = momentum::startup::build_state(settings(&slack.uri()), &db_url, clock).await.unwrap();
+        let router = momentum::http::router(state.clone());
+        Self { state, router, slack, dir, db_url }
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
+    }
+
+    /// Sends a signed slash command from `user` and returns the status and JSON reply.
+    pub async fn command(&self, user: &str, command: &str, text: &str) -> (StatusCode, Value) {
+        let body = slash_body(user, command, text);
+        let response = self.router.clone().oneshot(signed(&body, now_ts())).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let json = serde_json::from_slice(&bytes).unwrap_or_else(|_| json!(String::from_utf8_lossy(&bytes)));
+        (status, json)
+    }
+
+    /// The ephemeral text a person reads in reply to a command (asserting it is ephemeral).
+    pub async fn reply(&self, user: &str, command: &str, text: &str) -> String {
+        let (status, json) = self.command(user, command, text).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        assert_eq!(json["response_type"], "ephemeral", "{json}");
+        json["text"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, String) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(self.state.db.reader()).await.unwrap()
+    }
+
+    /// Delivers the outbox until nothing is due (advancing a fixed clock past back-offs is the
+    /// test's business).
+    pub async fn drain(&self) -> momentum::slack::sender::Drained {
+        momentum::slack::sender::drain_once(&self.state).await.unwrap()
+    }
+
+    /// The `chat.postMessage` bodies the fake Slack received, in order.
+    pub async fn posted(&self) -> Vec<Value> {
+        self.slack
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.url.path() == "/chat.postMessage")
+            .map(|r| serde_json::from_slice(&r.body).unwrap())
+            .collect()
+    }
+}
+
+pub async fn mount_user(slack: &MockServer, user: Option<&str>, tz: &str, is_admin: bool) {
+    let mut mock = Mock::given(method("GET")).and(path("/users.info"));
+    if let Some(u) = user {
+        mock = mock.and(wiremock::matchers::query_param("user", u));
+    }
+    mock.respond_with(ResponseTemplate::new(200).set_body_json(json!({
+        "ok": true,
+        "user": { "id": user.unwrap_or("U0ANY"), "team_id": TEAM, "name": "someone", "tz": tz,
+                  "tz_offset": -18000, "is_admin": is_admin, "is_bot": false, "deleted": false }
+    })))
+    .mount(slack)
+    .await;
+}
+
+pub fn post_ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "ok": true, "channel": "D0DM", "ts": "1764000000.000100",
+        "message": { "type": "message", "text": "sent", "user": "U0BOT", "ts": "1764000000.000100" }
+    }))
+}
+
+pub async fn mount_post_ok(slack: &MockServer) {
+    Mock::given(method("POST")).and(path("/chat.postMessage")).respond_with(post_ok()).mount(slack).await;
+}
+
+pub fn now_ts() -> i64 {
+    Utc::now().timestamp()
+}
+
+pub fn slash_body(user: &str, command: &str, text: &str) -> String {
+    serde_urlencoded::to_string([
+        ("token", "deprecated"),
+        ("team_id", TEAM),
+        ("team_domain", "acme"),
+        ("channel_id", "C0GENERAL"),
+        ("channel_name", "general"),
+        ("user_id", user),
+        ("user_name", "someone"),
+        ("command", command),
+        ("text", text),
+        ("api_app_id", "A0APP"),
+        ("response_url", "https://hooks.slack.com/commands/T0TEAM/1/abc"),
+        ("trigger_id", "1.2.abc"),
+    ])
+    .unwrap()
+}
+
+/// `v0=` + hex HMAC-SHA256 of `v0:{ts}:{body}` — what Slack sends.
+pub fn signature(secret: &str, ts: i64, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("v0:{ts}:{body}").as_bytes());
+    let hex: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    format!("v0={hex}")
+}
+
+pub fn signed(body: &str, ts: i64) -> Request<Body> {
+    request_with(body, Some(ts.to_string()), Some(signature(SECRET, ts, body)))
+}
+
+pub fn request_with(body: &str, ts: Option<String>, sig: Option<String>) -> Request<Body> {
+    let mut builder = Request::post("/slack/commands").header("content-type", "application/x-www-form-urlencoded");
+    if let Some(ts) = ts {
+        builder = builder.header("x-slack-request-timestamp", ts);
+    }
+    if let Some(sig) = sig {
+        builder = builder.header("x-slack-signature", sig);
+    }
+    builder.body(Body::from(body.to_owned())).unwrap()
+}

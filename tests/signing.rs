@@ -1,0 +1,111 @@
+//! Every Slack request is verified before it is read; refusals change nothing.
+mod common;
+use axum::http::StatusCode;
+use common::*;
+
+#[test]
+fn the_test_signer_matches_slacks_published_example() {
+    let body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+    assert_eq!(
+        signature("8f742231b10e8888abcd99yyyzzz85a5", 1531420618, body),
+        "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+    );
+}
+
+async fn wins_stored(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM wins").await
+}
+
+#[tokio::test]
+async fn a_correctly_signed_command_is_answered() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app.command("U0JANE", "/win", "Jane accepted my invite").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["response_type"], "ephemeral");
+    assert_eq!(wins_stored(&app).await, 1);
+}
+
+#[tokio::test]
+async fn an_unsigned_request_is_refused_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let body = slash_body("U0JANE", "/win", "sneaky win");
+    let (status, _) = app.send(request_with(&body, None, None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app.send(request_with(&body, Some(now_ts().to_string()), None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wins_stored(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_wrong_signature_is_refused() {
+    let app = TestApp::spawn().await;
+    let body = slash_body("U0JANE", "/win", "forged win");
+    let ts = now_ts();
+    let forged = signature("not-the-secret", ts, &body);
+    let (status, _) = app.send(request_with(&body, Some(ts.to_string()), Some(forged))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A body changed after signing is refused too.
+    let good = signature(SECRET, ts, &body);
+    let tampered = body.replace("forged", "tampered");
+    let (status, _) = app.send(request_with(&tampered, Some(ts.to_string()), Some(good))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wins_stored(&app).await, 0);
+}
+
+#[tokio::test]
+async fn stale_and_future_timestamps_are_refused() {
+    let app = TestApp::spawn().await;
+    let body = slash_body("U0JANE", "/win", "replayed win");
+    for ts in [now_ts() - 301, now_ts() + 301, 0] {
+        let (status, _) = app.send(signed(&body, ts)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "timestamp {ts}");
+    }
+    // Just inside the window both ways is accepted.
+    for ts in [now_ts() - 290, now_ts() + 290] {
+        let (status, _) = app.send(signed(&body, ts)).await;
+        assert_eq!(status, StatusCode::OK, "timestamp {ts}");
+    }
+    assert_eq!(wins_stored(&app).await, 2);
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_413() {
+    let app = TestApp::spawn().await;
+    let body = slash_body("U0JANE", "/win", &"x".repeat(1024 * 1024 + 10));
+    let (status, _) = app.send(signed(&body, now_ts())).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(wins_stored(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_malformed_form_is_refused_with_400() {
+    let app = TestApp::spawn().await;
+    for body in ["team_id=T0TEAM&user_id=U0JANE", "%%%&&&=", "command=%2Fwin&text=hi"] {
+        let (status, _) = app.send(signed(body, now_ts())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    }
+    assert_eq!(wins_stored(&app).await, 0);
+}
+
+#[tokio::test]
+async fn an_unknown_command_gets_a_friendly_explanation() {
+    let app = TestApp::spawn().await;
+    let text = app.reply("U0JANE", "/frobnicate", "now").await;
+    assert!(text.contains("/momentum help"), "{text}");
+}
+
+#[tokio::test]
+async fn slacks_ssl_check_is_acknowledged() {
+    let app = TestApp::spawn().await;
+    let body = "ssl_check=1&token=abc";
+    let (status, _) = app.send(signed(body, now_ts())).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_health_check_reports_ok() {
+    let app = TestApp::spawn().await;
+    let request = axum::http::Request::get("/healthz").body(axum::body::Body::empty()).unwrap();
+    let (status, body) = app.send(request).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+}

@@ -1,0 +1,112 @@
+//! `/win`: a small win is stored before the reply says so, counted per day, and kept.
+mod common;
+use axum::http::StatusCode;
+use common::*;
+
+#[tokio::test]
+async fn a_win_is_logged_with_its_inferred_kind_and_todays_count() {
+    let app = TestApp::spawn().await;
+    let first = app.reply("U0JANE", "/win", "Jane Doe at Acme accepted my LinkedIn invite").await;
+    assert!(first.contains("Logged your *connect*"), "{first}");
+    assert!(first.contains("1 win today"), "{first}");
+    let second = app.reply("U0JANE", "/win", "meeting booked with Globex for Tuesday").await;
+    assert!(second.contains("*meeting*"), "{second}");
+    assert!(second.contains("2 wins today"), "{second}");
+    let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM wins ORDER BY id").fetch_all(app.state.db.reader()).await.unwrap();
+    assert_eq!(kinds, ["connect", "meeting"]);
+}
+
+#[tokio::test]
+async fn a_win_counts_on_the_reps_local_day() {
+    let app = TestApp::spawn().await;
+    // Learn Jane's zone (New York) first: her profile is fetched in the background.
+    app.reply("U0JANE", "/win", "warm-up").await;
+    wait_for_tz(&app, "U0JANE").await;
+    // 03:00 UTC on Tuesday is still Monday evening in New York.
+    app.clock().set("2026-11-24T03:00:00Z".parse().unwrap());
+    let text = app.reply("U0JANE", "/win", "Bob replied to my email").await;
+    assert!(text.contains("2 wins today"), "{text}");
+    let days: Vec<String> = sqlx::query_scalar("SELECT day FROM wins ORDER BY id").fetch_all(app.state.db.reader()).await.unwrap();
+    assert_eq!(days, ["2026-11-23", "2026-11-23"]);
+}
+
+#[tokio::test]
+async fn a_streak_grows_over_working_days_and_survives_the_weekend() {
+    let app = TestApp::spawn().await;
+    let mut last = String::new();
+    // Wed, Thu, Fri, then Mon: a four-day streak across the weekend.
+    for day in ["2026-11-25", "2026-11-26", "2026-11-27", "2026-11-30"] {
+        app.clock().set(format!("{day}T15:00:00Z").parse().unwrap());
+        last = app.reply("U0JANE", "/win", "another connection accepted").await;
+    }
+    assert!(last.contains("🔥 4-day streak"), "{last}");
+}
+
+#[tokio::test]
+async fn empty_or_overlong_text_is_explained_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let empty = app.reply("U0JANE", "/win", "   ").await;
+    assert!(empty.contains("For example"), "{empty}");
+    assert!(empty.contains("/win"), "{empty}");
+    let long = app.reply("U0JANE", "/win", &"🎉".repeat(1001)).await;
+    assert!(long.contains("1000 characters"), "{long}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, 0);
+}
+
+#[tokio::test]
+async fn five_hundred_concurrent_wins_are_all_stored_and_counted_once_each() {
+    let app = TestApp::spawn().await;
+    let mut tasks = Vec::new();
+    for i in 0..500 {
+        let router = app.router.clone();
+        tasks.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let body = slash_body("U0JANE", "/win", &format!("connection {i} accepted"));
+            let response = router.oneshot(signed(&body, now_ts())).await.unwrap();
+            let status = response.status();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+            let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            (status, json["text"].as_str().unwrap_or_default().to_owned())
+        }));
+    }
+    let mut counts = Vec::new();
+    for task in tasks {
+        let (status, text) = task.await.unwrap();
+        assert_eq!(status, StatusCode::OK);
+        let n: i64 = text.split(" win").next().unwrap().rsplit('\n').next().unwrap().parse().unwrap();
+        counts.push(n);
+    }
+    counts.sort();
+    // Every request saw a distinct running count: no lost or doubled write.
+    assert_eq!(counts, (1..=500).collect::<Vec<_>>());
+    assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, 500);
+}
+
+#[tokio::test]
+async fn a_restart_keeps_everything_logged() {
+    let app = TestApp::spawn().await;
+    app.reply("U0JANE", "/win", "Jane accepted my invite").await;
+    app.reply("U0JANE", "/touch", "Bob Lee @ Globex email replied").await;
+    let app = app.restart().await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, 1);
+    let text = app.reply("U0JANE", "/win", "Ann replied").await;
+    assert!(text.contains("2 wins today"), "{text}");
+    let targets = app.reply("U0JANE", "/targets", "").await;
+    assert!(targets.contains("Bob Lee"), "{targets}");
+}
+
+async fn wait_for_tz(app: &TestApp, user: &str) {
+    for _ in 0..100 {
+        let tz: Option<String> = sqlx::query_scalar("SELECT tz FROM members WHERE user_id = ?")
+            .bind(user)
+            .fetch_optional(app.state.db.reader())
+            .await
+            .unwrap()
+            .flatten();
+        if tz.is_some() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the profile of {user} was never fetched");
+}
