@@ -10,7 +10,6 @@ use futures::StreamExt;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
-use tokio::time::Instant;
 
 /// Least time between two messages to the same channel.
 pub const CHANNEL_GAP: Duration = Duration::from_millis(1100);
@@ -21,12 +20,12 @@ pub const MAX_BACKOFF_SECS: i64 = 300;
 const BATCH: i64 = 200;
 const PARALLEL: usize = 8;
 
-/// In-memory pacing: when each channel may next receive a message, and per-team pauses
-/// after a 429.
+/// In-memory pacing, on the app clock: when each channel may next receive a message, and
+/// per-team pauses after a 429.
 #[derive(Default)]
 pub struct Pacing {
-    channel_free_at: Mutex<HashMap<String, Instant>>,
-    team_paused_until: Mutex<HashMap<String, Instant>>,
+    channel_free_at: Mutex<HashMap<String, DateTime<Utc>>>,
+    team_paused_until: Mutex<HashMap<String, DateTime<Utc>>>,
 }
 
 /// What one pass did.
@@ -45,7 +44,7 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
     let mut report = Drained::default();
     let mut picked = Vec::new();
     {
-        let instant = Instant::now();
+        let instant = now;
         let mut channels = lock(&state.pacing.channel_free_at);
         let paused = lock(&state.pacing.team_paused_until);
         for msg in due {
@@ -56,7 +55,7 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
                 report.held += 1;
                 continue;
             }
-            channels.insert(channel_key, instant + CHANNEL_GAP);
+            channels.insert(channel_key, instant + gap(CHANNEL_GAP));
             picked.push(msg);
         }
     }
@@ -78,8 +77,8 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
             }
             Err(CallError::RateLimited(wait)) => {
                 tracing::warn!(id = msg.id, team = %msg.team_id, ?wait, "Slack rate limit; pausing the team");
-                lock(&state.pacing.team_paused_until).insert(msg.team_id.clone(), Instant::now() + wait);
-                let next = store::ts(at + ChronoDuration::from_std(wait).unwrap_or(ChronoDuration::seconds(1)));
+                lock(&state.pacing.team_paused_until).insert(msg.team_id.clone(), at + gap(wait));
+                let next = store::ts(at + gap(wait));
                 let data = (msg.id, format!("rate limited for {wait:?}"), next, false);
                 state.db.write(data, failed_attempt).await?;
                 report.retrying += 1;
@@ -98,6 +97,10 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
         }
     }
     Ok(report)
+}
+
+fn gap(d: Duration) -> ChronoDuration {
+    ChronoDuration::from_std(d).unwrap_or(ChronoDuration::seconds(1))
 }
 
 /// Exponential back-off: 2 s, 4 s, 8 s … capped at five minutes.
