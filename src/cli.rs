@@ -7,7 +7,10 @@ use std::process::ExitCode;
 
 pub fn main(cli: Cli) -> ExitCode {
     init_tracing();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("momentum: could not start the async runtime: {e}");
@@ -33,7 +36,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => {
             let settings = args.slack.settings().map_err(anyhow::Error::msg)?;
             let state = build_state(settings, &cli.database_url, Clock::system()).await?;
-            Application::build(state, args.port).await?.run_until_stopped().await
+            Application::build(state, args.port)
+                .await?
+                .run_until_stopped()
+                .await
         }
     }
 }
@@ -41,6 +47,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }

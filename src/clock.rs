@@ -15,7 +15,9 @@ impl Clock {
 
     /// A clock that stands still at `at` until set or advanced.
     pub fn fixed(at: DateTime<Utc>) -> Self {
-        Self { fixed: Some(Arc::new(Mutex::new(at))) }
+        Self {
+            fixed: Some(Arc::new(Mutex::new(at))),
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

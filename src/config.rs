@@ -4,10 +4,19 @@ use clap::{Args, Parser, Subcommand};
 use std::fmt;
 
 #[derive(Parser, Debug, Clone)]
-#[command(name = "momentum", version, about = "A Slack bot that keeps sales teams prospecting")]
+#[command(
+    name = "momentum",
+    version,
+    about = "A Slack bot that keeps sales teams prospecting"
+)]
 pub struct Cli {
     /// SQLite database; created and migrated at start.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://momentum.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://momentum.db",
+        global = true
+    )]
     pub database_url: String,
 
     #[command(subcommand)]
@@ -52,7 +61,8 @@ pub struct SlackArgs {
 }
 
 fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
-    s.parse().map_err(|_| format!("`{s}` is not an IANA time zone such as Europe/Paris"))
+    s.parse()
+        .map_err(|_| format!("`{s}` is not an IANA time zone such as Europe/Paris"))
 }
 
 /// A value that must never reach a log: `Debug` and `Display` print `***`.
@@ -102,11 +112,21 @@ impl SlackArgs {
         };
         let signing_secret = match &self.signing_secret {
             Some(s) if !s.expose().trim().is_empty() => s.clone(),
-            _ => return Err(missing("SLACK_SIGNING_SECRET", "Basic Information → App Credentials → Signing Secret")),
+            _ => {
+                return Err(missing(
+                    "SLACK_SIGNING_SECRET",
+                    "Basic Information → App Credentials → Signing Secret",
+                ));
+            }
         };
         let bot_token = match &self.bot_token {
             Some(s) if !s.expose().trim().is_empty() => s.clone(),
-            _ => return Err(missing("SLACK_BOT_TOKEN", "OAuth & Permissions → Bot User OAuth Token, xoxb-…")),
+            _ => {
+                return Err(missing(
+                    "SLACK_BOT_TOKEN",
+                    "OAuth & Permissions → Bot User OAuth Token, xoxb-…",
+                ));
+            }
         };
         Ok(Settings {
             signing_secret,

@@ -9,10 +9,17 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 /// Builds the shared state: opens and migrates the database, creates the Slack client.
-pub async fn build_state(settings: Settings, database_url: &str, clock: Clock) -> anyhow::Result<AppState> {
+pub async fn build_state(
+    settings: Settings,
+    database_url: &str,
+    clock: Clock,
+) -> anyhow::Result<AppState> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let db = Db::open(database_url).await.with_context(|| format!("opening the database {database_url}"))?;
-    let slack = SlackApi::new(&settings.slack_api_url, &settings.bot_token).context("creating the Slack client")?;
+    let db = Db::open(database_url)
+        .await
+        .with_context(|| format!("opening the database {database_url}"))?;
+    let slack = SlackApi::new(&settings.slack_api_url, &settings.bot_token)
+        .context("creating the Slack client")?;
     Ok(AppState::new(db, slack, clock, settings))
 }
 
@@ -24,12 +31,17 @@ pub struct Application {
 impl Application {
     /// Binds `0.0.0.0:port` (port 0 picks a free one, as tests do).
     pub async fn build(state: AppState, port: u16) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(("0.0.0.0", port)).await.with_context(|| format!("binding port {port}"))?;
+        let listener = TcpListener::bind(("0.0.0.0", port))
+            .await
+            .with_context(|| format!("binding port {port}"))?;
         Ok(Self { listener, state })
     }
 
     pub fn port(&self) -> u16 {
-        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
     }
 
     pub fn state(&self) -> &AppState {
@@ -42,7 +54,10 @@ impl Application {
         let sender = tokio::spawn(sender::run(self.state.clone(), stop_rx));
         let app = crate::http::router(self.state.clone());
         tracing::info!(port = self.port(), "Momentum is listening");
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal()).await.context("serving HTTP")?;
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serving HTTP")?;
         let _ = stop_tx.send(true);
         let _ = sender.await;
         self.state.db.close().await;

@@ -4,11 +4,14 @@ use crate::config::Settings;
 use crate::slack::SlackApi;
 use crate::slack::sender::Pacing;
 use crate::store::Db;
-use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
 use slack_morphism::prelude::SlackSigningSecret;
+use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
+
+/// (team, user) → when their profile was last requested.
+pub type ProfileAsks = HashMap<(String, String), chrono::DateTime<chrono::Utc>>;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -21,13 +24,14 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     pub pacing: Arc<Pacing>,
     /// When we last asked Slack for each member's profile, so we ask at most once an hour.
-    pub profile_asked: Arc<Mutex<HashMap<(String, String), chrono::DateTime<chrono::Utc>>>>,
+    pub profile_asked: Arc<Mutex<ProfileAsks>>,
 }
 
 impl AppState {
     pub fn new(db: Db, slack: SlackApi, clock: Clock, settings: Settings) -> Self {
-        let verifier =
-            SlackEventSignatureVerifier::new(&SlackSigningSecret::new(settings.signing_secret.expose().into()));
+        let verifier = SlackEventSignatureVerifier::new(&SlackSigningSecret::new(
+            settings.signing_secret.expose().into(),
+        ));
         Self {
             db,
             slack,

@@ -18,7 +18,10 @@ async fn starts_at(app: &TestApp) -> Vec<String> {
 async fn a_block_is_planned_in_the_reps_own_time_zone() {
     let app = TestApp::spawn().await; // Slack says the rep is in New York; it is 09:00 there.
     let text = app.reply("U0JANE", "/block", "14:00 60m").await;
-    assert!(text.contains("planned: today 14:00–15:00 (60 minutes, America/New_York)"), "{text}");
+    assert!(
+        text.contains("planned: today 14:00–15:00 (60 minutes, America/New_York)"),
+        "{text}"
+    );
     assert_eq!(starts_at(&app).await, ["2026-11-23T19:00:00.000Z"]);
     let text = app.reply("U0JANE", "/block", "tomorrow 9:30 45m").await;
     assert!(text.contains("tomorrow 09:30–10:15"), "{text}");
@@ -48,13 +51,25 @@ async fn results_are_recorded_on_the_block_just_finished() {
     let app = TestApp::spawn().await;
     app.reply("U0JANE", "/block", "now 45m").await;
     app.clock().advance(Duration::minutes(50));
-    let text = app.reply("U0JANE", "/block", "done 25 dials 8 emails 4 convos 2 meetings 1 callback 3 no").await;
+    let text = app
+        .reply(
+            "U0JANE",
+            "/block",
+            "done 25 dials 8 emails 4 convos 2 meetings 1 callback 3 no",
+        )
+        .await;
     assert!(text.contains("Block #1 done"), "{text}");
-    assert!(text.contains("25 dials · 8 emails · 4 conversations · 2 meetings · 1 call-back · 3 no's"), "{text}");
+    assert!(
+        text.contains("25 dials · 8 emails · 4 conversations · 2 meetings · 1 call-back · 3 no's"),
+        "{text}"
+    );
     // (4 + 2 + 1) responses of 33 attempts.
     assert!(text.contains("21% of attempts got a response"), "{text}");
     let row: (String, i64, i64, i64) =
-        sqlx::query_as("SELECT status, dials, conversations, nos FROM blocks WHERE id = 1").fetch_one(app.state.db.reader()).await.unwrap();
+        sqlx::query_as("SELECT status, dials, conversations, nos FROM blocks WHERE id = 1")
+            .fetch_one(app.state.db.reader())
+            .await
+            .unwrap();
     assert_eq!(row, ("done".into(), 25, 4, 3));
 }
 
@@ -63,7 +78,13 @@ async fn results_without_a_plan_are_kept_as_an_unplanned_block() {
     let app = TestApp::spawn().await;
     let text = app.reply("U0JANE", "/block", "done 10 dials 1 convo").await;
     assert!(text.contains("it wasn't planned"), "{text}");
-    assert_eq!(app.count("SELECT COUNT(*) FROM blocks WHERE planned = 0 AND status = 'done' AND dials = 10").await, 1);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM blocks WHERE planned = 0 AND status = 'done' AND dials = 10"
+        )
+        .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -77,7 +98,10 @@ async fn planned_blocks_are_listed_and_cancelled() {
     let text = app.reply("U0JANE", "/block", "cancel").await;
     assert!(text.contains("Cancelled block #1"), "{text}");
     let text = app.reply("U0BOB", "/block", "cancel 2").await;
-    assert!(text.contains("no planned block #2"), "someone else's block is untouched: {text}");
+    assert!(
+        text.contains("no planned block #2"),
+        "someone else's block is untouched: {text}"
+    );
     assert_eq!(starts_at(&app).await.len(), 1);
 }
 
@@ -91,7 +115,11 @@ async fn when_slack_is_slow_the_team_time_zone_is_used_within_the_three_seconds(
         .await;
     let started = Instant::now();
     let text = app.reply("U0JANE", "/block", "15:00 30m").await;
-    assert!(started.elapsed() < std::time::Duration::from_millis(2500), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(2500),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(text.contains("UTC"), "{text}");
     assert_eq!(starts_at(&app).await, ["2026-11-23T15:00:00.000Z"]);
 }

@@ -19,7 +19,9 @@ async fn wins_stored(app: &TestApp) -> i64 {
 #[tokio::test]
 async fn a_correctly_signed_command_is_answered() {
     let app = TestApp::spawn().await;
-    let (status, body) = app.command("U0JANE", "/win", "Jane accepted my invite").await;
+    let (status, body) = app
+        .command("U0JANE", "/win", "Jane accepted my invite")
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["response_type"], "ephemeral");
     assert_eq!(wins_stored(&app).await, 1);
@@ -31,7 +33,9 @@ async fn an_unsigned_request_is_refused_and_stores_nothing() {
     let body = slash_body("U0JANE", "/win", "sneaky win");
     let (status, _) = app.send(request_with(&body, None, None)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = app.send(request_with(&body, Some(now_ts().to_string()), None)).await;
+    let (status, _) = app
+        .send(request_with(&body, Some(now_ts().to_string()), None))
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(wins_stored(&app).await, 0);
 }
@@ -42,12 +46,16 @@ async fn a_wrong_signature_is_refused() {
     let body = slash_body("U0JANE", "/win", "forged win");
     let ts = now_ts();
     let forged = signature("not-the-secret", ts, &body);
-    let (status, _) = app.send(request_with(&body, Some(ts.to_string()), Some(forged))).await;
+    let (status, _) = app
+        .send(request_with(&body, Some(ts.to_string()), Some(forged)))
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // A body changed after signing is refused too.
     let good = signature(SECRET, ts, &body);
     let tampered = body.replace("forged", "tampered");
-    let (status, _) = app.send(request_with(&tampered, Some(ts.to_string()), Some(good))).await;
+    let (status, _) = app
+        .send(request_with(&tampered, Some(ts.to_string()), Some(good)))
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(wins_stored(&app).await, 0);
 }
@@ -80,7 +88,11 @@ async fn an_oversized_body_is_refused_with_413() {
 #[tokio::test]
 async fn a_malformed_form_is_refused_with_400() {
     let app = TestApp::spawn().await;
-    for body in ["team_id=T0TEAM&user_id=U0JANE", "%%%&&&=", "command=%2Fwin&text=hi"] {
+    for body in [
+        "team_id=T0TEAM&user_id=U0JANE",
+        "%%%&&&=",
+        "command=%2Fwin&text=hi",
+    ] {
         let (status, _) = app.send(signed(body, now_ts())).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     }
@@ -105,7 +117,9 @@ async fn slacks_ssl_check_is_acknowledged() {
 #[tokio::test]
 async fn the_health_check_reports_ok() {
     let app = TestApp::spawn().await;
-    let request = axum::http::Request::get("/healthz").body(axum::body::Body::empty()).unwrap();
+    let request = axum::http::Request::get("/healthz")
+        .body(axum::body::Body::empty())
+        .unwrap();
     let (status, body) = app.send(request).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
 }

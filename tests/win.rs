@@ -6,13 +6,24 @@ use common::*;
 #[tokio::test]
 async fn a_win_is_logged_with_its_inferred_kind_and_todays_count() {
     let app = TestApp::spawn().await;
-    let first = app.reply("U0JANE", "/win", "Jane Doe at Acme accepted my LinkedIn invite").await;
+    let first = app
+        .reply(
+            "U0JANE",
+            "/win",
+            "Jane Doe at Acme accepted my LinkedIn invite",
+        )
+        .await;
     assert!(first.contains("Logged your *connect*"), "{first}");
     assert!(first.contains("1 win today"), "{first}");
-    let second = app.reply("U0JANE", "/win", "meeting booked with Globex for Tuesday").await;
+    let second = app
+        .reply("U0JANE", "/win", "meeting booked with Globex for Tuesday")
+        .await;
     assert!(second.contains("*meeting*"), "{second}");
     assert!(second.contains("2 wins today"), "{second}");
-    let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM wins ORDER BY id").fetch_all(app.state.db.reader()).await.unwrap();
+    let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM wins ORDER BY id")
+        .fetch_all(app.state.db.reader())
+        .await
+        .unwrap();
     assert_eq!(kinds, ["connect", "meeting"]);
 }
 
@@ -26,7 +37,10 @@ async fn a_win_counts_on_the_reps_local_day() {
     app.clock().set("2026-11-24T03:00:00Z".parse().unwrap());
     let text = app.reply("U0JANE", "/win", "Bob replied to my email").await;
     assert!(text.contains("2 wins today"), "{text}");
-    let days: Vec<String> = sqlx::query_scalar("SELECT day FROM wins ORDER BY id").fetch_all(app.state.db.reader()).await.unwrap();
+    let days: Vec<String> = sqlx::query_scalar("SELECT day FROM wins ORDER BY id")
+        .fetch_all(app.state.db.reader())
+        .await
+        .unwrap();
     assert_eq!(days, ["2026-11-23", "2026-11-23"]);
 }
 
@@ -37,7 +51,9 @@ async fn a_streak_grows_over_working_days_and_survives_the_weekend() {
     // Wed, Thu, Fri, then Mon: a four-day streak across the weekend.
     for day in ["2026-11-25", "2026-11-26", "2026-11-27", "2026-11-30"] {
         app.clock().set(format!("{day}T15:00:00Z").parse().unwrap());
-        last = app.reply("U0JANE", "/win", "another connection accepted").await;
+        last = app
+            .reply("U0JANE", "/win", "another connection accepted")
+            .await;
     }
     assert!(last.contains("🔥 4-day streak"), "{last}");
 }
@@ -64,7 +80,9 @@ async fn five_hundred_concurrent_wins_are_all_stored_and_counted_once_each() {
             let body = slash_body("U0JANE", "/win", &format!("connection {i} accepted"));
             let response = router.oneshot(signed(&body, now_ts())).await.unwrap();
             let status = response.status();
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
             let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
             (status, json["text"].as_str().unwrap_or_default().to_owned())
         }));
@@ -73,7 +91,15 @@ async fn five_hundred_concurrent_wins_are_all_stored_and_counted_once_each() {
     for task in tasks {
         let (status, text) = task.await.unwrap();
         assert_eq!(status, StatusCode::OK);
-        let n: i64 = text.split(" win").next().unwrap().rsplit('\n').next().unwrap().parse().unwrap();
+        let n: i64 = text
+            .split(" win")
+            .next()
+            .unwrap()
+            .rsplit('\n')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         counts.push(n);
     }
     counts.sort();
@@ -86,7 +112,8 @@ async fn five_hundred_concurrent_wins_are_all_stored_and_counted_once_each() {
 async fn a_restart_keeps_everything_logged() {
     let app = TestApp::spawn().await;
     app.reply("U0JANE", "/win", "Jane accepted my invite").await;
-    app.reply("U0JANE", "/touch", "Bob Lee @ Globex email replied").await;
+    app.reply("U0JANE", "/touch", "Bob Lee @ Globex email replied")
+        .await;
     let app = app.restart().await;
     assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, 1);
     let text = app.reply("U0JANE", "/win", "Ann replied").await;

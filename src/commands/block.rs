@@ -3,7 +3,11 @@ use super::{ParseError, tokenize, words};
 use crate::domain::BlockResults;
 use chrono::{NaiveDate, NaiveTime, Weekday};
 
-const PLAN: &[&str] = &["/block 14:00 60m", "/block tomorrow 9:30 45m", "/block now 30m"];
+const PLAN: &[&str] = &[
+    "/block 14:00 60m",
+    "/block tomorrow 9:30 45m",
+    "/block now 30m",
+];
 const DONE: &[&str] = &["/block done 25 dials 8 emails 4 convos 2 meetings 1 callback 3 no"];
 const ALL: &[&str] = &[
     "/block tomorrow 9:30 45m",
@@ -20,7 +24,10 @@ pub const DEFAULT_MINUTES: u32 = 60;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BlockRequest {
-    Plan { start: BlockStart, minutes: u32 },
+    Plan {
+        start: BlockStart,
+        minutes: u32,
+    },
     Done(BlockResults),
     List,
     /// Cancel the block with this number (as `/block list` shows it), or the next one.
@@ -46,13 +53,19 @@ pub enum DaySpec {
 pub fn parse(text: &str) -> Result<BlockRequest, ParseError> {
     let tokens = tokenize(text);
     let Some(first) = tokens.first() else {
-        return Err(ParseError::new("When will you prospect? Give a time and a length.", ALL));
+        return Err(ParseError::new(
+            "When will you prospect? Give a time and a length.",
+            ALL,
+        ));
     };
     match first.to_lowercase().as_str() {
         "done" | "results" | "report" => done(&tokens[1..]),
         "list" | "ls" => Ok(BlockRequest::List),
         "cancel" | "delete" | "remove" => cancel(&tokens[1..]),
-        "help" => Err(ParseError::new("Plan a block, log how it went, list or cancel:", ALL)),
+        "help" => Err(ParseError::new(
+            "Plan a block, log how it went, list or cancel:",
+            ALL,
+        )),
         _ => plan(&tokens),
     }
 }
@@ -62,40 +75,71 @@ fn plan(tokens: &[String]) -> Result<BlockRequest, ParseError> {
     let first = rest[0].to_lowercase();
     if first == "now" {
         let minutes = minutes(&rest[1..])?;
-        return Ok(BlockRequest::Plan { start: BlockStart::Now, minutes });
+        return Ok(BlockRequest::Plan {
+            start: BlockStart::Now,
+            minutes,
+        });
     }
     let day = match first.as_str() {
         "today" => Some(DaySpec::Today),
         "tomorrow" | "tmrw" | "tmw" => Some(DaySpec::Tomorrow),
-        _ => words::weekday(&first).map(DaySpec::Next).or_else(|| words::date(&first).map(DaySpec::On)),
+        _ => words::weekday(&first)
+            .map(DaySpec::Next)
+            .or_else(|| words::date(&first).map(DaySpec::On)),
     };
     if day.is_some() {
         rest = &rest[1..];
     }
     let Some(time_word) = rest.first() else {
-        return Err(ParseError::new("At what time? Add a start time after the day.", PLAN));
+        return Err(ParseError::new(
+            "At what time? Add a start time after the day.",
+            PLAN,
+        ));
     };
     let Some(time) = words::time(time_word) else {
         return Err(ParseError::new(
-            format!("I couldn't read `{}` as a start time.", super::truncate(time_word, 30)),
+            format!(
+                "I couldn't read `{}` as a start time.",
+                super::truncate(time_word, 30)
+            ),
             PLAN,
         ));
     };
     let minutes = minutes(&rest[1..])?;
-    Ok(BlockRequest::Plan { start: BlockStart::At { day: day.unwrap_or(DaySpec::Today), time }, minutes })
+    Ok(BlockRequest::Plan {
+        start: BlockStart::At {
+            day: day.unwrap_or(DaySpec::Today),
+            time,
+        },
+        minutes,
+    })
 }
 
 fn minutes(rest: &[String]) -> Result<u32, ParseError> {
     let minutes = match rest {
         [] => DEFAULT_MINUTES,
         [one] => words::duration_minutes(one).ok_or_else(|| {
-            ParseError::new(format!("I couldn't read `{}` as a length.", super::truncate(one, 30)), PLAN)
+            ParseError::new(
+                format!(
+                    "I couldn't read `{}` as a length.",
+                    super::truncate(one, 30)
+                ),
+                PLAN,
+            )
         })?,
-        _ => return Err(ParseError::new("That's more than a day, a time and a length.", PLAN)),
+        _ => {
+            return Err(ParseError::new(
+                "That's more than a day, a time and a length.",
+                PLAN,
+            ));
+        }
     };
     if !(MIN_MINUTES..=MAX_MINUTES).contains(&minutes) {
         return Err(ParseError::new(
-            format!("A block lasts between {MIN_MINUTES} minutes and {} hours.", MAX_MINUTES / 60),
+            format!(
+                "A block lasts between {MIN_MINUTES} minutes and {} hours.",
+                MAX_MINUTES / 60
+            ),
             PLAN,
         ));
     }
@@ -113,7 +157,10 @@ fn done(rest: &[String]) -> Result<BlockRequest, ParseError> {
             (Some(n), Some(label)) => (n, label),
             _ => {
                 return Err(ParseError::new(
-                    format!("I expected a number and what it counts, at `{}`.", super::truncate(&rest[i], 30)),
+                    format!(
+                        "I expected a number and what it counts, at `{}`.",
+                        super::truncate(&rest[i], 30)
+                    ),
                     DONE,
                 ));
             }
@@ -122,7 +169,8 @@ fn done(rest: &[String]) -> Result<BlockRequest, ParseError> {
             "dial" | "dials" | "call" | "calls" => &mut results.dials,
             "email" | "emails" | "mail" | "mails" => &mut results.emails,
             "social" | "socials" | "linkedin" | "dm" | "dms" | "messages" => &mut results.social,
-            "convo" | "convos" | "conversation" | "conversations" | "talk" | "talks" | "contacts" => &mut results.conversations,
+            "convo" | "convos" | "conversation" | "conversations" | "talk" | "talks"
+            | "contacts" => &mut results.conversations,
             "meeting" | "meetings" | "booked" => &mut results.meetings,
             "callback" | "callbacks" | "call-back" | "call-backs" => &mut results.callbacks,
             "no" | "nos" | "no's" | "noes" => &mut results.nos,
@@ -147,9 +195,15 @@ fn cancel(rest: &[String]) -> Result<BlockRequest, ParseError> {
         [] => Ok(BlockRequest::Cancel(None)),
         [n] => match n.trim_start_matches('#').parse::<i64>() {
             Ok(id) if id > 0 => Ok(BlockRequest::Cancel(Some(id))),
-            _ => Err(ParseError::new("Give the block's number from `/block list`, or nothing for the next one.", &["/block cancel", "/block cancel 12"])),
+            _ => Err(ParseError::new(
+                "Give the block's number from `/block list`, or nothing for the next one.",
+                &["/block cancel", "/block cancel 12"],
+            )),
         },
-        _ => Err(ParseError::new("Cancel one block at a time.", &["/block cancel", "/block cancel 12"])),
+        _ => Err(ParseError::new(
+            "Cancel one block at a time.",
+            &["/block cancel", "/block cancel 12"],
+        )),
     }
 }
 
@@ -158,31 +212,87 @@ mod tests {
     use super::*;
 
     fn at(day: DaySpec, h: u32, m: u32) -> BlockStart {
-        BlockStart::At { day, time: NaiveTime::from_hms_opt(h, m, 0).unwrap() }
+        BlockStart::At {
+            day,
+            time: NaiveTime::from_hms_opt(h, m, 0).unwrap(),
+        }
     }
 
     #[test]
     fn a_plan_reads_day_time_and_length() {
-        assert_eq!(parse("14:00 60m"), Ok(BlockRequest::Plan { start: at(DaySpec::Today, 14, 0), minutes: 60 }));
-        assert_eq!(parse("tomorrow 9:30 45m"), Ok(BlockRequest::Plan { start: at(DaySpec::Tomorrow, 9, 30), minutes: 45 }));
-        assert_eq!(parse("now 30m"), Ok(BlockRequest::Plan { start: BlockStart::Now, minutes: 30 }));
-        assert_eq!(parse("fri 2pm 1h"), Ok(BlockRequest::Plan { start: at(DaySpec::Next(Weekday::Fri), 14, 0), minutes: 60 }));
-        assert_eq!(parse("9am"), Ok(BlockRequest::Plan { start: at(DaySpec::Today, 9, 0), minutes: DEFAULT_MINUTES }));
+        assert_eq!(
+            parse("14:00 60m"),
+            Ok(BlockRequest::Plan {
+                start: at(DaySpec::Today, 14, 0),
+                minutes: 60
+            })
+        );
+        assert_eq!(
+            parse("tomorrow 9:30 45m"),
+            Ok(BlockRequest::Plan {
+                start: at(DaySpec::Tomorrow, 9, 30),
+                minutes: 45
+            })
+        );
+        assert_eq!(
+            parse("now 30m"),
+            Ok(BlockRequest::Plan {
+                start: BlockStart::Now,
+                minutes: 30
+            })
+        );
+        assert_eq!(
+            parse("fri 2pm 1h"),
+            Ok(BlockRequest::Plan {
+                start: at(DaySpec::Next(Weekday::Fri), 14, 0),
+                minutes: 60
+            })
+        );
+        assert_eq!(
+            parse("9am"),
+            Ok(BlockRequest::Plan {
+                start: at(DaySpec::Today, 9, 0),
+                minutes: DEFAULT_MINUTES
+            })
+        );
     }
 
     #[test]
     fn results_read_counts_and_labels() {
-        let BlockRequest::Done(r) = parse("done 25 dials 8 emails 4 convos 2 meetings 1 callback 3 no").unwrap() else {
+        let BlockRequest::Done(r) =
+            parse("done 25 dials 8 emails 4 convos 2 meetings 1 callback 3 no").unwrap()
+        else {
             panic!("not a report")
         };
-        assert_eq!(r, BlockResults { dials: 25, emails: 8, social: 0, conversations: 4, meetings: 2, callbacks: 1, nos: 3 });
+        assert_eq!(
+            r,
+            BlockResults {
+                dials: 25,
+                emails: 8,
+                social: 0,
+                conversations: 4,
+                meetings: 2,
+                callbacks: 1,
+                nos: 3
+            }
+        );
     }
 
     #[test]
     fn nonsense_is_explained_with_an_example() {
-        assert!(parse("whenever").unwrap_err().message().contains("/block 14:00 60m"));
+        assert!(
+            parse("whenever")
+                .unwrap_err()
+                .message()
+                .contains("/block 14:00 60m")
+        );
         assert!(parse("done lots of dials").is_err());
-        assert!(parse("done 5 unicorns").unwrap_err().message().contains("unicorns"));
+        assert!(
+            parse("done 5 unicorns")
+                .unwrap_err()
+                .message()
+                .contains("unicorns")
+        );
         assert!(parse("14:00 9h").is_err());
         assert!(parse("").is_err());
     }

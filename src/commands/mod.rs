@@ -36,14 +36,21 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(problem: impl Into<String>, examples: &'static [&'static str]) -> Self {
-        Self { problem: problem.into(), examples }
+        Self {
+            problem: problem.into(),
+            examples,
+        }
     }
 
     /// The ephemeral message a person reads.
     pub fn message(&self) -> String {
         let mut out = self.problem.clone();
         if !self.examples.is_empty() {
-            out.push_str(if self.examples.len() == 1 { "\nFor example: " } else { "\nFor example:" });
+            out.push_str(if self.examples.len() == 1 {
+                "\nFor example: "
+            } else {
+                "\nFor example:"
+            });
             for (i, ex) in self.examples.iter().enumerate() {
                 if self.examples.len() > 1 || i > 0 {
                     out.push_str("\n• ");
@@ -98,7 +105,9 @@ fn valid_slack_id(id: &str, prefixes: &[char]) -> bool {
     id.len() >= 3
         && id.len() <= 32
         && id.starts_with(prefixes)
-        && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 /// Whitespace-separated words, where `"two words"` in straight or curly quotes stay one word.
@@ -140,7 +149,10 @@ pub fn tokenize(text: &str) -> Vec<String> {
 
 /// Lower-cased, single-spaced: how names are compared.
 pub fn name_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -158,7 +170,10 @@ mod tests {
 
     #[test]
     fn quoted_words_stay_together() {
-        assert_eq!(tokenize(r#"add "Jane  Doe" @ Acme"#), vec!["add", "Jane Doe", "@", "Acme"]);
+        assert_eq!(
+            tokenize(r#"add "Jane  Doe" @ Acme"#),
+            vec!["add", "Jane Doe", "@", "Acme"]
+        );
         assert_eq!(tokenize("“Ann Lee” email"), vec!["Ann Lee", "email"]);
     }
 
@@ -171,6 +186,10 @@ mod tests {
     #[test]
     fn an_unknown_command_points_to_help() {
         let err = parse("/nope", "").unwrap_err();
-        assert!(err.message().contains("/momentum help"), "{}", err.message());
+        assert!(
+            err.message().contains("/momentum help"),
+            "{}",
+            err.message()
+        );
     }
 }

@@ -24,7 +24,10 @@ const SETTINGS: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MomentumRequest {
     Help,
-    Stats { period: Period, user: Option<String> },
+    Stats {
+        period: Period,
+        user: Option<String>,
+    },
     TeamShow,
     TeamAdd(Vec<String>),
     TeamLeave,
@@ -47,34 +50,53 @@ pub enum SettingChange {
     Tz(Tz),
     QuietAfter(u8),
     Shoutout(NaiveTime),
-    Digest { day: Option<Weekday>, time: NaiveTime },
+    Digest {
+        day: Option<Weekday>,
+        time: NaiveTime,
+    },
     WorkDays(WorkDays),
     Hours(NaiveTime, NaiveTime),
 }
 
 pub fn parse(text: &str) -> Result<MomentumRequest, ParseError> {
     let tokens = tokenize(text);
-    let Some(first) = tokens.first() else { return Ok(MomentumRequest::Help) };
+    let Some(first) = tokens.first() else {
+        return Ok(MomentumRequest::Help);
+    };
     let rest = &tokens[1..];
     match first.to_lowercase().as_str() {
         "help" | "?" => Ok(MomentumRequest::Help),
         "stats" => stats(rest),
         "team" => team(rest),
         "channel" => match rest {
-            [c] => channel_mention(c).map(MomentumRequest::Channel).ok_or_else(|| {
-                ParseError::new("Pick the channel with # so Slack links it.", &["/momentum channel #wins"])
-            }),
-            _ => Err(ParseError::new("Which channel should celebrate the team's wins?", &["/momentum channel #wins"])),
+            [c] => channel_mention(c)
+                .map(MomentumRequest::Channel)
+                .ok_or_else(|| {
+                    ParseError::new(
+                        "Pick the channel with # so Slack links it.",
+                        &["/momentum channel #wins"],
+                    )
+                }),
+            _ => Err(ParseError::new(
+                "Which channel should celebrate the team's wins?",
+                &["/momentum channel #wins"],
+            )),
         },
         "away" => away(rest),
         "back" => Ok(MomentumRequest::Away(None)),
         "private" => match rest.first().map(|s| s.to_lowercase()).as_deref() {
             None | Some("on") | Some("yes") => Ok(MomentumRequest::Private(true)),
             Some("off") | Some("no") => Ok(MomentumRequest::Private(false)),
-            _ => Err(ParseError::new("Say `on` or `off`.", &["/momentum private", "/momentum private off"])),
+            _ => Err(ParseError::new(
+                "Say `on` or `off`.",
+                &["/momentum private", "/momentum private off"],
+            )),
         },
         "settings" | "setting" | "set" => settings(rest),
-        other => Err(ParseError::new(format!("I don't know `/momentum {}`.", super::truncate(other, 30)), EXAMPLES)),
+        other => Err(ParseError::new(
+            format!("I don't know `/momentum {}`.", super::truncate(other, 30)),
+            EXAMPLES,
+        )),
     }
 }
 
@@ -90,7 +112,10 @@ fn stats(rest: &[String]) -> Result<MomentumRequest, ParseError> {
                 Some(id) if user.is_none() => user = Some(id),
                 _ => {
                     return Err(ParseError::new(
-                        format!("I read `{}` in stats, but expected week, month or @someone.", super::truncate(word, 30)),
+                        format!(
+                            "I read `{}` in stats, but expected week, month or @someone.",
+                            super::truncate(word, 30)
+                        ),
                         &["/momentum stats", "/momentum stats month @jane"],
                     ));
                 }
@@ -101,15 +126,24 @@ fn stats(rest: &[String]) -> Result<MomentumRequest, ParseError> {
 }
 
 fn team(rest: &[String]) -> Result<MomentumRequest, ParseError> {
-    const TEAM: &[&str] = &["/momentum team", "/momentum team add @jane @bob", "/momentum team leave"];
-    let Some(verb) = rest.first() else { return Ok(MomentumRequest::TeamShow) };
+    const TEAM: &[&str] = &[
+        "/momentum team",
+        "/momentum team add @jane @bob",
+        "/momentum team leave",
+    ];
+    let Some(verb) = rest.first() else {
+        return Ok(MomentumRequest::TeamShow);
+    };
     match verb.to_lowercase().as_str() {
         "add" => {
             let mut ids = Vec::new();
             for word in &rest[1..] {
                 let Some(id) = user_mention(word) else {
                     return Err(ParseError::new(
-                        format!("`{}` isn't a Slack mention — pick people with @.", super::truncate(word, 30)),
+                        format!(
+                            "`{}` isn't a Slack mention — pick people with @.",
+                            super::truncate(word, 30)
+                        ),
                         TEAM,
                     ));
                 };
@@ -118,7 +152,10 @@ fn team(rest: &[String]) -> Result<MomentumRequest, ParseError> {
                 }
             }
             if ids.is_empty() {
-                return Err(ParseError::new("Who joins your team? Mention them with @.", TEAM));
+                return Err(ParseError::new(
+                    "Who joins your team? Mention them with @.",
+                    TEAM,
+                ));
             }
             if ids.len() > 50 {
                 return Err(ParseError::new("Add at most 50 people at a time.", TEAM));
@@ -134,40 +171,60 @@ fn team(rest: &[String]) -> Result<MomentumRequest, ParseError> {
 fn away(rest: &[String]) -> Result<MomentumRequest, ParseError> {
     const AWAY: &[&str] = &["/momentum away until 2026-12-31", "/momentum away off"];
     let words: Vec<String> = rest.iter().map(|w| w.to_lowercase()).collect();
-    match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match words
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["off"] | ["back"] | ["none"] => Ok(MomentumRequest::Away(None)),
         ["until", d] | [d] => words::date(d)
             .map(|d| MomentumRequest::Away(Some(d)))
             .ok_or_else(|| ParseError::new("Give the last day you are away as YYYY-MM-DD.", AWAY)),
-        _ => Err(ParseError::new("Until when are you away? I'll pause nudges until then.", AWAY)),
+        _ => Err(ParseError::new(
+            "Until when are you away? I'll pause nudges until then.",
+            AWAY,
+        )),
     }
 }
 
 fn settings(rest: &[String]) -> Result<MomentumRequest, ParseError> {
-    let Some(key) = rest.first() else { return Ok(MomentumRequest::Settings(None)) };
+    let Some(key) = rest.first() else {
+        return Ok(MomentumRequest::Settings(None));
+    };
     let args: Vec<String> = rest[1..].iter().map(|w| w.to_lowercase()).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let bad = |what: &str| Err(ParseError::new(what.to_owned(), SETTINGS));
     let change = match (key.to_lowercase().as_str(), args.as_slice()) {
         ("tz" | "timezone" | "time-zone", [_]) => match rest[1].parse::<Tz>() {
             Ok(tz) => SettingChange::Tz(tz),
-            Err(_) => return bad("That isn't a time zone I know: use an IANA name like Europe/Paris or America/New_York."),
+            Err(_) => {
+                return bad(
+                    "That isn't a time zone I know: use an IANA name like Europe/Paris or America/New_York.",
+                );
+            }
         },
-        ("quiet" | "quiet_after" | "quiet-after", [n, ..]) if args.len() <= 2 => match n.parse::<u8>() {
-            Ok(n @ 1..=20) => SettingChange::QuietAfter(n),
-            _ => return bad("Quiet after how many working days? A number from 1 to 20."),
-        },
+        ("quiet" | "quiet_after" | "quiet-after", [n, ..]) if args.len() <= 2 => {
+            match n.parse::<u8>() {
+                Ok(n @ 1..=20) => SettingChange::QuietAfter(n),
+                _ => return bad("Quiet after how many working days? A number from 1 to 20."),
+            }
+        }
         ("shoutout" | "shoutouts" | "shout-out", [t]) => match words::time(t) {
             Some(t) => SettingChange::Shoutout(t),
             None => return bad("At what time should the shout-out go out? For example 16:00."),
         },
-        ("digest", [rest @ ..]) if !rest.is_empty() => digest(rest)?,
+        ("digest", rest) if !rest.is_empty() => digest(rest)?,
         ("workdays" | "days" | "working-days", [spec]) => match work_days(spec) {
             Some(d) => SettingChange::WorkDays(d),
-            None => return bad("Give working days as a range or a list, like mon-fri or mon,tue,thu."),
+            None => {
+                return bad("Give working days as a range or a list, like mon-fri or mon,tue,thu.");
+            }
         },
         ("hours" | "working-hours", [spec]) => {
-            let parsed = spec.split_once('-').and_then(|(a, b)| Some((words::time(a)?, words::time(b)?)));
+            let parsed = spec
+                .split_once('-')
+                .and_then(|(a, b)| Some((words::time(a)?, words::time(b)?)));
             match parsed {
                 Some((a, b)) if a < b => SettingChange::Hours(a, b),
                 _ => return bad("Give working hours as start-end, like 09:00-17:30."),
@@ -185,7 +242,10 @@ fn digest(args: &[&str]) -> Result<SettingChange, ParseError> {
         other => other,
     };
     match args {
-        ["daily", t] => Ok(SettingChange::Digest { day: None, time: words::time(t).ok_or_else(err)? }),
+        ["daily", t] => Ok(SettingChange::Digest {
+            day: None,
+            time: words::time(t).ok_or_else(err)?,
+        }),
         [d, t] => Ok(SettingChange::Digest {
             day: Some(words::weekday(d).ok_or_else(err)?),
             time: words::time(t).ok_or_else(err)?,
@@ -200,7 +260,10 @@ fn work_days(spec: &str) -> Option<WorkDays> {
     for part in spec.split(',').filter(|p| !p.is_empty()) {
         match part.split_once('-') {
             Some((a, b)) => {
-                let (a, b) = (words::weekday(a)?.num_days_from_monday(), words::weekday(b)?.num_days_from_monday());
+                let (a, b) = (
+                    words::weekday(a)?.num_days_from_monday(),
+                    words::weekday(b)?.num_days_from_monday(),
+                );
                 let mut d = a;
                 loop {
                     bits |= 1 << d;
@@ -216,7 +279,6 @@ fn work_days(spec: &str) -> Option<WorkDays> {
     (bits != 0).then_some(WorkDays(bits))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,9 +292,18 @@ mod tests {
     fn stats_read_a_period_and_a_person() {
         assert_eq!(
             parse("stats month <@U0JANE|jane>"),
-            Ok(MomentumRequest::Stats { period: Period::Month, user: Some("U0JANE".into()) })
+            Ok(MomentumRequest::Stats {
+                period: Period::Month,
+                user: Some("U0JANE".into())
+            })
         );
-        assert_eq!(parse("stats"), Ok(MomentumRequest::Stats { period: Period::Week, user: None }));
+        assert_eq!(
+            parse("stats"),
+            Ok(MomentumRequest::Stats {
+                period: Period::Week,
+                user: None
+            })
+        );
         assert!(parse("stats forever").is_err());
     }
 
@@ -240,7 +311,10 @@ mod tests {
     fn team_add_needs_real_mentions() {
         assert_eq!(
             parse("team add <@U1AAA> <@U2BBB|bob> <@U1AAA>"),
-            Ok(MomentumRequest::TeamAdd(vec!["U1AAA".into(), "U2BBB".into()]))
+            Ok(MomentumRequest::TeamAdd(vec![
+                "U1AAA".into(),
+                "U2BBB".into()
+            ]))
         );
         assert!(parse("team add @jane").unwrap_err().message().contains("@"));
         assert_eq!(parse("team leave"), Ok(MomentumRequest::TeamLeave));
@@ -248,14 +322,23 @@ mod tests {
 
     #[test]
     fn settings_are_typed() {
-        assert_eq!(parse("settings quiet 3"), Ok(MomentumRequest::Settings(Some(SettingChange::QuietAfter(3)))));
+        assert_eq!(
+            parse("settings quiet 3"),
+            Ok(MomentumRequest::Settings(Some(SettingChange::QuietAfter(
+                3
+            ))))
+        );
         assert_eq!(
             parse("settings tz Europe/Paris"),
-            Ok(MomentumRequest::Settings(Some(SettingChange::Tz(chrono_tz::Europe::Paris))))
+            Ok(MomentumRequest::Settings(Some(SettingChange::Tz(
+                chrono_tz::Europe::Paris
+            ))))
         );
         assert_eq!(
             parse("settings workdays sun-thu"),
-            Ok(MomentumRequest::Settings(Some(SettingChange::WorkDays(WorkDays(0b100_1111)))))
+            Ok(MomentumRequest::Settings(Some(SettingChange::WorkDays(
+                WorkDays(0b100_1111)
+            ))))
         );
         assert_eq!(
             parse("settings digest daily 8:30"),

@@ -12,14 +12,25 @@ const EXAMPLES: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TargetsRequest {
     List,
-    Add { name: String, company: Option<String> },
-    Drop { name: String },
-    Replace { old: String, new: String, company: Option<String> },
+    Add {
+        name: String,
+        company: Option<String>,
+    },
+    Drop {
+        name: String,
+    },
+    Replace {
+        old: String,
+        new: String,
+        company: Option<String>,
+    },
 }
 
 pub fn parse(text: &str) -> Result<TargetsRequest, ParseError> {
     let tokens = tokenize(text);
-    let Some(first) = tokens.first() else { return Ok(TargetsRequest::List) };
+    let Some(first) = tokens.first() else {
+        return Ok(TargetsRequest::List);
+    };
     let rest = &tokens[1..];
     match first.to_lowercase().as_str() {
         "list" | "ls" | "due" => Ok(TargetsRequest::List),
@@ -32,14 +43,23 @@ pub fn parse(text: &str) -> Result<TargetsRequest, ParseError> {
             Ok(TargetsRequest::Drop { name })
         }
         "replace" => {
-            let Some(with) = rest.iter().position(|t| t.eq_ignore_ascii_case("with") || t.eq_ignore_ascii_case("by")) else {
-                return Err(ParseError::new("Say who replaces whom: `replace OLD with NEW`.", EXAMPLES));
+            let Some(with) = rest
+                .iter()
+                .position(|t| t.eq_ignore_ascii_case("with") || t.eq_ignore_ascii_case("by"))
+            else {
+                return Err(ParseError::new(
+                    "Say who replaces whom: `replace OLD with NEW`.",
+                    EXAMPLES,
+                ));
             };
             let (old, _) = named(&rest[..with], "Which target is being replaced?")?;
             let (new, company) = named(&rest[with + 1..], "Who is the new target?")?;
             Ok(TargetsRequest::Replace { old, new, company })
         }
-        "help" => Err(ParseError::new("Your targets are the prospects you are working on:", EXAMPLES)),
+        "help" => Err(ParseError::new(
+            "Your targets are the prospects you are working on:",
+            EXAMPLES,
+        )),
         _ => Err(ParseError::new(
             format!("I don't know `/targets {}`.", super::truncate(first, 30)),
             EXAMPLES,
@@ -63,19 +83,36 @@ mod tests {
         assert_eq!(parse(""), Ok(TargetsRequest::List));
         assert_eq!(
             parse("add Jane Doe @ Acme"),
-            Ok(TargetsRequest::Add { name: "Jane Doe".into(), company: Some("Acme".into()) })
+            Ok(TargetsRequest::Add {
+                name: "Jane Doe".into(),
+                company: Some("Acme".into())
+            })
         );
-        assert_eq!(parse("drop jane doe"), Ok(TargetsRequest::Drop { name: "jane doe".into() }));
+        assert_eq!(
+            parse("drop jane doe"),
+            Ok(TargetsRequest::Drop {
+                name: "jane doe".into()
+            })
+        );
         assert_eq!(
             parse("replace Jane Doe with Bob Lee @ Globex"),
-            Ok(TargetsRequest::Replace { old: "Jane Doe".into(), new: "Bob Lee".into(), company: Some("Globex".into()) })
+            Ok(TargetsRequest::Replace {
+                old: "Jane Doe".into(),
+                new: "Bob Lee".into(),
+                company: Some("Globex".into())
+            })
         );
     }
 
     #[test]
     fn incomplete_requests_are_explained() {
         assert!(parse("add").is_err());
-        assert!(parse("replace Jane").unwrap_err().message().contains("replace"));
+        assert!(
+            parse("replace Jane")
+                .unwrap_err()
+                .message()
+                .contains("replace")
+        );
         assert!(parse("replace with Bob").is_err());
         assert!(parse("frobnicate").is_err());
     }

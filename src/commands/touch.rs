@@ -19,7 +19,10 @@ pub struct TouchRequest {
 pub fn parse(text: &str) -> Result<TouchRequest, ParseError> {
     let tokens = tokenize(text);
     if tokens.is_empty() {
-        return Err(ParseError::new("Who did you reach out to, how, and what happened?", EXAMPLES));
+        return Err(ParseError::new(
+            "Who did you reach out to, how, and what happened?",
+            EXAMPLES,
+        ));
     }
     let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
     let found = (1..tokens.len()).find_map(|i| {
@@ -37,16 +40,28 @@ pub fn parse(text: &str) -> Result<TouchRequest, ParseError> {
     let (prospect, company) = name_and_company(&tokens[..at])?;
     let note = tokens[note_from..].join(" ");
     if note.chars().count() > MAX_TEXT {
-        return Err(ParseError::new(format!("Please keep the note under {MAX_TEXT} characters."), EXAMPLES));
+        return Err(ParseError::new(
+            format!("Please keep the note under {MAX_TEXT} characters."),
+            EXAMPLES,
+        ));
     }
-    Ok(TouchRequest { prospect, company, channel, outcome, note })
+    Ok(TouchRequest {
+        prospect,
+        company,
+        channel,
+        outcome,
+        note,
+    })
 }
 
 /// `Jane Doe @ Acme`, `Jane Doe @Acme` or `Jane Doe` → name and optional company.
 pub fn name_and_company(tokens: &[String]) -> Result<(String, Option<String>), ParseError> {
     let joined = tokens.join(" ");
     let (name, company) = match joined.split_once('@') {
-        Some((n, c)) => (n.trim().to_owned(), Some(c.trim().to_owned()).filter(|c| !c.is_empty())),
+        Some((n, c)) => (
+            n.trim().to_owned(),
+            Some(c.trim().to_owned()).filter(|c| !c.is_empty()),
+        ),
         None => (joined.trim().to_owned(), None),
     };
     if name.is_empty() {
@@ -61,7 +76,10 @@ pub fn name_and_company(tokens: &[String]) -> Result<(String, Option<String>), P
     let too_long = |s: &str| s.chars().count() > MAX_NAME;
     if too_long(&name) || company.as_deref().is_some_and(too_long) {
         return Err(ParseError::new(
-            format!("Names are at most {MAX_NAME} characters (I read `{}`).", truncate(&name, 40)),
+            format!(
+                "Names are at most {MAX_NAME} characters (I read `{}`).",
+                truncate(&name, 40)
+            ),
             EXAMPLES,
         ));
     }
@@ -78,7 +96,9 @@ fn channel_at(words: &[String], i: usize) -> Option<(Channel, usize)> {
         "email" | "e-mail" | "mail" | "emailed" => Channel::Email,
         "social" | "linkedin" | "li" | "twitter" | "dm" | "inmail" => Channel::Social,
         "text" | "sms" | "texted" | "whatsapp" => Channel::Text,
-        "in_person" | "in-person" | "inperson" | "person" | "visit" | "walk-in" => Channel::InPerson,
+        "in_person" | "in-person" | "inperson" | "person" | "visit" | "walk-in" => {
+            Channel::InPerson
+        }
         "video" | "zoom" | "teams" | "meet" | "video-call" => Channel::Video,
         _ => return None,
     };
@@ -112,7 +132,13 @@ fn outcome_at(words: &[String], i: usize) -> Option<(Outcome, usize)> {
 mod tests {
     use super::*;
 
-    fn touch(prospect: &str, company: Option<&str>, channel: Channel, outcome: Outcome, note: &str) -> TouchRequest {
+    fn touch(
+        prospect: &str,
+        company: Option<&str>,
+        channel: Channel,
+        outcome: Outcome,
+        note: &str,
+    ) -> TouchRequest {
         TouchRequest {
             prospect: prospect.into(),
             company: company.map(Into::into),
@@ -126,15 +152,33 @@ mod tests {
     fn a_touch_reads_name_company_channel_outcome_and_note() {
         assert_eq!(
             parse("Jane Doe @ Acme phone no_answer"),
-            Ok(touch("Jane Doe", Some("Acme"), Channel::Phone, Outcome::NoAnswer, ""))
+            Ok(touch(
+                "Jane Doe",
+                Some("Acme"),
+                Channel::Phone,
+                Outcome::NoAnswer,
+                ""
+            ))
         );
         assert_eq!(
             parse("Bob Lee email replied wants pricing next week"),
-            Ok(touch("Bob Lee", None, Channel::Email, Outcome::Replied, "wants pricing next week"))
+            Ok(touch(
+                "Bob Lee",
+                None,
+                Channel::Email,
+                Outcome::Replied,
+                "wants pricing next week"
+            ))
         );
         assert_eq!(
             parse("Ann @Initech in person no answer at reception"),
-            Ok(touch("Ann", Some("Initech"), Channel::InPerson, Outcome::NoAnswer, "at reception"))
+            Ok(touch(
+                "Ann",
+                Some("Initech"),
+                Channel::InPerson,
+                Outcome::NoAnswer,
+                "at reception"
+            ))
         );
     }
 
@@ -142,14 +186,25 @@ mod tests {
     fn a_channel_word_inside_a_name_is_not_mistaken_for_the_channel() {
         assert_eq!(
             parse("Sam Text @ Phone Co email no"),
-            Ok(touch("Sam Text", Some("Phone Co"), Channel::Email, Outcome::No, ""))
+            Ok(touch(
+                "Sam Text",
+                Some("Phone Co"),
+                Channel::Email,
+                Outcome::No,
+                ""
+            ))
         );
     }
 
     #[test]
     fn missing_parts_are_explained() {
         assert!(parse("").is_err());
-        assert!(parse("Jane Doe").unwrap_err().message().contains("/touch Jane Doe @ Acme"));
+        assert!(
+            parse("Jane Doe")
+                .unwrap_err()
+                .message()
+                .contains("/touch Jane Doe @ Acme")
+        );
         assert!(parse("phone talked").is_err());
         assert!(parse("<@U123> phone talked").is_err());
     }

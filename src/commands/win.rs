@@ -16,7 +16,10 @@ pub struct WinRequest {
 pub fn parse(text: &str) -> Result<WinRequest, ParseError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(ParseError::new("Tell me what happened — a connection, a reply, a meeting, any small step.", EXAMPLES));
+        return Err(ParseError::new(
+            "Tell me what happened — a connection, a reply, a meeting, any small step.",
+            EXAMPLES,
+        ));
     }
     if text.chars().count() > MAX_TEXT {
         return Err(ParseError::new(
@@ -35,9 +38,15 @@ pub fn parse(text: &str) -> Result<WinRequest, ParseError> {
                 EXAMPLES,
             ));
         }
-        return Ok(WinRequest { kind, text: rest.to_owned() });
+        return Ok(WinRequest {
+            kind,
+            text: rest.to_owned(),
+        });
     }
-    Ok(WinRequest { kind: infer_kind(text), text: text.to_owned() })
+    Ok(WinRequest {
+        kind: infer_kind(text),
+        text: text.to_owned(),
+    })
 }
 
 /// The kind named as the first word: `connect`, `reply`, `meeting`… (singular or plural).
@@ -60,17 +69,63 @@ fn explicit_kind(word: &str) -> Option<WinKind> {
 pub fn infer_kind(text: &str) -> WinKind {
     let t = format!(" {} ", text.to_lowercase());
     let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if has(&["referral", "referred", " intro ", "introduced me", "introduction"]) {
+    if has(&[
+        "referral",
+        "referred",
+        " intro ",
+        "introduced me",
+        "introduction",
+    ]) {
         WinKind::Referral
-    } else if has(&["booked", "meeting", "scheduled", " demo", "appointment", "agreed to meet"]) {
+    } else if has(&[
+        "booked",
+        "meeting",
+        "scheduled",
+        " demo",
+        "appointment",
+        "agreed to meet",
+    ]) {
         WinKind::Meeting
-    } else if has(&["met at", "ran into", "bumped into", "met him at", "met her at", "met them at", "at the event", "conference", "trade show", "networking"]) {
+    } else if has(&[
+        "met at",
+        "ran into",
+        "bumped into",
+        "met him at",
+        "met her at",
+        "met them at",
+        "at the event",
+        "conference",
+        "trade show",
+        "networking",
+    ]) {
         WinKind::Encounter
-    } else if has(&["accepted", "connected", "connection", "linkedin invite", "followed back"]) {
+    } else if has(&[
+        "accepted",
+        "connected",
+        "connection",
+        "linkedin invite",
+        "followed back",
+    ]) {
         WinKind::Connect
-    } else if has(&["replied", "reply", "responded", "answered", "wrote back", "got back to me", "emailed back"]) {
+    } else if has(&[
+        "replied",
+        "reply",
+        "responded",
+        "answered",
+        "wrote back",
+        "got back to me",
+        "emailed back",
+    ]) {
         WinKind::Reply
-    } else if has(&["talked", "spoke", "conversation", "chatted", " call with", "picked up", " convo"]) {
+    } else if has(&[
+        "talked",
+        "spoke",
+        "conversation",
+        "chatted",
+        " call with",
+        "picked up",
+        " convo",
+    ]) {
         WinKind::Conversation
     } else {
         WinKind::Other
@@ -84,24 +139,55 @@ mod tests {
     #[test]
     fn the_kind_can_be_named_first() {
         let w = parse("meeting with Globex on Tuesday").unwrap();
-        assert_eq!((w.kind, w.text.as_str()), (WinKind::Meeting, "with Globex on Tuesday"));
+        assert_eq!(
+            (w.kind, w.text.as_str()),
+            (WinKind::Meeting, "with Globex on Tuesday")
+        );
     }
 
     #[test]
     fn the_kind_is_inferred_from_the_words() {
-        assert_eq!(parse("Jane at Acme accepted my invite").unwrap().kind, WinKind::Connect);
-        assert_eq!(parse("Bob replied to my second email").unwrap().kind, WinKind::Reply);
-        assert_eq!(parse("booked a demo with Initech").unwrap().kind, WinKind::Meeting);
-        assert_eq!(parse("met at the SaaStr booth: the CFO of Umbrella").unwrap().kind, WinKind::Encounter);
-        assert_eq!(parse("spoke with the VP for 10 minutes").unwrap().kind, WinKind::Conversation);
-        assert_eq!(parse("Ann referred me to her boss").unwrap().kind, WinKind::Referral);
-        assert_eq!(parse("sent 30 personalised emails").unwrap().kind, WinKind::Other);
+        assert_eq!(
+            parse("Jane at Acme accepted my invite").unwrap().kind,
+            WinKind::Connect
+        );
+        assert_eq!(
+            parse("Bob replied to my second email").unwrap().kind,
+            WinKind::Reply
+        );
+        assert_eq!(
+            parse("booked a demo with Initech").unwrap().kind,
+            WinKind::Meeting
+        );
+        assert_eq!(
+            parse("met at the SaaStr booth: the CFO of Umbrella")
+                .unwrap()
+                .kind,
+            WinKind::Encounter
+        );
+        assert_eq!(
+            parse("spoke with the VP for 10 minutes").unwrap().kind,
+            WinKind::Conversation
+        );
+        assert_eq!(
+            parse("Ann referred me to her boss").unwrap().kind,
+            WinKind::Referral
+        );
+        assert_eq!(
+            parse("sent 30 personalised emails").unwrap().kind,
+            WinKind::Other
+        );
     }
 
     #[test]
     fn empty_and_kind_only_text_is_explained() {
         assert!(parse("   ").unwrap_err().message().contains("/win"));
-        assert!(parse("meeting").unwrap_err().message().contains("Add a few words"));
+        assert!(
+            parse("meeting")
+                .unwrap_err()
+                .message()
+                .contains("Add a few words")
+        );
     }
 
     #[test]

@@ -34,13 +34,21 @@ pub fn time(word: &str) -> Option<NaiveTime> {
 pub fn duration_minutes(word: &str) -> Option<u32> {
     let w = word.to_lowercase();
     let w = w.trim_end_matches("utes").trim_end_matches("ute");
-    if let Some(m) = w.strip_suffix("mins").or_else(|| w.strip_suffix("min")).or_else(|| w.strip_suffix('m')) {
+    if let Some(m) = w
+        .strip_suffix("mins")
+        .or_else(|| w.strip_suffix("min"))
+        .or_else(|| w.strip_suffix('m'))
+    {
         if let Some((h, m)) = m.split_once('h') {
             return Some(number(h)? * 60 + number(m)?);
         }
         return number(m);
     }
-    let w = w.trim_end_matches("ours").trim_end_matches("our").trim_end_matches("rs").trim_end_matches('r');
+    let w = w
+        .trim_end_matches("ours")
+        .trim_end_matches("our")
+        .trim_end_matches("rs")
+        .trim_end_matches('r');
     if let Some(h) = w.strip_suffix('h') {
         if let Some((whole, frac)) = h.split_once(['.', ',']) {
             if frac.len() == 1 {
@@ -57,7 +65,9 @@ pub fn duration_minutes(word: &str) -> Option<u32> {
 }
 
 fn number(s: &str) -> Option<u32> {
-    (!s.is_empty() && s.len() <= 4 && is_digits(s)).then(|| s.parse().ok()).flatten()
+    (!s.is_empty() && s.len() <= 4 && is_digits(s))
+        .then(|| s.parse().ok())
+        .flatten()
 }
 
 fn is_digits(s: &str) -> bool {
@@ -72,7 +82,15 @@ pub fn count(word: &str) -> Option<u32> {
 pub fn weekday(word: &str) -> Option<Weekday> {
     let w = word.to_lowercase();
     let w = w.trim_end_matches(',');
-    let full = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    let full = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
     if w.len() < 3 {
         return None;
     }

@@ -19,7 +19,8 @@ impl Cadence {
         if self.touches >= TOUCH_GOAL {
             return None;
         }
-        self.last_touch.and_then(|d| d.checked_add_days(chrono::Days::new(MAX_GAP_DAYS as u64)))
+        self.last_touch
+            .and_then(|d| d.checked_add_days(chrono::Days::new(MAX_GAP_DAYS as u64)))
     }
 
     /// Days past due on `today` (positive) or until due (negative).
@@ -34,14 +35,20 @@ mod tests {
 
     #[test]
     fn the_next_touch_is_due_a_week_after_the_last() {
-        let c = Cadence { touches: 3, last_touch: Some("2026-11-20".parse().unwrap()) };
+        let c = Cadence {
+            touches: 3,
+            last_touch: Some("2026-11-20".parse().unwrap()),
+        };
         assert_eq!(c.next_due(), Some("2026-11-27".parse().unwrap()));
         assert_eq!(c.overdue_days("2026-11-29".parse().unwrap()), Some(2));
     }
 
     #[test]
     fn nothing_is_due_after_the_tenth_touch() {
-        let c = Cadence { touches: 10, last_touch: Some("2026-11-20".parse().unwrap()) };
+        let c = Cadence {
+            touches: 10,
+            last_touch: Some("2026-11-20".parse().unwrap()),
+        };
         assert_eq!(c.next_due(), None);
     }
 }

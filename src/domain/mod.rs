@@ -73,7 +73,10 @@ vocabulary! {
 impl Outcome {
     /// Counts toward the response rate.
     pub fn is_response(self) -> bool {
-        matches!(self, Outcome::Replied | Outcome::Talked | Outcome::Meeting | Outcome::Callback)
+        matches!(
+            self,
+            Outcome::Replied | Outcome::Talked | Outcome::Meeting | Outcome::Callback
+        )
     }
 }
 

@@ -4,7 +4,12 @@ use super::time::WorkDays;
 use chrono::{Datelike, NaiveDate};
 
 /// The streak after a step on `today`, given the previous step day and streak.
-pub fn after_step(last_step: Option<NaiveDate>, streak: i64, today: NaiveDate, work: WorkDays) -> i64 {
+pub fn after_step(
+    last_step: Option<NaiveDate>,
+    streak: i64,
+    today: NaiveDate,
+    work: WorkDays,
+) -> i64 {
     let Some(last) = last_step else { return 1 };
     if last >= today {
         return streak.max(1);
@@ -47,19 +52,34 @@ mod tests {
 
     #[test]
     fn a_second_step_the_same_day_keeps_the_streak() {
-        assert_eq!(after_step(Some(d("2026-11-23")), 3, d("2026-11-23"), WorkDays::MON_FRI), 3);
+        assert_eq!(
+            after_step(Some(d("2026-11-23")), 3, d("2026-11-23"), WorkDays::MON_FRI),
+            3
+        );
     }
 
     #[test]
     fn the_weekend_does_not_break_a_streak() {
         // Friday 27th, then Monday 30th.
-        assert_eq!(after_step(Some(d("2026-11-27")), 4, d("2026-11-30"), WorkDays::MON_FRI), 5);
+        assert_eq!(
+            after_step(Some(d("2026-11-27")), 4, d("2026-11-30"), WorkDays::MON_FRI),
+            5
+        );
     }
 
     #[test]
     fn a_missed_working_day_restarts_the_streak() {
-        assert_eq!(after_step(Some(d("2026-11-23")), 4, d("2026-11-25"), WorkDays::MON_FRI), 1);
-        assert_eq!(current(Some(d("2026-11-23")), 4, d("2026-11-25"), WorkDays::MON_FRI), 0);
-        assert_eq!(current(Some(d("2026-11-24")), 4, d("2026-11-25"), WorkDays::MON_FRI), 4);
+        assert_eq!(
+            after_step(Some(d("2026-11-23")), 4, d("2026-11-25"), WorkDays::MON_FRI),
+            1
+        );
+        assert_eq!(
+            current(Some(d("2026-11-23")), 4, d("2026-11-25"), WorkDays::MON_FRI),
+            0
+        );
+        assert_eq!(
+            current(Some(d("2026-11-24")), 4, d("2026-11-25"), WorkDays::MON_FRI),
+            4
+        );
     }
 }

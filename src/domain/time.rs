@@ -21,16 +21,29 @@ impl WorkDays {
     /// `Mon-Fri`, `Mon, Wed, Fri`…
     pub fn describe(self) -> String {
         let days: Vec<Weekday> = WEEK.iter().copied().filter(|d| self.contains(*d)).collect();
-        let contiguous = days.windows(2).all(|w| w[1].num_days_from_monday() == w[0].num_days_from_monday() + 1);
+        let contiguous = days
+            .windows(2)
+            .all(|w| w[1].num_days_from_monday() == w[0].num_days_from_monday() + 1);
         match (days.first(), days.last()) {
             (Some(a), Some(b)) if contiguous && days.len() > 2 => format!("{a}-{b}"),
-            _ => days.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "),
+            _ => days
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 }
 
-pub const WEEK: [Weekday; 7] =
-    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+pub const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
 
 /// The calendar day at `now` where the member is.
 pub fn local_day(now: DateTime<Utc>, tz: Tz) -> NaiveDate {
@@ -85,12 +98,16 @@ mod tests {
 /// (`None`); in a DST overlap the earlier instant is taken.
 pub fn local_instant(day: NaiveDate, time: chrono::NaiveTime, tz: Tz) -> Option<DateTime<Utc>> {
     use chrono::TimeZone;
-    tz.from_local_datetime(&day.and_time(time)).earliest().map(|t| t.with_timezone(&Utc))
+    tz.from_local_datetime(&day.and_time(time))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// The next `weekday` on or after `today`.
 pub fn next_weekday(today: NaiveDate, weekday: Weekday) -> NaiveDate {
-    let ahead = (7 + weekday.num_days_from_monday() as i64 - today.weekday().num_days_from_monday() as i64) % 7;
+    let ahead = (7 + weekday.num_days_from_monday() as i64
+        - today.weekday().num_days_from_monday() as i64)
+        % 7;
     today + chrono::Duration::days(ahead)
 }
 
@@ -103,7 +120,10 @@ mod instant_tests {
     fn a_time_in_the_spring_forward_gap_does_not_exist() {
         let day: NaiveDate = "2026-03-29".parse().unwrap();
         let paris: Tz = "Europe/Paris".parse().unwrap();
-        assert_eq!(local_instant(day, NaiveTime::from_hms_opt(2, 30, 0).unwrap(), paris), None);
+        assert_eq!(
+            local_instant(day, NaiveTime::from_hms_opt(2, 30, 0).unwrap(), paris),
+            None
+        );
         let nine = local_instant(day, NaiveTime::from_hms_opt(9, 0, 0).unwrap(), paris).unwrap();
         assert_eq!(nine.to_rfc3339(), "2026-03-29T07:00:00+00:00");
     }

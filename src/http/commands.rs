@@ -31,13 +31,22 @@ pub async fn slash_command(State(state): State<AppState>, body: Bytes) -> Respon
     if form.ssl_check.is_some() {
         return StatusCode::OK.into_response();
     }
-    let (Some(team_id), Some(user_id), Some(command)) = (form.team_id, form.user_id, form.command) else {
-        return (StatusCode::BAD_REQUEST, "missing team_id, user_id or command").into_response();
+    let (Some(team_id), Some(user_id), Some(command)) = (form.team_id, form.user_id, form.command)
+    else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "missing team_id, user_id or command",
+        )
+            .into_response();
     };
     if team_id.is_empty() || user_id.is_empty() || team_id.len() > 32 || user_id.len() > 32 {
         return (StatusCode::BAD_REQUEST, "bad team_id or user_id").into_response();
     }
-    let caller = Caller { team_id, user_id, channel_id: form.channel_id };
+    let caller = Caller {
+        team_id,
+        user_id,
+        channel_id: form.channel_id,
+    };
     let reply = match commands::parse(&command, &form.text) {
         Err(e) => Reply::ephemeral(e.message()),
         Ok(request) => match service::handle(&state, &caller, request).await {

@@ -16,7 +16,10 @@ pub const MAX_BODY: usize = 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     let slack = Router::new()
         .route("/slack/commands", post(commands::slash_command))
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), verify::slack_signature));
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            verify::slack_signature,
+        ));
     Router::new()
         .merge(slack)
         .route("/healthz", get(healthz))
@@ -29,7 +32,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (StatusCode, &'static str) {
     match sqlx::query("SELECT 1").execute(state.db.reader()).await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(e) => {

@@ -9,7 +9,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-pub async fn slack_signature(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn slack_signature(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -24,18 +28,27 @@ pub async fn slack_signature(State(state): State<AppState>, request: Request, ne
         Err(_) => return too_large(),
     };
     if !signed_by_slack(&state, &parts.headers, &bytes) {
-        tracing::warn!(len = bytes.len(), "refused a request with a missing, wrong or stale signature");
+        tracing::warn!(
+            len = bytes.len(),
+            "refused a request with a missing, wrong or stale signature"
+        );
         return (StatusCode::UNAUTHORIZED, "invalid signature").into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 fn signed_by_slack(state: &AppState, headers: &HeaderMap, body: &Bytes) -> bool {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let (Some(signature), Some(timestamp)) = (header("x-slack-signature"), header("x-slack-request-timestamp")) else {
+    let (Some(signature), Some(timestamp)) = (
+        header("x-slack-signature"),
+        header("x-slack-request-timestamp"),
+    ) else {
         return false;
     };
-    let Ok(body) = std::str::from_utf8(body) else { return false };
+    let Ok(body) = std::str::from_utf8(body) else {
+        return false;
+    };
     state.verifier.verify(signature, body, timestamp).is_ok()
 }
 

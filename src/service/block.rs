@@ -26,15 +26,21 @@ async fn zone(state: &AppState, caller: &Caller) -> Result<Tz> {
     let reader = state.db.reader();
     let member = members::get(reader, &caller.team_id, &caller.user_id).await?;
     let team = teams::get(reader, &caller.team_id).await?;
-    if let Some(tz) = member.as_ref().and_then(|m| m.tz.as_deref()).and_then(|tz| tz.parse().ok()) {
+    if let Some(tz) = member
+        .as_ref()
+        .and_then(|m| m.tz.as_deref())
+        .and_then(|tz| tz.parse().ok())
+    {
         return Ok(tz);
     }
-    if let Some(profile) = super::refresh_profile(state, &caller.team_id, &caller.user_id, TZ_LOOKUP).await {
-        if let Some(tz) = profile.tz.and_then(|tz| tz.parse().ok()) {
-            return Ok(tz);
-        }
+    let asked = super::refresh_profile(state, &caller.team_id, &caller.user_id, TZ_LOOKUP).await;
+    if let Some(tz) = asked.and_then(|p| p.tz).and_then(|tz| tz.parse().ok()) {
+        return Ok(tz);
     }
-    Ok(team.and_then(|t| t.tz).and_then(|tz| tz.parse().ok()).unwrap_or(state.settings.default_tz))
+    Ok(team
+        .and_then(|t| t.tz)
+        .and_then(|tz| tz.parse().ok())
+        .unwrap_or(state.settings.default_tz))
 }
 
 async fn plan(state: &AppState, caller: &Caller, start: BlockStart, minutes: u32) -> Result<Reply> {
@@ -53,12 +59,23 @@ async fn plan(state: &AppState, caller: &Caller, start: BlockStart, minutes: u32
                 let at = store::ts(*now);
                 members::upsert(c, &caller.team_id, &caller.user_id, &at).await?;
                 let (from, to) = (store::ts(*starts_at), store::ts(*ends_at));
-                let clash = blocks::overlapping(&mut *c, &caller.team_id, &caller.user_id, &from, &to).await?;
+                let clash =
+                    blocks::overlapping(&mut *c, &caller.team_id, &caller.user_id, &from, &to)
+                        .await?;
                 if let Some(other) = clash.first() {
                     return Ok(Err(other.clone()));
                 }
                 let day = local_day(*starts_at, *tz).to_string();
-                let id = blocks::plan(c, &caller.team_id, &caller.user_id, &from, &day, i64::from(*minutes), &at).await?;
+                let id = blocks::plan(
+                    c,
+                    &caller.team_id,
+                    &caller.user_id,
+                    &from,
+                    &day,
+                    i64::from(*minutes),
+                    &at,
+                )
+                .await?;
                 Ok(Ok(id))
             })
         })
@@ -74,14 +91,20 @@ async fn plan(state: &AppState, caller: &Caller, start: BlockStart, minutes: u32
         Err(other) => format!(
             "You already have block #{} then ({}). Cancel it first with `/block cancel {}`, or pick another time.",
             other.id,
-            store::parse_ts(&other.starts_at).map(|s| span(s, other.minutes, tz, today)).unwrap_or_default(),
+            store::parse_ts(&other.starts_at)
+                .map(|s| span(s, other.minutes, tz, today))
+                .unwrap_or_default(),
             other.id
         ),
     }))
 }
 
 /// When a block starts, or why it cannot be planned.
-pub fn resolve(start: BlockStart, now: DateTime<Utc>, tz: Tz) -> std::result::Result<DateTime<Utc>, String> {
+pub fn resolve(
+    start: BlockStart,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> std::result::Result<DateTime<Utc>, String> {
     let (day_spec, time) = match start {
         BlockStart::Now => return Ok(now),
         BlockStart::At { day, time } => (day, time),
@@ -98,7 +121,10 @@ pub fn resolve(start: BlockStart, now: DateTime<Utc>, tz: Tz) -> std::result::Re
         DaySpec::On(day) => day,
     };
     let Some(at) = local_instant(day, time, tz) else {
-        return Err(format!("{} doesn't exist on {day} in {tz} (the clocks change). Pick another time.", hhmm(time)));
+        return Err(format!(
+            "{} doesn't exist on {day} in {tz} (the clocks change). Pick another time.",
+            hhmm(time)
+        ));
     };
     if at < now - Duration::minutes(5) {
         let hint = if day_spec == DaySpec::Today {
@@ -106,7 +132,11 @@ pub fn resolve(start: BlockStart, now: DateTime<Utc>, tz: Tz) -> std::result::Re
         } else {
             String::new()
         };
-        return Err(format!("{} on {} has already passed.{hint}", hhmm(time), relative_day(day, today)));
+        return Err(format!(
+            "{} on {} has already passed.{hint}",
+            hhmm(time),
+            relative_day(day, today)
+        ));
     }
     if at > now + Duration::days(60) {
         return Err("I plan blocks up to 60 days ahead.".into());
@@ -122,7 +152,12 @@ fn hhmm(t: NaiveTime) -> String {
 fn span(starts_at: DateTime<Utc>, minutes: i64, tz: Tz, today: chrono::NaiveDate) -> String {
     let start = starts_at.with_timezone(&tz);
     let end = (starts_at + Duration::minutes(minutes)).with_timezone(&tz);
-    format!("{} {}–{}", relative_day(start.date_naive(), today), start.format("%H:%M"), end.format("%H:%M"))
+    format!(
+        "{} {}–{}",
+        relative_day(start.date_naive(), today),
+        start.format("%H:%M"),
+        end.format("%H:%M")
+    )
 }
 
 async fn done(state: &AppState, caller: &Caller, results: BlockResults) -> Result<Reply> {
@@ -132,10 +167,12 @@ async fn done(state: &AppState, caller: &Caller, results: BlockResults) -> Resul
         .db
         .write(data, |c, (caller, r, now, default_tz)| {
             Box::pin(async move {
-                let ctx = step_context(c, &caller.team_id, &caller.user_id, *now, *default_tz).await?;
+                let ctx =
+                    step_context(c, &caller.team_id, &caller.user_id, *now, *default_tz).await?;
                 let since = store::ts(*now - Duration::hours(18));
                 let until = store::ts(*now + Duration::minutes(30));
-                let block = blocks::to_report(c, &caller.team_id, &caller.user_id, &since, &until).await?;
+                let block =
+                    blocks::to_report(c, &caller.team_id, &caller.user_id, &since, &until).await?;
                 let values = blocks::Results {
                     dials: r.dials.into(),
                     emails: r.emails.into(),
@@ -146,8 +183,16 @@ async fn done(state: &AppState, caller: &Caller, results: BlockResults) -> Resul
                     nos: r.nos.into(),
                 };
                 let day = ctx.today.to_string();
-                let id = blocks::report(c, &caller.team_id, &caller.user_id, block.as_ref().map(|b| b.id), &day, &values, &store::ts(*now))
-                    .await?;
+                let id = blocks::report(
+                    c,
+                    &caller.team_id,
+                    &caller.user_id,
+                    block.as_ref().map(|b| b.id),
+                    &day,
+                    &values,
+                    &store::ts(*now),
+                )
+                .await?;
                 let counted = count_step(c, &ctx, 0, 0).await?;
                 Ok((id, block.is_some(), counted))
             })
@@ -173,22 +218,43 @@ async fn done(state: &AppState, caller: &Caller, results: BlockResults) -> Resul
     )
     .map(|r| format!("\n{r}% of attempts got a response."))
     .unwrap_or_default();
-    let which = if planned { format!("Block #{block_id} done") } else { "Block logged (it wasn't planned — next time, `/block 9:00 60m` puts it on your calendar)".to_owned() };
-    Ok(Reply::ephemeral(format!("✅ {which}: {}.{rate}{}", parts.join(" · "), super::streak_note(counted.streak))))
+    let which = if planned {
+        format!("Block #{block_id} done")
+    } else {
+        "Block logged (it wasn't planned — next time, `/block 9:00 60m` puts it on your calendar)"
+            .to_owned()
+    };
+    Ok(Reply::ephemeral(format!(
+        "✅ {which}: {}.{rate}{}",
+        parts.join(" · "),
+        super::streak_note(counted.streak)
+    )))
 }
 
 async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
     let tz = zone(state, caller).await?;
     let now = state.clock.now();
-    let rows = blocks::upcoming(state.db.reader(), &caller.team_id, &caller.user_id, &store::ts(now)).await?;
+    let rows = blocks::upcoming(
+        state.db.reader(),
+        &caller.team_id,
+        &caller.user_id,
+        &store::ts(now),
+    )
+    .await?;
     if rows.is_empty() {
-        return Ok(Reply::ephemeral("No blocks planned. Put one on your calendar: `/block tomorrow 9:30 45m`"));
+        return Ok(Reply::ephemeral(
+            "No blocks planned. Put one on your calendar: `/block tomorrow 9:30 45m`",
+        ));
     }
     let today = local_day(now, tz);
     let mut text = format!("📅 *Your planned blocks* ({tz})\n");
     for b in &rows {
         if let Some(start) = store::parse_ts(&b.starts_at) {
-            text.push_str(&format!("• #{} {}\n", b.id, span(start, b.minutes, tz, today)));
+            text.push_str(&format!(
+                "• #{} {}\n",
+                b.id,
+                span(start, b.minutes, tz, today)
+            ));
         }
     }
     text.push_str("Cancel one with `/block cancel NUMBER`.");
@@ -203,20 +269,29 @@ async fn cancel(state: &AppState, caller: &Caller, id: Option<i64>) -> Result<Re
             Box::pin(async move {
                 let target = match id {
                     Some(id) => Some(*id),
-                    None => blocks::upcoming(&mut *c, &caller.team_id, &caller.user_id, &store::ts(*now))
-                        .await?
-                        .first()
-                        .map(|b| b.id),
+                    None => blocks::upcoming(
+                        &mut *c,
+                        &caller.team_id,
+                        &caller.user_id,
+                        &store::ts(*now),
+                    )
+                    .await?
+                    .first()
+                    .map(|b| b.id),
                 };
                 match target {
-                    Some(id) => Ok(blocks::cancel(c, &caller.team_id, &caller.user_id, id).await?.then_some(id)),
+                    Some(id) => Ok(blocks::cancel(c, &caller.team_id, &caller.user_id, id)
+                        .await?
+                        .then_some(id)),
                     None => Ok(None),
                 }
             })
         })
         .await?;
     Ok(Reply::ephemeral(match (cancelled, id) {
-        (Some(id), _) => format!("Cancelled block #{id}. Plan another with `/block tomorrow 9:30 45m`."),
+        (Some(id), _) => {
+            format!("Cancelled block #{id}. Plan another with `/block tomorrow 9:30 45m`.")
+        }
         (None, Some(id)) => format!("You have no planned block #{id}. `/block list` shows yours."),
         (None, None) => "You have no planned blocks to cancel.".to_owned(),
     }))

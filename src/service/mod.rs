@@ -36,7 +36,10 @@ pub struct Reply {
 
 impl Reply {
     pub fn ephemeral(text: impl Into<String>) -> Self {
-        Self { response_type: "ephemeral", text: text.into() }
+        Self {
+            response_type: "ephemeral",
+            text: text.into(),
+        }
     }
 }
 
@@ -69,8 +72,15 @@ pub(crate) async fn step_context(
     let member = members::upsert(c, team_id, user_id, &store::ts(now)).await?;
     let team = teams::get(&mut *c, team_id).await?;
     let tz = member_tz(&member, team.as_ref(), default_tz);
-    let work_days = WorkDays::from_bits(team.as_ref().map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days));
-    Ok(StepContext { today: local_day(now, tz), member, work_days })
+    let work_days = WorkDays::from_bits(
+        team.as_ref()
+            .map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days),
+    );
+    Ok(StepContext {
+        today: local_day(now, tz),
+        member,
+        work_days,
+    })
 }
 
 /// What a step did to the member's day and streak.
@@ -81,21 +91,35 @@ pub(crate) struct Counted {
 }
 
 /// Counts a step on the member's local day and moves their streak on.
-pub(crate) async fn count_step(c: &mut store::Conn, ctx: &StepContext, wins: i64, touches: i64) -> sqlx::Result<Counted> {
+pub(crate) async fn count_step(
+    c: &mut store::Conn,
+    ctx: &StepContext,
+    wins: i64,
+    touches: i64,
+) -> sqlx::Result<Counted> {
     let m = &ctx.member;
     let day = ctx.today.to_string();
-    let (wins_today, touches_today) = members::record_step(c, &m.team_id, &m.user_id, &day, wins, touches).await?;
+    let (wins_today, touches_today) =
+        members::record_step(c, &m.team_id, &m.user_id, &day, wins, touches).await?;
     let last = m.last_step_day.as_deref().and_then(|d| d.parse().ok());
     let streak = streak::after_step(last, m.streak, ctx.today, ctx.work_days);
     if last != Some(ctx.today) || streak != m.streak {
         members::set_streak(c, &m.team_id, &m.user_id, streak, &day).await?;
     }
-    Ok(Counted { wins_today, touches_today, streak })
+    Ok(Counted {
+        wins_today,
+        touches_today,
+        streak,
+    })
 }
 
 /// "🔥 4-day streak" once a streak is worth mentioning.
 pub(crate) fn streak_note(streak: i64) -> String {
-    if streak >= 2 { format!(" · 🔥 {streak}-day streak") } else { String::new() }
+    if streak >= 2 {
+        format!(" · 🔥 {streak}-day streak")
+    } else {
+        String::new()
+    }
 }
 
 pub(crate) fn plural(n: i64, one: &str, many: &str) -> String {

@@ -40,7 +40,10 @@ pub async fn handle(state: &AppState, caller: &Caller, request: MomentumRequest)
 /// Whether the caller is a workspace admin, asking Slack when the cached answer is stale.
 async fn is_admin(state: &AppState, caller: &Caller) -> Result<bool> {
     let member = members::get(state.db.reader(), &caller.team_id, &caller.user_id).await?;
-    if let Some(m) = member.as_ref().filter(|m| !super::profile::is_stale(state, m)) {
+    if let Some(m) = member
+        .as_ref()
+        .filter(|m| !super::profile::is_stale(state, m))
+    {
         return Ok(m.is_admin);
     }
     match super::refresh_profile(state, &caller.team_id, &caller.user_id, ADMIN_LOOKUP).await {
@@ -50,44 +53,91 @@ async fn is_admin(state: &AppState, caller: &Caller) -> Result<bool> {
 }
 
 async fn is_manager_or_admin(state: &AppState, caller: &Caller) -> Result<bool> {
-    Ok(members::is_manager(state.db.reader(), &caller.team_id, &caller.user_id).await? || is_admin(state, caller).await?)
+    Ok(
+        members::is_manager(state.db.reader(), &caller.team_id, &caller.user_id).await?
+            || is_admin(state, caller).await?,
+    )
 }
 
-async fn show_stats(state: &AppState, caller: &Caller, period: Period, user: Option<String>) -> Result<Reply> {
+async fn show_stats(
+    state: &AppState,
+    caller: &Caller,
+    period: Period,
+    user: Option<String>,
+) -> Result<Reply> {
     let reader = state.db.reader();
     let subject = user.unwrap_or_else(|| caller.user_id.clone());
     let member = members::get(reader, &caller.team_id, &subject).await?;
-    if subject != caller.user_id && member.as_ref().and_then(|m| m.manager_id.as_deref()) != Some(caller.user_id.as_str()) {
+    if subject != caller.user_id
+        && member.as_ref().and_then(|m| m.manager_id.as_deref()) != Some(caller.user_id.as_str())
+    {
         return Ok(Reply::ephemeral(format!(
             "🔒 Only <@{subject}> and their manager see their numbers. Managers add reps with `/momentum team add @name`."
         )));
     }
     let team = teams::get(reader, &caller.team_id).await?;
-    let tz = member.as_ref().map_or(state.settings.default_tz, |m| super::member_tz(m, team.as_ref(), state.settings.default_tz));
+    let tz = member.as_ref().map_or(state.settings.default_tz, |m| {
+        super::member_tz(m, team.as_ref(), state.settings.default_tz)
+    });
     let today = local_day(state.clock.now(), tz);
     let (from, label) = period_start(period, today);
-    let s = stats::member(reader, &caller.team_id, &subject, &from.to_string(), &today.to_string()).await?;
-    let work_days = WorkDays::from_bits(team.as_ref().map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days));
+    let s = stats::member(
+        reader,
+        &caller.team_id,
+        &subject,
+        &from.to_string(),
+        &today.to_string(),
+    )
+    .await?;
+    let work_days = WorkDays::from_bits(
+        team.as_ref()
+            .map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days),
+    );
     let streak = member.as_ref().map_or(0, |m| {
-        streak::current(m.last_step_day.as_deref().and_then(|d| d.parse().ok()), m.streak, today, work_days)
+        streak::current(
+            m.last_step_day.as_deref().and_then(|d| d.parse().ok()),
+            m.streak,
+            today,
+            work_days,
+        )
     });
-    let who = if subject == caller.user_id { "Your".to_owned() } else { format!("<@{subject}>'s") };
-    Ok(Reply::ephemeral(render_stats(&who, label, from, today, &s, streak)))
+    let who = if subject == caller.user_id {
+        "Your".to_owned()
+    } else {
+        format!("<@{subject}>'s")
+    };
+    Ok(Reply::ephemeral(render_stats(
+        &who, label, from, today, &s, streak,
+    )))
 }
 
 fn period_start(period: Period, today: NaiveDate) -> (NaiveDate, &'static str) {
     match period {
         Period::Today => (today, "today"),
-        Period::Week => (today - Duration::days(today.weekday().num_days_from_monday().into()), "this week"),
+        Period::Week => (
+            today - Duration::days(today.weekday().num_days_from_monday().into()),
+            "this week",
+        ),
         Period::Month => (today.with_day(1).unwrap_or(today), "this month"),
     }
 }
 
 fn list(pairs: &[(String, i64)]) -> String {
-    pairs.iter().map(|(k, n)| format!("{n} {}", k.replace('_', " "))).collect::<Vec<_>>().join(" · ")
+    pairs
+        .iter()
+        .map(|(k, n)| format!("{n} {}", k.replace('_', " ")))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
-fn render_stats(who: &str, label: &str, from: NaiveDate, to: NaiveDate, s: &stats::MemberStats, streak: i64) -> String {
+fn render_stats(
+    who: &str,
+    label: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    s: &stats::MemberStats,
+    streak: i64,
+) -> String {
     let wins: i64 = s.wins_by_kind.iter().map(|(_, n)| n).sum();
     let touches: i64 = s.touches_by_channel.iter().map(|(_, n)| n).sum();
     let responses: i64 = s
@@ -96,7 +146,11 @@ fn render_stats(who: &str, label: &str, from: NaiveDate, to: NaiveDate, s: &stat
         .filter(|(o, _)| crate::domain::Outcome::from_db(o).is_some_and(|o| o.is_response()))
         .map(|(_, n)| n)
         .sum();
-    let range = if from == to { short_date(from) } else { format!("{} – {}", short_date(from), short_date(to)) };
+    let range = if from == to {
+        short_date(from)
+    } else {
+        format!("{} – {}", short_date(from), short_date(to))
+    };
     let mut out = format!("📊 *{who} prospecting {label}* ({range})\n");
     out.push_str(&format!("*Wins:* {}", wins));
     if wins > 0 {
@@ -110,7 +164,10 @@ fn render_stats(who: &str, label: &str, from: NaiveDate, to: NaiveDate, s: &stat
             out.push_str(&format!("\n*Response rate:* {rate}%"));
         }
     }
-    out.push_str(&format!("\n*Blocks:* {} planned, {} done", s.blocks_planned, s.blocks_done));
+    out.push_str(&format!(
+        "\n*Blocks:* {} planned, {} done",
+        s.blocks_planned, s.blocks_done
+    ));
     let block_total = s.dials + s.emails + s.social;
     if block_total > 0 || s.conversations > 0 {
         out.push_str(&format!(
@@ -123,7 +180,9 @@ fn render_stats(who: &str, label: &str, from: NaiveDate, to: NaiveDate, s: &stat
         out.push_str(&format!(" · 🔥 {streak}-day streak"));
     }
     if wins + touches + s.blocks_done == 0 {
-        out.push_str("\nNothing logged yet — one small step is enough to start: `/win …` or `/touch …`.");
+        out.push_str(
+            "\nNothing logged yet — one small step is enough to start: `/win …` or `/touch …`.",
+        );
     }
     out
 }
@@ -133,14 +192,20 @@ async fn team_show(state: &AppState, caller: &Caller) -> Result<Reply> {
     let me = members::get(reader, &caller.team_id, &caller.user_id).await?;
     let reps = members::reps_of(reader, &caller.team_id, &caller.user_id).await?;
     let mut out = match me.and_then(|m| m.manager_id) {
-        Some(manager) => format!("Your manager: <@{manager}> (sees your numbers; `/momentum team leave` to undo)."),
+        Some(manager) => format!(
+            "Your manager: <@{manager}> (sees your numbers; `/momentum team leave` to undo)."
+        ),
         None => "You're not on anyone's team.".to_owned(),
     };
     if reps.is_empty() {
         out.push_str("\nYou don't manage anyone yet: `/momentum team add @a @b`.");
     } else {
         let names: Vec<String> = reps.iter().map(|r| format!("<@{}>", r.user_id)).collect();
-        out.push_str(&format!("\nYour team ({}): {}", reps.len(), names.join(", ")));
+        out.push_str(&format!(
+            "\nYour team ({}): {}",
+            reps.len(),
+            names.join(", ")
+        ));
     }
     Ok(Reply::ephemeral(out))
 }
@@ -159,52 +224,73 @@ async fn team_add(state: &AppState, caller: &Caller, reps: Vec<String>) -> Resul
     let mut needs_admin = false;
     for rep in &reps {
         if let Some(m) = members::get(reader, &caller.team_id, rep).await? {
-            needs_admin |= m.manager_id.as_deref().is_some_and(|mgr| mgr != caller.user_id);
+            needs_admin |= m
+                .manager_id
+                .as_deref()
+                .is_some_and(|mgr| mgr != caller.user_id);
         }
     }
     let admin = needs_admin && is_admin(state, caller).await?;
     let now = state.clock.now();
     let outcomes = state
         .db
-        .write((caller.clone(), reps, admin, now), |c, (caller, reps, admin, now)| {
-            Box::pin(async move {
-                let at = store::ts(*now);
-                members::upsert(c, &caller.team_id, &caller.user_id, &at).await?;
-                let mut outcomes = Vec::new();
-                for rep in reps {
-                    if *rep == caller.user_id {
-                        outcomes.push(Added::Yourself);
-                        continue;
-                    }
-                    let m = members::upsert(c, &caller.team_id, rep, &at).await?;
-                    let previous = m.manager_id.clone();
-                    match previous.as_deref() {
-                        Some(mgr) if mgr == caller.user_id => {
-                            outcomes.push(Added::Already(rep.clone()));
+        .write(
+            (caller.clone(), reps, admin, now),
+            |c, (caller, reps, admin, now)| {
+                Box::pin(async move {
+                    let at = store::ts(*now);
+                    members::upsert(c, &caller.team_id, &caller.user_id, &at).await?;
+                    let mut outcomes = Vec::new();
+                    for rep in reps {
+                        if *rep == caller.user_id {
+                            outcomes.push(Added::Yourself);
                             continue;
                         }
-                        Some(mgr) if !admin => {
-                            outcomes.push(Added::Guarded { rep: rep.clone(), manager: mgr.to_owned() });
-                            continue;
+                        let m = members::upsert(c, &caller.team_id, rep, &at).await?;
+                        let previous = m.manager_id.clone();
+                        match previous.as_deref() {
+                            Some(mgr) if mgr == caller.user_id => {
+                                outcomes.push(Added::Already(rep.clone()));
+                                continue;
+                            }
+                            Some(mgr) if !admin => {
+                                outcomes.push(Added::Guarded {
+                                    rep: rep.clone(),
+                                    manager: mgr.to_owned(),
+                                });
+                                continue;
+                            }
+                            _ => {}
                         }
-                        _ => {}
+                        members::set_manager(c, &caller.team_id, rep, Some(&caller.user_id))
+                            .await?;
+                        let dm = if m.welcomed_at.is_none() {
+                            members::mark_welcomed(c, &caller.team_id, rep, &at).await?;
+                            messages::welcome(rep, &caller.user_id)
+                        } else {
+                            messages::manager_changed(rep, &caller.user_id, previous.as_deref())
+                        };
+                        queue(c, &caller.team_id, rep, &dm, &at).await?;
+                        if let Some(old) = previous.as_deref() {
+                            queue(
+                                c,
+                                &caller.team_id,
+                                old,
+                                &messages::rep_left(old, rep, Some(&caller.user_id)),
+                                &at,
+                            )
+                            .await?;
+                        }
+                        outcomes.push(if m.welcomed_at.is_none() {
+                            Added::Welcomed(rep.clone())
+                        } else {
+                            Added::Moved(rep.clone())
+                        });
                     }
-                    members::set_manager(c, &caller.team_id, rep, Some(&caller.user_id)).await?;
-                    let dm = if m.welcomed_at.is_none() {
-                        members::mark_welcomed(c, &caller.team_id, rep, &at).await?;
-                        messages::welcome(rep, &caller.user_id)
-                    } else {
-                        messages::manager_changed(rep, &caller.user_id, previous.as_deref())
-                    };
-                    queue(c, &caller.team_id, rep, &dm, &at).await?;
-                    if let Some(old) = previous.as_deref() {
-                        queue(c, &caller.team_id, old, &messages::rep_left(old, rep, Some(&caller.user_id)), &at).await?;
-                    }
-                    outcomes.push(if m.welcomed_at.is_none() { Added::Welcomed(rep.clone()) } else { Added::Moved(rep.clone()) });
-                }
-                Ok(outcomes)
-            })
-        })
+                    Ok(outcomes)
+                })
+            },
+        )
         .await?;
     state.outbox_wake.notify_one();
     Ok(Reply::ephemeral(render_added(&outcomes)))
@@ -236,10 +322,23 @@ fn render_added(outcomes: &[Added]) -> String {
     lines.join("\n")
 }
 
-async fn queue(c: &mut store::Conn, team_id: &str, channel: &str, payload: &str, at: &str) -> sqlx::Result<bool> {
+async fn queue(
+    c: &mut store::Conn,
+    team_id: &str,
+    channel: &str,
+    payload: &str,
+    at: &str,
+) -> sqlx::Result<bool> {
     outbox::enqueue(
         c,
-        &outbox::NewMessage { team_id, method: "chat.postMessage", channel, payload, dedupe_key: None, at },
+        &outbox::NewMessage {
+            team_id,
+            method: "chat.postMessage",
+            channel,
+            payload,
+            dedupe_key: None,
+            at,
+        },
     )
     .await
 }
@@ -252,22 +351,32 @@ async fn team_leave(state: &AppState, caller: &Caller) -> Result<Reply> {
             Box::pin(async move {
                 let at = store::ts(*now);
                 let me = members::upsert(c, &caller.team_id, &caller.user_id, &at).await?;
-                let Some(manager) = me.manager_id else { return Ok(None) };
+                let Some(manager) = me.manager_id else {
+                    return Ok(None);
+                };
                 members::set_manager(c, &caller.team_id, &caller.user_id, None).await?;
-                queue(c, &caller.team_id, &manager, &messages::rep_left(&manager, &caller.user_id, None), &at).await?;
+                queue(
+                    c,
+                    &caller.team_id,
+                    &manager,
+                    &messages::rep_left(&manager, &caller.user_id, None),
+                    &at,
+                )
+                .await?;
                 Ok(Some(manager))
             })
         })
         .await?;
     state.outbox_wake.notify_one();
     Ok(Reply::ephemeral(match left {
-        Some(manager) => format!("Done — <@{manager}> no longer sees your numbers. I've let them know."),
+        Some(manager) => {
+            format!("Done — <@{manager}> no longer sees your numbers. I've let them know.")
+        }
         None => "You're not on anyone's team, so only you see your numbers.".to_owned(),
     }))
 }
 
-const MANAGERS_ONLY: &str =
-    "🔒 Team settings are for managers and workspace admins. A manager is anyone who added reps with `/momentum team add @name`.";
+const MANAGERS_ONLY: &str = "🔒 Team settings are for managers and workspace admins. A manager is anyone who added reps with `/momentum team add @name`.";
 
 async fn set_channel(state: &AppState, caller: &Caller, channel: String) -> Result<Reply> {
     if !is_manager_or_admin(state, caller).await? {
@@ -276,9 +385,18 @@ async fn set_channel(state: &AppState, caller: &Caller, channel: String) -> Resu
     let now = store::ts(state.clock.now());
     state
         .db
-        .write((caller.team_id.clone(), channel.clone(), now), |c, (team, channel, now)| {
-            Box::pin(teams::set_text(c, team, teams::TextSetting::CelebrationChannel, channel, now))
-        })
+        .write(
+            (caller.team_id.clone(), channel.clone(), now),
+            |c, (team, channel, now)| {
+                Box::pin(teams::set_text(
+                    c,
+                    team,
+                    teams::TextSetting::CelebrationChannel,
+                    channel,
+                    now,
+                ))
+            },
+        )
         .await?;
     Ok(Reply::ephemeral(format!(
         "🎉 The team's wins will be celebrated in <#{channel}>. For a private channel, invite me there first (`/invite @Momentum`)."
@@ -289,21 +407,32 @@ async fn away(state: &AppState, caller: &Caller, until: Option<NaiveDate>) -> Re
     let now = state.clock.now();
     let done = state
         .db
-        .write((caller.clone(), until, now, state.settings.default_tz), |c, (caller, until, now, tz)| {
-            Box::pin(async move {
-                let ctx = super::step_context(c, &caller.team_id, &caller.user_id, *now, *tz).await?;
-                if until.is_some_and(|d| d < ctx.today) {
-                    return Ok(Err(ctx.today));
-                }
-                let value = until.map(|d| d.to_string());
-                members::set_away(c, &caller.team_id, &caller.user_id, value.as_deref()).await?;
-                Ok(Ok(()))
-            })
-        })
+        .write(
+            (caller.clone(), until, now, state.settings.default_tz),
+            |c, (caller, until, now, tz)| {
+                Box::pin(async move {
+                    let ctx =
+                        super::step_context(c, &caller.team_id, &caller.user_id, *now, *tz).await?;
+                    if until.is_some_and(|d| d < ctx.today) {
+                        return Ok(Err(ctx.today));
+                    }
+                    let value = until.map(|d| d.to_string());
+                    members::set_away(c, &caller.team_id, &caller.user_id, value.as_deref())
+                        .await?;
+                    Ok(Ok(()))
+                })
+            },
+        )
         .await?;
     Ok(Reply::ephemeral(match (done, until) {
-        (Err(today), _) => format!("That date has passed (today is {today}). Give your last day away, like `/momentum away until {}`.", today + Duration::days(7)),
-        (Ok(()), Some(d)) => format!("🌴 Away through {} — no nudges until you're back. Enjoy! (`/momentum away off` if plans change)", short_date(d)),
+        (Err(today), _) => format!(
+            "That date has passed (today is {today}). Give your last day away, like `/momentum away until {}`.",
+            today + Duration::days(7)
+        ),
+        (Ok(()), Some(d)) => format!(
+            "🌴 Away through {} — no nudges until you're back. Enjoy! (`/momentum away off` if plans change)",
+            short_date(d)
+        ),
         (Ok(()), None) => "👋 Welcome back — nudges are on again.".to_owned(),
     }))
 }
@@ -326,34 +455,50 @@ async fn private(state: &AppState, caller: &Caller, on: bool) -> Result<Reply> {
     }))
 }
 
-async fn settings(state: &AppState, caller: &Caller, change: Option<SettingChange>) -> Result<Reply> {
+async fn settings(
+    state: &AppState,
+    caller: &Caller,
+    change: Option<SettingChange>,
+) -> Result<Reply> {
     let Some(change) = change else {
         let team = teams::get(state.db.reader(), &caller.team_id).await?;
-        return Ok(Reply::ephemeral(render_settings(team.as_ref(), state.settings.default_tz)));
+        return Ok(Reply::ephemeral(render_settings(
+            team.as_ref(),
+            state.settings.default_tz,
+        )));
     };
     if !is_manager_or_admin(state, caller).await? {
         return Ok(Reply::ephemeral(MANAGERS_ONLY));
     }
     let now = store::ts(state.clock.now());
     let team = teams::get(state.db.reader(), &caller.team_id).await?;
-    let work_days = WorkDays::from_bits(team.as_ref().map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days));
+    let work_days = WorkDays::from_bits(
+        team.as_ref()
+            .map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days),
+    );
     let updates = updates_for(change, team.as_ref(), work_days);
     state
         .db
-        .write((caller.team_id.clone(), updates, now), |c, (team, updates, now)| {
-            Box::pin(async move {
-                for u in updates {
-                    match u {
-                        Update::Text(s, v) => teams::set_text(c, team, *s, v, now).await?,
-                        Update::Int(s, v) => teams::set_int(c, team, *s, *v, now).await?,
+        .write(
+            (caller.team_id.clone(), updates, now),
+            |c, (team, updates, now)| {
+                Box::pin(async move {
+                    for u in updates {
+                        match u {
+                            Update::Text(s, v) => teams::set_text(c, team, *s, v, now).await?,
+                            Update::Int(s, v) => teams::set_int(c, team, *s, *v, now).await?,
+                        }
                     }
-                }
-                Ok(())
-            })
-        })
+                    Ok(())
+                })
+            },
+        )
         .await?;
     let team = teams::get(state.db.reader(), &caller.team_id).await?;
-    Ok(Reply::ephemeral(format!("✅ Saved.\n{}", render_settings(team.as_ref(), state.settings.default_tz))))
+    Ok(Reply::ephemeral(format!(
+        "✅ Saved.\n{}",
+        render_settings(team.as_ref(), state.settings.default_tz)
+    )))
 }
 
 enum Update {
@@ -376,28 +521,53 @@ fn cron_time(cron: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(f.get(2)?.parse().ok()?, f.get(1)?.parse().ok()?, 0)
 }
 
-fn updates_for(change: SettingChange, team: Option<&teams::TeamRow>, work_days: WorkDays) -> Vec<Update> {
+fn updates_for(
+    change: SettingChange,
+    team: Option<&teams::TeamRow>,
+    work_days: WorkDays,
+) -> Vec<Update> {
     use teams::{IntSetting as I, TextSetting as T};
     match change {
         SettingChange::Tz(tz) => vec![Update::Text(T::Tz, tz.name().to_owned())],
         SettingChange::QuietAfter(n) => vec![Update::Int(I::QuietAfter, n.into())],
-        SettingChange::Shoutout(t) => vec![Update::Text(T::ShoutoutCron, cron_at(t, &cron_days(work_days)))],
-        SettingChange::Digest { day: Some(d), time } => vec![Update::Text(T::DigestCron, cron_at(time, &d.to_string()))],
-        SettingChange::Digest { day: None, time } => vec![Update::Text(T::DigestCron, cron_at(time, &cron_days(work_days)))],
+        SettingChange::Shoutout(t) => vec![Update::Text(
+            T::ShoutoutCron,
+            cron_at(t, &cron_days(work_days)),
+        )],
+        SettingChange::Digest { day: Some(d), time } => {
+            vec![Update::Text(T::DigestCron, cron_at(time, &d.to_string()))]
+        }
+        SettingChange::Digest { day: None, time } => vec![Update::Text(
+            T::DigestCron,
+            cron_at(time, &cron_days(work_days)),
+        )],
         SettingChange::WorkDays(days) => {
-            let shout = team.and_then(|t| cron_time(&t.shoutout_cron)).unwrap_or(NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default());
-            vec![Update::Int(I::WorkDays, days.0.into()), Update::Text(T::ShoutoutCron, cron_at(shout, &cron_days(days)))]
+            let shout = team
+                .and_then(|t| cron_time(&t.shoutout_cron))
+                .unwrap_or(NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default());
+            vec![
+                Update::Int(I::WorkDays, days.0.into()),
+                Update::Text(T::ShoutoutCron, cron_at(shout, &cron_days(days))),
+            ]
         }
         SettingChange::Hours(start, end) => {
             let minutes = |t: NaiveTime| i64::from(t.hour() * 60 + t.minute());
-            vec![Update::Int(I::WorkStartMin, minutes(start)), Update::Int(I::WorkEndMin, minutes(end))]
+            vec![
+                Update::Int(I::WorkStartMin, minutes(start)),
+                Update::Int(I::WorkEndMin, minutes(end)),
+            ]
         }
     }
 }
 
 fn render_settings(team: Option<&teams::TeamRow>, default_tz: chrono_tz::Tz) -> String {
-    let tz = team.and_then(|t| t.tz.clone()).unwrap_or_else(|| default_tz.name().to_owned());
-    let channel = team.and_then(|t| t.celebration_channel.as_deref()).map(|c| format!("<#{c}>")).unwrap_or_else(|| "not set (`/momentum channel #wins`)".into());
+    let tz = team
+        .and_then(|t| t.tz.clone())
+        .unwrap_or_else(|| default_tz.name().to_owned());
+    let channel = team
+        .and_then(|t| t.celebration_channel.as_deref())
+        .map(|c| format!("<#{c}>"))
+        .unwrap_or_else(|| "not set (`/momentum channel #wins`)".into());
     let quiet = team.map_or(2, |t| t.quiet_after);
     let days = WorkDays::from_bits(team.map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days));
     let (start, end) = team.map_or((540, 1020), |t| (t.work_start_min, t.work_end_min));
@@ -405,7 +575,9 @@ fn render_settings(team: Option<&teams::TeamRow>, default_tz: chrono_tz::Tz) -> 
     let digest = team.map_or("0 0 8 * * Mon".to_owned(), |t| t.digest_cron.clone());
     let describe = |cron: &str| {
         let f: Vec<&str> = cron.split_whitespace().collect();
-        let time = cron_time(cron).map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
+        let time = cron_time(cron)
+            .map(|t| t.format("%H:%M").to_string())
+            .unwrap_or_default();
         format!("{} {time}", f.get(5).copied().unwrap_or("*"))
     };
     format!(

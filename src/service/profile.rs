@@ -14,14 +14,21 @@ pub fn member_tz(member: &members::MemberRow, team: Option<&teams::TeamRow>, def
         .tz
         .as_deref()
         .and_then(|tz| tz.parse().ok())
-        .or_else(|| team.and_then(|t| t.tz.as_deref()).and_then(|tz| tz.parse().ok()))
+        .or_else(|| {
+            team.and_then(|t| t.tz.as_deref())
+                .and_then(|tz| tz.parse().ok())
+        })
         .unwrap_or(default_tz)
 }
 
 /// True when the stored profile is missing or older than the TTL.
 pub fn is_stale(state: &AppState, member: &members::MemberRow) -> bool {
     let fresh_after = state.clock.now() - Duration::hours(PROFILE_TTL_HOURS);
-    member.profile_at.as_deref().and_then(store::parse_ts).is_none_or(|at| at < fresh_after)
+    member
+        .profile_at
+        .as_deref()
+        .and_then(store::parse_ts)
+        .is_none_or(|at| at < fresh_after)
 }
 
 /// Asks Slack for the member's profile (at most once an hour per member) and stores it.
@@ -34,20 +41,38 @@ pub async fn refresh_profile(
 ) -> Option<crate::slack::Profile> {
     let now = state.clock.now();
     {
-        let mut asked = state.profile_asked.lock().unwrap_or_else(|e| e.into_inner());
+        let mut asked = state
+            .profile_asked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let key = (team_id.to_owned(), user_id.to_owned());
-        if asked.get(&key).is_some_and(|at| *at > now - Duration::hours(1)) {
+        if asked
+            .get(&key)
+            .is_some_and(|at| *at > now - Duration::hours(1))
+        {
             return None;
         }
         asked.insert(key, now);
     }
     match state.slack.user_profile(user_id, timeout).await {
         Ok(profile) => {
-            let data = (team_id.to_owned(), user_id.to_owned(), profile.clone(), store::ts(now));
+            let data = (
+                team_id.to_owned(),
+                user_id.to_owned(),
+                profile.clone(),
+                store::ts(now),
+            );
             let stored = state
                 .db
                 .write(data, |c, (team, user, p, at)| {
-                    Box::pin(members::set_profile(c, team, user, p.tz.as_deref(), p.is_admin, at))
+                    Box::pin(members::set_profile(
+                        c,
+                        team,
+                        user,
+                        p.tz.as_deref(),
+                        p.is_admin,
+                        at,
+                    ))
                 })
                 .await;
             if let Err(e) = stored {
@@ -67,7 +92,11 @@ pub fn refresh_in_background(state: &AppState, member: &members::MemberRow) {
     if !is_stale(state, member) {
         return;
     }
-    let (state, team, user) = (state.clone(), member.team_id.clone(), member.user_id.clone());
+    let (state, team, user) = (
+        state.clone(),
+        member.team_id.clone(),
+        member.user_id.clone(),
+    );
     tokio::spawn(async move {
         refresh_profile(&state, &team, &user, crate::slack::CALL_TIMEOUT).await;
     });

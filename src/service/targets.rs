@@ -14,7 +14,9 @@ pub async fn handle(state: &AppState, caller: &Caller, request: TargetsRequest) 
         TargetsRequest::List => list(state, caller).await,
         TargetsRequest::Add { name, company } => add(state, caller, name, company).await,
         TargetsRequest::Drop { name } => drop(state, caller, name).await,
-        TargetsRequest::Replace { old, new, company } => replace(state, caller, old, new, company).await,
+        TargetsRequest::Replace { old, new, company } => {
+            replace(state, caller, old, new, company).await
+        }
     }
 }
 
@@ -37,22 +39,40 @@ async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
     let mut entries: Vec<(i64, String)> = rows
         .iter()
         .map(|p| {
-            let cadence = Cadence { touches: p.touches, last_touch: p.last_touch_day.as_deref().and_then(|d| d.parse().ok()) };
-            let company = p.company.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+            let cadence = Cadence {
+                touches: p.touches,
+                last_touch: p.last_touch_day.as_deref().and_then(|d| d.parse().ok()),
+            };
+            let company = p
+                .company
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
             let (rank, status) = match (cadence.last_touch, cadence.overdue_days(today)) {
                 (None, _) => (i64::MAX - 1, "⏰ first touch due".to_string()),
-                (Some(_), Some(late)) if late > 0 => (late, format!("⚠️ overdue {}", plural(late, "day", "days"))),
-                (Some(_), Some(late)) => (late, format!("due by {}", short_date(cadence.next_due().unwrap_or(today)))),
+                (Some(_), Some(late)) if late > 0 => {
+                    (late, format!("⚠️ overdue {}", plural(late, "day", "days")))
+                }
+                (Some(_), Some(late)) => (
+                    late,
+                    format!("due by {}", short_date(cadence.next_due().unwrap_or(today))),
+                ),
                 (Some(_), None) => (i64::MIN, "✅ 10 touches".to_string()),
             };
             let last = cadence
                 .last_touch
                 .map(|d| format!(" · last {}", days_ago((today - d).num_days())))
                 .unwrap_or_default();
-            (rank, format!("• *{}*{company} — {}/{TOUCH_GOAL}{last} · {status}", p.name, p.touches))
+            (
+                rank,
+                format!(
+                    "• *{}*{company} — {}/{TOUCH_GOAL}{last} · {status}",
+                    p.name, p.touches
+                ),
+            )
         })
         .collect();
-    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.0));
     let overdue = entries.iter().filter(|(rank, _)| *rank > 0).count() as i64;
     let mut text = format!(
         "🎯 *Your targets* — {} · {} due or overdue\n",
@@ -70,38 +90,58 @@ async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
 }
 
 enum Change {
-    Added { name: String, company: Option<String>, already: Option<i64> },
-    Dropped { name: String, touches: i64 },
-    Replaced { old: String, new: String },
-    NotFound { similar: Vec<String> },
+    Added {
+        name: String,
+        company: Option<String>,
+        already: Option<i64>,
+    },
+    Dropped {
+        name: String,
+        touches: i64,
+    },
+    Replaced {
+        old: String,
+        new: String,
+    },
+    NotFound {
+        similar: Vec<String>,
+    },
 }
 
-async fn add(state: &AppState, caller: &Caller, name: String, company: Option<String>) -> Result<Reply> {
+async fn add(
+    state: &AppState,
+    caller: &Caller,
+    name: String,
+    company: Option<String>,
+) -> Result<Reply> {
     let now = state.clock.now();
     let change = state
         .db
-        .write((caller.clone(), name, company, now), |c, (caller, name, company, now)| {
-            Box::pin(async move {
-                let at = store::ts(*now);
-                members::upsert(c, &caller.team_id, &caller.user_id, &at).await?;
-                let key = name_key(name);
-                let new = prospects::NewProspect {
-                    team_id: &caller.team_id,
-                    user_id: &caller.user_id,
-                    name,
-                    name_key: &key,
-                    company: company.as_deref(),
-                    replaces_id: None,
-                    at: &at,
-                };
-                let (row, already) = prospects::add(c, &new).await?;
-                Ok(Change::Added {
-                    name: row.name,
-                    company: company.clone().or(row.company),
-                    already: already.then_some(row.touches),
+        .write(
+            (caller.clone(), name, company, now),
+            |c, (caller, name, company, now)| {
+                Box::pin(async move {
+                    let at = store::ts(*now);
+                    members::upsert(c, &caller.team_id, &caller.user_id, &at).await?;
+                    let key = name_key(name);
+                    let new = prospects::NewProspect {
+                        team_id: &caller.team_id,
+                        user_id: &caller.user_id,
+                        name,
+                        name_key: &key,
+                        company: company.as_deref(),
+                        replaces_id: None,
+                        at: &at,
+                    };
+                    let (row, already) = prospects::add(c, &new).await?;
+                    Ok(Change::Added {
+                        name: row.name,
+                        company: company.clone().or(row.company),
+                        already: already.then_some(row.touches),
+                    })
                 })
-            })
-        })
+            },
+        )
         .await?;
     Ok(Reply::ephemeral(render(change)))
 }
@@ -116,10 +156,19 @@ async fn drop(state: &AppState, caller: &Caller, name: String) -> Result<Reply> 
                 match prospects::find(&mut *c, &caller.team_id, &caller.user_id, &key).await? {
                     Some(p) if p.status == "active" => {
                         prospects::drop(c, p.id, &store::ts(*now)).await?;
-                        Ok(Change::Dropped { name: p.name, touches: p.touches })
+                        Ok(Change::Dropped {
+                            name: p.name,
+                            touches: p.touches,
+                        })
                     }
                     _ => Ok(Change::NotFound {
-                        similar: prospects::similar(&mut *c, &caller.team_id, &caller.user_id, &key).await?,
+                        similar: prospects::similar(
+                            &mut *c,
+                            &caller.team_id,
+                            &caller.user_id,
+                            &key,
+                        )
+                        .await?,
                     }),
                 }
             })
@@ -128,48 +177,82 @@ async fn drop(state: &AppState, caller: &Caller, name: String) -> Result<Reply> 
     Ok(Reply::ephemeral(render(change)))
 }
 
-async fn replace(state: &AppState, caller: &Caller, old: String, new: String, company: Option<String>) -> Result<Reply> {
+async fn replace(
+    state: &AppState,
+    caller: &Caller,
+    old: String,
+    new: String,
+    company: Option<String>,
+) -> Result<Reply> {
     let now = state.clock.now();
     let change = state
         .db
-        .write((caller.clone(), old, new, company, now), |c, (caller, old, new, company, now)| {
-            Box::pin(async move {
-                let at = store::ts(*now);
-                let old_key = name_key(old);
-                let Some(previous) = prospects::find(&mut *c, &caller.team_id, &caller.user_id, &old_key).await? else {
-                    return Ok(Change::NotFound {
-                        similar: prospects::similar(&mut *c, &caller.team_id, &caller.user_id, &old_key).await?,
-                    });
-                };
-                if previous.status == "active" {
-                    prospects::drop(c, previous.id, &at).await?;
-                }
-                let new_key = name_key(new);
-                let p = prospects::NewProspect {
-                    team_id: &caller.team_id,
-                    user_id: &caller.user_id,
-                    name: new,
-                    name_key: &new_key,
-                    company: company.as_deref(),
-                    replaces_id: Some(previous.id),
-                    at: &at,
-                };
-                let (row, _) = prospects::add(c, &p).await?;
-                Ok(Change::Replaced { old: previous.name, new: row.name })
-            })
-        })
+        .write(
+            (caller.clone(), old, new, company, now),
+            |c, (caller, old, new, company, now)| {
+                Box::pin(async move {
+                    let at = store::ts(*now);
+                    let old_key = name_key(old);
+                    let Some(previous) =
+                        prospects::find(&mut *c, &caller.team_id, &caller.user_id, &old_key)
+                            .await?
+                    else {
+                        return Ok(Change::NotFound {
+                            similar: prospects::similar(
+                                &mut *c,
+                                &caller.team_id,
+                                &caller.user_id,
+                                &old_key,
+                            )
+                            .await?,
+                        });
+                    };
+                    if previous.status == "active" {
+                        prospects::drop(c, previous.id, &at).await?;
+                    }
+                    let new_key = name_key(new);
+                    let p = prospects::NewProspect {
+                        team_id: &caller.team_id,
+                        user_id: &caller.user_id,
+                        name: new,
+                        name_key: &new_key,
+                        company: company.as_deref(),
+                        replaces_id: Some(previous.id),
+                        at: &at,
+                    };
+                    let (row, _) = prospects::add(c, &p).await?;
+                    Ok(Change::Replaced {
+                        old: previous.name,
+                        new: row.name,
+                    })
+                })
+            },
+        )
         .await?;
     Ok(Reply::ephemeral(render(change)))
 }
 
 fn render(change: Change) -> String {
     match change {
-        Change::Added { name, company, already: None } => {
+        Change::Added {
+            name,
+            company,
+            already: None,
+        } => {
             let company = company.map(|c| format!(" ({c})")).unwrap_or_default();
-            format!("🎯 Added *{name}*{company} to your targets — first touch due today. Log it with `/touch {name} email no_answer`.")
+            format!(
+                "🎯 Added *{name}*{company} to your targets — first touch due today. Log it with `/touch {name} email no_answer`."
+            )
         }
-        Change::Added { name, already: Some(n), .. } => {
-            format!("*{name}* is already on your targets ({}).", plural(n, "touch", "touches"))
+        Change::Added {
+            name,
+            already: Some(n),
+            ..
+        } => {
+            format!(
+                "*{name}* is already on your targets ({}).",
+                plural(n, "touch", "touches")
+            )
         }
         Change::Dropped { name, touches } if touches <= 3 => format!(
             "Dropped *{name}* after {}. Most people need about 10 touches before they answer — \
@@ -177,7 +260,10 @@ fn render(change: Change) -> String {
             plural(touches, "touch", "touches")
         ),
         Change::Dropped { name, touches } => {
-            format!("Dropped *{name}* after {}. Who replaces them? `/targets add NAME @ Company`", plural(touches, "touch", "touches"))
+            format!(
+                "Dropped *{name}* after {}. Who replaces them? `/targets add NAME @ Company`",
+                plural(touches, "touch", "touches")
+            )
         }
         Change::Replaced { old, new } => {
             format!("🔁 *{new}* replaces *{old}* on your targets — first touch due today.")
@@ -187,7 +273,11 @@ fn render(change: Change) -> String {
         }
         Change::NotFound { similar } => format!(
             "I can't find that name in your targets. Did you mean {}?",
-            similar.iter().map(|s| format!("*{s}*")).collect::<Vec<_>>().join(" or ")
+            similar
+                .iter()
+                .map(|s| format!("*{s}*"))
+                .collect::<Vec<_>>()
+                .join(" or ")
         ),
     }
 }

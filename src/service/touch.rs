@@ -2,8 +2,8 @@
 //! way to ten touches and when the next one is due.
 use super::{Caller, Reply, Result, count_step, step_context};
 use crate::commands::{TouchRequest, name_key};
-use crate::domain::cadence::{Cadence, TOUCH_GOAL};
 use crate::domain::Outcome;
+use crate::domain::cadence::{Cadence, TOUCH_GOAL};
 use crate::domain::time::{days_ago, short_date};
 use crate::state::AppState;
 use crate::store::{self, prospects, touches};
@@ -18,12 +18,18 @@ struct Touched {
 
 pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Result<Reply> {
     let now = state.clock.now();
-    let data = (caller.clone(), request.clone(), now, state.settings.default_tz);
+    let data = (
+        caller.clone(),
+        request.clone(),
+        now,
+        state.settings.default_tz,
+    );
     let (member, touched) = state
         .db
         .write(data, |c, (caller, r, now, default_tz)| {
             Box::pin(async move {
-                let ctx = step_context(c, &caller.team_id, &caller.user_id, *now, *default_tz).await?;
+                let ctx =
+                    step_context(c, &caller.team_id, &caller.user_id, *now, *default_tz).await?;
                 let at = store::ts(*now);
                 let key = name_key(&r.prospect);
                 let new = prospects::NewProspect {
@@ -36,7 +42,11 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
                     at: &at,
                 };
                 let (prospect, _) = prospects::add(c, &new).await?;
-                if let Some(company) = r.company.as_deref().filter(|c| prospect.company.as_deref() != Some(*c)) {
+                if let Some(company) = r
+                    .company
+                    .as_deref()
+                    .filter(|c| prospect.company.as_deref() != Some(*c))
+                {
                     prospects::set_company(c, prospect.id, company).await?;
                 }
                 let day = ctx.today.to_string();
@@ -57,11 +67,26 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
                 let counted = count_step(c, &ctx, 0, 1).await?;
                 let before = Cadence {
                     touches: prospect.touches,
-                    last_touch: prospect.last_touch_day.as_deref().and_then(|d| d.parse().ok()),
+                    last_touch: prospect
+                        .last_touch_day
+                        .as_deref()
+                        .and_then(|d| d.parse().ok()),
                 };
-                let after = Cadence { touches: prospect.touches + 1, last_touch: Some(ctx.today) };
+                let after = Cadence {
+                    touches: prospect.touches + 1,
+                    last_touch: Some(ctx.today),
+                };
                 let company = r.company.clone().or(prospect.company);
-                Ok((ctx, Touched { name: prospect.name, company, before, after, today_total: counted.touches_today }))
+                Ok((
+                    ctx,
+                    Touched {
+                        name: prospect.name,
+                        company,
+                        before,
+                        after,
+                        today_total: counted.touches_today,
+                    },
+                ))
             })
         })
         .await?;
@@ -74,7 +99,11 @@ fn render(r: &TouchRequest, t: &Touched, today: chrono::NaiveDate) -> String {
         Some(c) => format!("*{}* ({})", t.name, c),
         None => format!("*{}*", t.name),
     };
-    let how = format!("{}, {}", r.channel.as_str().replace('_', " "), r.outcome.as_str().replace('_', " "));
+    let how = format!(
+        "{}, {}",
+        r.channel.as_str().replace('_', " "),
+        r.outcome.as_str().replace('_', " ")
+    );
     let n = t.after.touches;
     let mut lines = vec![if n <= TOUCH_GOAL {
         format!("📞 Touch {n} of {TOUCH_GOAL} on {who} · {how}")
@@ -83,21 +112,28 @@ fn render(r: &TouchRequest, t: &Touched, today: chrono::NaiveDate) -> String {
     }];
     let mut facts = Vec::new();
     match t.before.last_touch {
-        Some(last) => facts.push(format!("last touch {}", days_ago((today - last).num_days()))),
+        Some(last) => facts.push(format!(
+            "last touch {}",
+            days_ago((today - last).num_days())
+        )),
         None => facts.push("first touch — it usually takes about 10 to reach someone".into()),
     }
-    if r.outcome != Outcome::No {
-        if let Some(due) = t.after.next_due() {
-            facts.push(format!("next due by {}", short_date(due)));
-        }
+    if let Some(due) = t.after.next_due().filter(|_| r.outcome != Outcome::No) {
+        facts.push(format!("next due by {}", short_date(due)));
     }
-    facts.push(format!("{} today", super::plural(t.today_total, "touch", "touches")));
+    facts.push(format!(
+        "{} today",
+        super::plural(t.today_total, "touch", "touches")
+    ));
     lines.push(facts.join(" · "));
     if n == TOUCH_GOAL {
         lines.push("🏆 Ten touches — that's the persistence that reaches people.".into());
     }
     if r.outcome.is_response() && t.before.touches >= 5 {
-        lines.push(format!("🎯 A response after {} touches — persistence paid off.", t.before.touches));
+        lines.push(format!(
+            "🎯 A response after {} touches — persistence paid off.",
+            t.before.touches
+        ));
     }
     if r.outcome == Outcome::No {
         lines.push(format!(

@@ -11,7 +11,8 @@ pub async fn log(state: &AppState, caller: &Caller, request: WinRequest) -> Resu
         .db
         .write(data, |c, (caller, request, now, default_tz)| {
             Box::pin(async move {
-                let ctx = step_context(c, &caller.team_id, &caller.user_id, *now, *default_tz).await?;
+                let ctx =
+                    step_context(c, &caller.team_id, &caller.user_id, *now, *default_tz).await?;
                 let win = wins::NewWin {
                     team_id: &caller.team_id,
                     user_id: &caller.user_id,

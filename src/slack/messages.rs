@@ -4,8 +4,11 @@ use slack_morphism::prelude::*;
 
 /// A `chat.postMessage` body: `text` is the notification fallback, `blocks` what people see.
 pub fn post(channel: &str, text: &str, blocks: Vec<SlackBlock>) -> String {
-    let content = SlackMessageContent::new().with_text(text.into()).with_blocks(blocks);
-    let request = SlackApiChatPostMessageRequest::new(channel.into(), content).with_unfurl_links(false);
+    let content = SlackMessageContent::new()
+        .with_text(text.into())
+        .with_blocks(blocks);
+    let request =
+        SlackApiChatPostMessageRequest::new(channel.into(), content).with_unfurl_links(false);
     serde_json::to_string(&request).unwrap_or_default()
 }
 
@@ -14,7 +17,10 @@ fn section(text: impl Into<String>) -> SlackBlock {
 }
 
 fn context(text: impl Into<String>) -> SlackBlock {
-    SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(text.into()))]).into()
+    SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(
+        SlackBlockMarkDownText::new(text.into()),
+    )])
+    .into()
 }
 
 /// The first DM a rep gets when a manager adds them: what Momentum does, the three commands
@@ -35,7 +41,7 @@ pub fn welcome(rep: &str, manager: &str) -> String {
         ),
         context(format!(
             "🔒 Your individual numbers are visible to you and <@{manager}> only — never posted to a channel. \
-             Not right? `/momentum team leave`. More: `/momentum help`. (<@{rep}>)"
+             Not right? `/momentum team leave`. More: `/momentum help`."
         )),
     ];
     post(rep, &text, blocks)
@@ -43,7 +49,9 @@ pub fn welcome(rep: &str, manager: &str) -> String {
 
 /// Tells a rep who was already welcomed that a different manager now sees their numbers.
 pub fn manager_changed(rep: &str, manager: &str, previous: Option<&str>) -> String {
-    let was = previous.map(|p| format!(" (instead of <@{p}>)")).unwrap_or_default();
+    let was = previous
+        .map(|p| format!(" (instead of <@{p}>)"))
+        .unwrap_or_default();
     let text = format!("<@{manager}> now sees your Momentum numbers{was}.");
     let blocks = vec![section(format!(
         "🔒 <@{manager}> added you to their team on Momentum, so they now see your individual numbers{was}. \
@@ -55,7 +63,9 @@ pub fn manager_changed(rep: &str, manager: &str, previous: Option<&str>) -> Stri
 /// Tells a manager that a rep left their team or moved to another manager.
 pub fn rep_left(manager: &str, rep: &str, new_manager: Option<&str>) -> String {
     let text = match new_manager {
-        Some(m) => format!("<@{rep}> moved to <@{m}>'s team on Momentum; you no longer see their numbers."),
+        Some(m) => {
+            format!("<@{rep}> moved to <@{m}>'s team on Momentum; you no longer see their numbers.")
+        }
         None => format!("<@{rep}> left your team on Momentum; you no longer see their numbers."),
     };
     post(manager, &text, vec![section(&text)])

@@ -4,8 +4,8 @@ pub mod messages;
 pub mod sender;
 
 use crate::config::Secret;
-use slack_morphism::hyper_tokio::SlackClientHyperHttpsConnector as Connector;
 use slack_morphism::errors::SlackClientError;
+use slack_morphism::hyper_tokio::SlackClientHyperHttpsConnector as Connector;
 use slack_morphism::prelude::*;
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,7 +50,8 @@ impl SlackApi {
             .enable_http1()
             .enable_http2()
             .build();
-        let connector = SlackClientHyperConnector::with_connector(https).with_slack_api_url(api_url.trim_end_matches('/'));
+        let connector = SlackClientHyperConnector::with_connector(https)
+            .with_slack_api_url(api_url.trim_end_matches('/'));
         Ok(Self {
             client: Arc::new(SlackClient::new(connector)),
             token: SlackApiToken::new(token.expose().into()),
@@ -58,10 +59,16 @@ impl SlackApi {
     }
 
     /// `users.info`: the member's time zone and whether they are a workspace admin.
-    pub async fn user_profile(&self, user_id: &str, timeout: Duration) -> Result<Profile, CallError> {
+    pub async fn user_profile(
+        &self,
+        user_id: &str,
+        timeout: Duration,
+    ) -> Result<Profile, CallError> {
         let session = self.client.open_session(&self.token);
         let request = SlackApiUsersInfoRequest::new(user_id.into());
-        let user = with_timeout(timeout, session.users_info(&request)).await?.user;
+        let user = with_timeout(timeout, session.users_info(&request))
+            .await?
+            .user;
         Ok(Profile {
             tz: user.tz.filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok()),
             is_admin: user.flags.is_admin.unwrap_or(false) || user.flags.is_owner.unwrap_or(false),
@@ -71,15 +78,18 @@ impl SlackApi {
     /// Delivers one outbox row: `method` with its stored JSON `payload`. Returns the message ts.
     pub async fn deliver(&self, method: &str, payload: &str) -> Result<Option<String>, CallError> {
         let session = self.client.open_session(&self.token);
-        let bad_payload = |e: serde_json::Error| CallError::Permanent(format!("unreadable payload: {e}"));
+        let bad_payload =
+            |e: serde_json::Error| CallError::Permanent(format!("unreadable payload: {e}"));
         match method {
             "chat.postMessage" => {
-                let request: SlackApiChatPostMessageRequest = serde_json::from_str(payload).map_err(bad_payload)?;
+                let request: SlackApiChatPostMessageRequest =
+                    serde_json::from_str(payload).map_err(bad_payload)?;
                 let sent = with_timeout(CALL_TIMEOUT, session.chat_post_message(&request)).await?;
                 Ok(Some(sent.ts.to_string()))
             }
             "chat.update" => {
-                let request: SlackApiChatUpdateRequest = serde_json::from_str(payload).map_err(bad_payload)?;
+                let request: SlackApiChatUpdateRequest =
+                    serde_json::from_str(payload).map_err(bad_payload)?;
                 let sent = with_timeout(CALL_TIMEOUT, session.chat_update(&request)).await?;
                 Ok(Some(sent.ts.to_string()))
             }
@@ -102,15 +112,21 @@ async fn with_timeout<T>(
 /// Sorts a slack-morphism error. Error text never includes the token.
 fn classify(error: SlackClientError) -> CallError {
     match error {
-        SlackClientError::RateLimitError(e) => CallError::RateLimited(e.retry_after.unwrap_or(Duration::from_secs(1))),
+        SlackClientError::RateLimitError(e) => {
+            CallError::RateLimited(e.retry_after.unwrap_or(Duration::from_secs(1)))
+        }
         SlackClientError::ApiError(e) => match e.code.as_str() {
             "ratelimited" => CallError::RateLimited(Duration::from_secs(1)),
-            "internal_error" | "fatal_error" | "service_unavailable" | "request_timeout" | "team_added_to_org" => {
-                CallError::Transient(e.code)
-            }
+            "internal_error"
+            | "fatal_error"
+            | "service_unavailable"
+            | "request_timeout"
+            | "team_added_to_org" => CallError::Transient(e.code),
             _ => CallError::Permanent(e.code),
         },
-        SlackClientError::HttpError(e) if e.status_code.is_client_error() && e.status_code.as_u16() != 408 => {
+        SlackClientError::HttpError(e)
+            if e.status_code.is_client_error() && e.status_code.as_u16() != 408 =>
+        {
             CallError::Permanent(format!("HTTP {}", e.status_code))
         }
         SlackClientError::HttpError(e) => CallError::Transient(format!("HTTP {}", e.status_code)),

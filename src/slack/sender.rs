@@ -72,7 +72,12 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
         match result {
             Ok(ts) => {
                 let data = (msg.id, ts, store::ts(at));
-                state.db.write(data, |c, (id, ts, at)| Box::pin(outbox::mark_sent(c, *id, ts.as_deref(), at))).await?;
+                state
+                    .db
+                    .write(data, |c, (id, ts, at)| {
+                        Box::pin(outbox::mark_sent(c, *id, ts.as_deref(), at))
+                    })
+                    .await?;
                 report.sent += 1;
             }
             Err(CallError::RateLimited(wait)) => {
@@ -86,12 +91,18 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
             Err(CallError::Transient(e)) if msg.attempts + 1 < MAX_ATTEMPTS => {
                 let next = store::ts(retry_at(at, msg.attempts + 1));
                 tracing::warn!(id = msg.id, attempt = msg.attempts + 1, error = %e, "delivery failed; will retry");
-                state.db.write((msg.id, e, next, true), failed_attempt).await?;
+                state
+                    .db
+                    .write((msg.id, e, next, true), failed_attempt)
+                    .await?;
                 report.retrying += 1;
             }
             Err(e) => {
                 tracing::error!(id = msg.id, method = %msg.method, error = %e, "delivery given up");
-                state.db.write((msg.id, e.to_string(), String::new(), true), failed_attempt).await?;
+                state
+                    .db
+                    .write((msg.id, e.to_string(), String::new(), true), failed_attempt)
+                    .await?;
                 report.given_up += 1;
             }
         }
@@ -105,7 +116,10 @@ fn gap(d: Duration) -> ChronoDuration {
 
 /// Exponential back-off: 2 s, 4 s, 8 s … capped at five minutes.
 pub fn retry_at(now: DateTime<Utc>, attempts: i64) -> DateTime<Utc> {
-    let secs = 1i64.checked_shl(attempts.clamp(1, 20) as u32).unwrap_or(MAX_BACKOFF_SECS).min(MAX_BACKOFF_SECS);
+    let secs = 1i64
+        .checked_shl(attempts.clamp(1, 20) as u32)
+        .unwrap_or(MAX_BACKOFF_SECS)
+        .min(MAX_BACKOFF_SECS);
     now + ChronoDuration::seconds(secs)
 }
 

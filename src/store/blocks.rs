@@ -54,7 +54,12 @@ pub async fn overlapping(
 }
 
 /// Planned blocks that have not ended yet, soonest first.
-pub async fn upcoming(db: impl SqliteExecutor<'_>, team_id: &str, user_id: &str, now: &str) -> sqlx::Result<Vec<BlockRow>> {
+pub async fn upcoming(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    user_id: &str,
+    now: &str,
+) -> sqlx::Result<Vec<BlockRow>> {
     sqlx::query_as(
         "SELECT id, starts_at, minutes, status, planned FROM blocks
          WHERE team_id = ? AND user_id = ? AND status = 'planned'
@@ -144,7 +149,12 @@ pub async fn report(
 }
 
 /// Cancels a planned block of this member; false when there is no such block.
-pub async fn cancel(conn: &mut SqliteConnection, team_id: &str, user_id: &str, id: i64) -> sqlx::Result<bool> {
+pub async fn cancel(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    id: i64,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE blocks SET status = 'cancelled' WHERE id = ? AND team_id = ? AND user_id = ? AND status = 'planned'",
     )

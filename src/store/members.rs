@@ -20,7 +20,12 @@ const COLUMNS: &str = "team_id, user_id, tz, is_admin, profile_at, manager_id, a
                        welcomed_at, streak, last_step_day";
 
 /// The member, created on first sight.
-pub async fn upsert(conn: &mut SqliteConnection, team_id: &str, user_id: &str, now: &str) -> sqlx::Result<MemberRow> {
+pub async fn upsert(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    now: &str,
+) -> sqlx::Result<MemberRow> {
     sqlx::query_as(&format!(
         "INSERT INTO members (team_id, user_id, created_at) VALUES (?, ?, ?)
          ON CONFLICT (team_id, user_id) DO UPDATE SET user_id = excluded.user_id
@@ -33,16 +38,26 @@ pub async fn upsert(conn: &mut SqliteConnection, team_id: &str, user_id: &str, n
     .await
 }
 
-pub async fn get(db: impl SqliteExecutor<'_>, team_id: &str, user_id: &str) -> sqlx::Result<Option<MemberRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM members WHERE team_id = ? AND user_id = ?"))
-        .bind(team_id)
-        .bind(user_id)
-        .fetch_optional(db)
-        .await
+pub async fn get(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    user_id: &str,
+) -> sqlx::Result<Option<MemberRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM members WHERE team_id = ? AND user_id = ?"
+    ))
+    .bind(team_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
 }
 
 /// The reps a manager manages, in a stable order.
-pub async fn reps_of(db: impl SqliteExecutor<'_>, team_id: &str, manager_id: &str) -> sqlx::Result<Vec<MemberRow>> {
+pub async fn reps_of(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    manager_id: &str,
+) -> sqlx::Result<Vec<MemberRow>> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM members WHERE team_id = ? AND manager_id = ? ORDER BY user_id"
     ))
@@ -52,12 +67,18 @@ pub async fn reps_of(db: impl SqliteExecutor<'_>, team_id: &str, manager_id: &st
     .await
 }
 
-pub async fn is_manager(db: impl SqliteExecutor<'_>, team_id: &str, user_id: &str) -> sqlx::Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE team_id = ? AND manager_id = ? LIMIT 1")
-        .bind(team_id)
-        .bind(user_id)
-        .fetch_one(db)
-        .await?;
+pub async fn is_manager(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    user_id: &str,
+) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM members WHERE team_id = ? AND manager_id = ? LIMIT 1",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .fetch_one(db)
+    .await?;
     Ok(n > 0)
 }
 
@@ -101,7 +122,12 @@ pub async fn set_manager(
     Ok(())
 }
 
-pub async fn mark_welcomed(conn: &mut SqliteConnection, team_id: &str, user_id: &str, now: &str) -> sqlx::Result<()> {
+pub async fn mark_welcomed(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    now: &str,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE members SET welcomed_at = ? WHERE team_id = ? AND user_id = ?")
         .bind(now)
         .bind(team_id)
@@ -111,7 +137,12 @@ pub async fn mark_welcomed(conn: &mut SqliteConnection, team_id: &str, user_id: 
     Ok(())
 }
 
-pub async fn set_away(conn: &mut SqliteConnection, team_id: &str, user_id: &str, until: Option<&str>) -> sqlx::Result<()> {
+pub async fn set_away(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    until: Option<&str>,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE members SET away_until = ? WHERE team_id = ? AND user_id = ?")
         .bind(until)
         .bind(team_id)
@@ -121,7 +152,12 @@ pub async fn set_away(conn: &mut SqliteConnection, team_id: &str, user_id: &str,
     Ok(())
 }
 
-pub async fn set_private(conn: &mut SqliteConnection, team_id: &str, user_id: &str, private: bool) -> sqlx::Result<()> {
+pub async fn set_private(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    private: bool,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE members SET private = ? WHERE team_id = ? AND user_id = ?")
         .bind(private)
         .bind(team_id)
@@ -162,12 +198,14 @@ pub async fn set_streak(
     streak: i64,
     day: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE members SET streak = ?, last_step_day = ? WHERE team_id = ? AND user_id = ?")
-        .bind(streak)
-        .bind(day)
-        .bind(team_id)
-        .bind(user_id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE members SET streak = ?, last_step_day = ? WHERE team_id = ? AND user_id = ?",
+    )
+    .bind(streak)
+    .bind(day)
+    .bind(team_id)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -91,8 +91,16 @@ impl Db {
             + 'static,
     {
         let (done, wait) = oneshot::channel();
-        let job = Box::new(Job { work, data, out: None, done: Some(done) });
-        self.writer.send(job).await.map_err(|_| StoreError::WriterGone)?;
+        let job = Box::new(Job {
+            work,
+            data,
+            out: None,
+            done: Some(done),
+        });
+        self.writer
+            .send(job)
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
         wait.await.map_err(|_| StoreError::WriterGone)?
     }
 
@@ -103,7 +111,10 @@ impl Db {
 
 /// One caller's piece of work, type-erased for the writer queue.
 trait Work: Send {
-    fn run<'c>(&'c mut self, conn: &'c mut SqliteConnection) -> BoxFuture<'c, Result<(), sqlx::Error>>;
+    fn run<'c>(
+        &'c mut self,
+        conn: &'c mut SqliteConnection,
+    ) -> BoxFuture<'c, Result<(), sqlx::Error>>;
     fn finish(self: Box<Self>, result: Result<(), StoreError>);
 }
 
@@ -118,11 +129,18 @@ impl<F, D, T> Work for Job<F, D, T>
 where
     D: Send + 'static,
     T: Send + 'static,
-    F: for<'c> Fn(&'c mut SqliteConnection, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>> + Send + 'static,
+    F: for<'c> Fn(&'c mut SqliteConnection, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>>
+        + Send
+        + 'static,
 {
-    fn run<'c>(&'c mut self, conn: &'c mut SqliteConnection) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+    fn run<'c>(
+        &'c mut self,
+        conn: &'c mut SqliteConnection,
+    ) -> BoxFuture<'c, Result<(), sqlx::Error>> {
         Box::pin(async move {
-            let Job { work, data, out, .. } = self;
+            let Job {
+                work, data, out, ..
+            } = self;
             *out = Some(work(conn, data).await?);
             Ok(())
         })
@@ -156,7 +174,9 @@ async fn commit_group(conn: &mut SqliteConnection, group: &mut Vec<Box<dyn Work>
                 }
                 return;
             }
-            Err(e) => tracing::warn!(error = %e, size = group.len(), "group write failed; retrying one by one"),
+            Err(e) => {
+                tracing::warn!(error = %e, size = group.len(), "group write failed; retrying one by one")
+            }
         }
     }
     for mut work in group.drain(..) {
@@ -165,7 +185,10 @@ async fn commit_group(conn: &mut SqliteConnection, group: &mut Vec<Box<dyn Work>
     }
 }
 
-async fn run_all(conn: &mut SqliteConnection, group: &mut [Box<dyn Work>]) -> Result<(), sqlx::Error> {
+async fn run_all(
+    conn: &mut SqliteConnection,
+    group: &mut [Box<dyn Work>],
+) -> Result<(), sqlx::Error> {
     sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
     for work in group.iter_mut() {
         if let Err(e) = work.run(conn).await {
@@ -198,5 +221,7 @@ pub fn ts(at: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 pub fn parse_ts(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&chrono::Utc))
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
 }

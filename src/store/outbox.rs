@@ -59,7 +59,12 @@ pub async fn next_due_at(db: impl SqliteExecutor<'_>) -> sqlx::Result<Option<Str
         .await
 }
 
-pub async fn mark_sent(conn: &mut SqliteConnection, id: i64, slack_ts: Option<&str>, now: &str) -> sqlx::Result<()> {
+pub async fn mark_sent(
+    conn: &mut SqliteConnection,
+    id: i64,
+    slack_ts: Option<&str>,
+    now: &str,
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE outbox SET status = 'sent', attempts = attempts + 1, slack_ts = ?, sent_at = ?, last_error = NULL
          WHERE id = ? AND status = 'pending'",

@@ -22,12 +22,14 @@ pub async fn find(
     user_id: &str,
     name_key: &str,
 ) -> sqlx::Result<Option<ProspectRow>> {
-    sqlx::query_as(&format!("{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.name_key = ?"))
-        .bind(team_id)
-        .bind(user_id)
-        .bind(name_key)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.name_key = ?"
+    ))
+    .bind(team_id)
+    .bind(user_id)
+    .bind(name_key)
+    .fetch_optional(db)
+    .await
 }
 
 /// Active prospects whose name starts like `prefix` (for "did you mean").
@@ -51,7 +53,11 @@ pub async fn similar(
     .await
 }
 
-pub async fn active(db: impl SqliteExecutor<'_>, team_id: &str, user_id: &str) -> sqlx::Result<Vec<ProspectRow>> {
+pub async fn active(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    user_id: &str,
+) -> sqlx::Result<Vec<ProspectRow>> {
     sqlx::query_as(&format!(
         "{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.status = 'active' ORDER BY p.created_at, p.id"
     ))
@@ -73,7 +79,10 @@ pub struct NewProspect<'a> {
 
 /// Creates the prospect, or brings a dropped one with the same name back to active.
 /// Returns the row and whether it was already active.
-pub async fn add(conn: &mut SqliteConnection, p: &NewProspect<'_>) -> sqlx::Result<(ProspectRow, bool)> {
+pub async fn add(
+    conn: &mut SqliteConnection,
+    p: &NewProspect<'_>,
+) -> sqlx::Result<(ProspectRow, bool)> {
     if let Some(existing) = find(&mut *conn, p.team_id, p.user_id, p.name_key).await? {
         if existing.status == "active" {
             return Ok((existing, true));
@@ -102,12 +111,18 @@ pub async fn add(conn: &mut SqliteConnection, p: &NewProspect<'_>) -> sqlx::Resu
         .execute(&mut *conn)
         .await?;
     }
-    let row = find(&mut *conn, p.team_id, p.user_id, p.name_key).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let row = find(&mut *conn, p.team_id, p.user_id, p.name_key)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     Ok((row, false))
 }
 
 pub async fn set_company(conn: &mut SqliteConnection, id: i64, company: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE prospects SET company = ? WHERE id = ?").bind(company).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE prospects SET company = ? WHERE id = ?")
+        .bind(company)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -19,7 +19,13 @@ pub struct MemberStats {
 }
 
 /// Everything `user_id` logged on local days `from..=to` (`YYYY-MM-DD`).
-pub async fn member(pool: &SqlitePool, team_id: &str, user_id: &str, from: &str, to: &str) -> sqlx::Result<MemberStats> {
+pub async fn member(
+    pool: &SqlitePool,
+    team_id: &str,
+    user_id: &str,
+    from: &str,
+    to: &str,
+) -> sqlx::Result<MemberStats> {
     let mut s = MemberStats {
         wins_by_kind: sqlx::query_as(
             "SELECT kind, COUNT(*) FROM wins WHERE team_id = ? AND user_id = ? AND day BETWEEN ? AND ?
@@ -69,7 +75,17 @@ pub async fn member(pool: &SqlitePool, team_id: &str, user_id: &str, from: &str,
     .bind(to)
     .fetch_one(pool)
     .await?;
-    (s.blocks_planned, s.blocks_done, s.dials, s.emails, s.social, s.conversations, s.meetings, s.callbacks, s.nos) = row;
+    (
+        s.blocks_planned,
+        s.blocks_done,
+        s.dials,
+        s.emails,
+        s.social,
+        s.conversations,
+        s.meetings,
+        s.callbacks,
+        s.nos,
+    ) = row;
     s.active_days = sqlx::query_scalar(
         "SELECT COUNT(*) FROM member_days WHERE team_id = ? AND user_id = ? AND day BETWEEN ? AND ?",
     )

@@ -66,12 +66,14 @@ pub async fn set_text(
         TextSetting::ShoutoutCron => "shoutout_cron",
         TextSetting::DigestCron => "digest_cron",
     };
-    sqlx::query(&format!("UPDATE teams SET {column} = ?, updated_at = ? WHERE team_id = ?"))
-        .bind(value)
-        .bind(now)
-        .bind(team_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(&format!(
+        "UPDATE teams SET {column} = ?, updated_at = ? WHERE team_id = ?"
+    ))
+    .bind(value)
+    .bind(now)
+    .bind(team_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -89,11 +91,13 @@ pub async fn set_int(
         IntSetting::WorkStartMin => "work_start_min",
         IntSetting::WorkEndMin => "work_end_min",
     };
-    sqlx::query(&format!("UPDATE teams SET {column} = ?, updated_at = ? WHERE team_id = ?"))
-        .bind(value)
-        .bind(now)
-        .bind(team_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(&format!(
+        "UPDATE teams SET {column} = ?, updated_at = ? WHERE team_id = ?"
+    ))
+    .bind(value)
+    .bind(now)
+    .bind(team_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

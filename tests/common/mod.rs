@@ -66,7 +66,13 @@ impl TestApp {
 
     /// The app again on the same database file and fake Slack: a restart.
     pub async fn restart(self) -> Self {
-        let TestApp { state, slack, dir, db_url, .. } = self;
+        let TestApp {
+            state,
+            slack,
+            dir,
+            db_url,
+            ..
+        } = self;
         let clock = state.clock.clone();
         state.db.close().await;
         drop(state);
@@ -74,9 +80,17 @@ impl TestApp {
     }
 
     async fn open(slack: MockServer, dir: TempDir, db_url: String, clock: Clock) -> Self {
-        let state = momentum::startup::build_state(settings(&slack.uri()), &db_url, clock).await.unwrap();
+        let state = momentum::startup::build_state(settings(&slack.uri()), &db_url, clock)
+            .await
+            .unwrap();
         let router = momentum::http::router(state.clone());
-        Self { state, router, slack, dir, db_url }
+        Self {
+            state,
+            router,
+            slack,
+            dir,
+            db_url,
+        }
     }
 
     pub fn clock(&self) -> &Clock {
@@ -86,10 +100,18 @@ impl TestApp {
     /// Sends a signed slash command from `user` and returns the status and JSON reply.
     pub async fn command(&self, user: &str, command: &str, text: &str) -> (StatusCode, Value) {
         let body = slash_body(user, command, text);
-        let response = self.router.clone().oneshot(signed(&body, now_ts())).await.unwrap();
+        let response = self
+            .router
+            .clone()
+            .oneshot(signed(&body, now_ts()))
+            .await
+            .unwrap();
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        let json = serde_json::from_slice(&bytes).unwrap_or_else(|_| json!(String::from_utf8_lossy(&bytes)));
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let json = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| json!(String::from_utf8_lossy(&bytes)));
         (status, json)
     }
 
@@ -104,18 +126,45 @@ impl TestApp {
     pub async fn send(&self, request: Request<Body>) -> (StatusCode, String) {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
         (status, String::from_utf8_lossy(&bytes).into_owned())
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(self.state.db.reader()).await.unwrap()
+        sqlx::query_scalar(sql)
+            .fetch_one(self.state.db.reader())
+            .await
+            .unwrap()
     }
 
     /// Delivers the outbox until nothing is due (advancing a fixed clock past back-offs is the
     /// test's business).
     pub async fn drain(&self) -> momentum::slack::sender::Drained {
-        momentum::slack::sender::drain_once(&self.state).await.unwrap()
+        momentum::slack::sender::drain_once(&self.state)
+            .await
+            .unwrap()
+    }
+
+    /// Drains the outbox, moving the fixed clock on past pacing and back-off, until nothing
+    /// is left to try (at most 30 passes). Returns the total sent.
+    pub async fn drain_all(&self) -> usize {
+        let mut sent = 0;
+        for _ in 0..30 {
+            let pass = self.drain().await;
+            sent += pass.sent;
+            if pass.held + pass.retrying == 0
+                && self
+                    .count("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+                    .await
+                    == 0
+            {
+                break;
+            }
+            self.clock().advance(chrono::Duration::seconds(5));
+        }
+        sent
     }
 
     /// The `chat.postMessage` bodies the fake Slack received, in order.
@@ -153,7 +202,11 @@ pub fn post_ok() -> ResponseTemplate {
 }
 
 pub async fn mount_post_ok(slack: &MockServer) {
-    Mock::given(method("POST")).and(path("/chat.postMessage")).respond_with(post_ok()).mount(slack).await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(post_ok())
+        .mount(slack)
+        .await;
 }
 
 pub fn now_ts() -> i64 {
@@ -172,7 +225,10 @@ pub fn slash_body(user: &str, command: &str, text: &str) -> String {
         ("command", command),
         ("text", text),
         ("api_app_id", "A0APP"),
-        ("response_url", "https://hooks.slack.com/commands/T0TEAM/1/abc"),
+        (
+            "response_url",
+            "https://hooks.slack.com/commands/T0TEAM/1/abc",
+        ),
         ("trigger_id", "1.2.abc"),
     ])
     .unwrap()
@@ -182,16 +238,26 @@ pub fn slash_body(user: &str, command: &str, text: &str) -> String {
 pub fn signature(secret: &str, ts: i64, body: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("v0:{ts}:{body}").as_bytes());
-    let hex: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     format!("v0={hex}")
 }
 
 pub fn signed(body: &str, ts: i64) -> Request<Body> {
-    request_with(body, Some(ts.to_string()), Some(signature(SECRET, ts, body)))
+    request_with(
+        body,
+        Some(ts.to_string()),
+        Some(signature(SECRET, ts, body)),
+    )
 }
 
 pub fn request_with(body: &str, ts: Option<String>, sig: Option<String>) -> Request<Body> {
-    let mut builder = Request::post("/slack/commands").header("content-type", "application/x-www-form-urlencoded");
+    let mut builder = Request::post("/slack/commands")
+        .header("content-type", "application/x-www-form-urlencoded");
     if let Some(ts) = ts {
         builder = builder.header("x-slack-request-timestamp", ts);
     }
