@@ -123,3 +123,58 @@ async fn the_health_check_reports_ok() {
     let (status, body) = app.send(request).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
 }
+
+fn signed_to(path: &str, content_type: &str, body: &str) -> axum::http::Request<axum::body::Body> {
+    let ts = now_ts();
+    axum::http::Request::post(path)
+        .header("content-type", content_type)
+        .header("x-slack-request-timestamp", ts.to_string())
+        .header("x-slack-signature", signature(SECRET, ts, body))
+        .body(axum::body::Body::from(body.to_owned()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_events_url_answers_slacks_challenge_and_acknowledges_events() {
+    let app = TestApp::spawn().await;
+    let challenge = r#"{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+    let (status, body) = app
+        .send(signed_to("/slack/events", "application/json", challenge))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"),
+        "{body}"
+    );
+    let event = r#"{"type":"event_callback","event_id":"Ev1","event":{"type":"app_home_opened","user":"U0JANE"}}"#;
+    let (status, _) = app
+        .send(signed_to("/slack/events", "application/json", event))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let unsigned = axum::http::Request::post("/slack/events")
+        .body(axum::body::Body::from(challenge))
+        .unwrap();
+    assert_eq!(app.send(unsigned).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn interactions_are_verified_and_acknowledged() {
+    let app = TestApp::spawn().await;
+    let body = "payload=%7B%22type%22%3A%22block_actions%22%7D";
+    let (status, _) = app
+        .send(signed_to(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            body,
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .send(signed_to(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            "payload=%7Bnope",
+        ))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

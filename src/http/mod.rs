@@ -1,5 +1,6 @@
 //! The HTTP edge: routes, Slack request verification, body limits, request spans.
 mod commands;
+mod events;
 mod verify;
 
 use crate::state::AppState;
@@ -16,6 +17,8 @@ pub const MAX_BODY: usize = 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     let slack = Router::new()
         .route("/slack/commands", post(commands::slash_command))
+        .route("/slack/events", post(events::event))
+        .route("/slack/interactions", post(events::interaction))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             verify::slack_signature,

@@ -14,7 +14,7 @@ use crate::commands::Request;
 use crate::domain::streak;
 use crate::domain::time::{WorkDays, local_day};
 use crate::state::AppState;
-use crate::store::{self, members, teams};
+use crate::store::{self, members};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -69,13 +69,16 @@ pub(crate) async fn step_context(
     now: DateTime<Utc>,
     default_tz: Tz,
 ) -> sqlx::Result<StepContext> {
-    let member = members::upsert(c, team_id, user_id, &store::ts(now)).await?;
-    let team = teams::get(&mut *c, team_id).await?;
-    let tz = member_tz(&member, team.as_ref(), default_tz);
-    let work_days = WorkDays::from_bits(
-        team.as_ref()
-            .map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days),
-    );
+    let found = members::upsert_in_team(c, team_id, user_id, &store::ts(now)).await?;
+    let team_tz = found.team_tz.as_deref().and_then(|tz| tz.parse().ok());
+    let member = found.member;
+    let tz = member
+        .tz
+        .as_deref()
+        .and_then(|tz| tz.parse().ok())
+        .or(team_tz)
+        .unwrap_or(default_tz);
+    let work_days = WorkDays::from_bits(found.team_work_days.unwrap_or(WorkDays::MON_FRI.0.into()));
     Ok(StepContext {
         today: local_day(now, tz),
         member,

@@ -31,6 +31,17 @@ pub fn is_stale(state: &AppState, member: &members::MemberRow) -> bool {
         .is_none_or(|at| at < fresh_after)
 }
 
+fn recently_asked(state: &AppState, team_id: &str, user_id: &str) -> bool {
+    let asked = state
+        .profile_asked
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let an_hour_ago = state.clock.now() - Duration::hours(1);
+    asked
+        .get(&(team_id.to_owned(), user_id.to_owned()))
+        .is_some_and(|at| *at > an_hour_ago)
+}
+
 /// Asks Slack for the member's profile (at most once an hour per member) and stores it.
 /// Returns the fresh profile, or `None` when Slack did not answer in `timeout`.
 pub async fn refresh_profile(
@@ -89,7 +100,7 @@ pub async fn refresh_profile(
 
 /// Refreshes a stale profile without making the caller wait.
 pub fn refresh_in_background(state: &AppState, member: &members::MemberRow) {
-    if !is_stale(state, member) {
+    if !is_stale(state, member) || recently_asked(state, &member.team_id, &member.user_id) {
         return;
     }
     let (state, team, user) = (

@@ -19,6 +19,37 @@ pub struct MemberRow {
 const COLUMNS: &str = "team_id, user_id, tz, is_admin, profile_at, manager_id, away_until, private, \
                        welcomed_at, streak, last_step_day";
 
+/// A member with their team's time zone and working days (when the team has settings).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberInTeam {
+    #[sqlx(flatten)]
+    pub member: MemberRow,
+    pub team_tz: Option<String>,
+    pub team_work_days: Option<i64>,
+}
+
+/// The member, created on first sight, with the team settings a step needs — one statement,
+/// since every logged step starts here.
+pub async fn upsert_in_team(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    now: &str,
+) -> sqlx::Result<MemberInTeam> {
+    sqlx::query_as(&format!(
+        "INSERT INTO members (team_id, user_id, created_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (team_id, user_id) DO UPDATE SET user_id = excluded.user_id
+         RETURNING {COLUMNS},
+             (SELECT tz FROM teams WHERE team_id = ?1) AS team_tz,
+             (SELECT work_days FROM teams WHERE team_id = ?1) AS team_work_days"
+    ))
+    .bind(team_id)
+    .bind(user_id)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
 /// The member, created on first sight.
 pub async fn upsert(
     conn: &mut SqliteConnection,
