@@ -136,3 +136,39 @@ impl SlackArgs {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn a_missing_signing_secret_names_the_variable_and_where_to_find_it() {
+        let cli = Cli::try_parse_from(["momentum", "serve"]).unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
+        let mut slack = args.slack;
+        slack.signing_secret = None;
+        slack.bot_token = Some(Secret::new("xoxb-1"));
+        let err = slack.settings().unwrap_err();
+        assert!(err.contains("SLACK_SIGNING_SECRET"), "{err}");
+        assert!(
+            err.contains("Signing Secret") && err.contains("manifest.yml"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("xoxb-very-secret");
+        assert_eq!(format!("{s:?}"), "***");
+        let settings = Settings {
+            signing_secret: s.clone(),
+            bot_token: s,
+            slack_api_url: "x".into(),
+            default_tz: chrono_tz::UTC,
+        };
+        assert!(!format!("{settings:?}").contains("very-secret"));
+    }
+}
