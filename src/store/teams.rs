@@ -59,22 +59,13 @@ pub async fn set_text(
     value: &str,
     now: &str,
 ) -> sqlx::Result<()> {
-    ensure(conn, team_id, now).await?;
     let column = match setting {
         TextSetting::Tz => "tz",
         TextSetting::CelebrationChannel => "celebration_channel",
         TextSetting::ShoutoutCron => "shoutout_cron",
         TextSetting::DigestCron => "digest_cron",
     };
-    sqlx::query(&format!(
-        "UPDATE teams SET {column} = ?, updated_at = ? WHERE team_id = ?"
-    ))
-    .bind(value)
-    .bind(now)
-    .bind(team_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    set_column(conn, team_id, column, Value::Text(value), now).await
 }
 
 pub async fn set_int(
@@ -84,20 +75,34 @@ pub async fn set_int(
     value: i64,
     now: &str,
 ) -> sqlx::Result<()> {
-    ensure(conn, team_id, now).await?;
     let column = match setting {
         IntSetting::QuietAfter => "quiet_after",
         IntSetting::WorkDays => "work_days",
         IntSetting::WorkStartMin => "work_start_min",
         IntSetting::WorkEndMin => "work_end_min",
     };
-    sqlx::query(&format!(
-        "UPDATE teams SET {column} = ?, updated_at = ? WHERE team_id = ?"
-    ))
-    .bind(value)
-    .bind(now)
-    .bind(team_id)
-    .execute(&mut *conn)
-    .await?;
+    set_column(conn, team_id, column, Value::Int(value), now).await
+}
+
+enum Value<'a> {
+    Text(&'a str),
+    Int(i64),
+}
+
+/// Sets one column (named by the enums above, never by user text) on the team's row.
+async fn set_column(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    column: &str,
+    value: Value<'_>,
+    now: &str,
+) -> sqlx::Result<()> {
+    ensure(conn, team_id, now).await?;
+    let sql = format!("UPDATE teams SET {column} = ?, updated_at = ? WHERE team_id = ?");
+    let query = match value {
+        Value::Text(v) => sqlx::query(&sql).bind(v),
+        Value::Int(v) => sqlx::query(&sql).bind(v),
+    };
+    query.bind(now).bind(team_id).execute(&mut *conn).await?;
     Ok(())
 }
