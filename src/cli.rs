@@ -33,6 +33,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database {} is up to date", cli.database_url);
             Ok(())
         }
+        Command::RunJob(args) => run_job(&cli.database_url, args).await,
         Command::Serve(args) => {
             let settings = args.slack.settings().map_err(anyhow::Error::msg)?;
             let state = build_state(settings, &cli.database_url, Clock::system()).await?;
@@ -42,6 +43,52 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
         }
     }
+}
+
+/// How long `run-job` keeps delivering before leaving the rest to `momentum serve`.
+const DELIVERY_WINDOW: std::time::Duration = std::time::Duration::from_secs(30);
+
+async fn run_job(database_url: &str, args: crate::config::RunJobArgs) -> anyhow::Result<()> {
+    let Some(job) = crate::jobs::Job::from_name(&args.name) else {
+        let names: Vec<&str> = crate::jobs::Job::ALL.iter().map(|j| j.name()).collect();
+        anyhow::bail!(
+            "unknown job `{}`; the jobs are {}",
+            args.name,
+            names.join(", ")
+        );
+    };
+    let settings = args.slack.settings().map_err(anyhow::Error::msg)?;
+    let clock = args.now.map_or_else(Clock::system, Clock::running_from);
+    let state = build_state(settings, database_url, clock).await?;
+    let now = state.clock.now();
+    let report = crate::jobs::run(&state, job, now).await?;
+    println!(
+        "{}: {} run(s) claimed, {} message(s) queued (as of {now})",
+        job.name(),
+        report.claimed,
+        report.queued
+    );
+    let started = std::time::Instant::now();
+    loop {
+        let pass = crate::slack::sender::drain_once(&state).await?;
+        let pending = crate::store::outbox::pending(state.db.reader()).await?;
+        if pending == 0 {
+            println!("outbox delivered");
+            break;
+        }
+        if started.elapsed() > DELIVERY_WINDOW {
+            println!("{pending} message(s) still queued; a running `momentum serve` delivers them");
+            break;
+        }
+        let pause = if pass.sent + pass.given_up > 0 {
+            50
+        } else {
+            500
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+    }
+    state.db.close().await;
+    Ok(())
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).

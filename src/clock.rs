@@ -6,28 +6,38 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
     fixed: Option<Arc<Mutex<DateTime<Utc>>>>,
+    offset: Duration,
 }
 
 impl Clock {
     pub fn system() -> Self {
-        Self { fixed: None }
+        Self::default()
     }
 
     /// A clock that stands still at `at` until set or advanced.
     pub fn fixed(at: DateTime<Utc>) -> Self {
         Self {
             fixed: Some(Arc::new(Mutex::new(at))),
+            offset: Duration::zero(),
+        }
+    }
+
+    /// A clock that reads `at` now and then runs at the normal pace (`run-job --now`).
+    pub fn running_from(at: DateTime<Utc>) -> Self {
+        Self {
+            fixed: None,
+            offset: at - Utc::now(),
         }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
         match &self.fixed {
-            None => Utc::now(),
+            None => Utc::now() + self.offset,
             Some(at) => *at.lock().unwrap_or_else(|e| e.into_inner()),
         }
     }
 
-    /// Moves a fixed clock; a system clock ignores it.
+    /// Moves a fixed clock; a running clock ignores it.
     pub fn set(&self, to: DateTime<Utc>) {
         if let Some(at) = &self.fixed {
             *at.lock().unwrap_or_else(|e| e.into_inner()) = to;

@@ -29,6 +29,28 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create the database if needed, apply migrations and exit.
     Migrate,
+    /// Run one scheduled job now (shoutouts, nudges, reminders, digests), deliver what it
+    /// queued if Slack answers, and exit. Running it twice for the same instant does the work once.
+    RunJob(RunJobArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RunJobArgs {
+    /// shoutouts, nudges, reminders or digests.
+    pub name: String,
+
+    /// Run as if at this instant (RFC 3339, e.g. 2026-11-23T16:00:00Z).
+    #[arg(long, value_parser = parse_instant)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+
+    #[command(flatten)]
+    pub slack: SlackArgs,
+}
+
+fn parse_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| format!("`{s}` is not an RFC 3339 instant such as 2026-11-23T16:00:00Z"))
 }
 
 #[derive(Args, Debug, Clone)]

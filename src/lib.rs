@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod jobs;
 pub mod service;
 pub mod slack;
 pub mod startup;

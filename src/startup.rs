@@ -51,7 +51,8 @@ impl Application {
     /// Serves until a shutdown signal, then lets in-flight requests and the sender finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let sender = tokio::spawn(sender::run(self.state.clone(), stop_rx));
+        let sender = tokio::spawn(sender::run(self.state.clone(), stop_rx.clone()));
+        let scheduler = tokio::spawn(crate::jobs::run_scheduler(self.state.clone(), stop_rx));
         let app = crate::http::router(self.state.clone());
         tracing::info!(port = self.port(), "Momentum is listening");
         axum::serve(self.listener, app)
@@ -60,6 +61,7 @@ impl Application {
             .context("serving HTTP")?;
         let _ = stop_tx.send(true);
         let _ = sender.await;
+        let _ = scheduler.await;
         self.state.db.close().await;
         tracing::info!("stopped");
         Ok(())

@@ -32,7 +32,7 @@ async fn a_win_counts_on_the_reps_local_day() {
     let app = TestApp::spawn().await;
     // Learn Jane's zone (New York) first: her profile is fetched in the background.
     app.reply("U0JANE", "/win", "warm-up").await;
-    wait_for_tz(&app, "U0JANE").await;
+    app.wait_for_tz("U0JANE").await;
     // 03:00 UTC on Tuesday is still Monday evening in New York.
     app.clock().set("2026-11-24T03:00:00Z".parse().unwrap());
     let text = app.reply("U0JANE", "/win", "Bob replied to my email").await;
@@ -120,41 +120,4 @@ async fn a_restart_keeps_everything_logged() {
     assert!(text.contains("2 wins today"), "{text}");
     let targets = app.reply("U0JANE", "/targets", "").await;
     assert!(targets.contains("Bob Lee"), "{targets}");
-}
-
-async fn wait_for_tz(app: &TestApp, user: &str) {
-    for _ in 0..100 {
-        let tz: Option<String> = sqlx::query_scalar("SELECT tz FROM members WHERE user_id = ?")
-            .bind(user)
-            .fetch_optional(app.state.db.reader())
-            .await
-            .unwrap()
-            .flatten();
-        if tz.is_some() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("the profile of {user} was never fetched");
-}
-
-#[tokio::test]
-async fn without_a_known_zone_a_win_counts_on_the_teams_day() {
-    use wiremock::matchers::{method, path};
-    let app = TestApp::spawn_bare(momentum::clock::Clock::fixed(monday_afternoon())).await;
-    wiremock::Mock::given(method("GET"))
-        .and(path("/users.info"))
-        .respond_with(wiremock::ResponseTemplate::new(500))
-        .mount(&app.slack)
-        .await;
-    app.reply("U0BOSS", "/momentum", "team add <@U0JANE>").await;
-    app.reply("U0BOSS", "/momentum", "settings tz Pacific/Auckland")
-        .await;
-    // 14:00 UTC on Monday is already Tuesday 03:00 in Auckland.
-    app.reply("U0JANE", "/win", "Bob replied to my email").await;
-    let day: String = sqlx::query_scalar("SELECT day FROM wins")
-        .fetch_one(app.state.db.reader())
-        .await
-        .unwrap();
-    assert_eq!(day, "2026-11-24");
 }

@@ -36,6 +36,8 @@ pub enum MomentumRequest {
     Away(Option<NaiveDate>),
     Private(bool),
     Settings(Option<SettingChange>),
+    /// The manager digest, now, by DM to the caller.
+    Digest,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +95,7 @@ pub fn parse(text: &str) -> Result<MomentumRequest, ParseError> {
             )),
         },
         "settings" | "setting" | "set" => settings(rest),
+        "digest" if rest.is_empty() => Ok(MomentumRequest::Digest),
         other => Err(ParseError::new(
             format!("I don't know `/momentum {}`.", super::truncate(other, 30)),
             EXAMPLES,

@@ -1,5 +1,6 @@
 //! The rules of prospecting, pure: no database, no Slack, no clock — `now` is a parameter.
 pub mod cadence;
+pub mod digest;
 pub mod streak;
 pub mod time;
 

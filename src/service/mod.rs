@@ -50,8 +50,14 @@ pub async fn handle(state: &AppState, caller: &Caller, request: Request) -> Resu
         Request::Win(r) => win::log(state, caller, r).await,
         Request::Touch(r) => touch::log(state, caller, r).await,
         Request::Block(r) => block::handle(state, caller, r).await,
-        Request::Targets(r) => targets::handle(state, caller, r).await,
-        Request::Momentum(r) => momentum::handle(state, caller, r).await,
+        Request::Targets(r) => {
+            profile::learn_in_background(state, &caller.team_id, &caller.user_id);
+            targets::handle(state, caller, r).await
+        }
+        Request::Momentum(r) => {
+            profile::learn_in_background(state, &caller.team_id, &caller.user_id);
+            momentum::handle(state, caller, r).await
+        }
     }
 }
 
@@ -106,7 +112,8 @@ pub(crate) async fn count_step(
         members::record_step(c, &m.team_id, &m.user_id, &day, wins, touches).await?;
     let last = m.last_step_day.as_deref().and_then(|d| d.parse().ok());
     let streak = streak::after_step(last, m.streak, ctx.today, ctx.work_days);
-    if last != Some(ctx.today) || streak != m.streak {
+    // A step dated before the last one (a zone change, a late report) leaves the streak alone.
+    if last.is_none_or(|l| l < ctx.today) {
         members::set_streak(c, &m.team_id, &m.user_id, streak, &day).await?;
     }
     Ok(Counted {

@@ -5,6 +5,7 @@ use crate::commands::{MomentumRequest, Period, SettingChange};
 use crate::domain::response_rate;
 use crate::domain::streak;
 use crate::domain::time::{WorkDays, local_day, short_date};
+use crate::jobs::schedule::{cron_at, cron_days};
 use crate::slack::messages;
 use crate::state::AppState;
 use crate::store::{self, members, outbox, stats, teams};
@@ -18,7 +19,7 @@ pub const HELP: &str = "*Momentum* keeps your prospecting moving. Log small step
 • `/targets` — your prospects and who is due · `add`, `drop`, `replace Jane with Bob`\n\
 • `/block tomorrow 9:30 45m` — plan a prospecting block · `/block done 25 dials 4 convos 1 meeting` · `list` · `cancel`\n\
 • `/momentum stats [week|month] [@rep]` — your numbers (managers: their reps')\n\
-• `/momentum team add @a @b` — you manage them and see their numbers · `team leave`\n\
+• `/momentum team add @a @b` — you manage them and see their numbers · `team leave` · `digest` (by DM, now)\n\
 • `/momentum away until 2026-12-31` · `private` (counted, not named in channel posts)\n\
 • `/momentum channel #wins` · `settings` (managers and admins)\n\
 🔒 Your individual numbers go to you and your manager only.";
@@ -34,6 +35,7 @@ pub async fn handle(state: &AppState, caller: &Caller, request: MomentumRequest)
         MomentumRequest::Away(until) => away(state, caller, until).await,
         MomentumRequest::Private(on) => private(state, caller, on).await,
         MomentumRequest::Settings(change) => settings(state, caller, change).await,
+        MomentumRequest::Digest => digest_now(state, caller).await,
     }
 }
 
@@ -57,6 +59,19 @@ async fn is_manager_or_admin(state: &AppState, caller: &Caller) -> Result<bool> 
         members::is_manager(state.db.reader(), &caller.team_id, &caller.user_id).await?
             || is_admin(state, caller).await?,
     )
+}
+
+async fn digest_now(state: &AppState, caller: &Caller) -> Result<Reply> {
+    let reader = state.db.reader();
+    let member = members::get(reader, &caller.team_id, &caller.user_id).await?;
+    let team = teams::get(reader, &caller.team_id).await?;
+    let tz = member.as_ref().map_or(state.settings.default_tz, |m| {
+        super::member_tz(m, team.as_ref(), state.settings.default_tz)
+    });
+    crate::jobs::digests::send_now(state, &caller.team_id, &caller.user_id, tz).await?;
+    Ok(Reply::ephemeral(
+        "📬 Your digest for the last 7 days is on its way to your DMs.",
+    ))
 }
 
 async fn show_stats(
@@ -270,9 +285,9 @@ async fn team_add(state: &AppState, caller: &Caller, reps: Vec<String>) -> Resul
                         } else {
                             messages::manager_changed(rep, &caller.user_id, previous.as_deref())
                         };
-                        queue(c, &caller.team_id, rep, &dm, &at).await?;
+                        outbox::post(c, &caller.team_id, rep, &dm, &at).await?;
                         if let Some(old) = previous.as_deref() {
-                            queue(
+                            outbox::post(
                                 c,
                                 &caller.team_id,
                                 old,
@@ -293,6 +308,11 @@ async fn team_add(state: &AppState, caller: &Caller, reps: Vec<String>) -> Resul
         )
         .await?;
     state.outbox_wake.notify_one();
+    for o in &outcomes {
+        if let Added::Welcomed(rep) | Added::Moved(rep) = o {
+            super::profile::learn_in_background(state, &caller.team_id, rep);
+        }
+    }
     Ok(Reply::ephemeral(render_added(&outcomes)))
 }
 
@@ -322,27 +342,6 @@ fn render_added(outcomes: &[Added]) -> String {
     lines.join("\n")
 }
 
-async fn queue(
-    c: &mut store::Conn,
-    team_id: &str,
-    channel: &str,
-    payload: &str,
-    at: &str,
-) -> sqlx::Result<bool> {
-    outbox::enqueue(
-        c,
-        &outbox::NewMessage {
-            team_id,
-            method: "chat.postMessage",
-            channel,
-            payload,
-            dedupe_key: None,
-            at,
-        },
-    )
-    .await
-}
-
 async fn team_leave(state: &AppState, caller: &Caller) -> Result<Reply> {
     let now = state.clock.now();
     let left = state
@@ -355,7 +354,7 @@ async fn team_leave(state: &AppState, caller: &Caller) -> Result<Reply> {
                     return Ok(None);
                 };
                 members::set_manager(c, &caller.team_id, &caller.user_id, None).await?;
-                queue(
+                outbox::post(
                     c,
                     &caller.team_id,
                     &manager,
@@ -504,16 +503,6 @@ async fn settings(
 enum Update {
     Text(teams::TextSetting, String),
     Int(teams::IntSetting, i64),
-}
-
-/// Cron expressions (sec min hour day-of-month month day-of-week) for the team's schedules.
-pub fn cron_at(time: NaiveTime, days: &str) -> String {
-    format!("0 {} {} * * {days}", time.format("%-M"), time.format("%-H"))
-}
-
-/// `Mon-Fri` or `Mon,Wed,Fri` in cron's day-of-week syntax.
-pub fn cron_days(days: WorkDays) -> String {
-    days.describe().replace(", ", ",")
 }
 
 fn cron_time(cron: &str) -> Option<NaiveTime> {

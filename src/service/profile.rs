@@ -42,8 +42,9 @@ fn recently_asked(state: &AppState, team_id: &str, user_id: &str) -> bool {
         .is_some_and(|at| *at > an_hour_ago)
 }
 
-/// Asks Slack for the member's profile (at most once an hour per member) and stores it.
-/// Returns the fresh profile, or `None` when Slack did not answer in `timeout`.
+/// Asks Slack for the member's profile now and stores it; background refreshes go through
+/// the functions below, which ask at most once an hour per member. Returns the fresh profile,
+/// or `None` when Slack did not answer in `timeout`.
 pub async fn refresh_profile(
     state: &AppState,
     team_id: &str,
@@ -51,20 +52,11 @@ pub async fn refresh_profile(
     timeout: std::time::Duration,
 ) -> Option<crate::slack::Profile> {
     let now = state.clock.now();
-    {
-        let mut asked = state
-            .profile_asked
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let key = (team_id.to_owned(), user_id.to_owned());
-        if asked
-            .get(&key)
-            .is_some_and(|at| *at > now - Duration::hours(1))
-        {
-            return None;
-        }
-        asked.insert(key, now);
-    }
+    state
+        .profile_asked
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert((team_id.to_owned(), user_id.to_owned()), now);
     match state.slack.user_profile(user_id, timeout).await {
         Ok(profile) => {
             let data = (
@@ -96,6 +88,24 @@ pub async fn refresh_profile(
             None
         }
     }
+}
+
+/// Learns a member's profile in the background if it is missing or stale (for commands that
+/// do not read the member row themselves, and for reps just added to a team).
+pub fn learn_in_background(state: &AppState, team_id: &str, user_id: &str) {
+    if recently_asked(state, team_id, user_id) {
+        return;
+    }
+    let (state, team, user) = (state.clone(), team_id.to_owned(), user_id.to_owned());
+    tokio::spawn(async move {
+        let member = members::get(state.db.reader(), &team, &user)
+            .await
+            .ok()
+            .flatten();
+        if member.is_none_or(|m| is_stale(&state, &m)) {
+            refresh_profile(&state, &team, &user, crate::slack::CALL_TIMEOUT).await;
+        }
+    });
 }
 
 /// Refreshes a stale profile without making the caller wait.

@@ -12,15 +12,38 @@ pub fn post(channel: &str, text: &str, blocks: Vec<SlackBlock>) -> String {
     serde_json::to_string(&request).unwrap_or_default()
 }
 
-fn section(text: impl Into<String>) -> SlackBlock {
+pub fn section(text: impl Into<String>) -> SlackBlock {
     SlackSectionBlock::new().with_text(md!(text.into())).into()
 }
 
-fn context(text: impl Into<String>) -> SlackBlock {
+pub fn context(text: impl Into<String>) -> SlackBlock {
     SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(
         SlackBlockMarkDownText::new(text.into()),
     )])
     .into()
+}
+
+/// Joins lines into section texts under Slack's 3,000-character limit (at most 20 sections).
+pub fn chunk_lines(lines: &[String]) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for line in lines {
+        let line = crate::commands::truncate(line, 2800);
+        let last = out.last().map_or(0, String::len);
+        if last + line.len() + 1 > 2900 {
+            if out.len() >= 20 {
+                break;
+            }
+            out.push(String::new());
+        }
+        if let Some(current) = out.last_mut() {
+            if !current.is_empty() {
+                current.push('\n');
+            }
+            current.push_str(&line);
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
 }
 
 /// The first DM a rep gets when a manager adds them: what Momentum does, the three commands

@@ -18,6 +18,8 @@ pub const MAX_ATTEMPTS: i64 = 300;
 /// Longest back-off between attempts.
 pub const MAX_BACKOFF_SECS: i64 = 300;
 const BATCH: i64 = 200;
+/// How long a picked message is reserved for the attempt under way.
+const LEASE_SECS: i64 = 60;
 const PARALLEL: usize = 8;
 
 /// In-memory pacing, on the app clock: when each channel may next receive a message, and
@@ -59,6 +61,27 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
             picked.push(msg);
         }
     }
+    // Lease what we picked, so a second process (`run-job`) never sends the same row too.
+    let lease_until = store::ts(now + ChronoDuration::seconds(LEASE_SECS));
+    let ids: Vec<i64> = picked.iter().map(|m| m.id).collect();
+    let leased: Vec<i64> = state
+        .db
+        .write(
+            (ids, store::ts(now), lease_until),
+            |c, (ids, now, until)| {
+                Box::pin(async move {
+                    let mut leased = Vec::new();
+                    for id in ids {
+                        if outbox::lease(c, *id, now, until).await? {
+                            leased.push(*id);
+                        }
+                    }
+                    Ok(leased)
+                })
+            },
+        )
+        .await?;
+    picked.retain(|m| leased.contains(&m.id));
     let results: Vec<_> = futures::stream::iter(picked)
         .map(|msg| async move {
             let result = state.slack.deliver(&msg.method, &msg.payload).await;

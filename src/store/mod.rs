@@ -6,9 +6,12 @@
 //! If any work in a group fails, the group is rolled back and each piece of work is run again
 //! alone, so one bad request never costs another its write.
 pub mod blocks;
+pub mod digest;
+pub mod jobs;
 pub mod members;
 pub mod outbox;
 pub mod prospects;
+pub mod schedule;
 pub mod stats;
 pub mod teams;
 pub mod touches;

@@ -30,6 +30,28 @@ pub async fn enqueue(conn: &mut SqliteConnection, m: &NewMessage<'_>) -> sqlx::R
     Ok(done.rows_affected() == 1)
 }
 
+/// Queues a `chat.postMessage` to `channel` (a channel id, or a user id for a DM).
+pub async fn post(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    channel: &str,
+    payload: &str,
+    at: &str,
+) -> sqlx::Result<bool> {
+    enqueue(
+        conn,
+        &NewMessage {
+            team_id,
+            method: "chat.postMessage",
+            channel,
+            payload,
+            dedupe_key: None,
+            at,
+        },
+    )
+    .await
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Pending {
     pub id: i64,
@@ -55,6 +77,30 @@ pub async fn due(db: impl SqliteExecutor<'_>, now: &str, limit: i64) -> sqlx::Re
 /// When the next pending message falls due, if any.
 pub async fn next_due_at(db: impl SqliteExecutor<'_>) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
+        .fetch_one(db)
+        .await
+}
+
+/// Takes the message for one delivery attempt: moves its next attempt to `until`, so another
+/// sender (a second process) leaves it alone meanwhile. `false` when someone else has it.
+pub async fn lease(
+    conn: &mut SqliteConnection,
+    id: i64,
+    now: &str,
+    until: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?")
+        .bind(until)
+        .bind(id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// How many messages are still waiting.
+pub async fn pending(db: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
         .fetch_one(db)
         .await
 }

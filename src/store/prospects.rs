@@ -11,9 +11,8 @@ pub struct ProspectRow {
     pub last_touch_day: Option<String>,
 }
 
-const SELECT: &str = "SELECT p.id, p.name, p.company, p.status,
-        (SELECT COUNT(*) FROM touches t WHERE t.prospect_id = p.id) AS touches,
-        (SELECT MAX(t.day) FROM touches t WHERE t.prospect_id = p.id) AS last_touch_day
+const SELECT: &str =
+    "SELECT p.id, p.name, p.company, p.status, p.touch_count AS touches, p.last_touch_day
     FROM prospects p";
 
 pub async fn find(

@@ -25,8 +25,13 @@ pub async fn insert(conn: &mut SqliteConnection, t: &NewTouch<'_>) -> sqlx::Resu
     .bind(t.note)
     .bind(t.day)
     .bind(t.at)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?
     .last_insert_rowid();
+    sqlx::query("UPDATE prospects SET touch_count = touch_count + 1, last_touch_day = max(coalesce(last_touch_day, ''), ?) WHERE id = ?")
+        .bind(t.day)
+        .bind(t.prospect_id)
+        .execute(conn)
+        .await?;
     Ok(id)
 }

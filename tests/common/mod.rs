@@ -42,6 +42,11 @@ pub fn settings(api_url: &str) -> Settings {
 }
 
 impl TestApp {
+    /// Waits until the member's time zone, fetched from Slack in the background, is stored.
+    pub async fn wait_for_tz(&self, user: &str) {
+        wait_for_tz(self, user).await
+    }
+
     /// A fresh app whose clock stands at Monday afternoon, with a fake Slack that knows every
     /// user as a non-admin in New York and accepts every message.
     pub async fn spawn() -> Self {
@@ -167,6 +172,27 @@ impl TestApp {
         sent
     }
 
+    /// Runs a job through the real scheduler code as if at `at` (the clock is set there), then
+    /// delivers what it queued.
+    pub async fn run_job(&self, job: momentum::jobs::Job, at: &str) -> momentum::jobs::JobReport {
+        let at: DateTime<Utc> = at.parse().unwrap();
+        self.clock().set(at);
+        let report = momentum::jobs::run(&self.state, job, at).await.unwrap();
+        self.drain_all().await;
+        self.clock().set(at);
+        report
+    }
+
+    /// Everything posted to `channel` (a channel id, or a user id for a DM), as JSON text.
+    pub async fn posts_to(&self, channel: &str) -> Vec<String> {
+        self.posted()
+            .await
+            .iter()
+            .filter(|p| p["channel"] == channel)
+            .map(|p| p.to_string())
+            .collect()
+    }
+
     /// The `chat.postMessage` bodies the fake Slack received, in order.
     pub async fn posted(&self) -> Vec<Value> {
         self.slack
@@ -265,4 +291,41 @@ pub fn request_with(body: &str, ts: Option<String>, sig: Option<String>) -> Requ
         builder = builder.header("x-slack-signature", sig);
     }
     builder.body(Body::from(body.to_owned())).unwrap()
+}
+
+pub async fn wait_for_tz(app: &TestApp, user: &str) {
+    for _ in 0..100 {
+        let tz: Option<String> = sqlx::query_scalar("SELECT tz FROM members WHERE user_id = ?")
+            .bind(user)
+            .fetch_optional(app.state.db.reader())
+            .await
+            .unwrap()
+            .flatten();
+        if tz.is_some() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the profile of {user} was never fetched");
+}
+
+#[tokio::test]
+async fn without_a_known_zone_a_win_counts_on_the_teams_day() {
+    use wiremock::matchers::{method, path};
+    let app = TestApp::spawn_bare(momentum::clock::Clock::fixed(monday_afternoon())).await;
+    wiremock::Mock::given(method("GET"))
+        .and(path("/users.info"))
+        .respond_with(wiremock::ResponseTemplate::new(500))
+        .mount(&app.slack)
+        .await;
+    app.reply("U0BOSS", "/momentum", "team add <@U0JANE>").await;
+    app.reply("U0BOSS", "/momentum", "settings tz Pacific/Auckland")
+        .await;
+    // 14:00 UTC on Monday is already Tuesday 03:00 in Auckland.
+    app.reply("U0JANE", "/win", "Bob replied to my email").await;
+    let day: String = sqlx::query_scalar("SELECT day FROM wins")
+        .fetch_one(app.state.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(day, "2026-11-24");
 }

@@ -1,0 +1,224 @@
+//! Manager digests: each manager's DM, weekly by default (Monday 08:00 in the manager's own
+//! time zone) or daily, and on demand with `/momentum digest`. The numbers come from a few
+//! grouped queries per team and period, never a query per rep.
+use super::JobReport;
+use super::schedule::{is_weekly, latest_due};
+use crate::domain::digest::{DigestInput, render};
+use crate::domain::streak::missed_working_days;
+use crate::domain::time::{WorkDays, local_day, local_instant, short_date};
+use crate::state::AppState;
+use crate::store::{self, digest, jobs, outbox, teams};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+
+/// A digest missed while the service was down still goes out within this window.
+pub const GRACE_HOURS: i64 = 12;
+pub const DEFAULT_CRON: &str = "0 0 8 * * Mon";
+
+/// Which days a digest covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Span {
+    /// The seven days before the digest's day, against the seven before those.
+    Weekly,
+    /// Yesterday, against the day before.
+    Daily,
+    /// The last seven days including today, against the seven before (`/momentum digest`).
+    ToDate,
+}
+
+/// `(previous from, from, to)` local days.
+pub fn days(span: Span, today: NaiveDate) -> (NaiveDate, NaiveDate, NaiveDate) {
+    let (from, to) = match span {
+        Span::Weekly => (today - Duration::days(7), today - Duration::days(1)),
+        Span::Daily => (today - Duration::days(1), today - Duration::days(1)),
+        Span::ToDate => (today - Duration::days(6), today),
+    };
+    let length = (to - from).num_days() + 1;
+    (from - Duration::days(length), from, to)
+}
+
+/// One manager's digest to build.
+#[derive(Debug, Clone)]
+pub struct Wanted {
+    pub manager: String,
+    pub tz: Tz,
+    pub span: Span,
+    /// The scheduled time it is for; `None` on demand.
+    pub due: Option<DateTime<Utc>>,
+}
+
+pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobReport> {
+    let mut by_team: BTreeMap<String, Vec<Wanted>> = BTreeMap::new();
+    for m in digest::managers(state.db.reader()).await? {
+        let tz = [m.tz.as_deref(), m.team_tz.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(|t| t.parse().ok())
+            .unwrap_or(state.settings.default_tz);
+        let cron = m.digest_cron.as_deref().unwrap_or(DEFAULT_CRON);
+        let Some(due) = latest_due(cron, tz, now, Duration::hours(GRACE_HOURS)) else {
+            continue;
+        };
+        let span = if is_weekly(cron) {
+            Span::Weekly
+        } else {
+            Span::Daily
+        };
+        by_team.entry(m.team_id).or_default().push(Wanted {
+            manager: m.manager_id,
+            tz,
+            span,
+            due: Some(due),
+        });
+    }
+    let mut report = JobReport::default();
+    for (team_id, wanted) in by_team {
+        let built = build(state, &team_id, &wanted, now).await?;
+        let data = (team_id, built, now);
+        let r = state
+            .db
+            .write(data, |c, (team_id, built, now)| {
+                Box::pin(async move {
+                    let at = store::ts(*now);
+                    let mut r = JobReport::default();
+                    for (w, payload) in built {
+                        let scope = format!("{team_id}/{}", w.manager);
+                        let due = w.due.map(store::ts).unwrap_or_default();
+                        if jobs::claim(c, "digests", &scope, &due, &at).await? {
+                            outbox::post(c, team_id, &w.manager, payload, &at).await?;
+                            r.claimed += 1;
+                            r.queued += 1;
+                        }
+                    }
+                    Ok(r)
+                })
+            })
+            .await?;
+        report.claimed += r.claimed;
+        report.queued += r.queued;
+    }
+    Ok(report)
+}
+
+/// `/momentum digest`: the caller's digest for the last seven days, queued as a DM now.
+pub async fn send_now(state: &AppState, team_id: &str, user_id: &str, tz: Tz) -> store::Result<()> {
+    let now = state.clock.now();
+    let wanted = vec![Wanted {
+        manager: user_id.to_owned(),
+        tz,
+        span: Span::ToDate,
+        due: None,
+    }];
+    let built = build(state, team_id, &wanted, now).await?;
+    let data = (team_id.to_owned(), built, store::ts(now));
+    state
+        .db
+        .write(data, |c, (team_id, built, at)| {
+            Box::pin(async move {
+                for (w, payload) in built {
+                    outbox::post(c, team_id, &w.manager, payload, at).await?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    state.outbox_wake.notify_one();
+    Ok(())
+}
+
+/// Builds the digests of some managers of one team: one set of queries per distinct period.
+pub async fn build(
+    state: &AppState,
+    team_id: &str,
+    wanted: &[Wanted],
+    now: DateTime<Utc>,
+) -> store::Result<Vec<(Wanted, String)>> {
+    let reader = state.db.reader();
+    let team = teams::get(reader, team_id).await?;
+    let work = WorkDays::from_bits(
+        team.as_ref()
+            .map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days),
+    );
+    let quiet_after = team.as_ref().map_or(2, |t| t.quiet_after);
+    let managers_json =
+        serde_json::to_string(&wanted.iter().map(|w| &w.manager).collect::<Vec<_>>())
+            .unwrap_or_default();
+    let pairs = digest::reps(reader, team_id, &managers_json).await?;
+    // Managers whose periods coincide share one read.
+    let mut groups: BTreeMap<(NaiveDate, NaiveDate, NaiveDate), Vec<&Wanted>> = BTreeMap::new();
+    for w in wanted {
+        groups
+            .entry(days(w.span, local_day(now, w.tz)))
+            .or_default()
+            .push(w);
+    }
+    let mut out = Vec::new();
+    for ((prev_from, from, to), group) in groups {
+        let mut people: Vec<&str> = group.iter().map(|w| w.manager.as_str()).collect();
+        people.extend(
+            pairs
+                .iter()
+                .filter(|(_, m)| group.iter().any(|w| &w.manager == m))
+                .map(|(r, _)| r.as_str()),
+        );
+        let people_json = serde_json::to_string(&people).unwrap_or_default();
+        let tz = group[0].tz;
+        let utc = |d: NaiveDate| {
+            local_instant(d, NaiveTime::MIN, tz)
+                .map(store::ts)
+                .unwrap_or_default()
+        };
+        let periods = digest::Periods {
+            prev_from: prev_from.to_string(),
+            from: from.to_string(),
+            to: to.to_string(),
+        };
+        let data = digest::data(
+            reader,
+            team_id,
+            &people_json,
+            &periods,
+            &utc(from),
+            &utc(to + Duration::days(1)),
+        )
+        .await?;
+        for w in group {
+            let today = local_day(now, w.tz);
+            let reps: Vec<&str> = pairs
+                .iter()
+                .filter(|(_, m)| *m == w.manager)
+                .map(|(r, _)| r.as_str())
+                .collect();
+            let quiet = reps
+                .iter()
+                .filter_map(|r| {
+                    let last = data
+                        .last_steps
+                        .iter()
+                        .find(|(u, _)| u == r)?
+                        .1
+                        .as_deref()?
+                        .parse()
+                        .ok()?;
+                    let missed = missed_working_days(last, today, work);
+                    (missed >= quiet_after).then_some((*r, missed))
+                })
+                .collect();
+            let label = if from == to {
+                short_date(from)
+            } else {
+                format!("{} – {}", short_date(from), short_date(to))
+            };
+            let input = DigestInput {
+                manager: &w.manager,
+                reps,
+                period_label: label,
+                data: &data,
+                quiet,
+            };
+            out.push((w.clone(), render(&input)));
+        }
+    }
+    Ok(out)
+}

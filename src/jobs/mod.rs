@@ -1,0 +1,108 @@
+//! The scheduler and its jobs. Each job finds what is due with set-based queries, then claims
+//! each run (unique job + scope + scheduled time) in the same transaction that queues its
+//! messages in the outbox: a restart never repeats a run, and a crash mid-run leaves either
+//! the claim and all its messages or neither. The outbox sender delivers them.
+pub mod digests;
+pub mod nudges;
+pub mod reminders;
+pub mod schedule;
+pub mod shoutouts;
+
+use crate::state::AppState;
+use crate::store;
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// The jobs, by the names `momentum run-job` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    Shoutouts,
+    Nudges,
+    Reminders,
+    Digests,
+}
+
+impl Job {
+    pub const ALL: [Job; 4] = [Job::Shoutouts, Job::Nudges, Job::Reminders, Job::Digests];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Job::Shoutouts => "shoutouts",
+            Job::Nudges => "nudges",
+            Job::Reminders => "reminders",
+            Job::Digests => "digests",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Job> {
+        Job::ALL.into_iter().find(|j| j.name() == name)
+    }
+}
+
+/// What one run of a job did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct JobReport {
+    /// Runs claimed (a team's shout-out, a rep's nudge, a manager's digest, a block's reminder).
+    pub claimed: usize,
+    /// Messages queued in the outbox.
+    pub queued: usize,
+}
+
+/// Runs one job as of `now`.
+pub async fn run(state: &AppState, job: Job, now: DateTime<Utc>) -> store::Result<JobReport> {
+    let span = tracing::info_span!("job", name = job.name(), %now);
+    let _enter = span.enter();
+    let report = match job {
+        Job::Shoutouts => shoutouts::run(state, now).await?,
+        Job::Nudges => nudges::run(state, now).await?,
+        Job::Reminders => reminders::run(state, now).await?,
+        Job::Digests => digests::run(state, now).await?,
+    };
+    if report.queued > 0 {
+        state.outbox_wake.notify_one();
+        tracing::info!(
+            job = job.name(),
+            claimed = report.claimed,
+            queued = report.queued,
+            "job ran"
+        );
+    }
+    Ok(report)
+}
+
+/// How often the scheduler looks for due work.
+pub const TICK: Duration = Duration::from_secs(20);
+
+/// Runs every job each tick until shutdown.
+pub async fn run_scheduler(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        let now = state.clock.now();
+        for job in Job::ALL {
+            if let Err(e) = run(&state, job, now).await {
+                tracing::error!(job = job.name(), error = %e, "job failed; it will be tried again next tick");
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(TICK) => {}
+            _ = shutdown.changed() => return,
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_names_are_unique_and_round_trip() {
+        for job in Job::ALL {
+            assert_eq!(Job::from_name(job.name()), Some(job));
+        }
+        let mut names: Vec<_> = Job::ALL.iter().map(|j| j.name()).collect();
+        names.dedup();
+        assert_eq!(names.len(), Job::ALL.len());
+    }
+}

@@ -1,0 +1,195 @@
+//! Nudges: at 10:00 in each rep's own time zone on their working days, a private DM to a rep
+//! with no step for `quiet_after` working days, and to anyone whose prospects are going cold
+//! (fewer than 10 touches, more than 7 days since the last). At most one a day; none while
+//! away or snoozed. Never a word in a channel.
+use super::JobReport;
+use super::schedule::{cron_days, latest_due};
+use crate::commands::truncate;
+use crate::domain::cadence::{MAX_GAP_DAYS, TOUCH_GOAL};
+use crate::domain::streak::missed_working_days;
+use crate::domain::time::{WorkDays, days_ago, local_day};
+use crate::slack::messages::{self, context, section};
+use crate::state::AppState;
+use crate::store::{self, jobs, outbox, schedule};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use std::collections::HashMap;
+
+/// Local time of the nudge.
+pub const NUDGE_HOUR: u32 = 10;
+/// A nudge missed while the service was down still goes out within this window.
+pub const GRACE_HOURS: i64 = 3;
+/// Cold prospects listed in one nudge.
+const MAX_LISTED: usize = 8;
+
+/// One rep's nudge, computed before anything is written.
+#[derive(Debug, Clone)]
+pub struct Nudge {
+    pub team_id: String,
+    pub user_id: String,
+    pub due: DateTime<Utc>,
+    pub today: NaiveDate,
+    /// Working days without a step, when that makes the rep quiet.
+    pub quiet_days: Option<i64>,
+    pub cold: Vec<schedule::ColdProspect>,
+}
+
+pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobReport> {
+    let reader = state.db.reader();
+    let members = schedule::nudge_candidates(reader).await?;
+    let mut due_members = Vec::new();
+    let mut earliest_today: Option<NaiveDate> = None;
+    for m in members {
+        let tz = [m.tz.as_deref(), m.team_tz.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(|t| t.parse().ok())
+            .unwrap_or(state.settings.default_tz);
+        let work = WorkDays::from_bits(m.work_days.unwrap_or(WorkDays::MON_FRI.0.into()));
+        let cron = format!("0 0 {NUDGE_HOUR} * * {}", cron_days(work));
+        let Some(due) = latest_due(&cron, tz, now, Duration::hours(GRACE_HOURS)) else {
+            continue;
+        };
+        let today = local_day(now, tz);
+        let away = m
+            .away_until
+            .as_deref()
+            .and_then(|d| d.parse::<NaiveDate>().ok())
+            .is_some_and(|d| d >= today);
+        let snoozed = m
+            .snoozed_until
+            .as_deref()
+            .and_then(store::parse_ts)
+            .is_some_and(|t| t > now);
+        if away || snoozed {
+            continue;
+        }
+        let last = m
+            .last_step_day
+            .as_deref()
+            .and_then(|d| d.parse().ok())
+            .or_else(|| store::parse_ts(&m.created_at).map(|t| local_day(t, tz)))
+            .unwrap_or(today);
+        let missed = missed_working_days(last, today, work);
+        let quiet_days = (missed >= m.quiet_after.unwrap_or(2)).then_some(missed);
+        earliest_today = Some(earliest_today.map_or(today, |e: NaiveDate| e.min(today)));
+        due_members.push(Nudge {
+            team_id: m.team_id,
+            user_id: m.user_id,
+            due,
+            today,
+            quiet_days,
+            cold: Vec::new(),
+        });
+    }
+    let Some(earliest) = earliest_today else {
+        return Ok(JobReport::default());
+    };
+    // One query for every cold prospect of every due rep.
+    let cutoff = (earliest - Duration::days(MAX_GAP_DAYS)).to_string();
+    let mut cold: HashMap<(String, String), Vec<schedule::ColdProspect>> = HashMap::new();
+    for p in schedule::cold_prospects(reader, &cutoff).await? {
+        cold.entry((p.team_id.clone(), p.user_id.clone()))
+            .or_default()
+            .push(p);
+    }
+    let mut nudges = Vec::new();
+    for mut n in due_members {
+        let limit = (n.today - Duration::days(MAX_GAP_DAYS)).to_string();
+        n.cold = cold
+            .remove(&(n.team_id.clone(), n.user_id.clone()))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.last_touch_day < limit)
+            .collect();
+        nudges.push(n);
+    }
+    let queued = state
+        .db
+        .write((nudges, now), |c, (nudges, now)| {
+            Box::pin(async move {
+                let at = store::ts(*now);
+                let mut report = JobReport::default();
+                for n in nudges {
+                    let scope = format!("{}/{}", n.team_id, n.user_id);
+                    if !jobs::claim(c, "nudges", &scope, &store::ts(n.due), &at).await? {
+                        continue;
+                    }
+                    report.claimed += 1;
+                    if let Some(payload) = render(n) {
+                        outbox::post(c, &n.team_id, &n.user_id, &payload, &at).await?;
+                        report.queued += 1;
+                    }
+                }
+                Ok(report)
+            })
+        })
+        .await?;
+    Ok(queued)
+}
+
+/// The DM, or `None` when the rep is neither quiet nor letting anyone go cold.
+pub fn render(n: &Nudge) -> Option<String> {
+    if n.quiet_days.is_none() && n.cold.is_empty() {
+        return None;
+    }
+    let mut blocks = Vec::new();
+    let first_cold = n.cold.first();
+    let step = match first_cold {
+        Some(p) => format!("`/touch {} email no_answer`", p.name),
+        None => "`/block now 30m`".to_owned(),
+    };
+    let opening = match (n.quiet_days, first_cold) {
+        (Some(days), Some(p)) => format!(
+            "👋 Morning! It's been {days} working days since your last logged step. One small step gets things moving: \
+             a quick touch on *{}* — {step}",
+            p.name
+        ),
+        (Some(days), None) => format!(
+            "👋 Morning! It's been {days} working days since your last logged step. One small step gets things moving: \
+             a 30-minute block — {step}, then `/block done …`"
+        ),
+        (None, _) => format!(
+            "👋 Morning! A few of your prospects are going cold. A quick touch keeps them warm — {step}"
+        ),
+    };
+    blocks.push(section(opening));
+    if !n.cold.is_empty() {
+        let mut lines = vec![format!(
+            "*Going cold* (fewer than {TOUCH_GOAL} touches, over {MAX_GAP_DAYS} days since the last):"
+        )];
+        for p in n.cold.iter().take(MAX_LISTED) {
+            let company = p
+                .company
+                .as_deref()
+                .map(|c| format!(" ({})", truncate(c, 40)))
+                .unwrap_or_default();
+            let ago = p
+                .last_touch_day
+                .parse::<NaiveDate>()
+                .map(|d| days_ago((n.today - d).num_days()))
+                .unwrap_or_default();
+            lines.push(format!(
+                "• *{}*{company} — {}/{TOUCH_GOAL} · last touch {ago}",
+                truncate(&p.name, 60),
+                p.touch_count
+            ));
+        }
+        if n.cold.len() > MAX_LISTED {
+            lines.push(format!(
+                "…and {} more in `/targets`",
+                n.cold.len() - MAX_LISTED
+            ));
+        }
+        blocks.push(section(lines.join("\n")));
+    }
+    blocks.push(context(
+        "Only you see this. Away? `/momentum away until YYYY-MM-DD` pauses nudges.",
+    ));
+    let text = match n.quiet_days {
+        Some(days) => {
+            format!("It's been {days} working days since your last step — one small one today?")
+        }
+        None => format!("{} of your prospects are going cold", n.cold.len()),
+    };
+    Some(messages::post(&n.user_id, &text, blocks))
+}

@@ -1,0 +1,193 @@
+//! Shout-outs: one post in the team's celebration channel celebrating every win since the last
+//! shout-out, grouped by person, with milestones. Praise only: nobody is ever mentioned for
+//! doing nothing, and reps who chose `/momentum private` are counted but not named.
+use super::JobReport;
+use super::schedule::latest_due;
+use crate::commands::truncate;
+use crate::domain::WinKind;
+use crate::slack::messages::{self, chunk_lines, context, section};
+use crate::state::AppState;
+use crate::store::{self, jobs, outbox, schedule};
+use chrono::{DateTime, Duration, Utc};
+use slack_morphism::prelude::*;
+
+/// A shout-out missed while the service was down is still posted within this window.
+pub const GRACE_HOURS: i64 = 6;
+/// People named in the post; the rest are summed up.
+const MAX_PEOPLE: usize = 20;
+
+pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobReport> {
+    let teams = schedule::shoutout_teams(state.db.reader()).await?;
+    let mut report = JobReport::default();
+    for team in teams {
+        let tz = team
+            .tz
+            .as_deref()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(state.settings.default_tz);
+        let Some(due) = latest_due(&team.cron, tz, now, Duration::hours(GRACE_HOURS)) else {
+            continue;
+        };
+        let data = (team, due, now, tz);
+        let queued = state
+            .db
+            .write(data, |c, (team, due, now, tz)| {
+                Box::pin(async move {
+                    let at = store::ts(*now);
+                    let due_ts = store::ts(*due);
+                    if !jobs::claim(c, "shoutouts", &team.team_id, &due_ts, &at).await? {
+                        return Ok(None);
+                    }
+                    let from = match schedule::shoutout_through(c, &team.team_id).await? {
+                        Some(through) => through,
+                        None => store::ts(*due - Duration::days(1)),
+                    };
+                    let from_day =
+                        crate::domain::time::local_day(store::parse_ts(&from).unwrap_or(*due), *tz)
+                            .to_string();
+                    let celebration =
+                        schedule::celebration(c, &team.team_id, &from, &due_ts, &from_day).await?;
+                    schedule::set_shoutout_through(c, &team.team_id, &due_ts).await?;
+                    let Some(payload) = render(&team.channel, &celebration) else {
+                        return Ok(Some(0));
+                    };
+                    outbox::post(c, &team.team_id, &team.channel, &payload, &at).await?;
+                    Ok(Some(1))
+                })
+            })
+            .await?;
+        if let Some(n) = queued {
+            report.claimed += 1;
+            report.queued += n;
+        }
+    }
+    Ok(report)
+}
+
+fn who(user: &str, private: bool) -> String {
+    if private {
+        "A teammate".to_owned()
+    } else {
+        format!("<@{user}>")
+    }
+}
+
+/// The shout-out, or `None` when there is nothing to celebrate.
+pub fn render(channel: &str, c: &schedule::Celebration) -> Option<String> {
+    if c.wins.is_empty()
+        && c.tenth_touches.is_empty()
+        && c.persistent_meetings.is_empty()
+        && c.streaks.is_empty()
+        && c.blocks.is_empty()
+    {
+        return None;
+    }
+    // Wins grouped by person, in the order people first logged one; private reps pooled.
+    let mut people: Vec<(String, Vec<&schedule::WinToCelebrate>)> = Vec::new();
+    let mut private_wins = 0;
+    for w in &c.wins {
+        if w.private {
+            private_wins += 1;
+            continue;
+        }
+        match people.iter_mut().find(|(u, _)| *u == w.user_id) {
+            Some((_, list)) => list.push(w),
+            None => people.push((w.user_id.clone(), vec![w])),
+        }
+    }
+    let mut lines = Vec::new();
+    for (user, wins) in people.iter().take(MAX_PEOPLE) {
+        let shown: Vec<String> = wins
+            .iter()
+            .take(3)
+            .map(|w| {
+                let emoji = WinKind::from_db(&w.kind).map_or("⭐", |k| k.emoji());
+                format!("{emoji} {}", truncate(&w.text, 120))
+            })
+            .collect();
+        let more = if wins.len() > 3 {
+            format!(" _+{} more_", wins.len() - 3)
+        } else {
+            String::new()
+        };
+        lines.push(format!("*<@{user}>* — {}{more}", shown.join(" · ")));
+    }
+    let others: usize = people
+        .iter()
+        .skip(MAX_PEOPLE)
+        .map(|(_, w)| w.len())
+        .sum::<usize>()
+        + private_wins;
+    if others > 0 {
+        lines.push(format!(
+            "…and {others} more {} from the team 🙌",
+            if others == 1 { "win" } else { "wins" }
+        ));
+    }
+    let mut milestones = Vec::new();
+    for (user, private, prospect) in &c.tenth_touches {
+        let prospect = if *private {
+            "a prospect".to_owned()
+        } else {
+            format!("*{}*", truncate(prospect, 60))
+        };
+        milestones.push(format!(
+            "🏆 {} made a 10th touch on {prospect} — that's the persistence that reaches people",
+            who(user, *private)
+        ));
+    }
+    for (user, private, prospect, before) in &c.persistent_meetings {
+        let prospect = if *private {
+            "a prospect".to_owned()
+        } else {
+            format!("*{}*", truncate(prospect, 60))
+        };
+        milestones.push(format!(
+            "🎯 {} booked a meeting with {prospect} after {before} touches",
+            who(user, *private)
+        ));
+    }
+    for (user, private, streak) in &c.streaks {
+        milestones.push(format!(
+            "🔥 {} is on a {streak}-day prospecting streak",
+            who(user, *private)
+        ));
+    }
+    let blocks: i64 = c.blocks.iter().map(|b| b.2).sum();
+    if blocks > 0 {
+        let named: Vec<String> = c
+            .blocks
+            .iter()
+            .filter(|b| !b.1)
+            .map(|b| format!("<@{}>", b.0))
+            .collect();
+        let by = if named.is_empty() {
+            String::new()
+        } else {
+            format!(" — thanks {}", named.join(", "))
+        };
+        milestones.push(format!(
+            "✅ {blocks} prospecting {} completed{by}",
+            if blocks == 1 { "block" } else { "blocks" }
+        ));
+    }
+    let total = c.wins.len();
+    let title = match total {
+        0 => "🎉 Milestones worth celebrating".to_owned(),
+        1 => "🎉 Today's win".to_owned(),
+        n => format!("🎉 Today's {n} wins"),
+    };
+    let mut blocks_out: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!(title.clone())).into()];
+    for chunk in chunk_lines(&lines) {
+        blocks_out.push(section(chunk));
+    }
+    if !milestones.is_empty() {
+        for chunk in chunk_lines(&milestones) {
+            blocks_out.push(section(chunk));
+        }
+    }
+    blocks_out.push(context(
+        "Every small step counts. Log yours with `/win`, `/touch` or `/block done`.",
+    ));
+    Some(messages::post(channel, &title, blocks_out))
+}
