@@ -34,6 +34,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::RunJob(args) => run_job(&cli.database_url, args).await,
+        Command::Demo => {
+            print!("{}", crate::demo::run().await?);
+            Ok(())
+        }
         Command::Serve(args) => {
             let settings = args.slack.settings().map_err(anyhow::Error::msg)?;
             let state = build_state(settings, &cli.database_url, Clock::system()).await?;

@@ -32,6 +32,9 @@ pub enum Command {
     /// Run one scheduled job now (shoutouts, nudges, reminders, digests), deliver what it
     /// queued if Slack answers, and exit. Running it twice for the same instant does the work once.
     RunJob(RunJobArgs),
+    /// Play a scripted week of a sample team (no Slack needed) and print what the channel,
+    /// a rep and the manager would have received.
+    Demo,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -98,6 +98,15 @@ pub async fn lease(
     Ok(done.rows_affected() == 1)
 }
 
+/// Every queued message as (channel, created_at, payload), oldest first (for the demo).
+pub async fn all_queued(
+    db: impl SqliteExecutor<'_>,
+) -> sqlx::Result<Vec<(String, String, String)>> {
+    sqlx::query_as("SELECT channel, created_at, payload FROM outbox ORDER BY id")
+        .fetch_all(db)
+        .await
+}
+
 /// How many messages are still waiting.
 pub async fn pending(db: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")

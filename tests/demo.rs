@@ -1,0 +1,38 @@
+//! `momentum demo` plays a scripted week through the real handlers and jobs.
+#[tokio::test]
+async fn the_demo_shows_the_channel_a_rep_and_the_manager_what_they_would_receive() {
+    let out = momentum::demo::run().await.unwrap();
+    let section = |title: &str| {
+        let start = out
+            .find(title)
+            .unwrap_or_else(|| panic!("no section {title}:\n{out}"));
+        let rest = &out[start + title.len()..];
+        rest[..rest.find("\n── ").unwrap_or(rest.len())].to_owned()
+    };
+    let wins = section("#wins — the celebration channel");
+    assert!(
+        wins.contains("@jane — 📬 Carl at Umbrella replied to my first email"),
+        "{wins}"
+    );
+    assert!(
+        !wins.contains("priya") && wins.contains("1 more win from the team"),
+        "{wins}"
+    );
+    assert!(!wins.contains("quiet"), "{wins}");
+    let bob = section("@bob's direct messages");
+    assert!(
+        bob.contains("Welcome to Momentum")
+            && bob.contains("2 working days since your last logged step"),
+        "{bob}"
+    );
+    let maya = section("@maya's direct messages (the manager)");
+    assert!(
+        maya.contains("Team digest — Mon 16 Nov – Sun 22 Nov"),
+        "{maya}"
+    );
+    assert!(maya.contains("Touches 9 (↑9)"), "{maya}");
+    assert!(
+        maya.contains("@bob: Ned Ortiz said no — who replaces them?"),
+        "{maya}"
+    );
+}
