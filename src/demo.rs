@@ -257,8 +257,7 @@ fn readable(text: &str) -> String {
     }
     s.replace("<#C0WINS|wins>", "#wins")
         .replace("<#C0WINS>", "#wins")
-        .replace('*', "")
-        .replace('`', "")
+        .replace(['*', '`'], "")
 }
 
 /// The text of a stored `chat.postMessage` body: header, sections and context in order.
