@@ -4,9 +4,101 @@
 use super::{Outcome, WinKind, response_rate};
 use crate::commands::truncate;
 use crate::slack::messages::{self, chunk_lines, context, section};
-use crate::store::digest::{Count, DigestData};
+use crate::store::digest::{CHANNELS, DigestData, OUTCOMES};
 use slack_morphism::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// The digest data regrouped by person in one pass, so each manager's digest only visits
+/// their own reps.
+#[derive(Debug, Default)]
+pub struct ByPerson<'a> {
+    current: HashMap<&'a str, Totals>,
+    previous: HashMap<&'a str, Totals>,
+    /// (days between touches, how many touches) per person.
+    gaps: HashMap<&'a str, Vec<(i64, i64)>>,
+    dropped: HashMap<&'a str, Vec<(&'a str, i64)>>,
+    nos: HashMap<&'a str, Vec<&'a str>>,
+    /// (rank in the store's order, kind, text), best first.
+    best: HashMap<&'a str, Vec<(usize, &'a str, &'a str)>>,
+}
+
+impl<'a> ByPerson<'a> {
+    pub fn new(d: &'a DigestData) -> Self {
+        let mut by = ByPerson::default();
+        fn period<'b, 'a>(
+            by: &'b mut ByPerson<'a>,
+            user: &'a str,
+            current: bool,
+        ) -> &'b mut Totals {
+            let map = if current {
+                &mut by.current
+            } else {
+                &mut by.previous
+            };
+            map.entry(user).or_default()
+        }
+        for c in &d.wins {
+            *period(&mut by, &c.user_id, c.current)
+                .wins_by_kind
+                .entry(c.key.clone())
+                .or_default() += c.n;
+        }
+        for c in &d.touches {
+            let t = period(&mut by, &c.user_id, c.current);
+            for (channel, n) in CHANNELS.iter().zip(c.by_channel) {
+                *t.touches_by_channel
+                    .entry((*channel).to_owned())
+                    .or_default() += n;
+            }
+            for (outcome, n) in OUTCOMES.iter().zip(c.by_outcome) {
+                *t.touches_by_outcome
+                    .entry((*outcome).to_owned())
+                    .or_default() += n;
+            }
+        }
+        for b in &d.blocks {
+            let t = period(&mut by, &b.user_id, b.current);
+            t.blocks_planned += b.planned;
+            t.blocks_done += b.done;
+            t.block_conversations += b.conversations;
+            t.block_meetings += b.meetings;
+            t.block_callbacks += b.callbacks;
+            t.block_nos += b.nos;
+        }
+        for (user, gap, n) in &d.gaps {
+            by.gaps.entry(user).or_default().push((*gap, *n));
+        }
+        for (user, name, n) in &d.dropped_early {
+            by.dropped.entry(user).or_default().push((name, *n));
+        }
+        for (user, name) in &d.nos_unreplaced {
+            by.nos.entry(user).or_default().push(name);
+        }
+        for (rank, (user, kind, text)) in d.best_wins.iter().enumerate() {
+            let list = by.best.entry(user).or_default();
+            if list.len() < 3 {
+                list.push((rank, kind, text));
+            }
+        }
+        by
+    }
+
+    /// Sums for these people over the current or the previous period.
+    pub fn totals(&self, people: &[&str], current: bool) -> Totals {
+        let map = if current {
+            &self.current
+        } else {
+            &self.previous
+        };
+        let mut t = Totals::default();
+        for p in people {
+            if let Some(one) = map.get(p) {
+                t.add(one);
+            }
+        }
+        t
+    }
+}
 
 /// Sums for a set of people over one period.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,31 +115,22 @@ pub struct Totals {
 }
 
 impl Totals {
-    pub fn of(data: &DigestData, people: &[&str], current: bool) -> Self {
-        let mut t = Totals::default();
-        let mine = |c: &&Count| c.current == current && people.contains(&c.user_id.as_str());
-        for c in data.wins.iter().filter(mine) {
-            *t.wins_by_kind.entry(c.key.clone()).or_default() += c.n;
+    pub fn add(&mut self, other: &Totals) {
+        for (k, n) in &other.wins_by_kind {
+            *self.wins_by_kind.entry(k.clone()).or_default() += n;
         }
-        for c in data.touch_channels.iter().filter(mine) {
-            *t.touches_by_channel.entry(c.key.clone()).or_default() += c.n;
+        for (k, n) in &other.touches_by_channel {
+            *self.touches_by_channel.entry(k.clone()).or_default() += n;
         }
-        for c in data.touch_outcomes.iter().filter(mine) {
-            *t.touches_by_outcome.entry(c.key.clone()).or_default() += c.n;
+        for (k, n) in &other.touches_by_outcome {
+            *self.touches_by_outcome.entry(k.clone()).or_default() += n;
         }
-        for b in data
-            .blocks
-            .iter()
-            .filter(|b| b.current == current && people.contains(&b.user_id.as_str()))
-        {
-            t.blocks_planned += b.planned;
-            t.blocks_done += b.done;
-            t.block_conversations += b.conversations;
-            t.block_meetings += b.meetings;
-            t.block_callbacks += b.callbacks;
-            t.block_nos += b.nos;
-        }
-        t
+        self.blocks_planned += other.blocks_planned;
+        self.blocks_done += other.blocks_done;
+        self.block_conversations += other.block_conversations;
+        self.block_meetings += other.block_meetings;
+        self.block_callbacks += other.block_callbacks;
+        self.block_nos += other.block_nos;
     }
 
     pub fn wins(&self) -> i64 {
@@ -144,17 +227,27 @@ fn summary(now: &Totals, before: &Totals) -> String {
     lines.join("\n")
 }
 
-/// Median of the gaps, in days, to one decimal.
-pub fn median(values: &mut [f64]) -> Option<f64> {
-    if values.is_empty() {
+/// The median of values given as (value, how many times), to one decimal.
+pub fn median(counts: &[(i64, i64)]) -> Option<f64> {
+    let mut histogram: BTreeMap<i64, i64> = BTreeMap::new();
+    for (value, n) in counts {
+        *histogram.entry(*value).or_default() += n;
+    }
+    let total: i64 = histogram.values().sum();
+    if total <= 0 {
         return None;
     }
-    values.sort_by(|a, b| a.total_cmp(b));
-    let mid = values.len() / 2;
-    let m = if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) / 2.0
+    let nth = |k: i64| {
+        let mut seen = 0;
+        histogram.iter().find_map(|(v, n)| {
+            seen += n;
+            (seen > k).then_some(*v as f64)
+        })
+    };
+    let m = if total % 2 == 1 {
+        nth(total / 2)?
     } else {
-        values[mid]
+        (nth(total / 2 - 1)? + nth(total / 2)?) / 2.0
     };
     Some((m * 10.0).round() / 10.0)
 }
@@ -164,16 +257,16 @@ pub struct DigestInput<'a> {
     pub manager: &'a str,
     pub reps: Vec<&'a str>,
     pub period_label: String,
-    pub data: &'a DigestData,
+    pub by: &'a ByPerson<'a>,
     /// (rep, working days without a step) for reps gone quiet.
     pub quiet: Vec<(&'a str, i64)>,
 }
 
 pub fn render(input: &DigestInput<'_>) -> String {
-    let d = input.data;
+    let by = input.by;
     let reps = &input.reps;
-    let now = Totals::of(d, reps, true);
-    let before = Totals::of(d, reps, false);
+    let now = by.totals(reps, true);
+    let before = by.totals(reps, false);
     let title = format!("📊 Team digest — {}", input.period_label);
     let mut blocks: Vec<SlackBlock> =
         vec![SlackHeaderBlock::new(pt!(truncate(&title, 140))).into()];
@@ -188,7 +281,7 @@ pub fn render(input: &DigestInput<'_>) -> String {
         let mut rep_lines: Vec<(i64, String)> = reps
             .iter()
             .map(|rep| {
-                let t = Totals::of(d, &[rep], true);
+                let t = by.totals(&[rep], true);
                 let rate = t
                     .rate()
                     .map(|r| format!(" · {r}% response"))
@@ -211,13 +304,13 @@ pub fn render(input: &DigestInput<'_>) -> String {
         for chunk in chunk_lines(&lines) {
             blocks.push(section(chunk));
         }
-        let mut gaps: Vec<f64> = d
-            .gaps
+        let gaps: Vec<(i64, i64)> = reps
             .iter()
-            .filter(|g| reps.contains(&g.0.as_str()))
-            .map(|g| g.1)
+            .filter_map(|r| by.gaps.get(r))
+            .flatten()
+            .copied()
             .collect();
-        let cadence = match median(&mut gaps) {
+        let cadence = match median(&gaps) {
             Some(m) if m > 7.0 => {
                 format!("*Median days between touches:* {m} ⚠️ — at least weekly reaches people")
             }
@@ -240,10 +333,15 @@ pub fn render(input: &DigestInput<'_>) -> String {
         };
         blocks.push(section(quiet));
         let mut accountability = Vec::new();
-        let dropped: Vec<String> = d
-            .dropped_early
+        let dropped: Vec<String> = reps
             .iter()
-            .filter(|p| reps.contains(&p.0.as_str()))
+            .flat_map(|r| {
+                by.dropped
+                    .get(r)
+                    .into_iter()
+                    .flatten()
+                    .map(move |(name, n)| (r, name, n))
+            })
             .map(|(r, name, n)| {
                 format!(
                     "• <@{r}> dropped *{}* after {n} {}",
@@ -258,10 +356,15 @@ pub fn render(input: &DigestInput<'_>) -> String {
                 dropped.join("\n")
             ));
         }
-        let nos: Vec<String> = d
-            .nos_unreplaced
+        let nos: Vec<String> = reps
             .iter()
-            .filter(|p| reps.contains(&p.0.as_str()))
+            .flat_map(|r| {
+                by.nos
+                    .get(r)
+                    .into_iter()
+                    .flatten()
+                    .map(move |name| (r, name))
+            })
             .map(|(r, name)| {
                 format!(
                     "• <@{r}>: *{}* said no — who replaces them?",
@@ -278,12 +381,21 @@ pub fn render(input: &DigestInput<'_>) -> String {
         for chunk in chunk_lines(&accountability) {
             blocks.push(section(chunk));
         }
-        let best: Vec<String> = d
-            .best_wins
+        let mut candidates: Vec<(usize, &str, &str, &str)> = reps
             .iter()
-            .filter(|w| reps.contains(&w.0.as_str()))
+            .flat_map(|r| {
+                by.best
+                    .get(r)
+                    .into_iter()
+                    .flatten()
+                    .map(move |(rank, kind, text)| (*rank, *r, *kind, *text))
+            })
+            .collect();
+        candidates.sort_by_key(|c| c.0);
+        let best: Vec<String> = candidates
+            .into_iter()
             .take(3)
-            .map(|(r, kind, text)| {
+            .map(|(_, r, kind, text)| {
                 let emoji = WinKind::from_db(kind).map_or("⭐", |k| k.emoji());
                 format!("• <@{r}>: {emoji} {}", truncate(text, 140))
             })
@@ -295,7 +407,7 @@ pub fn render(input: &DigestInput<'_>) -> String {
             )));
         }
     }
-    let mine = Totals::of(d, &[input.manager], true);
+    let mine = by.totals(&[input.manager], true);
     blocks.push(section(format!(
         "*Your own prospecting:* {} touches · {} wins · {}/{} blocks · {} meetings",
         mine.touches(),
@@ -307,4 +419,18 @@ pub fn render(input: &DigestInput<'_>) -> String {
     blocks.push(context("🔒 Individual numbers are for you and each rep only. `/momentum stats @rep` for one rep's detail."));
     let fallback = format!("{title}: {} touches, {} wins", now.touches(), now.wins());
     messages::post(input.manager, &fallback, blocks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn the_median_is_read_from_counts() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[(3, 1)]), Some(3.0));
+        assert_eq!(median(&[(1, 2), (9, 1)]), Some(1.0));
+        assert_eq!(median(&[(1, 1), (4, 1)]), Some(2.5));
+        assert_eq!(median(&[(7, 2), (2, 3)]), Some(2.0));
+    }
 }

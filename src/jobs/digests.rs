@@ -3,14 +3,14 @@
 //! grouped queries per team and period, never a query per rep.
 use super::JobReport;
 use super::schedule::{is_weekly, latest_due};
-use crate::domain::digest::{DigestInput, render};
+use crate::domain::digest::{ByPerson, DigestInput, render};
 use crate::domain::streak::missed_working_days;
 use crate::domain::time::{WorkDays, local_day, local_instant, short_date};
 use crate::state::AppState;
 use crate::store::{self, digest, jobs, outbox, teams};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A digest missed while the service was down still goes out within this window.
 pub const GRACE_HOURS: i64 = 12;
@@ -145,7 +145,7 @@ pub async fn build(
         serde_json::to_string(&wanted.iter().map(|w| &w.manager).collect::<Vec<_>>())
             .unwrap_or_default();
     let pairs = digest::reps(reader, team_id, &managers_json).await?;
-    // Managers whose periods coincide share one read.
+    // Managers whose periods coincide share one read of the team's period.
     let mut groups: BTreeMap<(NaiveDate, NaiveDate, NaiveDate), Vec<&Wanted>> = BTreeMap::new();
     for w in wanted {
         groups
@@ -155,14 +155,6 @@ pub async fn build(
     }
     let mut out = Vec::new();
     for ((prev_from, from, to), group) in groups {
-        let mut people: Vec<&str> = group.iter().map(|w| w.manager.as_str()).collect();
-        people.extend(
-            pairs
-                .iter()
-                .filter(|(_, m)| group.iter().any(|w| &w.manager == m))
-                .map(|(r, _)| r.as_str()),
-        );
-        let people_json = serde_json::to_string(&people).unwrap_or_default();
         let tz = group[0].tz;
         let utc = |d: NaiveDate| {
             local_instant(d, NaiveTime::MIN, tz)
@@ -177,30 +169,31 @@ pub async fn build(
         let data = digest::data(
             reader,
             team_id,
-            &people_json,
             &periods,
             &utc(from),
             &utc(to + Duration::days(1)),
         )
         .await?;
+        let by = ByPerson::new(&data);
+        let last_steps: HashMap<&str, Option<&str>> = data
+            .last_steps
+            .iter()
+            .map(|(u, d)| (u.as_str(), d.as_deref()))
+            .collect();
+        let mut reps_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (rep, manager) in &pairs {
+            reps_of
+                .entry(manager.as_str())
+                .or_default()
+                .push(rep.as_str());
+        }
         for w in group {
             let today = local_day(now, w.tz);
-            let reps: Vec<&str> = pairs
-                .iter()
-                .filter(|(_, m)| *m == w.manager)
-                .map(|(r, _)| r.as_str())
-                .collect();
+            let reps: Vec<&str> = reps_of.get(w.manager.as_str()).cloned().unwrap_or_default();
             let quiet = reps
                 .iter()
                 .filter_map(|r| {
-                    let last = data
-                        .last_steps
-                        .iter()
-                        .find(|(u, _)| u == r)?
-                        .1
-                        .as_deref()?
-                        .parse()
-                        .ok()?;
+                    let last = last_steps.get(r).copied().flatten()?.parse().ok()?;
                     let missed = missed_working_days(last, today, work);
                     (missed >= quiet_after).then_some((*r, missed))
                 })
@@ -214,7 +207,7 @@ pub async fn build(
                 manager: &w.manager,
                 reps,
                 period_label: label,
-                data: &data,
+                by: &by,
                 quiet,
             };
             out.push((w.clone(), render(&input)));

@@ -87,7 +87,7 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
     // One query for every cold prospect of every due rep.
     let cutoff = (earliest - Duration::days(MAX_GAP_DAYS)).to_string();
     let mut cold: HashMap<(String, String), Vec<schedule::ColdProspect>> = HashMap::new();
-    for p in schedule::cold_prospects(reader, &cutoff).await? {
+    for p in schedule::cold_prospects(reader, &cutoff, MAX_LISTED as i64).await? {
         cold.entry((p.team_id.clone(), p.user_id.clone()))
             .or_default()
             .push(p);
@@ -174,10 +174,15 @@ pub fn render(n: &Nudge) -> Option<String> {
                 p.touch_count
             ));
         }
-        if n.cold.len() > MAX_LISTED {
+        let total = n
+            .cold
+            .first()
+            .map_or(0, |p| p.cold_total as usize)
+            .max(n.cold.len());
+        if total > n.cold.len().min(MAX_LISTED) {
             lines.push(format!(
                 "…and {} more in `/targets`",
-                n.cold.len() - MAX_LISTED
+                total - n.cold.len().min(MAX_LISTED)
             ));
         }
         blocks.push(section(lines.join("\n")));
@@ -189,7 +194,13 @@ pub fn render(n: &Nudge) -> Option<String> {
         Some(days) => {
             format!("It's been {days} working days since your last step — one small one today?")
         }
-        None => format!("{} of your prospects are going cold", n.cold.len()),
+        None => format!(
+            "{} of your prospects are going cold",
+            n.cold
+                .first()
+                .map_or(0, |p| p.cold_total)
+                .max(n.cold.len() as i64)
+        ),
     };
     Some(messages::post(&n.user_id, &text, blocks))
 }

@@ -24,7 +24,7 @@ pub async fn managers(pool: &SqlitePool) -> sqlx::Result<Vec<ManagerRow>> {
     .await
 }
 
-/// (rep, manager) pairs for the given managers of a team.
+/// (rep, manager) pairs for the given managers of a team; `managers_json` is a JSON array.
 pub async fn reps(
     pool: &SqlitePool,
     team_id: &str,
@@ -71,144 +71,173 @@ pub struct BlockTotals {
     pub nos: i64,
 }
 
+/// Channels and outcomes as stored, in the column order of the touch totals below.
+pub const CHANNELS: [&str; 6] = ["phone", "email", "social", "text", "in_person", "video"];
+pub const OUTCOMES: [&str; 7] = [
+    "no_answer",
+    "voicemail",
+    "replied",
+    "talked",
+    "meeting",
+    "callback",
+    "no",
+];
+
+/// Touch counts for one person and period: one count per channel and per outcome, in the
+/// order of [`CHANNELS`] and [`OUTCOMES`].
+#[derive(Debug, Clone)]
+pub struct TouchCount {
+    pub user_id: String,
+    pub current: bool,
+    pub by_channel: [i64; 6],
+    pub by_outcome: [i64; 7],
+}
+
+impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for TouchCount {
+    fn from_row(row: &sqlx::sqlite::SqliteRow) -> sqlx::Result<Self> {
+        use sqlx::Row;
+        let mut by_channel = [0; 6];
+        let mut by_outcome = [0; 7];
+        for (i, n) in by_channel.iter_mut().enumerate() {
+            *n = row.try_get(2 + i)?;
+        }
+        for (i, n) in by_outcome.iter_mut().enumerate() {
+            *n = row.try_get(2 + CHANNELS.len() + i)?;
+        }
+        Ok(Self {
+            user_id: row.try_get(0)?,
+            current: row.try_get(1)?,
+            by_channel,
+            by_outcome,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct DigestData {
     pub wins: Vec<Count>,
-    pub touch_channels: Vec<Count>,
-    pub touch_outcomes: Vec<Count>,
+    pub touches: Vec<TouchCount>,
     pub blocks: Vec<BlockTotals>,
     /// (rep, prospect, touches) dropped in the period after 3 or fewer touches, not after a no.
     pub dropped_early: Vec<(String, String, i64)>,
     /// (rep, prospect) who said no in the period and have no replacement target yet.
     pub nos_unreplaced: Vec<(String, String)>,
-    /// (rep, days) between consecutive touches on the same prospect, for touches in the period.
-    pub gaps: Vec<(String, f64)>,
-    /// (rep, kind, text) wins of the period, most worth recognising first.
+    /// (rep, days between a touch and the previous one on the same prospect, touches), for
+    /// the period's touches.
+    pub gaps: Vec<(String, i64, i64)>,
+    /// (rep, kind, text): each person's three wins of the period most worth recognising,
+    /// best first.
     pub best_wins: Vec<(String, String, String)>,
     /// (person, last step day).
     pub last_steps: Vec<(String, Option<String>)>,
 }
 
-/// Everything the digests of these people need; `people_json` is a JSON array of user ids,
-/// `dropped_from`/`dropped_to` the period as UTC timestamps.
+/// Everything the digests of a team need over two periods: each read is one grouped query
+/// over the team's rows in the period (by the day indexes); the caller picks out its people.
+/// `dropped_from`/`dropped_to` bound the current period as UTC timestamps.
 pub async fn data(
     pool: &SqlitePool,
     team_id: &str,
-    people_json: &str,
     p: &Periods,
     dropped_from: &str,
     dropped_to: &str,
 ) -> sqlx::Result<DigestData> {
-    const PEOPLE: &str = "user_id IN (SELECT value FROM json_each(?2))";
-    let wins = sqlx::query_as(&format!(
-        "SELECT user_id, day >= ?4 AS current, kind AS key, COUNT(*) AS n FROM wins
-         WHERE team_id = ?1 AND {PEOPLE} AND day >= ?3 AND day <= ?5 GROUP BY user_id, current, kind"
-    ))
+    let wins = sqlx::query_as(
+        "SELECT user_id, day >= ?2 AS current, kind AS key, COUNT(*) AS n FROM wins
+         WHERE team_id = ?1 AND day >= ?3 AND day <= ?4 GROUP BY user_id, current, kind",
+    )
     .bind(team_id)
-    .bind(people_json)
-    .bind(&p.prev_from)
     .bind(&p.from)
+    .bind(&p.prev_from)
     .bind(&p.to)
     .fetch_all(pool)
     .await?;
-    let touch_channels = sqlx::query_as(&format!(
-        "SELECT user_id, day >= ?4 AS current, channel AS key, COUNT(*) AS n FROM touches
-         WHERE team_id = ?1 AND {PEOPLE} AND day >= ?3 AND day <= ?5 GROUP BY user_id, current, channel"
+    let columns: Vec<String> = CHANNELS
+        .iter()
+        .map(|c| format!("SUM(channel = '{c}')"))
+        .chain(OUTCOMES.iter().map(|o| format!("SUM(outcome = '{o}')")))
+        .collect();
+    let touches = sqlx::query_as(&format!(
+        "SELECT user_id, day >= ?2 AS current, {} FROM touches
+         WHERE team_id = ?1 AND day >= ?3 AND day <= ?4 GROUP BY user_id, current",
+        columns.join(", ")
     ))
     .bind(team_id)
-    .bind(people_json)
-    .bind(&p.prev_from)
     .bind(&p.from)
+    .bind(&p.prev_from)
     .bind(&p.to)
     .fetch_all(pool)
     .await?;
-    let touch_outcomes = sqlx::query_as(&format!(
-        "SELECT user_id, day >= ?4 AS current, outcome AS key, COUNT(*) AS n FROM touches
-         WHERE team_id = ?1 AND {PEOPLE} AND day >= ?3 AND day <= ?5 GROUP BY user_id, current, outcome"
-    ))
-    .bind(team_id)
-    .bind(people_json)
-    .bind(&p.prev_from)
-    .bind(&p.from)
-    .bind(&p.to)
-    .fetch_all(pool)
-    .await?;
-    let blocks = sqlx::query_as(&format!(
-        "SELECT user_id, day >= ?4 AS current,
+    let blocks = sqlx::query_as(
+        "SELECT user_id, day >= ?2 AS current,
                 COUNT(*) FILTER (WHERE planned = 1) AS planned,
                 COUNT(*) FILTER (WHERE status = 'done') AS done,
                 coalesce(SUM(dials + emails + social), 0) AS attempts,
                 coalesce(SUM(conversations), 0) AS conversations, coalesce(SUM(meetings), 0) AS meetings,
                 coalesce(SUM(callbacks), 0) AS callbacks, coalesce(SUM(nos), 0) AS nos
-         FROM blocks WHERE team_id = ?1 AND {PEOPLE} AND status <> 'cancelled' AND day >= ?3 AND day <= ?5
-         GROUP BY user_id, current"
-    ))
+         FROM blocks WHERE team_id = ?1 AND status <> 'cancelled' AND day >= ?3 AND day <= ?4
+         GROUP BY user_id, current",
+    )
     .bind(team_id)
-    .bind(people_json)
-    .bind(&p.prev_from)
     .bind(&p.from)
+    .bind(&p.prev_from)
     .bind(&p.to)
     .fetch_all(pool)
     .await?;
-    let dropped_early = sqlx::query_as(&format!(
+    let dropped_early = sqlx::query_as(
         "SELECT user_id, name, touch_count FROM prospects p
-         WHERE team_id = ?1 AND {PEOPLE} AND status = 'dropped' AND touch_count <= 3
-           AND dropped_at >= ?3 AND dropped_at < ?4
+         WHERE team_id = ?1 AND status = 'dropped' AND touch_count <= 3 AND dropped_at >= ?2 AND dropped_at < ?3
            AND NOT EXISTS (SELECT 1 FROM touches t WHERE t.prospect_id = p.id AND t.outcome = 'no')
-         ORDER BY user_id, name"
-    ))
+         ORDER BY user_id, name",
+    )
     .bind(team_id)
-    .bind(people_json)
     .bind(dropped_from)
     .bind(dropped_to)
     .fetch_all(pool)
     .await?;
-    let nos_unreplaced = sqlx::query_as(&format!(
+    let nos_unreplaced = sqlx::query_as(
         "SELECT DISTINCT t.user_id, p.name FROM touches t JOIN prospects p ON p.id = t.prospect_id
-         WHERE t.team_id = ?1 AND t.{PEOPLE} AND t.outcome = 'no' AND t.day >= ?3 AND t.day <= ?4
+         WHERE t.team_id = ?1 AND t.day >= ?2 AND t.day <= ?3 AND t.outcome = 'no'
            AND NOT EXISTS (SELECT 1 FROM prospects r WHERE r.replaces_id = p.id)
-         ORDER BY t.user_id, p.name"
-    ))
+         ORDER BY t.user_id, p.name",
+    )
     .bind(team_id)
-    .bind(people_json)
     .bind(&p.from)
     .bind(&p.to)
     .fetch_all(pool)
     .await?;
-    let gaps = sqlx::query_as(&format!(
-        "SELECT user_id, gap FROM (
-             SELECT user_id, day, julianday(day) - julianday(LAG(day) OVER (PARTITION BY prospect_id ORDER BY id)) AS gap
-             FROM touches WHERE team_id = ?1 AND {PEOPLE} AND day >= date(?3, '-90 days') AND day <= ?4)
-         WHERE gap IS NOT NULL AND day >= ?3"
-    ))
+    let gaps = sqlx::query_as(
+        "SELECT user_id, gap_days, COUNT(*) FROM touches
+         WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND gap_days IS NOT NULL GROUP BY user_id, gap_days",
+    )
     .bind(team_id)
-    .bind(people_json)
     .bind(&p.from)
     .bind(&p.to)
     .fetch_all(pool)
     .await?;
-    let best_wins = sqlx::query_as(&format!(
-        "SELECT user_id, kind, text FROM wins WHERE team_id = ?1 AND {PEOPLE} AND day >= ?3 AND day <= ?4
-         ORDER BY CASE kind WHEN 'meeting' THEN 0 WHEN 'referral' THEN 1 WHEN 'reply' THEN 2 WHEN 'encounter' THEN 3
-                  WHEN 'conversation' THEN 4 WHEN 'connect' THEN 5 ELSE 6 END, id DESC LIMIT 5000"
-    ))
+    let best_wins = sqlx::query_as(
+        "SELECT user_id, kind, text FROM (
+             SELECT user_id, kind, text, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY
+                 CASE kind WHEN 'meeting' THEN 0 WHEN 'referral' THEN 1 WHEN 'reply' THEN 2 WHEN 'encounter' THEN 3
+                 WHEN 'conversation' THEN 4 WHEN 'connect' THEN 5 ELSE 6 END, id DESC) AS rank,
+                 CASE kind WHEN 'meeting' THEN 0 WHEN 'referral' THEN 1 WHEN 'reply' THEN 2 WHEN 'encounter' THEN 3
+                 WHEN 'conversation' THEN 4 WHEN 'connect' THEN 5 ELSE 6 END AS priority, id
+             FROM wins WHERE team_id = ?1 AND day >= ?2 AND day <= ?3)
+         WHERE rank <= 3 ORDER BY priority, id DESC",
+    )
     .bind(team_id)
-    .bind(people_json)
     .bind(&p.from)
     .bind(&p.to)
     .fetch_all(pool)
     .await?;
-    let last_steps = sqlx::query_as(&format!(
-        "SELECT user_id, last_step_day FROM members WHERE team_id = ?1 AND {PEOPLE}"
-    ))
-    .bind(team_id)
-    .bind(people_json)
-    .fetch_all(pool)
-    .await?;
+    let last_steps =
+        sqlx::query_as("SELECT user_id, last_step_day FROM members WHERE team_id = ?1")
+            .bind(team_id)
+            .fetch_all(pool)
+            .await?;
     Ok(DigestData {
         wins,
-        touch_channels,
-        touch_outcomes,
+        touches,
         blocks,
         dropped_early,
         nos_unreplaced,

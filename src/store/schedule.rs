@@ -170,18 +170,26 @@ pub struct ColdProspect {
     pub company: Option<String>,
     pub touch_count: i64,
     pub last_touch_day: String,
+    /// How many of the rep's prospects are cold in all (only the coldest few are returned).
+    pub cold_total: i64,
 }
 
+/// The `per_rep` coldest such prospects of each rep, with each rep's total.
 pub async fn cold_prospects(
     db: impl SqliteExecutor<'_>,
     before_day: &str,
+    per_rep: i64,
 ) -> sqlx::Result<Vec<ColdProspect>> {
     sqlx::query_as(
-        "SELECT team_id, user_id, name, company, touch_count, last_touch_day FROM prospects
-         WHERE status = 'active' AND touch_count < 10 AND last_touch_day < ?
-         ORDER BY team_id, user_id, last_touch_day",
+        "SELECT team_id, user_id, name, company, touch_count, last_touch_day, cold_total FROM (
+             SELECT team_id, user_id, name, company, touch_count, last_touch_day,
+                    ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY last_touch_day, id) AS rank,
+                    COUNT(*) OVER (PARTITION BY team_id, user_id) AS cold_total
+             FROM prospects WHERE status = 'active' AND touch_count < 10 AND last_touch_day < ?)
+         WHERE rank <= ? ORDER BY team_id, user_id, rank",
     )
     .bind(before_day)
+    .bind(per_rep)
     .fetch_all(db)
     .await
 }

@@ -14,8 +14,9 @@ pub struct NewTouch<'a> {
 
 pub async fn insert(conn: &mut SqliteConnection, t: &NewTouch<'_>) -> sqlx::Result<i64> {
     let id = sqlx::query(
-        "INSERT INTO touches (team_id, user_id, prospect_id, channel, outcome, note, day, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO touches (team_id, user_id, prospect_id, channel, outcome, note, day, created_at, gap_days)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+                 (SELECT CAST(julianday(?7) - julianday(last_touch_day) AS INTEGER) FROM prospects WHERE id = ?3))",
     )
     .bind(t.team_id)
     .bind(t.user_id)
