@@ -121,3 +121,24 @@ async fn a_restart_keeps_everything_logged() {
     let targets = app.reply("U0JANE", "/targets", "").await;
     assert!(targets.contains("Bob Lee"), "{targets}");
 }
+
+#[tokio::test]
+async fn without_a_known_zone_a_win_counts_on_the_teams_day() {
+    use wiremock::matchers::{method, path};
+    let app = TestApp::spawn_bare(momentum::clock::Clock::fixed(monday_afternoon())).await;
+    wiremock::Mock::given(method("GET"))
+        .and(path("/users.info"))
+        .respond_with(wiremock::ResponseTemplate::new(500))
+        .mount(&app.slack)
+        .await;
+    app.reply("U0BOSS", "/momentum", "team add <@U0JANE>").await;
+    app.reply("U0BOSS", "/momentum", "settings tz Pacific/Auckland")
+        .await;
+    // 14:00 UTC on Monday is already Tuesday 03:00 in Auckland.
+    app.reply("U0JANE", "/win", "Bob replied to my email").await;
+    let day: String = sqlx::query_scalar("SELECT day FROM wins")
+        .fetch_one(app.state.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(day, "2026-11-24");
+}

@@ -1,5 +1,6 @@
 //! Slash-command text → typed request. Pure: no I/O, no clock. Bad text becomes a
 //! [`ParseError`] that tells the person what was wrong and shows an example.
+pub mod blitz;
 pub mod block;
 pub mod momentum;
 pub mod targets;
@@ -7,6 +8,7 @@ pub mod touch;
 pub mod win;
 pub mod words;
 
+pub use blitz::BlitzRequest;
 pub use block::{BlockRequest, BlockStart, DaySpec};
 pub use momentum::{MomentumRequest, Period, SettingChange};
 pub use targets::TargetsRequest;
@@ -25,6 +27,7 @@ pub enum Request {
     Touch(TouchRequest),
     Targets(TargetsRequest),
     Momentum(MomentumRequest),
+    Blitz(BlitzRequest),
 }
 
 /// Text we could not read: what was wrong, and an example that works.
@@ -72,6 +75,7 @@ pub fn parse(command: &str, text: &str) -> Result<Request, ParseError> {
         "/touch" => touch::parse(text).map(Request::Touch),
         "/targets" => targets::parse(text).map(Request::Targets),
         "/momentum" => momentum::parse(text).map(Request::Momentum),
+        "/blitz" => blitz::parse(text).map(Request::Blitz),
         _ => Err(ParseError::new(
             format!("I don't know the command `{}`.", truncate(command, 40)),
             &["/momentum help"],

@@ -1,4 +1,5 @@
 //! The rules of prospecting, pure: no database, no Slack, no clock — `now` is a parameter.
+pub mod blitz;
 pub mod cadence;
 pub mod digest;
 pub mod streak;

@@ -2,6 +2,7 @@
 //! each run (unique job + scope + scheduled time) in the same transaction that queues its
 //! messages in the outbox: a restart never repeats a run, and a crash mid-run leaves either
 //! the claim and all its messages or neither. The outbox sender delivers them.
+pub mod blitz;
 pub mod digests;
 pub mod nudges;
 pub mod reminders;
@@ -20,10 +21,17 @@ pub enum Job {
     Nudges,
     Reminders,
     Digests,
+    Blitz,
 }
 
 impl Job {
-    pub const ALL: [Job; 4] = [Job::Shoutouts, Job::Nudges, Job::Reminders, Job::Digests];
+    pub const ALL: [Job; 5] = [
+        Job::Shoutouts,
+        Job::Nudges,
+        Job::Reminders,
+        Job::Digests,
+        Job::Blitz,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -31,6 +39,7 @@ impl Job {
             Job::Nudges => "nudges",
             Job::Reminders => "reminders",
             Job::Digests => "digests",
+            Job::Blitz => "blitz",
         }
     }
 
@@ -57,6 +66,7 @@ pub async fn run(state: &AppState, job: Job, now: DateTime<Utc>) -> store::Resul
         Job::Nudges => nudges::run(state, now).await?,
         Job::Reminders => reminders::run(state, now).await?,
         Job::Digests => digests::run(state, now).await?,
+        Job::Blitz => blitz::run(state, now).await?,
     };
     if report.queued > 0 {
         state.outbox_wake.notify_one();
@@ -70,18 +80,27 @@ pub async fn run(state: &AppState, job: Job, now: DateTime<Utc>) -> store::Resul
     Ok(report)
 }
 
-/// How often the scheduler looks for due work.
-pub const TICK: Duration = Duration::from_secs(20);
+/// How often the scheduler looks for due work; running blitzes are refreshed every tick,
+/// the other jobs every [`SLOW_EVERY`] ticks.
+pub const TICK: Duration = Duration::from_secs(5);
+pub const SLOW_EVERY: u64 = 4;
 
-/// Runs every job each tick until shutdown.
+/// Runs the jobs until shutdown.
 pub async fn run_scheduler(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    let mut tick: u64 = 0;
     loop {
         let now = state.clock.now();
-        for job in Job::ALL {
-            if let Err(e) = run(&state, job, now).await {
+        let jobs: &[Job] = if tick.is_multiple_of(SLOW_EVERY) {
+            &Job::ALL
+        } else {
+            &[Job::Blitz]
+        };
+        for job in jobs {
+            if let Err(e) = run(&state, *job, now).await {
                 tracing::error!(job = job.name(), error = %e, "job failed; it will be tried again next tick");
             }
         }
+        tick += 1;
         tokio::select! {
             _ = tokio::time::sleep(TICK) => {}
             _ = shutdown.changed() => return,

@@ -1,6 +1,7 @@
 //! Carries out one typed request for one caller: store writes in one transaction, then the
 //! reply a person reads. Business functions take `&AppState` and plain values, never axum
 //! types, so the HTTP edge, jobs and tests share them.
+mod blitz;
 mod block;
 mod momentum;
 mod profile;
@@ -50,6 +51,10 @@ pub async fn handle(state: &AppState, caller: &Caller, request: Request) -> Resu
         Request::Win(r) => win::log(state, caller, r).await,
         Request::Touch(r) => touch::log(state, caller, r).await,
         Request::Block(r) => block::handle(state, caller, r).await,
+        Request::Blitz(r) => {
+            profile::learn_in_background(state, &caller.team_id, &caller.user_id);
+            blitz::handle(state, caller, r).await
+        }
         Request::Targets(r) => {
             profile::learn_in_background(state, &caller.team_id, &caller.user_id);
             targets::handle(state, caller, r).await

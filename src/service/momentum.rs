@@ -18,6 +18,7 @@ pub const HELP: &str = "*Momentum* keeps your prospecting moving. Log small step
 • `/touch Jane Doe @ Acme phone no_answer` — an attempt on a prospect; it takes ~10, at least weekly\n\
 • `/targets` — your prospects and who is due · `add`, `drop`, `replace Jane with Bob`\n\
 • `/block tomorrow 9:30 45m` — plan a prospecting block · `/block done 25 dials 4 convos 1 meeting` · `list` · `cancel`\n\
+• `/blitz start 60m goal 200` — a team prospecting blitz in this channel, with a live scoreboard · `status` · `end`\n\
 • `/momentum stats [week|month] [@rep]` — your numbers (managers: their reps')\n\
 • `/momentum team add @a @b` — you manage them and see their numbers · `team leave` · `digest` (by DM, now)\n\
 • `/momentum away until 2026-12-31` · `private` (counted, not named in channel posts)\n\

@@ -74,6 +74,7 @@ pub async fn refresh_profile(
                         user,
                         p.tz.as_deref(),
                         p.is_admin,
+                        p.name.as_deref(),
                         at,
                     ))
                 })

@@ -23,6 +23,15 @@ pub fn context(text: impl Into<String>) -> SlackBlock {
     .into()
 }
 
+/// A `chat.update` body replacing the message `ts` in `channel`.
+pub fn update(channel: &str, ts: &str, text: &str, blocks: Vec<SlackBlock>) -> String {
+    let content = SlackMessageContent::new()
+        .with_text(text.into())
+        .with_blocks(blocks);
+    let request = SlackApiChatUpdateRequest::new(channel.into(), content, ts.into());
+    serde_json::to_string(&request).unwrap_or_default()
+}
+
 /// Joins lines into section texts under Slack's 3,000-character limit (at most 20 sections).
 pub fn chunk_lines(lines: &[String]) -> Vec<String> {
     let mut out = vec![String::new()];

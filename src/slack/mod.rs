@@ -24,6 +24,8 @@ pub struct SlackApi {
 pub struct Profile {
     pub tz: Option<String>,
     pub is_admin: bool,
+    /// Display name, else real name, else the account name.
+    pub name: Option<String>,
 }
 
 /// Why a call did not succeed.
@@ -69,7 +71,20 @@ impl SlackApi {
         let user = with_timeout(timeout, session.users_info(&request))
             .await?
             .user;
+        let profile_name = |p: &SlackUserProfile| {
+            [p.display_name.clone(), p.real_name.clone()]
+                .into_iter()
+                .flatten()
+                .find(|n| !n.trim().is_empty())
+        };
+        let name = user
+            .profile
+            .as_ref()
+            .and_then(profile_name)
+            .or(user.real_name.clone())
+            .or(user.name.clone());
         Ok(Profile {
+            name,
             tz: user.tz.filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok()),
             is_admin: user.flags.is_admin.unwrap_or(false) || user.flags.is_owner.unwrap_or(false),
         })

@@ -14,10 +14,11 @@ pub struct MemberRow {
     pub welcomed_at: Option<String>,
     pub streak: i64,
     pub last_step_day: Option<String>,
+    pub name: Option<String>,
 }
 
 const COLUMNS: &str = "team_id, user_id, tz, is_admin, profile_at, manager_id, away_until, private, \
-                       welcomed_at, streak, last_step_day";
+                       welcomed_at, streak, last_step_day, name";
 
 /// A member with their team's time zone and working days (when the team has settings).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -120,17 +121,20 @@ pub async fn set_profile(
     user_id: &str,
     tz: Option<&str>,
     is_admin: bool,
+    name: Option<&str>,
     now: &str,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO members (team_id, user_id, tz, is_admin, profile_at, created_at) VALUES (?, ?, ?, ?, ?, ?)
+        "INSERT INTO members (team_id, user_id, tz, is_admin, name, profile_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (team_id, user_id) DO UPDATE
-         SET tz = coalesce(excluded.tz, tz), is_admin = excluded.is_admin, profile_at = excluded.profile_at",
+         SET tz = coalesce(excluded.tz, tz), is_admin = excluded.is_admin, name = coalesce(excluded.name, name),
+             profile_at = excluded.profile_at",
     )
     .bind(team_id)
     .bind(user_id)
     .bind(tz)
     .bind(is_admin)
+    .bind(name)
     .bind(now)
     .bind(now)
     .execute(conn)

@@ -5,6 +5,7 @@
 //!
 //! If any work in a group fails, the group is rolled back and each piece of work is run again
 //! alone, so one bad request never costs another its write.
+pub mod blitz;
 pub mod blocks;
 pub mod digest;
 pub mod jobs;

@@ -30,6 +30,26 @@ pub async fn enqueue(conn: &mut SqliteConnection, m: &NewMessage<'_>) -> sqlx::R
     Ok(done.rows_affected() == 1)
 }
 
+/// Queues a message and returns its row id (`None` when its dedupe key was already used).
+pub async fn enqueue_returning_id(
+    conn: &mut SqliteConnection,
+    m: &NewMessage<'_>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO outbox (team_id, method, channel, payload, dedupe_key, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+    )
+    .bind(m.team_id)
+    .bind(m.method)
+    .bind(m.channel)
+    .bind(m.payload)
+    .bind(m.dedupe_key)
+    .bind(m.at)
+    .bind(m.at)
+    .fetch_optional(conn)
+    .await
+}
+
 /// Queues a `chat.postMessage` to `channel` (a channel id, or a user id for a DM).
 pub async fn post(
     conn: &mut SqliteConnection,

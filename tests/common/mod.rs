@@ -211,10 +211,16 @@ pub async fn mount_user(slack: &MockServer, user: Option<&str>, tz: &str, is_adm
     if let Some(u) = user {
         mock = mock.and(wiremock::matchers::query_param("user", u));
     }
+    // U0JANE is called "Jane", and so on.
+    let name = user.map_or("Someone".to_owned(), |u| {
+        let base = u.trim_start_matches("U0").to_lowercase();
+        base[..1].to_uppercase() + &base[1..]
+    });
     mock.respond_with(ResponseTemplate::new(200).set_body_json(json!({
         "ok": true,
         "user": { "id": user.unwrap_or("U0ANY"), "team_id": TEAM, "name": "someone", "tz": tz,
-                  "tz_offset": -18000, "is_admin": is_admin, "is_bot": false, "deleted": false }
+                  "tz_offset": -18000, "is_admin": is_admin, "is_bot": false, "deleted": false,
+                  "profile": { "display_name": name, "real_name": format!("{name} Example") } }
     })))
     .mount(slack)
     .await;
@@ -225,6 +231,29 @@ pub fn post_ok() -> ResponseTemplate {
         "ok": true, "channel": "D0DM", "ts": "1764000000.000100",
         "message": { "type": "message", "text": "sent", "user": "U0BOT", "ts": "1764000000.000100" }
     }))
+}
+
+pub async fn mount_update_ok(slack: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path("/chat.update"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "ok": true, "channel": "C0GENERAL", "ts": "1764000000.000100",
+            "message": { "text": "updated" }
+        })))
+        .mount(slack)
+        .await;
+}
+
+/// The `chat.update` bodies the fake Slack received, in order, as JSON text.
+pub async fn updates(slack: &MockServer) -> Vec<String> {
+    slack
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/chat.update")
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect()
 }
 
 pub async fn mount_post_ok(slack: &MockServer) {
@@ -307,25 +336,4 @@ pub async fn wait_for_tz(app: &TestApp, user: &str) {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     panic!("the profile of {user} was never fetched");
-}
-
-#[tokio::test]
-async fn without_a_known_zone_a_win_counts_on_the_teams_day() {
-    use wiremock::matchers::{method, path};
-    let app = TestApp::spawn_bare(momentum::clock::Clock::fixed(monday_afternoon())).await;
-    wiremock::Mock::given(method("GET"))
-        .and(path("/users.info"))
-        .respond_with(wiremock::ResponseTemplate::new(500))
-        .mount(&app.slack)
-        .await;
-    app.reply("U0BOSS", "/momentum", "team add <@U0JANE>").await;
-    app.reply("U0BOSS", "/momentum", "settings tz Pacific/Auckland")
-        .await;
-    // 14:00 UTC on Monday is already Tuesday 03:00 in Auckland.
-    app.reply("U0JANE", "/win", "Bob replied to my email").await;
-    let day: String = sqlx::query_scalar("SELECT day FROM wins")
-        .fetch_one(app.state.db.reader())
-        .await
-        .unwrap();
-    assert_eq!(day, "2026-11-24");
 }

@@ -1,0 +1,179 @@
+//! Blitz scoreboards and results: pure rendering of the numbers. People are named, never
+//! @-mentioned, on the scoreboard (no ping on every update); private reps appear as "a
+//! teammate"; nobody is ranked last or called out.
+use super::response_rate;
+use crate::commands::truncate;
+use crate::slack::messages::{context, section};
+use crate::store::blitz::Tally;
+use slack_morphism::prelude::*;
+
+/// Attempts before a person's response rate is shown and ranked.
+pub const MIN_ATTEMPTS_FOR_RATE: i64 = 5;
+
+/// The team's sums.
+pub fn team(tallies: &[Tally]) -> Tally {
+    tallies.iter().fold(Tally::default(), |mut t, p| {
+        t.attempts += p.attempts;
+        t.conversations += p.conversations;
+        t.responses += p.responses;
+        t.meetings += p.meetings;
+        t
+    })
+}
+
+fn display(t: &Tally) -> String {
+    if t.private {
+        return "A teammate".to_owned();
+    }
+    t.name
+        .as_deref()
+        .map(|n| truncate(n, 40))
+        .unwrap_or_else(|| "A teammate".to_owned())
+}
+
+fn rate(t: &Tally) -> String {
+    match response_rate(t.responses, t.attempts) {
+        Some(r) if t.attempts >= MIN_ATTEMPTS_FOR_RATE => format!("{r}%"),
+        _ => "—".to_owned(),
+    }
+}
+
+fn line(t: &Tally) -> String {
+    format!(
+        "{} attempts · {} conversations · {} responses · {} meetings · {} response rate",
+        t.attempts,
+        t.conversations,
+        t.responses,
+        t.meetings,
+        rate(t)
+    )
+}
+
+fn progress(done: i64, goal: i64) -> String {
+    let pct = (done * 100 / goal.max(1)).min(100);
+    let filled = (pct / 10) as usize;
+    format!(
+        "{}{} {pct}% of {goal}",
+        "▓".repeat(filled),
+        "░".repeat(10 - filled)
+    )
+}
+
+/// The scoreboard's blocks. `minutes_left` is `None` once the blitz is over.
+pub fn scoreboard(
+    tallies: &[Tally],
+    goal: Option<i64>,
+    minutes_left: Option<i64>,
+    started_by: &str,
+) -> (String, Vec<SlackBlock>) {
+    let total = team(tallies);
+    let title = match minutes_left {
+        Some(m) => format!("🏁 Prospecting blitz — {m} min left"),
+        None => "🏁 Prospecting blitz — done!".to_owned(),
+    };
+    let mut blocks: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!(title.clone())).into()];
+    let mut team_text = format!("*Team:* {}", line(&total));
+    if let Some(goal) = goal {
+        team_text.push_str(&format!("\n*Goal:* {}", progress(total.attempts, goal)));
+    }
+    blocks.push(section(team_text));
+    if tallies.is_empty() {
+        blocks.push(section(
+            "No attempts yet — log each one with `/touch`, or a batch with `/block done`.",
+        ));
+    } else {
+        // By attempts; the rate ranks only once someone has enough attempts for it to mean something.
+        let lines: Vec<String> = tallies
+            .iter()
+            .take(25)
+            .map(|t| format!("• *{}* — {}", display(t), line(t)))
+            .collect();
+        blocks.push(section(lines.join("\n")));
+    }
+    blocks.push(context(format!(
+        "Started by {started_by}. Every `/touch` and `/block done` in the team counts. Rates show from {MIN_ATTEMPTS_FOR_RATE} attempts."
+    )));
+    (title, blocks)
+}
+
+/// The results post at the end.
+pub struct Results<'a> {
+    pub tallies: &'a [Tally],
+    pub minutes: i64,
+    pub leader: &'a str,
+    pub previous: Option<Tally>,
+    /// (user, private, what happened).
+    pub moments: &'a [(String, bool, String)],
+}
+
+pub fn results(r: &Results<'_>) -> (String, Vec<SlackBlock>) {
+    let total = team(r.tallies);
+    let title = format!("🏆 Blitz results — {} minutes", r.minutes);
+    let mut blocks: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!(title.clone())).into()];
+    let rate = response_rate(total.responses, total.attempts)
+        .map_or("—".to_owned(), |r| format!("{r}%"));
+    let mut summary = format!(
+        "*Together:* {} attempts · {} conversations · {} responses · {} meetings · *{rate}* response rate",
+        total.attempts, total.conversations, total.responses, total.meetings
+    );
+    if let Some(prev) = &r.previous {
+        let prev_rate = response_rate(prev.responses, prev.attempts)
+            .map_or("—".to_owned(), |r| format!("{r}%"));
+        summary.push_str(&format!(
+            "\n*Last blitz:* {} attempts · {} meetings · {prev_rate} response rate",
+            prev.attempts, prev.meetings
+        ));
+    }
+    blocks.push(section(summary));
+    if !r.moments.is_empty() {
+        let lines: Vec<String> = r
+            .moments
+            .iter()
+            .map(|(user, private, text)| {
+                let who = if *private {
+                    "A teammate".to_owned()
+                } else {
+                    format!("<@{user}>")
+                };
+                format!("• {who}: {}", truncate(text, 120))
+            })
+            .collect();
+        blocks.push(section(format!("*Best moments*\n{}", lines.join("\n"))));
+    }
+    let leader = r
+        .tallies
+        .iter()
+        .find(|t| t.user_id == r.leader)
+        .cloned()
+        .unwrap_or_default();
+    blocks.push(section(format!(
+        "*Leading from the front:* <@{}> — {}",
+        r.leader,
+        line(&leader)
+    )));
+    let thanked: Vec<String> = r
+        .tallies
+        .iter()
+        .filter(|t| !t.private)
+        .map(|t| format!("<@{}>", t.user_id))
+        .collect();
+    let private = r.tallies.iter().filter(|t| t.private).count();
+    let mut thanks = if thanked.is_empty() {
+        String::new()
+    } else {
+        format!("Thank you {}", thanked.join(", "))
+    };
+    if private > 0 {
+        thanks.push_str(if thanks.is_empty() {
+            "Thank you to everyone"
+        } else {
+            " and everyone else"
+        });
+    }
+    if !thanks.is_empty() {
+        blocks.push(section(format!(
+            "🙌 {thanks} who took part — every attempt moves the pipeline."
+        )));
+    }
+    (title, blocks)
+}

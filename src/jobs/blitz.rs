@@ -1,0 +1,177 @@
+//! Running blitzes: the scoreboard is refreshed (`chat.update` of the same message) when its
+//! numbers change, at most every [`MIN_UPDATE_GAP_SECS`]; when the clock runs out — or someone
+//! ends it — the final scoreboard and one results post go out. All state is in the database,
+//! so a blitz survives a restart and still ends on time.
+use super::JobReport;
+use crate::domain::blitz::{Results, results, scoreboard, team};
+use crate::slack::messages;
+use crate::state::AppState;
+use crate::store::{self, blitz, outbox};
+use chrono::{DateTime, Utc};
+
+/// Least time between two refreshes of one scoreboard.
+pub const MIN_UPDATE_GAP_SECS: i64 = 10;
+
+pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobReport> {
+    let mut report = JobReport::default();
+    for b in blitz::running(state.db.reader()).await? {
+        let ends_at = store::parse_ts(&b.ends_at).unwrap_or(now);
+        let queued = if now >= ends_at {
+            finish(state, b.id, ends_at).await?
+        } else {
+            refresh(state, &b, now).await?
+        };
+        if queued > 0 {
+            report.claimed += 1;
+            report.queued += queued;
+        }
+    }
+    Ok(report)
+}
+
+fn minutes_left(b: &blitz::BlitzRow, now: DateTime<Utc>) -> i64 {
+    store::parse_ts(&b.ends_at).map_or(0, |end| ((end - now).num_seconds() + 59).max(0) / 60)
+}
+
+/// The starter's name for the scoreboard (never a mention).
+async fn starter_name(state: &AppState, b: &blitz::BlitzRow) -> store::Result<String> {
+    let m = store::members::get(state.db.reader(), &b.team_id, &b.started_by).await?;
+    Ok(m.and_then(|m| m.name)
+        .unwrap_or_else(|| "a teammate".to_owned()))
+}
+
+/// The scoreboard message body as first posted.
+pub fn first_scoreboard(channel: &str, goal: Option<i64>, minutes: i64, starter: &str) -> String {
+    let (title, blocks) = scoreboard(&[], goal, Some(minutes), starter);
+    messages::post(channel, &title, blocks)
+}
+
+async fn refresh(
+    state: &AppState,
+    b: &blitz::BlitzRow,
+    now: DateTime<Utc>,
+) -> store::Result<usize> {
+    let recent = b
+        .last_update_at
+        .as_deref()
+        .and_then(store::parse_ts)
+        .is_some_and(|t| (now - t).num_seconds() < MIN_UPDATE_GAP_SECS);
+    let Some(outbox_id) = b.scoreboard_outbox_id else {
+        return Ok(0);
+    };
+    if recent {
+        return Ok(0);
+    }
+    let Some(ts) = blitz::scoreboard_ts(state.db.reader(), outbox_id).await? else {
+        return Ok(0);
+    };
+    let tallies =
+        blitz::tallies(state.db.reader(), &b.team_id, &b.starts_at, &store::ts(now)).await?;
+    let (title, blocks) = scoreboard(
+        &tallies,
+        b.goal,
+        Some(minutes_left(b, now)),
+        &starter_name(state, b).await?,
+    );
+    let body = messages::update(&b.channel_id, &ts, &title, blocks);
+    if b.last_scoreboard.as_deref() == Some(body.as_str()) {
+        return Ok(0);
+    }
+    let data = (b.clone(), body, store::ts(now));
+    state
+        .db
+        .write(data, |c, (b, body, at)| {
+            Box::pin(async move {
+                if !blitz::mark_updated(c, b.id, at, body, b.last_update_at.as_deref()).await? {
+                    return Ok(0);
+                }
+                let m = outbox::NewMessage {
+                    team_id: &b.team_id,
+                    method: "chat.update",
+                    channel: &b.channel_id,
+                    payload: body,
+                    dedupe_key: None,
+                    at,
+                };
+                outbox::enqueue(c, &m).await?;
+                Ok(1)
+            })
+        })
+        .await
+}
+
+/// Ends the blitz at `end_at`: the final scoreboard, and the results post. Returns the
+/// messages queued (none if it had already ended).
+pub async fn finish(state: &AppState, id: i64, end_at: DateTime<Utc>) -> store::Result<usize> {
+    let reader = state.db.reader();
+    let Some(b) = blitz::get(reader, id).await? else {
+        return Ok(0);
+    };
+    if b.ended_at.is_some() {
+        return Ok(0);
+    }
+    let end = store::ts(end_at);
+    let tallies = blitz::tallies(reader, &b.team_id, &b.starts_at, &end).await?;
+    let previous = match blitz::previous(reader, &b.team_id, b.id).await? {
+        Some(p) => {
+            let until = p.ended_at.clone().unwrap_or(p.ends_at.clone());
+            Some(team(
+                &blitz::tallies(reader, &p.team_id, &p.starts_at, &until).await?,
+            ))
+        }
+        None => None,
+    };
+    let moments = blitz::moments(reader, &b.team_id, &b.starts_at, &end).await?;
+    let minutes = store::parse_ts(&b.starts_at).map_or(0, |s| (end_at - s).num_minutes().max(1));
+    let (title, blocks) = results(&Results {
+        tallies: &tallies,
+        minutes,
+        leader: &b.started_by,
+        previous,
+        moments: &moments,
+    });
+    let results_post = messages::post(&b.channel_id, &title, blocks);
+    let final_board = match b.scoreboard_outbox_id {
+        Some(outbox_id) => blitz::scoreboard_ts(reader, outbox_id).await?.map(|ts| {
+            let (title, blocks) = scoreboard(&tallies, b.goal, None, "");
+            messages::update(&b.channel_id, &ts, &title, blocks)
+        }),
+        None => None,
+    };
+    let data = (
+        b,
+        end,
+        results_post,
+        final_board,
+        store::ts(state.clock.now()),
+    );
+    let queued = state
+        .db
+        .write(data, |c, (b, end, results_post, final_board, at)| {
+            Box::pin(async move {
+                if !blitz::end(c, b.id, end).await? {
+                    return Ok(0);
+                }
+                let mut queued = 0;
+                if let Some(board) = final_board {
+                    let m = outbox::NewMessage {
+                        team_id: &b.team_id,
+                        method: "chat.update",
+                        channel: &b.channel_id,
+                        payload: board,
+                        dedupe_key: None,
+                        at,
+                    };
+                    outbox::enqueue(c, &m).await?;
+                    queued += 1;
+                }
+                outbox::post(c, &b.team_id, &b.channel_id, results_post, at).await?;
+                Ok(queued + 1)
+            })
+        })
+        .await?;
+    if queued > 0 {
+        state.outbox_wake.notify_one();
+    }
+    Ok(queued)
+}

@@ -1,0 +1,147 @@
+//! `/blitz`: start a team prospecting session in a channel, check the score, end it.
+use super::{Caller, Reply, Result};
+use crate::commands::BlitzRequest;
+use crate::domain::blitz::team;
+use crate::domain::response_rate;
+use crate::jobs::blitz::{finish, first_scoreboard};
+use crate::state::AppState;
+use crate::store::{self, blitz, members, outbox};
+use chrono::Duration;
+
+pub async fn handle(state: &AppState, caller: &Caller, request: BlitzRequest) -> Result<Reply> {
+    if !caller.channel_id.starts_with(['C', 'G']) {
+        return Ok(Reply::ephemeral(
+            "A blitz runs in a team channel, so everyone sees the scoreboard. Try `/blitz start 60m` there.",
+        ));
+    }
+    match request {
+        BlitzRequest::Start { minutes, goal } => start(state, caller, minutes, goal).await,
+        BlitzRequest::Status => status(state, caller).await,
+        BlitzRequest::End => end(state, caller).await,
+    }
+}
+
+async fn start(
+    state: &AppState,
+    caller: &Caller,
+    minutes: u32,
+    goal: Option<u32>,
+) -> Result<Reply> {
+    let now = state.clock.now();
+    let ends_at = now + Duration::minutes(minutes.into());
+    let starter = members::get(state.db.reader(), &caller.team_id, &caller.user_id)
+        .await?
+        .and_then(|m| m.name);
+    let board = first_scoreboard(
+        &caller.channel_id,
+        goal.map(i64::from),
+        minutes.into(),
+        starter.as_deref().unwrap_or("a teammate"),
+    );
+    let data = (
+        caller.clone(),
+        goal.map(i64::from),
+        store::ts(now),
+        store::ts(ends_at),
+        board,
+    );
+    let started = state
+        .db
+        .write(data, |c, (caller, goal, at, ends_at, board)| {
+            Box::pin(async move {
+                members::upsert(c, &caller.team_id, &caller.user_id, at).await?;
+                let Some(id) = blitz::start(
+                    c,
+                    &caller.team_id,
+                    &caller.channel_id,
+                    &caller.user_id,
+                    *goal,
+                    at,
+                    ends_at,
+                )
+                .await?
+                else {
+                    return Ok(None);
+                };
+                let m = outbox::NewMessage {
+                    team_id: &caller.team_id,
+                    method: "chat.postMessage",
+                    channel: &caller.channel_id,
+                    payload: board,
+                    dedupe_key: None,
+                    at,
+                };
+                if let Some(outbox_id) = outbox::enqueue_returning_id(c, &m).await? {
+                    blitz::set_scoreboard(c, id, outbox_id, board).await?;
+                }
+                Ok(Some(id))
+            })
+        })
+        .await?;
+    if started.is_none() {
+        let running =
+            blitz::running_in(state.db.reader(), &caller.team_id, &caller.channel_id).await?;
+        let until = running
+            .and_then(|b| store::parse_ts(&b.ends_at))
+            .map(|end| {
+                format!(
+                    " for another {} min",
+                    ((end - now).num_seconds() + 59).max(0) / 60
+                )
+            })
+            .unwrap_or_default();
+        return Ok(Reply::ephemeral(format!(
+            "A blitz is already running in this channel{until} — jump in! `/blitz status` shows the score."
+        )));
+    }
+    state.outbox_wake.notify_one();
+    let goal = goal
+        .map(|g| format!(", goal {g} attempts"))
+        .unwrap_or_default();
+    Ok(Reply::ephemeral(format!(
+        "🏁 Blitz on: {minutes} minutes{goal}. The scoreboard is in this channel and updates as the team logs \
+         `/touch` and `/block done`. `/blitz end` stops it early."
+    )))
+}
+
+async fn status(state: &AppState, caller: &Caller) -> Result<Reply> {
+    let reader = state.db.reader();
+    let Some(b) = blitz::running_in(reader, &caller.team_id, &caller.channel_id).await? else {
+        return Ok(Reply::ephemeral(
+            "No blitz is running here. Start one: `/blitz start 60m goal 200`",
+        ));
+    };
+    let now = state.clock.now();
+    let tallies = blitz::tallies(reader, &b.team_id, &b.starts_at, &store::ts(now)).await?;
+    let t = team(&tallies);
+    let left =
+        store::parse_ts(&b.ends_at).map_or(0, |end| ((end - now).num_seconds() + 59).max(0) / 60);
+    let rate = response_rate(t.responses, t.attempts).map_or("—".to_owned(), |r| format!("{r}%"));
+    let goal = b.goal.map(|g| format!(" of {g}")).unwrap_or_default();
+    Ok(Reply::ephemeral(format!(
+        "🏁 {left} min left · {} attempts{goal} · {} conversations · {} meetings · {rate} response rate · {} taking part",
+        t.attempts,
+        t.conversations,
+        t.meetings,
+        tallies.len()
+    )))
+}
+
+async fn end(state: &AppState, caller: &Caller) -> Result<Reply> {
+    let reader = state.db.reader();
+    let Some(b) = blitz::running_in(reader, &caller.team_id, &caller.channel_id).await? else {
+        return Ok(Reply::ephemeral("No blitz is running here."));
+    };
+    let allowed = b.started_by == caller.user_id
+        || members::is_manager(reader, &caller.team_id, &caller.user_id).await?;
+    if !allowed {
+        return Ok(Reply::ephemeral(format!(
+            "Only <@{}>, who started it, or a manager can end this blitz early. It ends on its own when the time is up.",
+            b.started_by
+        )));
+    }
+    finish(state, b.id, state.clock.now()).await?;
+    Ok(Reply::ephemeral(
+        "🏁 Blitz ended — the results are in the channel.",
+    ))
+}

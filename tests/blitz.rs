@@ -1,0 +1,184 @@
+//! `/blitz`: a timed team session with a live, throttled scoreboard and a results post.
+mod common;
+use common::*;
+use momentum::clock::Clock;
+use momentum::jobs::Job;
+
+/// Jane, Bob and their manager Boss; names come from Slack.
+async fn blitz_team() -> TestApp {
+    let app = TestApp::spawn_bare(Clock::fixed(monday_afternoon())).await;
+    for user in ["U0JANE", "U0BOB", "U0BOSS"] {
+        mount_user(&app.slack, Some(user), "America/New_York", false).await;
+    }
+    mount_post_ok(&app.slack).await;
+    mount_update_ok(&app.slack).await;
+    app.reply("U0BOSS", "/momentum", "team add <@U0JANE> <@U0BOB>")
+        .await;
+    for user in ["U0JANE", "U0BOB", "U0BOSS"] {
+        app.reply(user, "/momentum", "help").await;
+        app.wait_for_tz(user).await;
+    }
+    app.drain_all().await;
+    app.clock().set(monday_afternoon());
+    app
+}
+
+#[tokio::test]
+async fn a_blitz_posts_a_scoreboard_and_a_second_start_is_refused() {
+    let app = blitz_team().await;
+    let text = app.reply("U0BOSS", "/blitz", "start 60m goal 50").await;
+    assert!(
+        text.contains("Blitz on: 60 minutes, goal 50 attempts"),
+        "{text}"
+    );
+    app.drain_all().await;
+    let board = app.posts_to("C0GENERAL").await;
+    assert_eq!(board.len(), 1);
+    assert!(
+        board[0].contains("Prospecting blitz — 60 min left") && board[0].contains("0% of 50"),
+        "{}",
+        board[0]
+    );
+    let again = app.reply("U0JANE", "/blitz", "start 30m").await;
+    assert!(again.contains("already running in this channel"), "{again}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM blitzes").await, 1);
+}
+
+#[tokio::test]
+async fn the_scoreboard_counts_everyones_touches_and_blocks_and_is_throttled() {
+    let app = blitz_team().await;
+    app.reply("U0BOSS", "/blitz", "start 60m goal 50").await;
+    app.run_job(Job::Blitz, "2026-11-23T14:00:01Z").await; // posts the board; nothing to update yet
+    app.clock().set("2026-11-23T14:05:00Z".parse().unwrap());
+    for note in ["a", "b", "c", "d"] {
+        app.reply("U0JANE", "/touch", &format!("Lead {note} phone no_answer"))
+            .await;
+    }
+    app.reply("U0JANE", "/touch", "Lead e phone meeting").await;
+    app.reply("U0BOB", "/touch", "Lead f email replied").await;
+    app.reply("U0BOB", "/block", "done 10 dials 2 convos").await;
+    app.run_job(Job::Blitz, "2026-11-23T14:05:10Z").await;
+    let ups = updates(&app.slack).await;
+    assert_eq!(ups.len(), 1);
+    let board = &ups[0];
+    assert!(board.contains("55 min left"), "{board}");
+    // Team: 5 + 1 + 10 attempts; responses 1 meeting + 1 reply + 2 block conversations.
+    assert!(
+        board.contains(
+            "*Team:* 16 attempts · 2 conversations · 4 responses · 1 meetings · 25% response rate"
+        ),
+        "{board}"
+    );
+    assert!(board.contains("32% of 50"), "{board}");
+    assert!(
+        board.contains(
+            "• *Bob* — 11 attempts · 2 conversations · 3 responses · 0 meetings · 27% response rate"
+        ),
+        "{board}"
+    );
+    assert!(
+        board.contains(
+            "• *Jane* — 5 attempts · 0 conversations · 1 responses · 1 meetings · 20% response rate"
+        ),
+        "{board}"
+    );
+    assert!(!board.contains("<@"), "names, not mentions: {board}");
+    // Another touch right away: the board waits out the gap between updates.
+    app.reply("U0JANE", "/touch", "Lead g phone talked").await;
+    app.run_job(Job::Blitz, "2026-11-23T14:05:15Z").await;
+    assert_eq!(updates(&app.slack).await.len(), 1);
+    app.run_job(Job::Blitz, "2026-11-23T14:05:25Z").await;
+    let ups = updates(&app.slack).await;
+    assert_eq!(ups.len(), 2);
+    assert!(ups[1].contains("*Team:* 17 attempts"), "{}", ups[1]);
+}
+
+#[tokio::test]
+async fn ending_by_command_posts_the_results_and_thanks_everyone() {
+    let app = blitz_team().await;
+    app.reply("U0BOSS", "/blitz", "start 60m").await;
+    app.run_job(Job::Blitz, "2026-11-23T14:00:01Z").await;
+    app.clock().set("2026-11-23T14:10:00Z".parse().unwrap());
+    app.reply("U0JANE", "/touch", "Carl Cho phone meeting")
+        .await;
+    app.reply("U0BOB", "/touch", "Ned Ortiz phone no_answer")
+        .await;
+    let refused = app.reply("U0BOB", "/blitz", "end").await;
+    assert!(
+        refused.contains("Only <@U0BOSS>, who started it, or a manager"),
+        "{refused}"
+    );
+    let ended = app.reply("U0BOSS", "/blitz", "end").await;
+    assert!(ended.contains("results are in the channel"), "{ended}");
+    app.drain_all().await;
+    let posts = app.posts_to("C0GENERAL").await;
+    let results = posts.last().unwrap();
+    assert!(results.contains("Blitz results — 10 minutes"), "{results}");
+    assert!(results.contains("*Together:* 2 attempts · 0 conversations · 1 responses · 1 meetings · *50%* response rate"), "{results}");
+    assert!(
+        results.contains("<@U0JANE>: booked a meeting with Carl Cho"),
+        "{results}"
+    );
+    assert!(
+        results.contains("*Leading from the front:* <@U0BOSS> — 0 attempts"),
+        "{results}"
+    );
+    assert!(
+        results.contains("Thank you <@U0JANE>, <@U0BOB>")
+            || results.contains("Thank you <@U0BOB>, <@U0JANE>"),
+        "{results}"
+    );
+    assert!(updates(&app.slack).await.last().unwrap().contains("done!"));
+    // A new blitz may start now, and its results compare with this one.
+    let again = app.reply("U0BOSS", "/blitz", "start 30m").await;
+    assert!(again.contains("Blitz on"), "{again}");
+    app.run_job(Job::Blitz, "2026-11-23T14:41:00Z").await;
+    let last = app.posts_to("C0GENERAL").await.last().unwrap().clone();
+    assert!(
+        last.contains("*Last blitz:* 2 attempts · 1 meetings · 50% response rate"),
+        "{last}"
+    );
+}
+
+#[tokio::test]
+async fn the_clock_ends_a_blitz_even_across_a_restart() {
+    let app = blitz_team().await;
+    app.reply("U0JANE", "/blitz", "start 30m").await;
+    app.run_job(Job::Blitz, "2026-11-23T14:00:01Z").await;
+    app.clock().set("2026-11-23T14:10:00Z".parse().unwrap());
+    app.reply("U0BOB", "/touch", "Ned Ortiz phone talked").await;
+    let app = app.restart().await;
+    assert_eq!(
+        app.run_job(Job::Blitz, "2026-11-23T14:20:00Z").await.queued,
+        1,
+        "a refresh, still running"
+    );
+    let report = app.run_job(Job::Blitz, "2026-11-23T14:30:02Z").await;
+    assert_eq!(report.queued, 2, "the final board and the results");
+    let results = app.posts_to("C0GENERAL").await.last().unwrap().clone();
+    assert!(
+        results.contains("Blitz results — 30 minutes")
+            && results.contains("*Together:* 1 attempts"),
+        "{results}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM blitzes WHERE ended_at IS NOT NULL")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.run_job(Job::Blitz, "2026-11-23T14:31:00Z").await.queued,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_blitz_needs_a_channel_and_sensible_text() {
+    let app = blitz_team().await;
+    let body = slash_body("U0JANE", "/blitz", "start 60m").replace("C0GENERAL", "D0DIRECT");
+    let (_, text) = app.send(signed(&body, now_ts())).await;
+    assert!(text.contains("runs in a team channel"), "{text}");
+    let nonsense = app.reply("U0JANE", "/blitz", "start forever").await;
+    assert!(nonsense.contains("For example"), "{nonsense}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM blitzes").await, 0);
+}
