@@ -156,25 +156,3 @@ async fn the_events_url_answers_slacks_challenge_and_acknowledges_events() {
         .unwrap();
     assert_eq!(app.send(unsigned).await.0, StatusCode::UNAUTHORIZED);
 }
-
-#[tokio::test]
-async fn interactions_are_verified_and_acknowledged() {
-    let app = TestApp::spawn().await;
-    let body = "payload=%7B%22type%22%3A%22block_actions%22%7D";
-    let (status, _) = app
-        .send(signed_to(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            body,
-        ))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (status, _) = app
-        .send(signed_to(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            "payload=%7Bnope",
-        ))
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-}

@@ -1,12 +1,18 @@
-//! `POST /slack/events` and `POST /slack/interactions`: verified like every Slack request.
-//! Events answer Slack's `url_verification` challenge and acknowledge everything else with 200
-//! (otherwise Slack retries); interaction payloads are acknowledged. Acting on them (App Home,
-//! buttons, modals) is the interactivity issue's work.
+//! `POST /slack/events` and `POST /slack/interactions`, verified like every Slack request.
+//! Events: Slack's `url_verification` challenge is answered; `app_home_opened` publishes the
+//! member's home tab once per `event_id` (Slack retries deliveries); everything else is
+//! acknowledged with 200 so Slack does not retry it. Interactions: the buttons on Momentum's
+//! messages — 🎉 on shout-outs (kudos, one per person per win) and "snooze a day" on nudges.
+use crate::service::home;
+use crate::state::AppState;
+use crate::store::{self, interactions};
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use slack_morphism::prelude::*;
 
 #[derive(Deserialize)]
 struct Envelope {
@@ -14,18 +20,50 @@ struct Envelope {
     kind: String,
     #[serde(default)]
     challenge: Option<String>,
+    #[serde(default)]
+    event_id: Option<String>,
+    #[serde(default)]
+    team_id: Option<String>,
+    #[serde(default)]
+    event: Option<Inner>,
 }
 
-pub async fn event(body: Bytes) -> Response {
+#[derive(Deserialize)]
+struct Inner {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    user: Option<String>,
+    #[serde(default)]
+    tab: Option<String>,
+}
+
+pub async fn event(State(state): State<AppState>, body: Bytes) -> Response {
     let Ok(envelope) = serde_json::from_slice::<Envelope>(&body) else {
         return (StatusCode::BAD_REQUEST, "malformed event").into_response();
     };
-    match (envelope.kind.as_str(), envelope.challenge) {
-        ("url_verification", Some(challenge)) => {
-            Json(serde_json::json!({ "challenge": challenge })).into_response()
-        }
-        _ => StatusCode::OK.into_response(),
+    if let ("url_verification", Some(challenge)) =
+        (envelope.kind.as_str(), envelope.challenge.as_deref())
+    {
+        return Json(serde_json::json!({ "challenge": challenge })).into_response();
     }
+    let (Some(event_id), Some(team_id), Some(inner)) =
+        (envelope.event_id, envelope.team_id, envelope.event)
+    else {
+        return StatusCode::OK.into_response();
+    };
+    let result = match (inner.kind.as_str(), inner.user, inner.tab.as_deref()) {
+        ("app_home_opened", Some(user), Some("home") | None) => {
+            home::opened(&state, &event_id, &team_id, &user).await
+        }
+        _ => home::acknowledge(&state, &event_id).await,
+    };
+    if let Err(e) = result {
+        // A 500 makes Slack retry later; the event id was not recorded, so the retry is handled.
+        tracing::error!(error = %e, "event handling failed");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    StatusCode::OK.into_response()
 }
 
 #[derive(Deserialize)]
@@ -33,12 +71,76 @@ struct InteractionForm {
     payload: String,
 }
 
-pub async fn interaction(body: Bytes) -> Response {
+pub async fn interaction(State(state): State<AppState>, body: Bytes) -> Response {
     let parsed = serde_urlencoded::from_bytes::<InteractionForm>(&body)
         .ok()
-        .and_then(|f| serde_json::from_str::<serde_json::Value>(&f.payload).ok());
-    match parsed {
-        Some(_) => StatusCode::OK.into_response(),
-        None => (StatusCode::BAD_REQUEST, "malformed interaction").into_response(),
+        .and_then(|f| serde_json::from_str::<SlackInteractionEvent>(&f.payload).ok());
+    let Some(event) = parsed else {
+        return (StatusCode::BAD_REQUEST, "malformed interaction").into_response();
+    };
+    let SlackInteractionEvent::BlockActions(actions) = event else {
+        return StatusCode::OK.into_response();
+    };
+    let (Some(user), team) = (
+        actions.user.as_ref().map(|u| u.id.to_string()),
+        actions.team.id.to_string(),
+    ) else {
+        return StatusCode::OK.into_response();
+    };
+    for action in actions.actions.unwrap_or_default() {
+        let result = match action.action_id.as_ref() {
+            "celebrate" => {
+                let ids: Vec<i64> = action
+                    .value
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|v| v.parse().ok())
+                    .take(50)
+                    .collect();
+                celebrate(&state, &team, &user, ids).await
+            }
+            "snooze_day" => snooze(&state, &team, &user).await,
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, "button handling failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
     }
+    StatusCode::OK.into_response()
+}
+
+async fn celebrate(state: &AppState, team: &str, user: &str, ids: Vec<i64>) -> store::Result<()> {
+    let data = (
+        team.to_owned(),
+        user.to_owned(),
+        ids,
+        store::ts(state.clock.now()),
+    );
+    state
+        .db
+        .write(data, |c, (team, user, ids, at)| {
+            Box::pin(async move {
+                interactions::give_kudos(c, team, ids, user, at)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .await
+}
+
+async fn snooze(state: &AppState, team: &str, user: &str) -> store::Result<()> {
+    let now = state.clock.now();
+    // Through the same time tomorrow, with an hour to spare so tomorrow's nudge is skipped.
+    let data = (
+        team.to_owned(),
+        user.to_owned(),
+        store::ts(now + chrono::Duration::hours(25)),
+    );
+    state
+        .db
+        .write(data, |c, (team, user, until)| {
+            Box::pin(interactions::snooze(c, team, user, until))
+        })
+        .await
 }

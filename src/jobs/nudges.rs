@@ -8,10 +8,11 @@ use crate::commands::truncate;
 use crate::domain::cadence::{MAX_GAP_DAYS, TOUCH_GOAL};
 use crate::domain::streak::missed_working_days;
 use crate::domain::time::{WorkDays, days_ago, local_day};
-use crate::slack::messages::{self, context, section};
+use crate::slack::messages::{self, button, context, section};
 use crate::state::AppState;
 use crate::store::{self, jobs, outbox, schedule};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use slack_morphism::prelude::*;
 use std::collections::HashMap;
 
 /// Local time of the nudge.
@@ -187,6 +188,9 @@ pub fn render(n: &Nudge) -> Option<String> {
         }
         blocks.push(section(lines.join("\n")));
     }
+    blocks.push(
+        SlackActionsBlock::new(vec![button("snooze_day", "😴 Snooze a day", "1").into()]).into(),
+    );
     blocks.push(context(
         "Only you see this. Away? `/momentum away until YYYY-MM-DD` pauses nudges.",
     ));

@@ -5,7 +5,7 @@ use super::JobReport;
 use super::schedule::latest_due;
 use crate::commands::truncate;
 use crate::domain::WinKind;
-use crate::slack::messages::{self, chunk_lines, context, section};
+use crate::slack::messages::{self, button, chunk_lines, context, section, section_with_button};
 use crate::state::AppState;
 use crate::store::{self, jobs, outbox, schedule};
 use chrono::{DateTime, Duration, Utc};
@@ -95,6 +95,7 @@ pub fn render(channel: &str, c: &schedule::Celebration) -> Option<String> {
             None => people.push((w.user_id.clone(), vec![w])),
         }
     }
+    let mut person_blocks: Vec<SlackBlock> = Vec::new();
     let mut lines = Vec::new();
     for (user, wins) in people.iter().take(MAX_PEOPLE) {
         let shown: Vec<String> = wins
@@ -110,7 +111,12 @@ pub fn render(channel: &str, c: &schedule::Celebration) -> Option<String> {
         } else {
             String::new()
         };
-        lines.push(format!("*<@{user}>* — {}{more}", shown.join(" · ")));
+        let ids: Vec<String> = wins.iter().take(50).map(|w| w.id.to_string()).collect();
+        let text = truncate(&format!("*<@{user}>* — {}{more}", shown.join(" · ")), 2900);
+        person_blocks.push(section_with_button(
+            text,
+            button("celebrate", "🎉 Celebrate", &ids.join(",")),
+        ));
     }
     let others: usize = people
         .iter()
@@ -178,6 +184,7 @@ pub fn render(channel: &str, c: &schedule::Celebration) -> Option<String> {
         n => format!("🎉 Today's {n} wins"),
     };
     let mut blocks_out: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!(title.clone())).into()];
+    blocks_out.extend(person_blocks);
     for chunk in chunk_lines(&lines) {
         blocks_out.push(section(chunk));
     }

@@ -16,6 +16,21 @@ pub fn section(text: impl Into<String>) -> SlackBlock {
     SlackSectionBlock::new().with_text(md!(text.into())).into()
 }
 
+/// A button that Momentum answers at `/slack/interactions`.
+pub fn button(action_id: &str, text: &str, value: &str) -> SlackBlockButtonElement {
+    SlackBlockButtonElement::new(pt!(text.to_owned()))
+        .with_action_id(action_id.into())
+        .with_value(value.into())
+}
+
+/// A section with a button beside its text.
+pub fn section_with_button(text: impl Into<String>, button: SlackBlockButtonElement) -> SlackBlock {
+    SlackSectionBlock::new()
+        .with_text(md!(text.into()))
+        .with_accessory(button.into())
+        .into()
+}
+
 pub fn context(text: impl Into<String>) -> SlackBlock {
     SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(
         SlackBlockMarkDownText::new(text.into()),

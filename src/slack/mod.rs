@@ -1,5 +1,6 @@
 //! The Slack Web API, through slack-morphism: one client for the app, every call with a
 //! timeout, and failures sorted into "retry later", "wait this long" and "give up".
+pub mod home;
 pub mod messages;
 pub mod sender;
 
@@ -107,6 +108,12 @@ impl SlackApi {
                     serde_json::from_str(payload).map_err(bad_payload)?;
                 let sent = with_timeout(CALL_TIMEOUT, session.chat_update(&request)).await?;
                 Ok(Some(sent.ts.to_string()))
+            }
+            "views.publish" => {
+                let request: SlackApiViewsPublishRequest =
+                    serde_json::from_str(payload).map_err(bad_payload)?;
+                with_timeout(CALL_TIMEOUT, session.views_publish(&request)).await?;
+                Ok(None)
             }
             other => Err(CallError::Permanent(format!("unsupported method {other}"))),
         }

@@ -23,6 +23,7 @@ pub async fn shoutout_teams(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<Sho
 /// One win to celebrate.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WinToCelebrate {
+    pub id: i64,
     pub user_id: String,
     pub private: bool,
     pub kind: String,
@@ -51,7 +52,7 @@ pub async fn celebration(
     from_day: &str,
 ) -> sqlx::Result<Celebration> {
     let wins = sqlx::query_as(
-        "SELECT w.user_id, coalesce(m.private, 0) AS private, w.kind, w.text
+        "SELECT w.id, w.user_id, coalesce(m.private, 0) AS private, w.kind, w.text
          FROM wins w LEFT JOIN members m ON m.team_id = w.team_id AND m.user_id = w.user_id
          WHERE w.team_id = ? AND w.created_at > ? AND w.created_at <= ? ORDER BY w.id",
     )

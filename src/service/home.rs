@@ -1,0 +1,154 @@
+//! The App Home tab: gathers the member's week and queues its `views.publish` — once per
+//! Events API delivery, however often Slack retries it.
+use crate::domain::cadence::Cadence;
+use crate::domain::time::{WorkDays, days_ago, local_day, short_date};
+use crate::domain::{Outcome, response_rate, streak};
+use crate::slack::home::{Home, publish};
+use crate::state::AppState;
+use crate::store::{self, interactions, members, outbox, prospects, stats, teams};
+use chrono::{Datelike, Duration};
+
+/// Targets listed on the home tab.
+const DUE_SHOWN: usize = 5;
+
+/// Builds the member's home view.
+pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Result<String> {
+    let reader = state.db.reader();
+    let member = members::get(reader, team_id, user_id).await?;
+    let team = teams::get(reader, team_id).await?;
+    let tz = member.as_ref().map_or(state.settings.default_tz, |m| {
+        super::member_tz(m, team.as_ref(), state.settings.default_tz)
+    });
+    let today = local_day(state.clock.now(), tz);
+    let monday = today - Duration::days(today.weekday().num_days_from_monday().into());
+    let s = stats::member(
+        reader,
+        team_id,
+        user_id,
+        &monday.to_string(),
+        &today.to_string(),
+    )
+    .await?;
+    let touches: i64 = s.touches_by_channel.iter().map(|(_, n)| n).sum();
+    let responses: i64 = s
+        .touches_by_outcome
+        .iter()
+        .filter(|(o, _)| Outcome::from_db(o).is_some_and(|o| o.is_response()))
+        .map(|(_, n)| n)
+        .sum();
+    let work = WorkDays::from_bits(
+        team.as_ref()
+            .map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days),
+    );
+    let streak = member.as_ref().map_or(0, |m| {
+        streak::current(
+            m.last_step_day.as_deref().and_then(|d| d.parse().ok()),
+            m.streak,
+            today,
+            work,
+        )
+    });
+    let kudos = interactions::kudos_received(
+        reader,
+        team_id,
+        user_id,
+        &monday.to_string(),
+        &today.to_string(),
+    )
+    .await?;
+    let mut due: Vec<(i64, (String, Option<String>, i64, String))> =
+        prospects::active(reader, team_id, user_id)
+            .await?
+            .into_iter()
+            .filter_map(|p| {
+                let cadence = Cadence {
+                    touches: p.touches,
+                    last_touch: p.last_touch_day.as_deref().and_then(|d| d.parse().ok()),
+                };
+                let (rank, status) = match (cadence.last_touch, cadence.overdue_days(today)) {
+                    (None, _) => (0, "first touch due".to_owned()),
+                    (Some(last), Some(late)) if late > 0 => (
+                        late,
+                        format!("⚠️ overdue · last {}", days_ago((today - last).num_days())),
+                    ),
+                    (Some(_), Some(late)) if late >= -2 => {
+                        (late, format!("due by {}", short_date(cadence.next_due()?)))
+                    }
+                    _ => return None,
+                };
+                Some((rank, (p.name, p.company, p.touches, status)))
+            })
+            .collect();
+    due.sort_by_key(|d| std::cmp::Reverse(d.0));
+    let home = Home {
+        user_id: user_id.to_owned(),
+        week_label: if monday == today {
+            short_date(today)
+        } else {
+            format!("{} – {}", short_date(monday), short_date(today))
+        },
+        wins_by_kind: s.wins_by_kind,
+        touches,
+        response_rate: response_rate(responses, touches),
+        streak,
+        blocks_planned: s.blocks_planned,
+        blocks_done: s.blocks_done,
+        kudos,
+        due_total: due.len(),
+        due: due.into_iter().take(DUE_SHOWN).map(|d| d.1).collect(),
+    };
+    Ok(publish(&home))
+}
+
+/// Handles one `app_home_opened` delivery: the view is queued only the first time this
+/// `event_id` is seen. Returns whether anything was queued.
+pub async fn opened(
+    state: &AppState,
+    event_id: &str,
+    team_id: &str,
+    user_id: &str,
+) -> store::Result<bool> {
+    let view = build(state, team_id, user_id).await?;
+    let data = (
+        event_id.to_owned(),
+        team_id.to_owned(),
+        user_id.to_owned(),
+        view,
+        store::ts(state.clock.now()),
+    );
+    let queued = state
+        .db
+        .write(data, |c, (event_id, team_id, user_id, view, at)| {
+            Box::pin(async move {
+                if !interactions::first_delivery(c, event_id, at).await? {
+                    return Ok(false);
+                }
+                members::upsert(c, team_id, user_id, at).await?;
+                let m = outbox::NewMessage {
+                    team_id,
+                    method: "views.publish",
+                    channel: user_id,
+                    payload: view,
+                    dedupe_key: None,
+                    at,
+                };
+                outbox::enqueue(c, &m).await
+            })
+        })
+        .await?;
+    if queued {
+        state.outbox_wake.notify_one();
+    }
+    Ok(queued)
+}
+
+/// Marks an event id as handled (for events Momentum has no use for).
+pub async fn acknowledge(state: &AppState, event_id: &str) -> store::Result<bool> {
+    let data = (event_id.to_owned(), store::ts(state.clock.now()));
+    state
+        .db
+        .write(data, |c, (id, at)| {
+            Box::pin(interactions::first_delivery(c, id, at))
+        })
+        .await
+}

@@ -1,0 +1,90 @@
+//! The App Home tab: the member's week at a glance. Pure: numbers in, `views.publish` body out.
+use super::messages::{context, section};
+use crate::commands::truncate;
+use slack_morphism::prelude::*;
+
+/// What the home tab shows.
+pub struct Home {
+    pub user_id: String,
+    pub week_label: String,
+    /// (kind, count), most first.
+    pub wins_by_kind: Vec<(String, i64)>,
+    pub touches: i64,
+    pub response_rate: Option<i64>,
+    pub streak: i64,
+    pub blocks_planned: i64,
+    pub blocks_done: i64,
+    pub kudos: i64,
+    /// (prospect, company, touches, status text), most urgent first.
+    pub due: Vec<(String, Option<String>, i64, String)>,
+    pub due_total: usize,
+}
+
+pub fn publish(h: &Home) -> String {
+    let wins: i64 = h.wins_by_kind.iter().map(|(_, n)| n).sum();
+    let kinds = h
+        .wins_by_kind
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let mut blocks: Vec<SlackBlock> = vec![
+        SlackHeaderBlock::new(pt!(format!("Your week — {}", h.week_label))).into(),
+        section(format!(
+            "*Wins:* {wins}{}\n*Touches:* {}{}\n*Blocks:* {} planned · {} done\n*Streak:* {}\n*Kudos from teammates:* {}",
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(" — {kinds}")
+            },
+            h.touches,
+            h.response_rate
+                .map(|r| format!(" · {r}% response rate"))
+                .unwrap_or_default(),
+            h.blocks_planned,
+            h.blocks_done,
+            match h.streak {
+                0 => "start one today".to_owned(),
+                1 => "🔥 1 working day".to_owned(),
+                n => format!("🔥 {n} working days"),
+            },
+            h.kudos,
+        )),
+        SlackDividerBlock::new().into(),
+    ];
+    if h.due.is_empty() {
+        blocks.push(section(
+            "*Targets:* nobody is due — add one with `/targets add Jane Doe @ Acme`.",
+        ));
+    } else {
+        let mut lines = vec![format!("*Targets due or overdue* ({})", h.due_total)];
+        for (name, company, touches, status) in &h.due {
+            let company = company
+                .as_deref()
+                .map(|c| format!(" ({})", truncate(c, 40)))
+                .unwrap_or_default();
+            lines.push(format!(
+                "• *{}*{company} — {touches}/10 · {status}",
+                truncate(name, 60)
+            ));
+        }
+        if h.due_total > h.due.len() {
+            lines.push(format!(
+                "…and {} more in `/targets`",
+                h.due_total - h.due.len()
+            ));
+        }
+        blocks.push(section(lines.join("\n")));
+    }
+    blocks.push(context(
+        "Log a step: `/win Jane accepted my invite` · `/touch Jane Doe @ Acme phone no_answer` · `/block tomorrow 9:30 45m`",
+    ));
+    blocks.push(context(
+        "🔒 Only you (and your manager, in their digest) see your numbers.",
+    ));
+    let request = SlackApiViewsPublishRequest::new(
+        h.user_id.clone().into(),
+        SlackView::Home(SlackHomeView::new(blocks)),
+    );
+    serde_json::to_string(&request).unwrap_or_default()
+}

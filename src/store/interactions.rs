@@ -1,0 +1,80 @@
+//! Events API deduplication, kudos and snoozes.
+use sqlx::{SqliteConnection, SqliteExecutor};
+
+/// Records an event id; `false` when it was already seen (a retry).
+pub async fn first_delivery(
+    conn: &mut SqliteConnection,
+    event_id: &str,
+    at: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO slack_events (event_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(event_id)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Kudos from `user_id` on each of the team's `win_ids`; returns how many were new.
+pub async fn give_kudos(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    win_ids: &[i64],
+    user_id: &str,
+    at: &str,
+) -> sqlx::Result<u64> {
+    let mut added = 0;
+    for id in win_ids {
+        added += sqlx::query(
+            "INSERT INTO kudos (win_id, user_id, created_at)
+             SELECT id, ?, ? FROM wins WHERE id = ? AND team_id = ? AND user_id <> ?
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(at)
+        .bind(id)
+        .bind(team_id)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    }
+    Ok(added)
+}
+
+/// Kudos a member's wins on days `from..=to` received.
+pub async fn kudos_received(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    user_id: &str,
+    from: &str,
+    to: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM kudos k JOIN wins w ON w.id = k.win_id
+         WHERE w.team_id = ? AND w.user_id = ? AND w.day BETWEEN ? AND ?",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn snooze(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    until: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE members SET snoozed_until = ? WHERE team_id = ? AND user_id = ?")
+        .bind(until)
+        .bind(team_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
