@@ -3,7 +3,7 @@
 use crate::domain::cadence::Cadence;
 use crate::domain::time::{WorkDays, days_ago, local_day, short_date};
 use crate::domain::{Outcome, response_rate, streak};
-use crate::slack::home::{Home, publish};
+use crate::slack::home::{DueTarget, Home, publish};
 use crate::state::AppState;
 use crate::store::{self, interactions, members, outbox, prospects, stats, teams};
 use chrono::{Datelike, Duration};
@@ -56,29 +56,28 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
         &today.to_string(),
     )
     .await?;
-    let mut due: Vec<(i64, (String, Option<String>, i64, String))> =
-        prospects::active(reader, team_id, user_id)
-            .await?
-            .into_iter()
-            .filter_map(|p| {
-                let cadence = Cadence {
-                    touches: p.touches,
-                    last_touch: p.last_touch_day.as_deref().and_then(|d| d.parse().ok()),
-                };
-                let (rank, status) = match (cadence.last_touch, cadence.overdue_days(today)) {
-                    (None, _) => (0, "first touch due".to_owned()),
-                    (Some(last), Some(late)) if late > 0 => (
-                        late,
-                        format!("⚠️ overdue · last {}", days_ago((today - last).num_days())),
-                    ),
-                    (Some(_), Some(late)) if late >= -2 => {
-                        (late, format!("due by {}", short_date(cadence.next_due()?)))
-                    }
-                    _ => return None,
-                };
-                Some((rank, (p.name, p.company, p.touches, status)))
-            })
-            .collect();
+    let mut due: Vec<(i64, DueTarget)> = prospects::active(reader, team_id, user_id)
+        .await?
+        .into_iter()
+        .filter_map(|p| {
+            let cadence = Cadence {
+                touches: p.touches,
+                last_touch: p.last_touch_day.as_deref().and_then(|d| d.parse().ok()),
+            };
+            let (rank, status) = match (cadence.last_touch, cadence.overdue_days(today)) {
+                (None, _) => (0, "first touch due".to_owned()),
+                (Some(last), Some(late)) if late > 0 => (
+                    late,
+                    format!("⚠️ overdue · last {}", days_ago((today - last).num_days())),
+                ),
+                (Some(_), Some(late)) if late >= -2 => {
+                    (late, format!("due by {}", short_date(cadence.next_due()?)))
+                }
+                _ => return None,
+            };
+            Some((rank, (p.name, p.company, p.touches, status)))
+        })
+        .collect();
     due.sort_by_key(|d| std::cmp::Reverse(d.0));
     let home = Home {
         user_id: user_id.to_owned(),

@@ -3,6 +3,9 @@ use super::messages::{context, section};
 use crate::commands::truncate;
 use slack_morphism::prelude::*;
 
+/// A target on the home tab: name, company, touches so far, and where it stands.
+pub type DueTarget = (String, Option<String>, i64, String);
+
 /// What the home tab shows.
 pub struct Home {
     pub user_id: String,
@@ -16,7 +19,7 @@ pub struct Home {
     pub blocks_done: i64,
     pub kudos: i64,
     /// (prospect, company, touches, status text), most urgent first.
-    pub due: Vec<(String, Option<String>, i64, String)>,
+    pub due: Vec<DueTarget>,
     pub due_total: usize,
 }
 
