@@ -1,6 +1,7 @@
 //! `POST /slack/commands`: a verified slash-command form → typed request → ephemeral reply.
 use crate::commands;
 use crate::service::{self, Caller, Reply};
+use crate::slack::modals;
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
@@ -21,7 +22,12 @@ struct SlashForm {
     text: String,
     #[serde(default)]
     channel_id: String,
+    #[serde(default)]
+    trigger_id: Option<String>,
 }
+
+/// How long to wait for Slack to open a modal (its trigger lives 3 s).
+const MODAL_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(2500);
 
 pub async fn slash_command(State(state): State<AppState>, body: Bytes) -> Response {
     let form: SlashForm = match serde_urlencoded::from_bytes(&body) {
@@ -47,6 +53,21 @@ pub async fn slash_command(State(state): State<AppState>, body: Bytes) -> Respon
         user_id,
         channel_id: form.channel_id,
     };
+    // A bare /win, /touch or /block opens its form; if Slack will not open it, the usage text is the answer.
+    if form.text.trim().is_empty() {
+        let view = match command.as_str() {
+            "/win" => Some(modals::win_form()),
+            "/touch" => Some(modals::touch_form(None)),
+            "/block" => Some(modals::block_done_form(None)),
+            _ => None,
+        };
+        if let (Some(view), Some(trigger)) = (view, form.trigger_id.as_deref()) {
+            match state.slack.open_view(trigger, view, MODAL_TIMEOUT).await {
+                Ok(()) => return StatusCode::OK.into_response(),
+                Err(e) => tracing::warn!(error = %e, "views.open failed; answering with usage"),
+            }
+        }
+    }
     let reply = match commands::parse(&command, &form.text) {
         Err(e) => Reply::ephemeral(e.message()),
         Ok(request) => match service::handle(&state, &caller, request).await {

@@ -2,8 +2,11 @@
 //! Events: Slack's `url_verification` challenge is answered; `app_home_opened` publishes the
 //! member's home tab once per `event_id` (Slack retries deliveries); everything else is
 //! acknowledged with 200 so Slack does not retry it. Interactions: the buttons on Momentum's
-//! messages — 🎉 on shout-outs (kudos, one per person per win) and "snooze a day" on nudges.
-use crate::service::home;
+//! messages — 🎉 on shout-outs (kudos, one per person per win), "snooze a day" and "log a
+//! step" on nudges, "log how it went" on block follow-ups, "add a replacement" after a no —
+//! and the forms (`view_submission`), read into the same requests as the text commands.
+use crate::service::{self, Caller, home};
+use crate::slack::modals;
 use crate::state::AppState;
 use crate::store::{self, interactions};
 use axum::Json;
@@ -78,9 +81,14 @@ pub async fn interaction(State(state): State<AppState>, body: Bytes) -> Response
     let Some(event) = parsed else {
         return (StatusCode::BAD_REQUEST, "malformed interaction").into_response();
     };
-    let SlackInteractionEvent::BlockActions(actions) = event else {
-        return StatusCode::OK.into_response();
+    let actions = match event {
+        SlackInteractionEvent::BlockActions(actions) => actions,
+        SlackInteractionEvent::ViewSubmission(submission) => {
+            return submitted(&state, submission).await;
+        }
+        _ => return StatusCode::OK.into_response(),
     };
+    let trigger = actions.trigger_id.to_string();
     let (Some(user), team) = (
         actions.user.as_ref().map(|u| u.id.to_string()),
         actions.team.id.to_string(),
@@ -100,6 +108,22 @@ pub async fn interaction(State(state): State<AppState>, body: Bytes) -> Response
                 celebrate(&state, &team, &user, ids).await
             }
             "snooze_day" => snooze(&state, &team, &user).await,
+            "log_block" => {
+                let id = action.value.and_then(|v| v.parse().ok());
+                open(&state, &trigger, modals::block_done_form(id)).await
+            }
+            "add_replacement" => {
+                open(
+                    &state,
+                    &trigger,
+                    modals::replacement_form(&action.value.unwrap_or_default()),
+                )
+                .await
+            }
+            "log_step" => {
+                let prospect = action.value.filter(|v| !v.is_empty());
+                open(&state, &trigger, modals::touch_form(prospect.as_deref())).await
+            }
             _ => Ok(()),
         };
         if let Err(e) = result {
@@ -108,6 +132,57 @@ pub async fn interaction(State(state): State<AppState>, body: Bytes) -> Response
         }
     }
     StatusCode::OK.into_response()
+}
+
+/// Opens a modal for a button press; a failure is logged (the button can be pressed again).
+async fn open(state: &AppState, trigger: &str, view: SlackView) -> store::Result<()> {
+    if let Err(e) = state.slack.open_view(trigger, view, MODAL_TIMEOUT).await {
+        tracing::warn!(error = %e, "views.open failed");
+    }
+    Ok(())
+}
+
+const MODAL_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(2500);
+
+/// A submitted form: errors go back onto its fields; a valid one is stored exactly as its text
+/// command would be, and the modal turns into the same reply.
+async fn submitted(state: &AppState, s: SlackInteractionViewSubmissionEvent) -> Response {
+    let SlackView::Modal(modal) = &s.view.view else {
+        return StatusCode::OK.into_response();
+    };
+    let callback = modal
+        .callback_id
+        .as_ref()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    let empty = SlackViewState::new(Default::default());
+    let values = s.view.state_params.state.as_ref().unwrap_or(&empty);
+    let request = match modals::read(&callback, values, modal.private_metadata.as_deref()) {
+        Ok(request) => request,
+        Err(errors) if errors.is_empty() => return StatusCode::OK.into_response(),
+        Err(errors) => {
+            return Json(serde_json::json!({ "response_action": "errors", "errors": errors }))
+                .into_response();
+        }
+    };
+    let caller = Caller {
+        team_id: s.team.id.to_string(),
+        user_id: s.user.id.to_string(),
+        channel_id: String::new(),
+    };
+    match service::handle(state, &caller, request).await {
+        Ok(reply) => Json(
+            serde_json::json!({ "response_action": "update", "view": modals::done(&reply.text) }),
+        )
+        .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, form = %callback, "form submission failed");
+            let view = modals::done(
+                "😬 Something went wrong on my side and nothing was saved. Please try again in a moment.",
+            );
+            Json(serde_json::json!({ "response_action": "update", "view": view })).into_response()
+        }
+    }
 }
 
 async fn celebrate(state: &AppState, team: &str, user: &str, ids: Vec<i64>) -> store::Result<()> {

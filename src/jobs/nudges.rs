@@ -188,8 +188,13 @@ pub fn render(n: &Nudge) -> Option<String> {
         }
         blocks.push(section(lines.join("\n")));
     }
+    let prospect = first_cold.map(|p| p.name.as_str()).unwrap_or_default();
     blocks.push(
-        SlackActionsBlock::new(vec![button("snooze_day", "😴 Snooze a day", "1").into()]).into(),
+        SlackActionsBlock::new(vec![
+            button("log_step", "✍️ Log a step", prospect).into(),
+            button("snooze_day", "😴 Snooze a day", "1").into(),
+        ])
+        .into(),
     );
     blocks.push(context(
         "Only you see this. Away? `/momentum away until YYYY-MM-DD` pauses nudges.",

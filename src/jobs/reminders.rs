@@ -2,11 +2,12 @@
 //! it go?" DM unless its results were already logged. Each is sent once: the block row is
 //! marked in the same transaction that queues the DM.
 use super::JobReport;
-use crate::slack::messages::{self, context, section};
+use crate::slack::messages::{self, button, context, section};
 use crate::state::AppState;
 use crate::store::{self, outbox, schedule};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
+use slack_morphism::prelude::*;
 
 /// How long before a block starts its reminder goes out.
 pub const LEAD_MINUTES: i64 = 10;
@@ -105,6 +106,10 @@ pub fn how_did_it_go(b: &schedule::BlockToRemind, tz: Tz) -> String {
             "🙌 {text} Log the numbers while they're fresh — it takes five seconds:\n\
              `/block done 25 dials 8 emails 4 convos 2 meetings 1 callback 3 no`"
         )),
+        SlackActionsBlock::new(vec![
+            button("log_block", "✍️ Log how it went", &b.id.to_string()).into(),
+        ])
+        .into(),
         context("Your numbers go to you and your manager only."),
     ];
     messages::post(&b.user_id, &text, blocks)

@@ -34,6 +34,9 @@ pub struct Caller {
 pub struct Reply {
     pub response_type: &'static str,
     pub text: String,
+    /// Shown instead of `text` when present (which stays the notification fallback).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocks: Option<Vec<slack_morphism::prelude::SlackBlock>>,
 }
 
 impl Reply {
@@ -41,7 +44,18 @@ impl Reply {
         Self {
             response_type: "ephemeral",
             text: text.into(),
+            blocks: None,
         }
+    }
+
+    /// The text with a button under it.
+    pub fn with_button(mut self, button: slack_morphism::prelude::SlackBlockButtonElement) -> Self {
+        use slack_morphism::prelude::*;
+        self.blocks = Some(vec![
+            crate::slack::messages::section(self.text.clone()),
+            SlackActionsBlock::new(vec![button.into()]).into(),
+        ]);
+        self
     }
 }
 

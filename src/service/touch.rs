@@ -91,7 +91,16 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
         })
         .await?;
     super::profile::refresh_in_background(state, &member.member);
-    Ok(Reply::ephemeral(render(&request, &touched, member.today)))
+    let reply = Reply::ephemeral(render(&request, &touched, member.today));
+    Ok(if request.outcome == Outcome::No {
+        reply.with_button(crate::slack::messages::button(
+            "add_replacement",
+            "➕ Add a replacement target",
+            &touched.name,
+        ))
+    } else {
+        reply
+    })
 }
 
 fn render(r: &TouchRequest, t: &Touched, today: chrono::NaiveDate) -> String {

@@ -2,6 +2,7 @@
 //! timeout, and failures sorted into "retry later", "wait this long" and "give up".
 pub mod home;
 pub mod messages;
+pub mod modals;
 pub mod sender;
 
 use crate::config::Secret;
@@ -89,6 +90,20 @@ impl SlackApi {
             tz: user.tz.filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok()),
             is_admin: user.flags.is_admin.unwrap_or(false) || user.flags.is_owner.unwrap_or(false),
         })
+    }
+
+    /// `views.open`: shows a modal in answer to a click or a command (the trigger lives 3 s).
+    pub async fn open_view(
+        &self,
+        trigger_id: &str,
+        view: SlackView,
+        timeout: Duration,
+    ) -> Result<(), CallError> {
+        let session = self.client.open_session(&self.token);
+        let request = SlackApiViewsOpenRequest::new(trigger_id.into(), view);
+        with_timeout(timeout, session.views_open(&request))
+            .await
+            .map(|_| ())
     }
 
     /// Delivers one outbox row: `method` with its stored JSON `payload`. Returns the message ts.

@@ -1,0 +1,341 @@
+//! Modals: the forms behind a bare `/win`, `/touch` or `/block`, and behind the "log how it
+//! went" and "add a replacement" buttons. Pure: builders of views, and readers that turn a
+//! submitted view's state into the same typed requests the text commands produce — or into
+//! errors shown on the fields (`response_action: errors`), keyed by block id.
+use crate::commands::{
+    BlockRequest, MAX_NAME, MAX_TEXT, Request, TargetsRequest, TouchRequest, WinRequest, win,
+};
+use crate::domain::{BlockResults, Channel, Outcome, WinKind};
+use slack_morphism::prelude::*;
+use std::collections::BTreeMap;
+
+/// Which form a submission comes from (the view's `callback_id`).
+pub const WIN: &str = "win";
+pub const TOUCH: &str = "touch";
+pub const BLOCK_DONE: &str = "block_done";
+pub const REPLACEMENT: &str = "replacement";
+
+fn text_input(
+    id: &str,
+    label: &str,
+    placeholder: &str,
+    multiline: bool,
+    optional: bool,
+    max: u64,
+) -> SlackBlock {
+    let element = SlackBlockPlainTextInputElement::new()
+        .with_action_id(id.into())
+        .with_placeholder(pt!(placeholder.to_owned()))
+        .with_multiline(multiline)
+        .with_max_length(max);
+    SlackInputBlock::new(
+        pt!(label.to_owned()),
+        SlackInputBlockElement::PlainTextInput(element),
+    )
+    .with_block_id(id.into())
+    .with_optional(optional)
+    .into()
+}
+
+fn select(id: &str, label: &str, options: &[(&str, String)], optional: bool) -> SlackBlock {
+    let choices = options
+        .iter()
+        .map(|(value, text)| SlackBlockChoiceItem::new(pt!(text.clone()), (*value).to_owned()))
+        .collect();
+    let element = SlackBlockStaticSelectElement::new()
+        .with_action_id(id.into())
+        .with_options(choices);
+    SlackInputBlock::new(
+        pt!(label.to_owned()),
+        SlackInputBlockElement::StaticSelect(element),
+    )
+    .with_block_id(id.into())
+    .with_optional(optional)
+    .into()
+}
+
+fn number(id: &str, label: &str) -> SlackBlock {
+    let element = SlackBlockNumberInputElement::new(false)
+        .with_action_id(id.into())
+        .with_min_value("0".into())
+        .with_max_value("9999".into());
+    SlackInputBlock::new(
+        pt!(label.to_owned()),
+        SlackInputBlockElement::NumberInput(element),
+    )
+    .with_block_id(id.into())
+    .with_optional(true)
+    .into()
+}
+
+fn modal(
+    callback_id: &str,
+    title: &str,
+    submit: &str,
+    blocks: Vec<SlackBlock>,
+    metadata: Option<String>,
+) -> SlackView {
+    let mut view = SlackModalView::new(pt!(title.to_owned()), blocks)
+        .with_submit(pt!(submit.to_owned()))
+        .with_close(pt!("Cancel".to_owned()))
+        .with_callback_id(callback_id.into());
+    if let Some(m) = metadata {
+        view = view.with_private_metadata(m);
+    }
+    SlackView::Modal(view)
+}
+
+fn label(s: &str) -> String {
+    let s = s.replace('_', " ");
+    s[..1].to_uppercase() + &s[1..]
+}
+
+pub fn win_form() -> SlackView {
+    let kinds: Vec<(&str, String)> = WinKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), format!("{} {}", k.emoji(), label(k.as_str()))))
+        .collect();
+    modal(
+        WIN,
+        "Log a win",
+        "Log it",
+        vec![
+            text_input(
+                "text",
+                "What happened?",
+                "Jane at Acme accepted my LinkedIn invite",
+                true,
+                false,
+                MAX_TEXT as u64,
+            ),
+            select(
+                "kind",
+                "Kind (guessed from your words if left empty)",
+                &kinds,
+                true,
+            ),
+        ],
+        None,
+    )
+}
+
+pub fn touch_form(prospect: Option<&str>) -> SlackView {
+    let channels: Vec<(&str, String)> = Channel::ALL
+        .iter()
+        .map(|c| (c.as_str(), label(c.as_str())))
+        .collect();
+    let outcomes: Vec<(&str, String)> = Outcome::ALL
+        .iter()
+        .map(|o| (o.as_str(), label(o.as_str())))
+        .collect();
+    let mut name = text_input(
+        "prospect",
+        "Prospect",
+        "Jane Doe",
+        false,
+        false,
+        MAX_NAME as u64,
+    );
+    if let (Some(p), SlackBlock::Input(input)) = (prospect, &mut name) {
+        if let SlackInputBlockElement::PlainTextInput(e) = &mut input.element {
+            e.initial_value = Some(p.to_owned());
+        }
+    }
+    modal(
+        TOUCH,
+        "Log a touch",
+        "Log it",
+        vec![
+            name,
+            text_input("company", "Company", "Acme", false, true, MAX_NAME as u64),
+            select("channel", "How", &channels, false),
+            select("outcome", "What happened", &outcomes, false),
+            text_input(
+                "note",
+                "Note",
+                "wants pricing next week",
+                true,
+                true,
+                MAX_TEXT as u64,
+            ),
+        ],
+        None,
+    )
+}
+
+pub fn block_done_form(block_id: Option<i64>) -> SlackView {
+    modal(
+        BLOCK_DONE,
+        "How did it go?",
+        "Log it",
+        vec![
+            number("dials", "Dials"),
+            number("emails", "Emails"),
+            number("social", "Social touches"),
+            number("conversations", "Conversations"),
+            number("meetings", "Meetings booked"),
+            number("callbacks", "Call-backs"),
+            number("nos", "No's"),
+        ],
+        block_id.map(|id| id.to_string()),
+    )
+}
+
+pub fn replacement_form(old: &str) -> SlackView {
+    modal(
+        REPLACEMENT,
+        "Add a replacement",
+        "Add",
+        vec![
+            text_input(
+                "prospect",
+                &format!("Who replaces {}?", crate::commands::truncate(old, 60)),
+                "Bob Lee",
+                false,
+                false,
+                MAX_NAME as u64,
+            ),
+            text_input("company", "Company", "Globex", false, true, MAX_NAME as u64),
+        ],
+        Some(crate::commands::truncate(old, 200)),
+    )
+}
+
+/// A short modal that confirms a submission with the same reply the text command gives.
+pub fn done(text: &str) -> SlackView {
+    let blocks = vec![
+        SlackSectionBlock::new()
+            .with_text(md!(crate::commands::truncate(text, 2900)))
+            .into(),
+    ];
+    SlackView::Modal(
+        SlackModalView::new(pt!("Momentum".to_owned()), blocks).with_close(pt!("Done".to_owned())),
+    )
+}
+
+/// Errors to show on the form, by block id.
+pub type FieldErrors = BTreeMap<String, String>;
+
+struct Values<'a>(&'a SlackViewState);
+
+impl Values<'_> {
+    fn get(&self, id: &str) -> Option<&SlackViewStateValue> {
+        self.0
+            .values
+            .get(&id.into())
+            .and_then(|actions| actions.get(&id.into()))
+    }
+    fn text(&self, id: &str) -> String {
+        self.get(id)
+            .and_then(|v| v.value.clone())
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    }
+    fn choice(&self, id: &str) -> Option<String> {
+        self.get(id)
+            .and_then(|v| v.selected_option.as_ref())
+            .map(|o| o.value.clone())
+    }
+}
+
+/// Reads a submitted form into the request its text command would have made.
+pub fn read(
+    callback_id: &str,
+    state: &SlackViewState,
+    metadata: Option<&str>,
+) -> Result<Request, FieldErrors> {
+    let v = Values(state);
+    let mut errors = FieldErrors::new();
+    let mut need = |id: &str, value: &str, what: &str, max: usize| {
+        if value.is_empty() {
+            errors.insert(id.to_owned(), format!("Please add {what}."));
+        } else if value.chars().count() > max {
+            errors.insert(id.to_owned(), format!("Keep it under {max} characters."));
+        }
+    };
+    let request = match callback_id {
+        WIN => {
+            let text = v.text("text");
+            need("text", &text, "a few words about the win", MAX_TEXT);
+            let kind = v
+                .choice("kind")
+                .and_then(|k| WinKind::from_db(&k))
+                .unwrap_or_else(|| win::infer_kind(&text));
+            Request::Win(WinRequest { kind, text })
+        }
+        TOUCH => {
+            let prospect = v.text("prospect");
+            need("prospect", &prospect, "the prospect's name", MAX_NAME);
+            let company = Some(v.text("company")).filter(|c| !c.is_empty());
+            let channel = v.choice("channel").and_then(|c| Channel::from_db(&c));
+            let outcome = v.choice("outcome").and_then(|o| Outcome::from_db(&o));
+            if channel.is_none() {
+                errors.insert("channel".into(), "How did you reach them?".into());
+            }
+            if outcome.is_none() {
+                errors.insert("outcome".into(), "What came of it?".into());
+            }
+            let (Some(channel), Some(outcome)) = (channel, outcome) else {
+                return Err(errors);
+            };
+            Request::Touch(TouchRequest {
+                prospect,
+                company,
+                channel,
+                outcome,
+                note: v.text("note"),
+            })
+        }
+        BLOCK_DONE => {
+            let mut count = |id: &str| -> u32 {
+                let raw = v.text(id);
+                match raw.parse::<u32>() {
+                    Ok(n) if n <= 9999 => n,
+                    _ if raw.is_empty() => 0,
+                    _ => {
+                        errors.insert(
+                            id.to_owned(),
+                            "A whole number from 0 to 9999, please.".into(),
+                        );
+                        0
+                    }
+                }
+            };
+            let r = BlockResults {
+                dials: count("dials"),
+                emails: count("emails"),
+                social: count("social"),
+                conversations: count("conversations"),
+                meetings: count("meetings"),
+                callbacks: count("callbacks"),
+                nos: count("nos"),
+            };
+            if errors.is_empty() && r == BlockResults::default() {
+                errors.insert(
+                    "dials".into(),
+                    "Add at least one number — even one dial counts.".into(),
+                );
+            }
+            Request::Block(BlockRequest::Done(r))
+        }
+        REPLACEMENT => {
+            let new = v.text("prospect");
+            need("prospect", &new, "the new target's name", MAX_NAME);
+            let company = Some(v.text("company")).filter(|c| !c.is_empty());
+            let old = metadata.unwrap_or_default().to_owned();
+            if old.is_empty() {
+                errors.insert(
+                    "prospect".into(),
+                    "This form has expired — use `/targets replace OLD with NEW`.".into(),
+                );
+            }
+            Request::Targets(TargetsRequest::Replace { old, new, company })
+        }
+        _ => return Err(FieldErrors::new()),
+    };
+    if errors.is_empty() {
+        Ok(request)
+    } else {
+        Err(errors)
+    }
+}
