@@ -136,10 +136,15 @@ pub fn touch_form(prospect: Option<&str>) -> SlackView {
         false,
         MAX_NAME as u64,
     );
-    if let (Some(p), SlackBlock::Input(input)) = (prospect, &mut name) {
-        if let SlackInputBlockElement::PlainTextInput(e) = &mut input.element {
-            e.initial_value = Some(p.to_owned());
-        }
+    if let (
+        Some(p),
+        SlackBlock::Input(SlackInputBlock {
+            element: SlackInputBlockElement::PlainTextInput(e),
+            ..
+        }),
+    ) = (prospect, &mut name)
+    {
+        e.initial_value = Some(p.to_owned());
     }
     modal(
         TOUCH,
