@@ -120,8 +120,9 @@ pub async fn interaction(State(state): State<AppState>, body: Bytes) -> Response
                 )
                 .await
             }
+            "open_win" => open(&state, &trigger, modals::win_form()).await,
             "log_step" => {
-                let prospect = action.value.filter(|v| !v.is_empty());
+                let prospect = action.value.filter(|v| !v.is_empty() && v != "-");
                 open(&state, &trigger, modals::touch_form(prospect.as_deref())).await
             }
             _ => Ok(()),

@@ -188,7 +188,8 @@ pub fn render(n: &Nudge) -> Option<String> {
         }
         blocks.push(section(lines.join("\n")));
     }
-    let prospect = first_cold.map(|p| p.name.as_str()).unwrap_or_default();
+    // Slack refuses an empty button value: "-" stands for no prospect.
+    let prospect = first_cold.map_or("-", |p| p.name.as_str());
     blocks.push(
         SlackActionsBlock::new(vec![
             button("log_step", "✍️ Log a step", prospect).into(),

@@ -1,5 +1,5 @@
 //! The App Home tab: the member's week at a glance. Pure: numbers in, `views.publish` body out.
-use super::messages::{context, section};
+use super::messages::{button, context, section};
 use crate::commands::truncate;
 use slack_morphism::prelude::*;
 
@@ -79,8 +79,16 @@ pub fn publish(h: &Home) -> String {
         }
         blocks.push(section(lines.join("\n")));
     }
+    blocks.push(
+        SlackActionsBlock::new(vec![
+            button("open_win", "🎉 Log a win", "1").into(),
+            button("log_step", "📞 Log a touch", "-").into(),
+            button("log_block", "✅ Log a block", "-").into(),
+        ])
+        .into(),
+    );
     blocks.push(context(
-        "Log a step: `/win Jane accepted my invite` · `/touch Jane Doe @ Acme phone no_answer` · `/block tomorrow 9:30 45m`",
+        "Or type it: `/win Jane accepted my invite` · `/touch Jane Doe @ Acme phone no_answer` · `/block tomorrow 9:30 45m`",
     ));
     blocks.push(context(
         "🔒 Only you (and your manager, in their digest) see your numbers.",
