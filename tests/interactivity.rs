@@ -33,18 +33,6 @@ fn button_press(user: &str, action: &str, value: &str) -> String {
     serde_urlencoded::to_string([("payload", payload)]).unwrap()
 }
 
-async fn press(app: &TestApp, user: &str, action: &str, value: &str) -> StatusCode {
-    let body = button_press(user, action, value);
-    app.send(signed_post(
-        "/slack/interactions",
-        "application/x-www-form-urlencoded",
-        &body,
-        None,
-    ))
-    .await
-    .0
-}
-
 fn published(app_posts: &[wiremock::Request]) -> Vec<serde_json::Value> {
     app_posts
         .iter()
@@ -141,7 +129,7 @@ async fn the_celebrate_button_counts_one_kudos_per_person_per_win() {
     assert_eq!(value, "1,2");
     for _ in 0..3 {
         assert_eq!(
-            press(&app, "U0BOB", "celebrate", &value).await,
+            press_button(&app, "U0BOB", "celebrate", &value).await,
             StatusCode::OK
         );
     }
@@ -150,9 +138,9 @@ async fn the_celebrate_button_counts_one_kudos_per_person_per_win() {
         2,
         "a double click counts once"
     );
-    press(&app, "U0BOSS", "celebrate", &value).await;
+    press_button(&app, "U0BOSS", "celebrate", &value).await;
     assert_eq!(app.count("SELECT COUNT(*) FROM kudos").await, 4);
-    press(&app, "U0JANE", "celebrate", &value).await;
+    press_button(&app, "U0JANE", "celebrate", &value).await;
     assert_eq!(
         app.count("SELECT COUNT(*) FROM kudos").await,
         4,
@@ -171,11 +159,11 @@ async fn snooze_a_day_skips_the_next_nudge() {
     assert_eq!(dm.len(), 1);
     assert!(dm[0].contains("snooze_day"), "{}", dm[0]);
     assert_eq!(
-        press(&app, "U0JANE", "snooze_day", "1").await,
+        press_button(&app, "U0JANE", "snooze_day", "1").await,
         StatusCode::OK
     );
     assert_eq!(
-        press(&app, "U0JANE", "snooze_day", "1").await,
+        press_button(&app, "U0JANE", "snooze_day", "1").await,
         StatusCode::OK
     );
     app.run_job(Job::Nudges, "2026-11-24T15:00:10Z").await;

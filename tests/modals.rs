@@ -223,18 +223,8 @@ async fn after_a_no_the_replacement_button_opens_a_form_that_replaces_the_target
     let button = &reply["blocks"][1]["elements"][0];
     assert_eq!(button["action_id"], "add_replacement");
     assert_eq!(button["value"], "Ned Ortiz");
-    let payload = include_str!("fixtures/block_actions.json")
-        .replace("USER_ID", "U0JANE")
-        .replace("ACTION_ID", "add_replacement")
-        .replace("VALUE", "Ned Ortiz");
-    let body = serde_urlencoded::to_string([("payload", payload)]).unwrap();
-    let ts = now_ts();
-    let press = axum::http::Request::post("/slack/interactions")
-        .header("x-slack-request-timestamp", ts.to_string())
-        .header("x-slack-signature", signature(SECRET, ts, &body))
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    assert_eq!(app.send(press).await.0, StatusCode::OK);
+    let pressed = press_button(&app, "U0JANE", "add_replacement", "Ned Ortiz").await;
+    assert_eq!(pressed, StatusCode::OK);
     let views = opened(&app).await;
     assert_eq!(views[0]["view"]["callback_id"], "replacement");
     assert_eq!(views[0]["view"]["private_metadata"], "Ned Ortiz");
@@ -266,18 +256,8 @@ async fn the_block_follow_up_button_opens_the_results_form() {
     app.run_job(Job::Reminders, "2026-11-23T14:31:00Z").await;
     let dm = &app.posts_to("U0JANE").await[0];
     assert!(dm.contains("\"action_id\":\"log_block\""), "{dm}");
-    let payload = include_str!("fixtures/block_actions.json")
-        .replace("USER_ID", "U0JANE")
-        .replace("ACTION_ID", "log_block")
-        .replace("VALUE", "1");
-    let body = serde_urlencoded::to_string([("payload", payload)]).unwrap();
-    let ts = now_ts();
-    let press = axum::http::Request::post("/slack/interactions")
-        .header("x-slack-request-timestamp", ts.to_string())
-        .header("x-slack-signature", signature(SECRET, ts, &body))
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    app.send(press).await;
+    let pressed = press_button(&app, "U0JANE", "log_block", "1").await;
+    assert_eq!(pressed, StatusCode::OK);
     let views = opened(&app).await;
     assert_eq!(views[0]["view"]["callback_id"], "block_done");
     assert_eq!(views[0]["view"]["private_metadata"], "1");

@@ -114,6 +114,15 @@ impl BlockResults {
     }
 }
 
+/// Touches whose outcome counts as a response, from (outcome, count) pairs.
+pub fn responses(by_outcome: &[(String, i64)]) -> i64 {
+    by_outcome
+        .iter()
+        .filter(|(o, _)| Outcome::from_db(o).is_some_and(|o| o.is_response()))
+        .map(|(_, n)| n)
+        .sum()
+}
+
 /// Response rate in whole percent, `None` when there were no attempts.
 pub fn response_rate(responses: i64, attempts: i64) -> Option<i64> {
     (attempts > 0).then(|| (responses * 100 + attempts / 2) / attempts)

@@ -1,11 +1,11 @@
 //! The App Home tab: gathers the member's week and queues its `views.publish` — once per
 //! Events API delivery, however often Slack retries it.
 use crate::domain::cadence::Cadence;
-use crate::domain::time::{WorkDays, days_ago, local_day, short_date};
-use crate::domain::{Outcome, response_rate, streak};
+use crate::domain::response_rate;
+use crate::domain::time::{days_ago, local_day, short_date};
 use crate::slack::home::{DueTarget, Home, publish};
 use crate::state::AppState;
-use crate::store::{self, interactions, members, outbox, prospects, stats, teams};
+use crate::store::{self, interactions, members, outbox, prospects, stats};
 use chrono::{Datelike, Duration};
 
 /// Targets listed on the home tab.
@@ -14,12 +14,8 @@ const DUE_SHOWN: usize = 5;
 /// Builds the member's home view.
 pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Result<String> {
     let reader = state.db.reader();
-    let member = members::get(reader, team_id, user_id).await?;
-    let team = teams::get(reader, team_id).await?;
-    let tz = member.as_ref().map_or(state.settings.default_tz, |m| {
-        super::member_tz(m, team.as_ref(), state.settings.default_tz)
-    });
-    let today = local_day(state.clock.now(), tz);
+    let at = super::profile::locate(state, team_id, user_id).await?;
+    let today = local_day(state.clock.now(), at.tz);
     let monday = today - Duration::days(today.weekday().num_days_from_monday().into());
     let s = stats::member(
         reader,
@@ -30,24 +26,8 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
     )
     .await?;
     let touches: i64 = s.touches_by_channel.iter().map(|(_, n)| n).sum();
-    let responses: i64 = s
-        .touches_by_outcome
-        .iter()
-        .filter(|(o, _)| Outcome::from_db(o).is_some_and(|o| o.is_response()))
-        .map(|(_, n)| n)
-        .sum();
-    let work = WorkDays::from_bits(
-        team.as_ref()
-            .map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days),
-    );
-    let streak = member.as_ref().map_or(0, |m| {
-        streak::current(
-            m.last_step_day.as_deref().and_then(|d| d.parse().ok()),
-            m.streak,
-            today,
-            work,
-        )
-    });
+    let responses = crate::domain::responses(&s.touches_by_outcome);
+    let streak = at.streak(today);
     let kudos = interactions::kudos_received(
         reader,
         team_id,

@@ -3,7 +3,6 @@
 use super::{Caller, Reply, Result, plural};
 use crate::commands::{MomentumRequest, Period, SettingChange};
 use crate::domain::response_rate;
-use crate::domain::streak;
 use crate::domain::time::{WorkDays, local_day, short_date};
 use crate::jobs::schedule::{cron_at, cron_days};
 use crate::slack::messages;
@@ -63,12 +62,9 @@ async fn is_manager_or_admin(state: &AppState, caller: &Caller) -> Result<bool> 
 }
 
 async fn digest_now(state: &AppState, caller: &Caller) -> Result<Reply> {
-    let reader = state.db.reader();
-    let member = members::get(reader, &caller.team_id, &caller.user_id).await?;
-    let team = teams::get(reader, &caller.team_id).await?;
-    let tz = member.as_ref().map_or(state.settings.default_tz, |m| {
-        super::member_tz(m, team.as_ref(), state.settings.default_tz)
-    });
+    let tz = super::profile::locate(state, &caller.team_id, &caller.user_id)
+        .await?
+        .tz;
     crate::jobs::digests::send_now(state, &caller.team_id, &caller.user_id, tz).await?;
     Ok(Reply::ephemeral(
         "📬 Your digest for the last 7 days is on its way to your DMs.",
@@ -81,42 +77,25 @@ async fn show_stats(
     period: Period,
     user: Option<String>,
 ) -> Result<Reply> {
-    let reader = state.db.reader();
     let subject = user.unwrap_or_else(|| caller.user_id.clone());
-    let member = members::get(reader, &caller.team_id, &subject).await?;
-    if subject != caller.user_id
-        && member.as_ref().and_then(|m| m.manager_id.as_deref()) != Some(caller.user_id.as_str())
-    {
+    let at = super::profile::locate(state, &caller.team_id, &subject).await?;
+    let manager = at.member.as_ref().and_then(|m| m.manager_id.as_deref());
+    if subject != caller.user_id && manager != Some(caller.user_id.as_str()) {
         return Ok(Reply::ephemeral(format!(
             "🔒 Only <@{subject}> and their manager see their numbers. Managers add reps with `/momentum team add @name`."
         )));
     }
-    let team = teams::get(reader, &caller.team_id).await?;
-    let tz = member.as_ref().map_or(state.settings.default_tz, |m| {
-        super::member_tz(m, team.as_ref(), state.settings.default_tz)
-    });
-    let today = local_day(state.clock.now(), tz);
+    let today = local_day(state.clock.now(), at.tz);
     let (from, label) = period_start(period, today);
     let s = stats::member(
-        reader,
+        state.db.reader(),
         &caller.team_id,
         &subject,
         &from.to_string(),
         &today.to_string(),
     )
     .await?;
-    let work_days = WorkDays::from_bits(
-        team.as_ref()
-            .map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days),
-    );
-    let streak = member.as_ref().map_or(0, |m| {
-        streak::current(
-            m.last_step_day.as_deref().and_then(|d| d.parse().ok()),
-            m.streak,
-            today,
-            work_days,
-        )
-    });
+    let streak = at.streak(today);
     let who = if subject == caller.user_id {
         "Your".to_owned()
     } else {
@@ -156,12 +135,7 @@ fn render_stats(
 ) -> String {
     let wins: i64 = s.wins_by_kind.iter().map(|(_, n)| n).sum();
     let touches: i64 = s.touches_by_channel.iter().map(|(_, n)| n).sum();
-    let responses: i64 = s
-        .touches_by_outcome
-        .iter()
-        .filter(|(o, _)| crate::domain::Outcome::from_db(o).is_some_and(|o| o.is_response()))
-        .map(|(_, n)| n)
-        .sum();
+    let responses = crate::domain::responses(&s.touches_by_outcome);
     let range = if from == to {
         short_date(from)
     } else {

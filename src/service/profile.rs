@@ -21,6 +21,53 @@ pub fn member_tz(member: &members::MemberRow, team: Option<&teams::TeamRow>, def
         .unwrap_or(default_tz)
 }
 
+/// A member as stored (if known), their team's settings, and the zone their days count in.
+pub struct Located {
+    pub member: Option<members::MemberRow>,
+    pub team: Option<teams::TeamRow>,
+    pub tz: Tz,
+}
+
+impl Located {
+    pub fn work_days(&self) -> crate::domain::time::WorkDays {
+        use crate::domain::time::WorkDays;
+        WorkDays::from_bits(
+            self.team
+                .as_ref()
+                .map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days),
+        )
+    }
+
+    /// The member's streak as it stands on `today`.
+    pub fn streak(&self, today: chrono::NaiveDate) -> i64 {
+        self.member.as_ref().map_or(0, |m| {
+            crate::domain::streak::current(
+                m.last_step_day.as_deref().and_then(|d| d.parse().ok()),
+                m.streak,
+                today,
+                self.work_days(),
+            )
+        })
+    }
+}
+
+/// Reads the member and their team, and settles their time zone.
+pub async fn locate(state: &AppState, team_id: &str, user_id: &str) -> store::Result<Located> {
+    let reader = state.db.reader();
+    let member = members::get(reader, team_id, user_id).await?;
+    let team = teams::get(reader, team_id).await?;
+    let tz = member.as_ref().map_or_else(
+        || {
+            team.as_ref()
+                .and_then(|t| t.tz.as_deref())
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(state.settings.default_tz)
+        },
+        |m| member_tz(m, team.as_ref(), state.settings.default_tz),
+    );
+    Ok(Located { member, team, tz })
+}
+
 /// True when the stored profile is missing or older than the TTL.
 pub fn is_stale(state: &AppState, member: &members::MemberRow) -> bool {
     let fresh_after = state.clock.now() - Duration::hours(PROFILE_TTL_HOURS);

@@ -4,7 +4,7 @@ use crate::commands::{TargetsRequest, name_key};
 use crate::domain::cadence::{Cadence, TOUCH_GOAL};
 use crate::domain::time::{days_ago, local_day, short_date};
 use crate::state::AppState;
-use crate::store::{self, members, prospects, teams};
+use crate::store::{self, members, prospects};
 
 /// How many targets the list shows before "…and N more".
 const SHOWN: usize = 40;
@@ -22,12 +22,9 @@ pub async fn handle(state: &AppState, caller: &Caller, request: TargetsRequest) 
 
 async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
     let reader = state.db.reader();
-    let member = members::get(reader, &caller.team_id, &caller.user_id).await?;
-    let team = teams::get(reader, &caller.team_id).await?;
-    let tz = match &member {
-        Some(m) => super::member_tz(m, team.as_ref(), state.settings.default_tz),
-        None => state.settings.default_tz,
-    };
+    let tz = super::profile::locate(state, &caller.team_id, &caller.user_id)
+        .await?
+        .tz;
     let today = local_day(state.clock.now(), tz);
     let rows = prospects::active(reader, &caller.team_id, &caller.user_id).await?;
     if rows.is_empty() {

@@ -206,6 +206,23 @@ impl TestApp {
     }
 }
 
+/// Presses a button on one of Momentum's messages, as `user` (a signed `block_actions`).
+pub async fn press_button(app: &TestApp, user: &str, action: &str, value: &str) -> StatusCode {
+    let payload = include_str!("../fixtures/block_actions.json")
+        .replace("USER_ID", user)
+        .replace("ACTION_ID", action)
+        .replace("VALUE", value);
+    let body = serde_urlencoded::to_string([("payload", payload)]).unwrap();
+    let ts = now_ts();
+    let request = Request::post("/slack/interactions")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", ts.to_string())
+        .header("x-slack-signature", signature(SECRET, ts, &body))
+        .body(Body::from(body))
+        .unwrap();
+    app.send(request).await.0
+}
+
 pub async fn mount_user(slack: &MockServer, user: Option<&str>, tz: &str, is_admin: bool) {
     let mut mock = Mock::given(method("GET")).and(path("/users.info"));
     if let Some(u) = user {
