@@ -114,7 +114,6 @@ pub(crate) async fn step_context(
 
 /// What a step did to the member's day and streak.
 pub(crate) struct Counted {
-    pub wins_today: i64,
     pub touches_today: i64,
     pub streak: i64,
 }
@@ -128,7 +127,7 @@ pub(crate) async fn count_step(
 ) -> sqlx::Result<Counted> {
     let m = &ctx.member;
     let day = ctx.today.to_string();
-    let (wins_today, touches_today) =
+    let (_, touches_today) =
         members::record_step(c, &m.team_id, &m.user_id, &day, wins, touches).await?;
     let last = m.last_step_day.as_deref().and_then(|d| d.parse().ok());
     let streak = streak::after_step(last, m.streak, ctx.today, ctx.work_days);
@@ -137,7 +136,6 @@ pub(crate) async fn count_step(
         members::set_streak(c, &m.team_id, &m.user_id, streak, &day).await?;
     }
     Ok(Counted {
-        wins_today,
         touches_today,
         streak,
     })

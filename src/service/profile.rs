@@ -158,14 +158,24 @@ pub fn learn_in_background(state: &AppState, team_id: &str, user_id: &str) {
 
 /// Refreshes a stale profile without making the caller wait.
 pub fn refresh_in_background(state: &AppState, member: &members::MemberRow) {
-    if !is_stale(state, member) || recently_asked(state, &member.team_id, &member.user_id) {
+    refresh_if_stale(
+        state,
+        &member.team_id,
+        &member.user_id,
+        member.profile_at.as_deref(),
+    );
+}
+
+/// Refreshes the profile read at `profile_at` (never, if `None`) when it is stale.
+pub fn refresh_if_stale(state: &AppState, team_id: &str, user_id: &str, profile_at: Option<&str>) {
+    let fresh_after = state.clock.now() - Duration::hours(PROFILE_TTL_HOURS);
+    let fresh = profile_at
+        .and_then(store::parse_ts)
+        .is_some_and(|at| at >= fresh_after);
+    if fresh || recently_asked(state, team_id, user_id) {
         return;
     }
-    let (state, team, user) = (
-        state.clone(),
-        member.team_id.clone(),
-        member.user_id.clone(),
-    );
+    let (state, team, user) = (state.clone(), team_id.to_owned(), user_id.to_owned());
     tokio::spawn(async move {
         refresh_profile(&state, &team, &user, crate::slack::CALL_TIMEOUT).await;
     });

@@ -51,6 +51,36 @@ pub async fn upsert_in_team(
     .await
 }
 
+/// What a step needs to know before it is written, read on a reader (off the writer's path).
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct StepState {
+    pub tz: Option<String>,
+    pub last_step_day: Option<String>,
+    pub streak: Option<i64>,
+    pub profile_at: Option<String>,
+    pub team_tz: Option<String>,
+    pub work_days: Option<i64>,
+}
+
+/// The member's zone, streak and profile age with their team's zone and working days, in one
+/// read; all `None` for a member not seen yet.
+pub async fn step_state(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    user_id: &str,
+) -> sqlx::Result<StepState> {
+    sqlx::query_as(
+        "SELECT m.tz, m.last_step_day, m.streak, m.profile_at, t.tz AS team_tz, t.work_days
+         FROM (SELECT ?1 AS team_id, ?2 AS user_id) k
+         LEFT JOIN members m ON m.team_id = k.team_id AND m.user_id = k.user_id
+         LEFT JOIN teams t ON t.team_id = k.team_id",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .fetch_one(db)
+    .await
+}
+
 /// The member, created on first sight.
 pub async fn upsert(
     conn: &mut SqliteConnection,

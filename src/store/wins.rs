@@ -10,6 +10,42 @@ pub struct NewWin<'a> {
     pub at: &'a str,
 }
 
+/// A win and what it does to the member's day and streak.
+pub struct LoggedWin<'a> {
+    pub win: NewWin<'a>,
+    /// The streak if this is the member's first step of `win.day`.
+    pub streak_if_first_today: i64,
+}
+
+/// Logs a win in one round trip to the database: creates the member if new, stores the win,
+/// moves the streak on for a new day (a concurrent step the same day leaves it as is), and
+/// counts the day. Returns the day's wins so far and the streak.
+pub async fn log(conn: &mut SqliteConnection, w: &LoggedWin<'_>) -> sqlx::Result<(i64, i64)> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "INSERT INTO members (team_id, user_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING;
+         INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?1, ?2, ?4, ?5, ?6, ?3);
+         UPDATE members SET streak = ?7, last_step_day = ?6
+          WHERE team_id = ?1 AND user_id = ?2 AND (last_step_day IS NULL OR last_step_day < ?6);
+         INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?1, ?2, ?6, 1, 1, 0)
+          ON CONFLICT (team_id, user_id, day) DO UPDATE SET steps = steps + 1, wins = wins + 1 RETURNING wins;
+         SELECT streak FROM members WHERE team_id = ?1 AND user_id = ?2;",
+    )
+    .bind(w.win.team_id)
+    .bind(w.win.user_id)
+    .bind(w.win.at)
+    .bind(w.win.kind)
+    .bind(w.win.text)
+    .bind(w.win.day)
+    .bind(w.streak_if_first_today)
+    .fetch_all(conn)
+    .await?;
+    match rows.as_slice() {
+        [today, streak] => Ok((today.try_get(0)?, streak.try_get(0)?)),
+        _ => Err(sqlx::Error::RowNotFound),
+    }
+}
+
 pub async fn insert(conn: &mut SqliteConnection, win: &NewWin<'_>) -> sqlx::Result<i64> {
     let id = sqlx::query("INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(win.team_id)
