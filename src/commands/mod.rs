@@ -68,6 +68,15 @@ impl ParseError {
 }
 
 /// Parses the text of one slash command. `command` is the name Slack sends (`/win`).
+///
+/// ```
+/// use momentum::commands::{parse, Request};
+/// use momentum::domain::WinKind;
+///
+/// let Ok(Request::Win(win)) = parse("/win", "Jane at Acme accepted my invite") else { panic!() };
+/// assert_eq!(win.kind, WinKind::Connect);
+/// assert!(parse("/touch", "Jane Doe").unwrap_err().message().contains("For example"));
+/// ```
 pub fn parse(command: &str, text: &str) -> Result<Request, ParseError> {
     match command {
         "/win" => win::parse(text).map(Request::Win),
