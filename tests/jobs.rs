@@ -468,3 +468,25 @@ async fn run_job_from_the_command_line_does_the_work_once_for_the_same_instant()
     assert!(String::from_utf8_lossy(&second.stdout).contains("0 run(s) claimed"));
     assert_eq!(app.posts_to("C0WINS").await.len(), 1);
 }
+
+#[tokio::test]
+async fn nobody_is_nudged_on_a_team_holiday() {
+    let app = team().await;
+    app.clock().set("2026-11-18T15:00:00Z".parse().unwrap());
+    app.reply("U0JANE", "/win", "a connection accepted").await;
+    let saved = app
+        .reply("U0BOSS", "/momentum", "settings holiday 2026-11-23")
+        .await;
+    assert!(
+        saved.contains("Holidays (no nudges): 2026-11-23"),
+        "{saved}"
+    );
+    app.run_job(Job::Nudges, "2026-11-23T15:00:10Z").await;
+    assert!(app.posts_to("U0JANE").await.is_empty(), "a holiday");
+    app.run_job(Job::Nudges, "2026-11-24T15:00:10Z").await;
+    assert_eq!(
+        app.posts_to("U0JANE").await.len(),
+        1,
+        "back to work on Tuesday"
+    );
+}

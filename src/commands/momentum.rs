@@ -19,6 +19,8 @@ const SETTINGS: &[&str] = &[
     "/momentum settings digest daily 08:30",
     "/momentum settings workdays mon-fri",
     "/momentum settings hours 09:00-17:30",
+    "/momentum settings holiday 2026-12-25",
+    "/momentum settings holiday 2026-12-25 off",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +60,11 @@ pub enum SettingChange {
     },
     WorkDays(WorkDays),
     Hours(NaiveTime, NaiveTime),
+    /// A team holiday (no nudges that day), added or removed.
+    Holiday {
+        day: NaiveDate,
+        on: bool,
+    },
 }
 
 pub fn parse(text: &str) -> Result<MomentumRequest, ParseError> {
@@ -233,7 +240,16 @@ fn settings(rest: &[String]) -> Result<MomentumRequest, ParseError> {
                 _ => return bad("Give working hours as start-end, like 09:00-17:30."),
             }
         }
-        _ => return bad("I can change tz, quiet, shoutout, digest, workdays and hours:"),
+        ("holiday" | "holidays", [d]) | ("holiday" | "holidays", [d, "on"]) => match words::date(d)
+        {
+            Some(day) => SettingChange::Holiday { day, on: true },
+            None => return bad("Give the holiday as YYYY-MM-DD."),
+        },
+        ("holiday" | "holidays", [d, "off"]) => match words::date(d) {
+            Some(day) => SettingChange::Holiday { day, on: false },
+            None => return bad("Give the holiday as YYYY-MM-DD."),
+        },
+        _ => return bad("I can change tz, quiet, shoutout, digest, workdays, hours and holiday:"),
     };
     Ok(MomentumRequest::Settings(Some(change)))
 }

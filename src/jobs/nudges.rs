@@ -82,9 +82,18 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
             cold: Vec::new(),
         });
     }
+    let latest = due_members.iter().map(|n| n.today).max();
     let Some(earliest) = earliest_today else {
         return Ok(JobReport::default());
     };
+    // Nobody is nudged on their team's holiday.
+    let latest = latest.unwrap_or(earliest).to_string();
+    let holidays: std::collections::HashSet<(String, String)> =
+        schedule::holidays_between(reader, &earliest.to_string(), &latest)
+            .await?
+            .into_iter()
+            .collect();
+    due_members.retain(|n| !holidays.contains(&(n.team_id.clone(), n.today.to_string())));
     // One query for every cold prospect of every due rep.
     let cutoff = (earliest - Duration::days(MAX_GAP_DAYS)).to_string();
     let mut cold: HashMap<(String, String), Vec<schedule::ColdProspect>> = HashMap::new();

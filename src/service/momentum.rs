@@ -435,11 +435,7 @@ async fn settings(
     change: Option<SettingChange>,
 ) -> Result<Reply> {
     let Some(change) = change else {
-        let team = teams::get(state.db.reader(), &caller.team_id).await?;
-        return Ok(Reply::ephemeral(render_settings(
-            team.as_ref(),
-            state.settings.default_tz,
-        )));
+        return Ok(Reply::ephemeral(current_settings(state, caller).await?));
     };
     if !is_manager_or_admin(state, caller).await? {
         return Ok(Reply::ephemeral(MANAGERS_ONLY));
@@ -461,6 +457,9 @@ async fn settings(
                         match u {
                             Update::Text(s, v) => teams::set_text(c, team, *s, v, now).await?,
                             Update::Int(s, v) => teams::set_int(c, team, *s, *v, now).await?,
+                            Update::Holiday(day, on) => {
+                                teams::set_holiday(c, team, day, *on).await?
+                            }
                         }
                     }
                     Ok(())
@@ -468,16 +467,38 @@ async fn settings(
             },
         )
         .await?;
-    let team = teams::get(state.db.reader(), &caller.team_id).await?;
     Ok(Reply::ephemeral(format!(
         "✅ Saved.\n{}",
-        render_settings(team.as_ref(), state.settings.default_tz)
+        current_settings(state, caller).await?
     )))
+}
+
+/// The team's settings as a person reads them, with holidays from today on.
+async fn current_settings(state: &AppState, caller: &Caller) -> Result<String> {
+    let reader = state.db.reader();
+    let team = teams::get(reader, &caller.team_id).await?;
+    let tz = team
+        .as_ref()
+        .and_then(|t| t.tz.as_deref())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(state.settings.default_tz);
+    let holidays = teams::holidays(
+        reader,
+        &caller.team_id,
+        &local_day(state.clock.now(), tz).to_string(),
+    )
+    .await?;
+    Ok(render_settings(
+        team.as_ref(),
+        state.settings.default_tz,
+        &holidays,
+    ))
 }
 
 enum Update {
     Text(teams::TextSetting, String),
     Int(teams::IntSetting, i64),
+    Holiday(String, bool),
 }
 
 fn cron_time(cron: &str) -> Option<NaiveTime> {
@@ -494,6 +515,7 @@ fn updates_for(
     match change {
         SettingChange::Tz(tz) => vec![Update::Text(T::Tz, tz.name().to_owned())],
         SettingChange::QuietAfter(n) => vec![Update::Int(I::QuietAfter, n.into())],
+        SettingChange::Holiday { day, on } => vec![Update::Holiday(day.to_string(), on)],
         SettingChange::Shoutout(t) => vec![Update::Text(
             T::ShoutoutCron,
             cron_at(t, &cron_days(work_days)),
@@ -524,7 +546,11 @@ fn updates_for(
     }
 }
 
-fn render_settings(team: Option<&teams::TeamRow>, default_tz: chrono_tz::Tz) -> String {
+fn render_settings(
+    team: Option<&teams::TeamRow>,
+    default_tz: chrono_tz::Tz,
+    holidays: &[String],
+) -> String {
     let tz = team
         .and_then(|t| t.tz.clone())
         .unwrap_or_else(|| default_tz.name().to_owned());
@@ -548,7 +574,9 @@ fn render_settings(team: Option<&teams::TeamRow>, default_tz: chrono_tz::Tz) -> 
         "⚙️ *Team settings*\n• Time zone: {tz} (each member's own zone is used for their nudges and blocks)\n\
          • Celebration channel: {channel}\n• Quiet after: {} without a step\n\
          • Working days: {} · hours {:02}:{:02}–{:02}:{:02}\n• Shout-out: {}\n• Manager digest: {}\n\
-         Change with e.g. `/momentum settings quiet 3`, `settings shoutout 16:00`, `settings digest mon 08:00`.",
+         • Holidays (no nudges): {}\n\
+         Change with e.g. `/momentum settings quiet 3`, `settings shoutout 16:00`, `settings digest mon 08:00`, \
+         `settings holiday 2026-12-25`.",
         plural(quiet, "working day", "working days"),
         days.describe(),
         start / 60,
@@ -557,6 +585,11 @@ fn render_settings(team: Option<&teams::TeamRow>, default_tz: chrono_tz::Tz) -> 
         end % 60,
         describe(&shout),
         describe(&digest),
+        if holidays.is_empty() {
+            "none planned".to_owned()
+        } else {
+            holidays.join(", ")
+        },
     )
 }
 

@@ -162,6 +162,19 @@ pub async fn nudge_candidates(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<N
     .await
 }
 
+/// (team, day) holidays between two local days, for every team.
+pub async fn holidays_between(
+    db: impl SqliteExecutor<'_>,
+    from: &str,
+    to: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT team_id, day FROM team_holidays WHERE day BETWEEN ? AND ?")
+        .bind(from)
+        .bind(to)
+        .fetch_all(db)
+        .await
+}
+
 /// An active prospect short of ten touches whose last touch is before `before_day`.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ColdProspect {

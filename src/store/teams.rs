@@ -24,6 +24,41 @@ pub async fn get(db: impl SqliteExecutor<'_>, team_id: &str) -> sqlx::Result<Opt
     .await
 }
 
+/// Adds (`on`) or removes a team holiday.
+pub async fn set_holiday(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    day: &str,
+    on: bool,
+) -> sqlx::Result<()> {
+    let sql = if on {
+        "INSERT INTO team_holidays (team_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING"
+    } else {
+        "DELETE FROM team_holidays WHERE team_id = ? AND day = ?"
+    };
+    sqlx::query(sql)
+        .bind(team_id)
+        .bind(day)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The team's holidays from `from` on.
+pub async fn holidays(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    from: &str,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT day FROM team_holidays WHERE team_id = ? AND day >= ? ORDER BY day LIMIT 20",
+    )
+    .bind(team_id)
+    .bind(from)
+    .fetch_all(db)
+    .await
+}
+
 /// A text setting, named by column.
 #[derive(Debug, Clone, Copy)]
 pub enum TextSetting {
