@@ -490,3 +490,36 @@ async fn nobody_is_nudged_on_a_team_holiday() {
         "back to work on Tuesday"
     );
 }
+
+#[tokio::test]
+async fn a_long_shout_out_puts_the_details_in_its_thread() {
+    let app = team().await;
+    for i in 0..10 {
+        app.reply(&format!("U0REP{i}"), "/win", &format!("win number {i}"))
+            .await;
+    }
+    let report = app.run_job(Job::Shoutouts, "2026-11-23T16:00:00Z").await;
+    assert_eq!(report.queued, 2);
+    let posts = app.posts_to("C0WINS").await;
+    assert_eq!(posts.len(), 2);
+    let (post, thread) = (&posts[0], &posts[1]);
+    assert!(
+        post.contains("Today's 10 wins") && post.contains("2 more people celebrated in the thread"),
+        "{post}"
+    );
+    assert_eq!(
+        post.matches("\"action_id\":\"celebrate\"").count(),
+        8,
+        "{post}"
+    );
+    assert!(!post.contains("thread_ts"), "{post}");
+    let thread: serde_json::Value = serde_json::from_str(thread).unwrap();
+    assert_eq!(
+        thread["thread_ts"], "1764000000.000100",
+        "a reply to the delivered post"
+    );
+    assert!(
+        thread.to_string().contains("win number 8") && thread.to_string().contains("win number 9"),
+        "{thread}"
+    );
+}

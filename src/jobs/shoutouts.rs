@@ -14,7 +14,9 @@ use slack_morphism::prelude::*;
 /// A shout-out missed while the service was down is still posted within this window.
 pub const GRACE_HOURS: i64 = 6;
 /// People named in the post; the rest are summed up.
-const MAX_PEOPLE: usize = 20;
+const MAX_PEOPLE: usize = 45;
+/// People named in the post itself; the rest are in its thread.
+const IN_POST: usize = 8;
 
 pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobReport> {
     let teams = schedule::shoutout_teams(state.db.reader()).await?;
@@ -48,10 +50,32 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
                     let celebration =
                         schedule::celebration(c, &team.team_id, &from, &due_ts, &from_day).await?;
                     schedule::set_shoutout_through(c, &team.team_id, &due_ts).await?;
-                    let Some(payload) = render(&team.channel, &celebration) else {
+                    let Some((post, thread)) = render(&team.channel, &celebration) else {
                         return Ok(Some(0));
                     };
-                    outbox::post(c, &team.team_id, &team.channel, &payload, &at).await?;
+                    let m = outbox::NewMessage {
+                        team_id: &team.team_id,
+                        method: "chat.postMessage",
+                        channel: &team.channel,
+                        payload: &post,
+                        dedupe_key: None,
+                        at: &at,
+                    };
+                    let Some(parent) = outbox::enqueue_returning_id(c, &m).await? else {
+                        return Ok(Some(0));
+                    };
+                    if let Some(thread) = thread {
+                        outbox::post_in_thread(
+                            c,
+                            &team.team_id,
+                            &team.channel,
+                            &thread,
+                            parent,
+                            &at,
+                        )
+                        .await?;
+                        return Ok(Some(2));
+                    }
                     Ok(Some(1))
                 })
             })
@@ -72,8 +96,9 @@ fn who(user: &str, private: bool) -> String {
     }
 }
 
-/// The shout-out, or `None` when there is nothing to celebrate.
-pub fn render(channel: &str, c: &schedule::Celebration) -> Option<String> {
+/// The shout-out and, when more than a handful of people had wins, the rest in its thread;
+/// `None` when there is nothing to celebrate.
+pub fn render(channel: &str, c: &schedule::Celebration) -> Option<(String, Option<String>)> {
     if c.wins.is_empty()
         && c.tenth_touches.is_empty()
         && c.persistent_meetings.is_empty()
@@ -177,6 +202,16 @@ pub fn render(channel: &str, c: &schedule::Celebration) -> Option<String> {
             if blocks == 1 { "block" } else { "blocks" }
         ));
     }
+    let in_thread = person_blocks.split_off(person_blocks.len().min(IN_POST));
+    if !in_thread.is_empty() {
+        lines.insert(
+            0,
+            format!(
+                "🧵 …and {} more people celebrated in the thread",
+                in_thread.len()
+            ),
+        );
+    }
     let total = c.wins.len();
     let title = match total {
         0 => "🎉 Milestones worth celebrating".to_owned(),
@@ -196,5 +231,7 @@ pub fn render(channel: &str, c: &schedule::Celebration) -> Option<String> {
     blocks_out.push(context(
         "Every small step counts. Log yours with `/win`, `/touch` or `/block done`.",
     ));
-    Some(messages::post(channel, &title, blocks_out))
+    let thread =
+        (!in_thread.is_empty()).then(|| messages::post(channel, "More of today's wins", in_thread));
+    Some((messages::post(channel, &title, blocks_out), thread))
 }

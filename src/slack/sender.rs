@@ -84,7 +84,11 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
     picked.retain(|m| leased.contains(&m.id));
     let results: Vec<_> = futures::stream::iter(picked)
         .map(|msg| async move {
-            let result = state.slack.deliver(&msg.method, &msg.payload).await;
+            let payload = match &msg.parent_ts {
+                Some(ts) => in_thread(&msg.payload, ts),
+                None => msg.payload.clone(),
+            };
+            let result = state.slack.deliver(&msg.method, &payload).await;
             (msg, result)
         })
         .buffer_unordered(PARALLEL)
@@ -131,6 +135,17 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
         }
     }
     Ok(report)
+}
+
+/// The message body as a reply in the thread of `ts`.
+fn in_thread(payload: &str, ts: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(payload) {
+        Ok(mut body) => {
+            body["thread_ts"] = serde_json::Value::String(ts.to_owned());
+            body.to_string()
+        }
+        Err(_) => payload.to_owned(),
+    }
 }
 
 fn gap(d: Duration) -> ChronoDuration {

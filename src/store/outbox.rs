@@ -50,6 +50,30 @@ pub async fn enqueue_returning_id(
     .await
 }
 
+/// Queues a thread reply to the queued message `parent_id`, sent once the parent is.
+pub async fn post_in_thread(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    channel: &str,
+    payload: &str,
+    parent_id: i64,
+    at: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (team_id, method, channel, payload, parent_id, next_attempt_at, created_at)
+         VALUES (?, 'chat.postMessage', ?, ?, ?, ?, ?)",
+    )
+    .bind(team_id)
+    .bind(channel)
+    .bind(payload)
+    .bind(parent_id)
+    .bind(at)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Queues a `chat.postMessage` to `channel` (a channel id, or a user id for a DM).
 pub async fn post(
     conn: &mut SqliteConnection,
@@ -80,25 +104,22 @@ pub struct Pending {
     pub channel: String,
     pub payload: String,
     pub attempts: i64,
+    /// For a thread reply: the delivered parent's ts (`None` if the parent was given up).
+    pub parent_ts: Option<String>,
 }
 
 /// Messages due for a delivery attempt at `now`, oldest first.
 pub async fn due(db: impl SqliteExecutor<'_>, now: &str, limit: i64) -> sqlx::Result<Vec<Pending>> {
     sqlx::query_as(
-        "SELECT id, team_id, method, channel, payload, attempts FROM outbox
-         WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+        "SELECT o.id, o.team_id, o.method, o.channel, o.payload, o.attempts, p.slack_ts AS parent_ts
+         FROM outbox o LEFT JOIN outbox p ON p.id = o.parent_id
+         WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.parent_id IS NULL OR p.status <> 'pending')
+         ORDER BY o.next_attempt_at, o.id LIMIT ?",
     )
     .bind(now)
     .bind(limit)
     .fetch_all(db)
     .await
-}
-
-/// When the next pending message falls due, if any.
-pub async fn next_due_at(db: impl SqliteExecutor<'_>) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
-        .fetch_one(db)
-        .await
 }
 
 /// Takes the message for one delivery attempt: moves its next attempt to `until`, so another
