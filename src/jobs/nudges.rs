@@ -15,12 +15,23 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use slack_morphism::prelude::*;
 use std::collections::HashMap;
 
-/// Local time of the nudge.
+/// Local time of the nudge (when within the team's working hours).
 pub const NUDGE_HOUR: u32 = 10;
 /// A nudge missed while the service was down still goes out within this window.
 pub const GRACE_HOURS: i64 = 3;
 /// Cold prospects listed in one nudge.
 const MAX_LISTED: usize = 8;
+
+/// When in the day (minutes after midnight) a nudge goes out: 10:00, or an hour into the
+/// working day when the team's hours do not include 10:00.
+pub fn nudge_minute(start: i64, end: i64) -> i64 {
+    let ten = i64::from(NUDGE_HOUR) * 60;
+    if (start..end).contains(&ten) {
+        ten
+    } else {
+        (start + 60).min(end - 1).clamp(0, 1439)
+    }
+}
 
 /// One rep's nudge, computed before anything is written.
 #[derive(Debug, Clone)]
@@ -46,7 +57,11 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
             .find_map(|t| t.parse().ok())
             .unwrap_or(state.settings.default_tz);
         let work = WorkDays::from_bits(m.work_days.unwrap_or(WorkDays::MON_FRI.0.into()));
-        let cron = format!("0 0 {NUDGE_HOUR} * * {}", cron_days(work));
+        let minute = nudge_minute(
+            m.work_start_min.unwrap_or(540),
+            m.work_end_min.unwrap_or(1020),
+        );
+        let cron = format!("0 {} {} * * {}", minute % 60, minute / 60, cron_days(work));
         let Some(due) = latest_due(&cron, tz, now, Duration::hours(GRACE_HOURS)) else {
             continue;
         };
@@ -222,4 +237,16 @@ pub fn render(n: &Nudge) -> Option<String> {
         ),
     };
     Some(messages::post(&n.user_id, &text, blocks))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nudge_minute;
+
+    #[test]
+    fn nudges_come_at_ten_or_an_hour_into_the_working_day() {
+        assert_eq!(nudge_minute(9 * 60, 17 * 60), 600);
+        assert_eq!(nudge_minute(11 * 60, 19 * 60), 720);
+        assert_eq!(nudge_minute(6 * 60, 9 * 60 + 30), 420);
+    }
 }

@@ -145,6 +145,8 @@ pub struct NudgeCandidate {
     pub tz: Option<String>,
     pub team_tz: Option<String>,
     pub work_days: Option<i64>,
+    pub work_start_min: Option<i64>,
+    pub work_end_min: Option<i64>,
     pub quiet_after: Option<i64>,
     pub away_until: Option<String>,
     pub snoozed_until: Option<String>,
@@ -154,7 +156,8 @@ pub struct NudgeCandidate {
 
 pub async fn nudge_candidates(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<NudgeCandidate>> {
     sqlx::query_as(
-        "SELECT m.team_id, m.user_id, m.tz, t.tz AS team_tz, t.work_days, t.quiet_after, m.away_until,
+        "SELECT m.team_id, m.user_id, m.tz, t.tz AS team_tz, t.work_days, t.work_start_min, t.work_end_min,
+                t.quiet_after, m.away_until,
                 m.snoozed_until, m.last_step_day, m.created_at
          FROM members m LEFT JOIN teams t ON t.team_id = m.team_id",
     )
