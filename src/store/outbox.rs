@@ -14,20 +14,7 @@ pub struct NewMessage<'a> {
 
 /// Queues a message; `false` when its dedupe key was already used.
 pub async fn enqueue(conn: &mut SqliteConnection, m: &NewMessage<'_>) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "INSERT INTO outbox (team_id, method, channel, payload, dedupe_key, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(m.team_id)
-    .bind(m.method)
-    .bind(m.channel)
-    .bind(m.payload)
-    .bind(m.dedupe_key)
-    .bind(m.at)
-    .bind(m.at)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(enqueue_returning_id(conn, m).await?.is_some())
 }
 
 /// Queues a message and returns its row id (`None` when its dedupe key was already used).

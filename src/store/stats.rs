@@ -26,37 +26,26 @@ pub async fn member(
     from: &str,
     to: &str,
 ) -> sqlx::Result<MemberStats> {
+    // (key, count) for one grouping column of one table over the member's days.
+    let counts = |table: &'static str, column: &'static str| {
+        let sql = format!(
+            "SELECT {column}, COUNT(*) FROM {table} WHERE team_id = ? AND user_id = ? AND day BETWEEN ? AND ?
+             GROUP BY {column} ORDER BY COUNT(*) DESC, {column}"
+        );
+        async move {
+            sqlx::query_as(&sql)
+                .bind(team_id)
+                .bind(user_id)
+                .bind(from)
+                .bind(to)
+                .fetch_all(pool)
+                .await
+        }
+    };
     let mut s = MemberStats {
-        wins_by_kind: sqlx::query_as(
-            "SELECT kind, COUNT(*) FROM wins WHERE team_id = ? AND user_id = ? AND day BETWEEN ? AND ?
-             GROUP BY kind ORDER BY COUNT(*) DESC, kind",
-        )
-        .bind(team_id)
-        .bind(user_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(pool)
-        .await?,
-        touches_by_channel: sqlx::query_as(
-            "SELECT channel, COUNT(*) FROM touches WHERE team_id = ? AND user_id = ? AND day BETWEEN ? AND ?
-             GROUP BY channel ORDER BY COUNT(*) DESC, channel",
-        )
-        .bind(team_id)
-        .bind(user_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(pool)
-        .await?,
-        touches_by_outcome: sqlx::query_as(
-            "SELECT outcome, COUNT(*) FROM touches WHERE team_id = ? AND user_id = ? AND day BETWEEN ? AND ?
-             GROUP BY outcome ORDER BY COUNT(*) DESC, outcome",
-        )
-        .bind(team_id)
-        .bind(user_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(pool)
-        .await?,
+        wins_by_kind: counts("wins", "kind").await?,
+        touches_by_channel: counts("touches", "channel").await?,
+        touches_by_outcome: counts("touches", "outcome").await?,
         ..Default::default()
     };
     // Blocks count on the member's local day they start.
