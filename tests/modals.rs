@@ -262,3 +262,51 @@ async fn the_block_follow_up_button_opens_the_results_form() {
     assert_eq!(views[0]["view"]["callback_id"], "block_done");
     assert_eq!(views[0]["view"]["private_metadata"], "1");
 }
+
+#[tokio::test]
+async fn a_bare_block_opens_the_plan_form_which_plans_in_the_reps_zone() {
+    let app = TestApp::spawn().await; // Slack says the rep is in New York
+    mount_open_ok(&app).await;
+    app.reply("U0JANE", "/targets", "").await;
+    app.wait_for_tz("U0JANE").await;
+    let (status, _) = app.command("U0JANE", "/block", "").await;
+    assert_eq!(status, StatusCode::OK);
+    let views = opened(&app).await;
+    assert_eq!(views[0]["view"]["callback_id"], "block_plan");
+    assert_eq!(
+        views[0]["view"]["blocks"][0]["element"]["initial_date"],
+        "2026-11-23"
+    );
+    let date = json!({ "type": "datepicker", "selected_date": "2026-11-23" });
+    let time = json!({ "type": "timepicker", "selected_time": "14:00" });
+    let (_, body) = submit(
+        &app,
+        "U0JANE",
+        "block_plan",
+        "",
+        &[
+            ("day", date.clone()),
+            ("time", time),
+            ("minutes", choice("45")),
+        ],
+    )
+    .await;
+    assert!(
+        body["view"].to_string().contains("today 14:00–14:45"),
+        "{body}"
+    );
+    let starts: String = sqlx::query_scalar("SELECT starts_at FROM blocks")
+        .fetch_one(app.state.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(starts, "2026-11-23T19:00:00.000Z");
+    let (_, body) = submit(
+        &app,
+        "U0JANE",
+        "block_plan",
+        "",
+        &[("day", date), ("minutes", choice("45"))],
+    )
+    .await;
+    assert_eq!(body["errors"]["time"], "Pick a start time.");
+}

@@ -58,7 +58,13 @@ pub async fn slash_command(State(state): State<AppState>, body: Bytes) -> Respon
         let view = match command.as_str() {
             "/win" => Some(modals::win_form()),
             "/touch" => Some(modals::touch_form(None)),
-            "/block" => Some(modals::block_done_form(None)),
+            "/block" => {
+                let tz = service::member_zone(&state, &caller.team_id, &caller.user_id).await;
+                Some(modals::block_plan_form(crate::domain::time::local_day(
+                    state.clock.now(),
+                    tz,
+                )))
+            }
             _ => None,
         };
         if let (Some(view), Some(trigger)) = (view, form.trigger_id.as_deref()) {

@@ -121,6 +121,11 @@ pub async fn interaction(State(state): State<AppState>, body: Bytes) -> Response
                 .await
             }
             "open_win" => open(&state, &trigger, modals::win_form()).await,
+            "plan_block" => {
+                let tz = service::member_zone(&state, &team, &user).await;
+                let today = crate::domain::time::local_day(state.clock.now(), tz);
+                open(&state, &trigger, modals::block_plan_form(today)).await
+            }
             "log_step" => {
                 let prospect = action.value.filter(|v| !v.is_empty() && v != "-");
                 open(&state, &trigger, modals::touch_form(prospect.as_deref())).await

@@ -12,6 +12,14 @@ mod win;
 
 pub use profile::{member_tz, refresh_profile};
 
+/// The zone a member's days count in (the team's, then the default, when not known yet).
+pub async fn member_zone(state: &AppState, team_id: &str, user_id: &str) -> chrono_tz::Tz {
+    match profile::locate(state, team_id, user_id).await {
+        Ok(at) => at.tz,
+        Err(_) => state.settings.default_tz,
+    }
+}
+
 use crate::commands::Request;
 use crate::domain::streak;
 use crate::domain::time::{WorkDays, local_day};

@@ -83,6 +83,7 @@ pub fn publish(h: &Home) -> String {
         SlackActionsBlock::new(vec![
             button("open_win", "🎉 Log a win", "1").into(),
             button("log_step", "📞 Log a touch", "-").into(),
+            button("plan_block", "📅 Plan a block", "-").into(),
             button("log_block", "✅ Log a block", "-").into(),
         ])
         .into(),

@@ -3,7 +3,8 @@
 //! submitted view's state into the same typed requests the text commands produce — or into
 //! errors shown on the fields (`response_action: errors`), keyed by block id.
 use crate::commands::{
-    BlockRequest, MAX_NAME, MAX_TEXT, Request, TargetsRequest, TouchRequest, WinRequest, win,
+    BlockRequest, BlockStart, DaySpec, MAX_NAME, MAX_TEXT, Request, TargetsRequest, TouchRequest,
+    WinRequest, win,
 };
 use crate::domain::{BlockResults, Channel, Outcome, WinKind};
 use slack_morphism::prelude::*;
@@ -14,6 +15,10 @@ pub const WIN: &str = "win";
 pub const TOUCH: &str = "touch";
 pub const BLOCK_DONE: &str = "block_done";
 pub const REPLACEMENT: &str = "replacement";
+pub const BLOCK_PLAN: &str = "block_plan";
+
+/// Lengths offered when planning a block, in minutes.
+const LENGTHS: [u32; 6] = [15, 30, 45, 60, 90, 120];
 
 fn text_input(
     id: &str,
@@ -163,6 +168,41 @@ pub fn touch_form(prospect: Option<&str>) -> SlackView {
                 true,
                 MAX_TEXT as u64,
             ),
+        ],
+        None,
+    )
+}
+
+/// Planning a block: a day, a start time (in the member's own zone) and a length.
+pub fn block_plan_form(today: chrono::NaiveDate) -> SlackView {
+    let date = SlackBlockDatePickerElement::new()
+        .with_action_id("day".into())
+        .with_initial_date(today.to_string());
+    let time = SlackBlockTimePickerElement::new()
+        .with_action_id("time".into())
+        .with_initial_time("09:30".into());
+    let lengths: Vec<(String, String)> = LENGTHS
+        .iter()
+        .map(|m| (m.to_string(), format!("{m} minutes")))
+        .collect();
+    let lengths: Vec<(&str, String)> = lengths
+        .iter()
+        .map(|(v, t)| (v.as_str(), t.clone()))
+        .collect();
+    modal(
+        BLOCK_PLAN,
+        "Plan a block",
+        "Plan it",
+        vec![
+            SlackInputBlock::new(pt!("Day".to_owned()), SlackInputBlockElement::DatePicker(date)).with_block_id("day".into()).into(),
+            SlackInputBlock::new(pt!("Start (your time)".to_owned()), SlackInputBlockElement::TimePicker(time))
+                .with_block_id("time".into())
+                .into(),
+            select("minutes", "Length", &lengths, false),
+            SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(
+                "Logging how one went? `/block done 25 dials 4 convos` or the button on your reminder.".into(),
+            ))])
+            .into(),
         ],
         None,
     )
@@ -322,6 +362,39 @@ pub fn read(
                 );
             }
             Request::Block(BlockRequest::Done(r))
+        }
+        BLOCK_PLAN => {
+            let day = v
+                .get("day")
+                .and_then(|x| x.selected_date.as_deref())
+                .and_then(|d| d.parse::<chrono::NaiveDate>().ok());
+            let time = v
+                .get("time")
+                .and_then(|x| x.selected_time.as_deref())
+                .and_then(crate::commands::words::time);
+            let minutes = v
+                .choice("minutes")
+                .and_then(|m| m.parse::<u32>().ok())
+                .filter(|m| LENGTHS.contains(m));
+            if day.is_none() {
+                errors.insert("day".into(), "Pick a day.".into());
+            }
+            if time.is_none() {
+                errors.insert("time".into(), "Pick a start time.".into());
+            }
+            if minutes.is_none() {
+                errors.insert("minutes".into(), "Pick a length.".into());
+            }
+            let (Some(day), Some(time), Some(minutes)) = (day, time, minutes) else {
+                return Err(errors);
+            };
+            Request::Block(BlockRequest::Plan {
+                start: BlockStart::At {
+                    day: DaySpec::On(day),
+                    time,
+                },
+                minutes,
+            })
         }
         REPLACEMENT => {
             let new = v.text("prospect");
