@@ -143,3 +143,22 @@ async fn messages_queued_while_slack_is_down_survive_a_restart_and_go_out_when_i
     assert_eq!(delivered.len(), 2);
     assert!(delivered.contains(&"U0JANE".to_owned()) && delivered.contains(&"U0BOB".to_owned()));
 }
+
+#[tokio::test]
+async fn housekeeping_forgets_old_sent_messages_but_keeps_pending_ones() {
+    let app = TestApp::spawn().await;
+    app.reply("U0BOSS", "/momentum", "team add <@U0JANE>").await;
+    app.drain_all().await;
+    app.reply("U0BOSS", "/momentum", "team add <@U0BOB>").await; // still pending
+    momentum::jobs::housekeeping(&app.state, app.clock().now() + chrono::Duration::days(31)).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+            .await,
+        1
+    );
+}

@@ -100,6 +100,9 @@ pub async fn run_scheduler(state: AppState, mut shutdown: tokio::sync::watch::Re
                 tracing::error!(job = job.name(), error = %e, "job failed; it will be tried again next tick");
             }
         }
+        if tick.is_multiple_of(SLOW_EVERY * 180) {
+            housekeeping(&state, now).await;
+        }
         tick += 1;
         tokio::select! {
             _ = tokio::time::sleep(TICK) => {}
@@ -108,6 +111,28 @@ pub async fn run_scheduler(state: AppState, mut shutdown: tokio::sync::watch::Re
         if *shutdown.borrow() {
             return;
         }
+    }
+}
+
+/// Sent messages are kept this long, then forgotten.
+pub const KEEP_SENT_DAYS: i64 = 30;
+
+/// Drops delivered outbox rows and old event ids, about once an hour.
+pub async fn housekeeping(state: &AppState, now: DateTime<Utc>) {
+    let data = (
+        store::ts(now - chrono::Duration::days(KEEP_SENT_DAYS)),
+        store::ts(now - chrono::Duration::days(2)),
+    );
+    let pruned = state
+        .db
+        .write(data, |c, (sent, events)| {
+            Box::pin(store::interactions::prune(c, sent, events))
+        })
+        .await;
+    match pruned {
+        Ok(n) if n > 0 => tracing::info!(rows = n, "housekeeping"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
     }
 }
 

@@ -1,6 +1,30 @@
 //! Events API deduplication, kudos and snoozes.
 use sqlx::{SqliteConnection, SqliteExecutor};
 
+/// Forgets delivered messages and seen event ids older than `before` (Slack retries an event
+/// for at most a few minutes; sent messages are kept a while for support). Returns rows removed.
+pub async fn prune(
+    conn: &mut SqliteConnection,
+    sent_before: &str,
+    events_before: &str,
+) -> sqlx::Result<u64> {
+    let sent = sqlx::query(
+        "DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?
+           AND NOT EXISTS (SELECT 1 FROM blitzes b WHERE b.scoreboard_outbox_id = outbox.id)
+           AND NOT EXISTS (SELECT 1 FROM outbox c WHERE c.parent_id = outbox.id)",
+    )
+    .bind(sent_before)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    let events = sqlx::query("DELETE FROM slack_events WHERE received_at < ?")
+        .bind(events_before)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok(sent + events)
+}
+
 /// Records an event id; `false` when it was already seen (a retry).
 pub async fn first_delivery(
     conn: &mut SqliteConnection,
