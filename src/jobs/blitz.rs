@@ -85,15 +85,7 @@ async fn refresh(
                 if !blitz::mark_updated(c, b.id, at, body, b.last_update_at.as_deref()).await? {
                     return Ok(0);
                 }
-                let m = outbox::NewMessage {
-                    team_id: &b.team_id,
-                    method: "chat.update",
-                    channel: &b.channel_id,
-                    payload: body,
-                    dedupe_key: None,
-                    at,
-                };
-                outbox::enqueue(c, &m).await?;
+                outbox::queue(c, &b.team_id, "chat.update", &b.channel_id, body, at).await?;
                 Ok(1)
             })
         })
@@ -154,15 +146,7 @@ pub async fn finish(state: &AppState, id: i64, end_at: DateTime<Utc>) -> store::
                 }
                 let mut queued = 0;
                 if let Some(board) = final_board {
-                    let m = outbox::NewMessage {
-                        team_id: &b.team_id,
-                        method: "chat.update",
-                        channel: &b.channel_id,
-                        payload: board,
-                        dedupe_key: None,
-                        at,
-                    };
-                    outbox::enqueue(c, &m).await?;
+                    outbox::queue(c, &b.team_id, "chat.update", &b.channel_id, board, at).await?;
                     queued += 1;
                 }
                 outbox::post(c, &b.team_id, &b.channel_id, results_post, at).await?;

@@ -53,17 +53,15 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
                     let Some((post, thread)) = render(&team.channel, &celebration) else {
                         return Ok(Some(0));
                     };
-                    let m = outbox::NewMessage {
-                        team_id: &team.team_id,
-                        method: "chat.postMessage",
-                        channel: &team.channel,
-                        payload: &post,
-                        dedupe_key: None,
-                        at: &at,
-                    };
-                    let Some(parent) = outbox::enqueue_returning_id(c, &m).await? else {
-                        return Ok(Some(0));
-                    };
+                    let parent = outbox::queue(
+                        c,
+                        &team.team_id,
+                        "chat.postMessage",
+                        &team.channel,
+                        &post,
+                        &at,
+                    )
+                    .await?;
                     if let Some(thread) = thread {
                         outbox::post_in_thread(
                             c,

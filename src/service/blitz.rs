@@ -63,17 +63,16 @@ async fn start(
                 else {
                     return Ok(None);
                 };
-                let m = outbox::NewMessage {
-                    team_id: &caller.team_id,
-                    method: "chat.postMessage",
-                    channel: &caller.channel_id,
-                    payload: board,
-                    dedupe_key: None,
+                let outbox_id = outbox::queue(
+                    c,
+                    &caller.team_id,
+                    "chat.postMessage",
+                    &caller.channel_id,
+                    board,
                     at,
-                };
-                if let Some(outbox_id) = outbox::enqueue_returning_id(c, &m).await? {
-                    blitz::set_scoreboard(c, id, outbox_id, board).await?;
-                }
+                )
+                .await?;
+                blitz::set_scoreboard(c, id, outbox_id, board).await?;
                 Ok(Some(id))
             })
         })

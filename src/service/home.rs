@@ -103,15 +103,8 @@ pub async fn opened(
                     return Ok(false);
                 }
                 members::upsert(c, team_id, user_id, at).await?;
-                let m = outbox::NewMessage {
-                    team_id,
-                    method: "views.publish",
-                    channel: user_id,
-                    payload: view,
-                    dedupe_key: None,
-                    at,
-                };
-                outbox::enqueue(c, &m).await
+                outbox::queue(c, team_id, "views.publish", user_id, view, at).await?;
+                Ok(true)
             })
         })
         .await?;

@@ -37,6 +37,28 @@ pub async fn enqueue_returning_id(
     .await
 }
 
+/// Queues a call of `method` (no dedupe key) and returns its row id.
+pub async fn queue(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    method: &str,
+    channel: &str,
+    payload: &str,
+    at: &str,
+) -> sqlx::Result<i64> {
+    let m = NewMessage {
+        team_id,
+        method,
+        channel,
+        payload,
+        dedupe_key: None,
+        at,
+    };
+    enqueue_returning_id(conn, &m)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
 /// Queues a thread reply to the queued message `parent_id`, sent once the parent is.
 pub async fn post_in_thread(
     conn: &mut SqliteConnection,
