@@ -4,7 +4,7 @@
 use super::{Outcome, WinKind, response_rate};
 use crate::commands::truncate;
 use crate::slack::messages::{self, chunk_lines, context, section};
-use crate::store::digest::{CHANNELS, DigestData, OUTCOMES};
+use crate::store::digest::{BlockTotals, CHANNELS, DigestData, OUTCOMES};
 use slack_morphism::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -57,13 +57,7 @@ impl<'a> ByPerson<'a> {
             }
         }
         for b in &d.blocks {
-            let t = period(&mut by, &b.user_id, b.current);
-            t.blocks_planned += b.planned;
-            t.blocks_done += b.done;
-            t.block_conversations += b.conversations;
-            t.block_meetings += b.meetings;
-            t.block_callbacks += b.callbacks;
-            t.block_nos += b.nos;
+            period(&mut by, &b.user_id, b.current).add(&Totals::from(b));
         }
         for (user, gap, n) in &d.gaps {
             by.gaps.entry(user).or_default().push((*gap, *n));
@@ -97,6 +91,20 @@ impl<'a> ByPerson<'a> {
             }
         }
         t
+    }
+}
+
+impl From<&BlockTotals> for Totals {
+    fn from(b: &BlockTotals) -> Self {
+        Totals {
+            blocks_planned: b.planned,
+            blocks_done: b.done,
+            block_conversations: b.conversations,
+            block_meetings: b.meetings,
+            block_callbacks: b.callbacks,
+            block_nos: b.nos,
+            ..Totals::default()
+        }
     }
 }
 

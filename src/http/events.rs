@@ -221,7 +221,7 @@ async fn snooze(state: &AppState, team: &str, user: &str) -> store::Result<()> {
     state
         .db
         .write(data, |c, (team, user, until)| {
-            Box::pin(interactions::snooze(c, team, user, until))
+            Box::pin(store::members::set_snoozed(c, team, user, until))
         })
         .await
 }

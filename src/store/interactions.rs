@@ -1,4 +1,4 @@
-//! Events API deduplication, kudos and snoozes.
+//! Events API deduplication and kudos.
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 /// Forgets delivered messages and seen event ids older than `before` (Slack retries an event
@@ -86,19 +86,4 @@ pub async fn kudos_received(
     .bind(to)
     .fetch_one(db)
     .await
-}
-
-pub async fn snooze(
-    conn: &mut SqliteConnection,
-    team_id: &str,
-    user_id: &str,
-    until: &str,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE members SET snoozed_until = ? WHERE team_id = ? AND user_id = ?")
-        .bind(until)
-        .bind(team_id)
-        .bind(user_id)
-        .execute(conn)
-        .await?;
-    Ok(())
 }

@@ -217,6 +217,22 @@ pub async fn set_away(
     Ok(())
 }
 
+/// No nudges for this member until `until` (a UTC timestamp).
+pub async fn set_snoozed(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    until: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE members SET snoozed_until = ? WHERE team_id = ? AND user_id = ?")
+        .bind(until)
+        .bind(team_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn set_private(
     conn: &mut SqliteConnection,
     team_id: &str,
