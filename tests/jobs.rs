@@ -523,3 +523,25 @@ async fn a_long_shout_out_puts_the_details_in_its_thread() {
         "{thread}"
     );
 }
+
+#[tokio::test]
+async fn a_seven_day_week_gets_its_sunday_shout_out() {
+    let app = team().await;
+    let reply = app
+        .reply("U0BOSS", "/momentum", "settings workdays mon-sun")
+        .await;
+    assert!(reply.contains("Shout-out: every day 16:00"), "{reply}");
+    app.clock().set("2026-11-29T11:00:00Z".parse().unwrap());
+    app.reply("U0JANE", "/win", "Sunday coffee with the Acme VP")
+        .await;
+
+    let report = app.run_job(Job::Shoutouts, "2026-11-29T16:00:30Z").await;
+
+    assert_eq!((report.claimed, report.queued), (1, 1));
+    let posts = app.posts_to("C0WINS").await;
+    assert!(
+        posts[0].contains("Sunday coffee with the Acme VP"),
+        "{}",
+        posts[0]
+    );
+}

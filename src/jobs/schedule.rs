@@ -27,9 +27,40 @@ pub fn cron_at(time: chrono::NaiveTime, days: &str) -> String {
     format!("0 {} {} * * {days}", time.format("%-M"), time.format("%-H"))
 }
 
-/// `Mon-Fri` or `Mon,Wed,Fri` in cron's day-of-week syntax.
+/// The working week in cron's day-of-week syntax: `*` for every day, else a list of names
+/// (`Mon,Tue,Wed,Thu,Fri`). Never a range: the `cron` crate numbers Sunday 1, so a range that
+/// ends on Sunday (`Mon-Sun`, `Thu-Sun`) would never fire.
 pub fn cron_days(days: crate::domain::time::WorkDays) -> String {
-    days.describe().replace(", ", ",")
+    use crate::domain::time::WEEK;
+    let names: Vec<String> = WEEK
+        .iter()
+        .filter(|d| days.contains(**d))
+        .map(|d| d.to_string())
+        .collect();
+    if names.len() == WEEK.len() {
+        "*".to_owned()
+    } else {
+        names.join(",")
+    }
+}
+
+/// How a cron day-of-week field reads to a person: `Mon-Fri`, `Mon, Wed, Fri`, `every day`.
+pub fn describe_cron_days(field: &str) -> String {
+    use crate::domain::time::{WEEK, WorkDays};
+    if field == "*" {
+        return "every day".to_owned();
+    }
+    let mut bits = 0u8;
+    for name in field.split(',') {
+        match WEEK
+            .iter()
+            .position(|d| d.to_string().eq_ignore_ascii_case(name))
+        {
+            Some(i) => bits |= 1 << i,
+            None => return field.to_owned(),
+        }
+    }
+    WorkDays(bits).describe()
 }
 
 /// Whether the expression fires on one weekday only (a weekly schedule) rather than daily.
@@ -91,6 +122,35 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn every_working_week_fires_on_exactly_its_days() {
+        use crate::domain::time::{WEEK, WorkDays};
+        use chrono::Datelike;
+        let utc: Tz = "UTC".parse().unwrap();
+        let ten = chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap();
+        for bits in 1..=127u8 {
+            let days = WorkDays(bits);
+            let cron = cron_at(ten, &cron_days(days));
+            // Monday 23 November 2026 to Sunday 29 November, each day at 10:30.
+            for offset in 0..7 {
+                let now = at("2026-11-23T10:30:00Z") + Duration::days(offset);
+                let fired = latest_due(&cron, utc, now, Duration::hours(1)).is_some();
+                let weekday = now.weekday();
+                assert_eq!(fired, days.contains(weekday), "{cron} on {weekday}");
+                assert_eq!(weekday, WEEK[offset as usize]);
+            }
+        }
+    }
+
+    #[test]
+    fn cron_days_read_back_as_people_write_them() {
+        use crate::domain::time::WorkDays;
+        assert_eq!(describe_cron_days(&cron_days(WorkDays::MON_FRI)), "Mon-Fri");
+        assert_eq!(describe_cron_days(&cron_days(WorkDays(0x7f))), "every day");
+        assert_eq!(describe_cron_days("Mon"), "Mon");
+        assert_eq!(describe_cron_days("Mon-Fri"), "Mon-Fri");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use super::{Caller, Reply, Result, plural};
 use crate::commands::{MomentumRequest, Period, SettingChange};
 use crate::domain::response_rate;
 use crate::domain::time::{WorkDays, local_day, short_date};
-use crate::jobs::schedule::{cron_at, cron_days};
+use crate::jobs::schedule::{cron_at, cron_days, describe_cron_days};
 use crate::slack::messages;
 use crate::state::AppState;
 use crate::store::{self, members, outbox, stats, teams};
@@ -568,7 +568,10 @@ fn render_settings(
         let time = cron_time(cron)
             .map(|t| t.format("%H:%M").to_string())
             .unwrap_or_default();
-        format!("{} {time}", f.get(5).copied().unwrap_or("*"))
+        format!(
+            "{} {time}",
+            describe_cron_days(f.get(5).copied().unwrap_or("*"))
+        )
     };
     format!(
         "⚙️ *Team settings*\n• Time zone: {tz} (each member's own zone is used for their nudges and blocks)\n\
