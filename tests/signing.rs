@@ -2,6 +2,7 @@
 mod common;
 use axum::http::StatusCode;
 use common::*;
+use tower::ServiceExt;
 
 #[test]
 fn the_test_signer_matches_slacks_published_example() {
@@ -107,11 +108,34 @@ async fn an_unknown_command_gets_a_friendly_explanation() {
 }
 
 #[tokio::test]
-async fn slacks_ssl_check_is_acknowledged() {
+async fn slacks_unsigned_ssl_check_is_answered_200_empty_and_runs_nothing() {
     let app = TestApp::spawn().await;
-    let body = "ssl_check=1&token=abc";
-    let (status, _) = app.send(signed(body, now_ts())).await;
-    assert_eq!(status, StatusCode::OK);
+    let body = "ssl_check=1&token=abc&team_id=T0TEAM&user_id=U0JANE&command=%2Fwin&text=sneaky";
+    let (status, reply) = app.send(request_with(body, None, None)).await;
+    assert_eq!((status, reply.as_str()), (StatusCode::OK, ""));
+    assert_eq!(wins_stored(&app).await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM members").await, 0);
+}
+
+#[tokio::test]
+async fn an_unsigned_post_that_is_not_an_ssl_check_is_still_refused() {
+    let app = TestApp::spawn().await;
+    let body = "ssl_check=0&team_id=T0TEAM&user_id=U0JANE&command=%2Fwin&text=hi";
+    let (status, _) = app.send(request_with(body, None, None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn get_on_the_slack_routes_is_405_with_allow_post() {
+    let app = TestApp::spawn().await;
+    for path in ["/slack/commands", "/slack/events", "/slack/interactions"] {
+        let request = axum::http::Request::get(path)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = app.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert_eq!(response.headers()["allow"], "POST", "{path}");
+    }
 }
 
 #[tokio::test]

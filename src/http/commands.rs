@@ -13,8 +13,6 @@ use serde::Deserialize;
 /// The fields of Slack's slash-command form that Momentum reads; the rest are ignored.
 #[derive(Debug, Deserialize)]
 struct SlashForm {
-    #[serde(default)]
-    ssl_check: Option<String>,
     team_id: Option<String>,
     user_id: Option<String>,
     command: Option<String>,
@@ -34,9 +32,6 @@ pub async fn slash_command(State(state): State<AppState>, body: Bytes) -> Respon
         Ok(form) => form,
         Err(_) => return (StatusCode::BAD_REQUEST, "malformed form").into_response(),
     };
-    if form.ssl_check.is_some() {
-        return StatusCode::OK.into_response();
-    }
     let (Some(team_id), Some(user_id), Some(command)) = (form.team_id, form.user_id, form.command)
     else {
         return (

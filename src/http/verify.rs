@@ -1,11 +1,13 @@
 //! Every request from Slack is verified before anything reads it: the v0 HMAC signature over
 //! the raw body (constant-time compare, ±5 minutes, by slack-morphism's verifier), with the
 //! body capped at 1 MiB (413 beyond). Refusals say nothing about why beyond the status.
+//! Two things come before the signature: a method other than POST is 405 (`Allow: POST`), and
+//! Slack's unsigned `ssl_check=1` post to the commands URL is 200 with an empty body.
 use super::MAX_BODY;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -14,6 +16,14 @@ pub async fn slack_signature(
     request: Request,
     next: Next,
 ) -> Response {
+    if request.method() != Method::POST {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "POST")],
+            "use POST",
+        )
+            .into_response();
+    }
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -27,6 +37,10 @@ pub async fn slack_signature(
         Ok(bytes) => bytes,
         Err(_) => return too_large(),
     };
+    if parts.uri.path() == "/slack/commands" && is_ssl_check(&bytes) {
+        // Slack's certificate check carries no signature and asks for nothing but a 200.
+        return StatusCode::OK.into_response();
+    }
     if !signed_by_slack(&state, &parts.headers, &bytes) {
         tracing::warn!(
             len = bytes.len(),
@@ -50,6 +64,12 @@ fn signed_by_slack(state: &AppState, headers: &HeaderMap, body: &Bytes) -> bool 
         return false;
     };
     state.verifier.verify(signature, body, timestamp).is_ok()
+}
+
+/// Slack's `ssl_check=1` post (sent now and then to publicly distributed apps' command URLs).
+fn is_ssl_check(body: &Bytes) -> bool {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .is_ok_and(|form| form.iter().any(|(k, v)| k == "ssl_check" && v == "1"))
 }
 
 fn too_large() -> Response {
