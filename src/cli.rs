@@ -6,7 +6,9 @@ use crate::store::Db;
 use std::process::ExitCode;
 
 pub fn main(cli: Cli) -> ExitCode {
-    init_tracing();
+    // The demo prints a story: its logs (Slack is never reached) only when RUST_LOG asks.
+    let quiet = matches!(cli.command, Command::Demo);
+    init_tracing(if quiet { "off" } else { "info,sqlx=warn" });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -96,10 +98,10 @@ async fn run_job(database_url: &str, args: crate::config::RunJobArgs) -> anyhow:
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
-fn init_tracing() {
+fn init_tracing(default_filter: &str) {
     use tracing_subscriber::EnvFilter;
     let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)

@@ -121,3 +121,18 @@ fn serve_answers_signed_commands_on_its_port_and_stops_on_sigterm() {
     };
     assert!(exit.success(), "{exit:?}");
 }
+
+#[test]
+fn momentum_demo_prints_the_story_and_no_log_lines() {
+    let out = Command::new(env!("CARGO_BIN_EXE_momentum"))
+        .arg("demo")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let story = String::from_utf8_lossy(&out.stdout);
+    assert!(story.contains("#wins — the celebration channel"), "{story}");
+    let logs = String::from_utf8_lossy(&out.stderr);
+    assert!(logs.is_empty(), "the demo logged:\n{logs}");
+    assert!(!story.contains("WARN") && !story.contains("users.info"), "{story}");
+}
