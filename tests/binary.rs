@@ -134,5 +134,8 @@ fn momentum_demo_prints_the_story_and_no_log_lines() {
     assert!(story.contains("#wins — the celebration channel"), "{story}");
     let logs = String::from_utf8_lossy(&out.stderr);
     assert!(logs.is_empty(), "the demo logged:\n{logs}");
-    assert!(!story.contains("WARN") && !story.contains("users.info"), "{story}");
+    assert!(
+        !story.contains("WARN") && !story.contains("users.info"),
+        "{story}"
+    );
 }

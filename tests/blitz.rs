@@ -65,7 +65,7 @@ async fn the_scoreboard_counts_everyones_touches_and_blocks_and_is_throttled() {
     // Team: 5 + 1 + 10 attempts; responses 1 meeting + 1 reply + 2 block conversations.
     assert!(
         board.contains(
-            "*Team:* 16 attempts · 2 conversations · 4 responses · 1 meetings · 25% response rate"
+            "*Team:* 16 attempts · 2 conversations · 4 responses · 1 meeting · 25% response rate"
         ),
         "{board}"
     );
@@ -78,7 +78,7 @@ async fn the_scoreboard_counts_everyones_touches_and_blocks_and_is_throttled() {
     );
     assert!(
         board.contains(
-            "• *Jane* — 5 attempts · 0 conversations · 1 responses · 1 meetings · 20% response rate"
+            "• *Jane* — 5 attempts · 0 conversations · 1 response · 1 meeting · 20% response rate"
         ),
         "{board}"
     );
@@ -114,7 +114,7 @@ async fn ending_by_command_posts_the_results_and_thanks_everyone() {
     let posts = app.posts_to("C0GENERAL").await;
     let results = posts.last().unwrap();
     assert!(results.contains("Blitz results — 10 minutes"), "{results}");
-    assert!(results.contains("*Together:* 2 attempts · 0 conversations · 1 responses · 1 meetings · *50%* response rate"), "{results}");
+    assert!(results.contains("*Together:* 2 attempts · 0 conversations · 1 response · 1 meeting · *50%* response rate"), "{results}");
     assert!(
         results.contains("<@U0JANE>: booked a meeting with Carl Cho"),
         "{results}"
@@ -128,14 +128,16 @@ async fn ending_by_command_posts_the_results_and_thanks_everyone() {
             || results.contains("Thank you <@U0BOB>, <@U0JANE>"),
         "{results}"
     );
-    assert!(updates(&app.slack).await.last().unwrap().contains("done!"));
+    let final_board = updates(&app.slack).await.last().unwrap().clone();
+    assert!(final_board.contains("done!"), "{final_board}");
+    assert!(final_board.contains("Started by Boss."), "{final_board}");
     // A new blitz may start now, and its results compare with this one.
     let again = app.reply("U0BOSS", "/blitz", "start 30m").await;
     assert!(again.contains("Blitz on"), "{again}");
     app.run_job(Job::Blitz, "2026-11-23T14:41:00Z").await;
     let last = app.posts_to("C0GENERAL").await.last().unwrap().clone();
     assert!(
-        last.contains("*Last blitz:* 2 attempts · 1 meetings · 50% response rate"),
+        last.contains("*Last blitz:* 2 attempts · 1 meeting · 50% response rate"),
         "{last}"
     );
 }
@@ -158,7 +160,7 @@ async fn the_clock_ends_a_blitz_even_across_a_restart() {
     let results = app.posts_to("C0GENERAL").await.last().unwrap().clone();
     assert!(
         results.contains("Blitz results — 30 minutes")
-            && results.contains("*Together:* 1 attempts"),
+            && results.contains("*Together:* 1 attempt ·"),
         "{results}"
     );
     assert_eq!(

@@ -359,11 +359,11 @@ async fn the_weekly_digest_numbers_match_the_logged_steps_exactly() {
     );
     assert!(all.contains("*Response rate* 25% (before: 0%)"), "{all}");
     assert!(
-        all.contains("• <@U0JANE> — 3 touches · 2 wins · 1/1 blocks · 1 meetings · 33% response"),
+        all.contains("• <@U0JANE> — 3 touches · 2 wins · 1/1 blocks · 1 meeting · 33% response"),
         "{all}"
     );
     assert!(
-        all.contains("• <@U0BOB> — 1 touches · 0 wins · 0/0 blocks · 0 meetings · 0% response"),
+        all.contains("• <@U0BOB> — 1 touch · 0 wins · 0/0 blocks · 0 meetings · 0% response"),
         "{all}"
     );
     assert!(
@@ -376,7 +376,7 @@ async fn the_weekly_digest_numbers_match_the_logged_steps_exactly() {
     );
     assert!(all.contains("*Median days between touches:* 1"), "{all}");
     assert!(
-        all.contains("*Your own prospecting:* 0 touches · 1 wins"),
+        all.contains("*Your own prospecting:* 0 touches · 1 win"),
         "{all}"
     );
     assert!(

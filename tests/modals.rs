@@ -112,7 +112,7 @@ async fn a_win_form_stores_what_the_text_command_would() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["response_action"], "update");
     assert!(
-        body["view"].to_string().contains("Logged your *meeting*"),
+        body["view"].to_string().contains("Logged your meeting:"),
         "{body}"
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM wins WHERE kind = 'meeting' AND text = 'booked a demo with Globex'").await, 1);

@@ -199,8 +199,8 @@ async fn only_managers_and_admins_set_the_channel_and_settings() {
         (
             Some("C0WINS".into()),
             3,
-            "0 30 15 * * Mon-Fri".into(),
-            "0 0 8 * * Mon-Fri".into()
+            "0 30 15 * * Mon,Tue,Wed,Thu,Fri".into(),
+            "0 0 8 * * Mon,Tue,Wed,Thu,Fri".into()
         )
     );
 }

@@ -13,18 +13,32 @@ async fn a_win_is_logged_with_its_inferred_kind_and_todays_count() {
             "Jane Doe at Acme accepted my LinkedIn invite",
         )
         .await;
-    assert!(first.contains("Logged your *connect*"), "{first}");
+    assert!(first.contains("Logged your connection:"), "{first}");
     assert!(first.contains("1 win today"), "{first}");
     let second = app
         .reply("U0JANE", "/win", "meeting booked with Globex for Tuesday")
         .await;
-    assert!(second.contains("*meeting*"), "{second}");
+    assert!(second.contains("Logged your meeting:"), "{second}");
     assert!(second.contains("2 wins today"), "{second}");
     let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM wins ORDER BY id")
         .fetch_all(app.state.db.reader())
         .await
         .unwrap();
     assert_eq!(kinds, ["connect", "meeting"]);
+}
+
+#[tokio::test]
+async fn a_win_of_no_particular_kind_reads_as_a_win_and_a_chance_meeting_as_an_encounter() {
+    let app = TestApp::spawn().await;
+    let other = app
+        .reply("U0JANE", "/win", "sent 30 personalised emails")
+        .await;
+    assert!(other.starts_with("⭐ Logged your win: “sent 30"), "{other}");
+    let met = app
+        .reply("U0JANE", "/win", "met the VP at the meetup")
+        .await;
+    assert!(met.starts_with("☕ Logged your encounter:"), "{met}");
+    assert!(met.contains("2 wins today"), "{met}");
 }
 
 #[tokio::test]

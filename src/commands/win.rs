@@ -65,6 +65,12 @@ fn explicit_kind(word: &str) -> Option<WinKind> {
     Some(kind)
 }
 
+/// "met the VP at …", "met Jane from Acme at …": meeting someone somewhere is an encounter.
+fn met_somewhere(t: &str) -> bool {
+    t.find(" met ")
+        .is_some_and(|i| t[i..].contains(" at ") || t[i..].contains(" during "))
+}
+
 /// The kind guessed from the words used, most specific first.
 pub fn infer_kind(text: &str) -> WinKind {
     let t = format!(" {} ", text.to_lowercase());
@@ -88,6 +94,12 @@ pub fn infer_kind(text: &str) -> WinKind {
         WinKind::Meeting
     } else if has(&[
         "met at",
+        "meetup",
+        "meet-up",
+        "mixer",
+        "happy hour",
+        "summit",
+        " expo",
         "ran into",
         "bumped into",
         "met him at",
@@ -98,6 +110,8 @@ pub fn infer_kind(text: &str) -> WinKind {
         "trade show",
         "networking",
     ]) {
+        WinKind::Encounter
+    } else if met_somewhere(&t) {
         WinKind::Encounter
     } else if has(&[
         "accepted",
@@ -165,6 +179,13 @@ mod tests {
                 .kind,
             WinKind::Encounter
         );
+        for chance in [
+            "met the VP at the meetup",
+            "Met the CTO of Initech during the conference dinner",
+            "chatted with Ann at the Acme mixer",
+        ] {
+            assert_eq!(parse(chance).unwrap().kind, WinKind::Encounter, "{chance}");
+        }
         assert_eq!(
             parse("spoke with the VP for 10 minutes").unwrap().kind,
             WinKind::Conversation

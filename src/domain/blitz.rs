@@ -2,6 +2,7 @@
 //! @-mentioned, on the scoreboard (no ping on every update); private reps appear as "a
 //! teammate"; nobody is ranked last or called out.
 use super::response_rate;
+use super::words::count;
 use crate::commands::truncate;
 use crate::slack::messages::{context, section};
 use crate::store::blitz::Tally;
@@ -40,11 +41,11 @@ fn rate(t: &Tally) -> String {
 
 fn line(t: &Tally) -> String {
     format!(
-        "{} attempts · {} conversations · {} responses · {} meetings · {} response rate",
-        t.attempts,
-        t.conversations,
-        t.responses,
-        t.meetings,
+        "{} · {} · {} · {} · {} response rate",
+        count(t.attempts, "attempt"),
+        count(t.conversations, "conversation"),
+        count(t.responses, "response"),
+        count(t.meetings, "meeting"),
         rate(t)
     )
 }
@@ -108,20 +109,24 @@ pub struct Results<'a> {
 
 pub fn results(r: &Results<'_>) -> (String, Vec<SlackBlock>) {
     let total = team(r.tallies);
-    let title = format!("🏆 Blitz results — {} minutes", r.minutes);
+    let title = format!("🏆 Blitz results — {}", count(r.minutes, "minute"));
     let mut blocks: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!(title.clone())).into()];
     let rate = response_rate(total.responses, total.attempts)
         .map_or("—".to_owned(), |r| format!("{r}%"));
     let mut summary = format!(
-        "*Together:* {} attempts · {} conversations · {} responses · {} meetings · *{rate}* response rate",
-        total.attempts, total.conversations, total.responses, total.meetings
+        "*Together:* {} · {} · {} · {} · *{rate}* response rate",
+        count(total.attempts, "attempt"),
+        count(total.conversations, "conversation"),
+        count(total.responses, "response"),
+        count(total.meetings, "meeting")
     );
     if let Some(prev) = &r.previous {
         let prev_rate = response_rate(prev.responses, prev.attempts)
             .map_or("—".to_owned(), |r| format!("{r}%"));
         summary.push_str(&format!(
-            "\n*Last blitz:* {} attempts · {} meetings · {prev_rate} response rate",
-            prev.attempts, prev.meetings
+            "\n*Last blitz:* {} · {} · {prev_rate} response rate",
+            count(prev.attempts, "attempt"),
+            count(prev.meetings, "meeting")
         ));
     }
     blocks.push(section(summary));

@@ -1,6 +1,7 @@
 //! The manager digest: what the team did this period against the last, one line per rep, who
 //! went quiet, who gave up early, which no's still need a replacement. Pure: it takes the
 //! numbers the store read and renders the message.
+use super::words::count;
 use super::{Outcome, WinKind, response_rate};
 use crate::commands::truncate;
 use crate::slack::messages::{self, chunk_lines, context, section};
@@ -295,12 +296,12 @@ pub fn render(input: &DigestInput<'_>) -> String {
                     .map(|r| format!(" · {r}% response"))
                     .unwrap_or_default();
                 let line = format!(
-                    "• <@{rep}> — {} touches · {} wins · {}/{} blocks · {} meetings{rate}",
-                    t.touches(),
-                    t.wins(),
+                    "• <@{rep}> — {} · {} · {}/{} blocks · {}{rate}",
+                    count(t.touches(), "touch"),
+                    count(t.wins(), "win"),
                     t.blocks_done,
                     t.blocks_planned,
-                    t.meetings()
+                    count(t.meetings(), "meeting")
                 );
                 (t.touches() + t.wins(), line)
             })
@@ -332,7 +333,7 @@ pub fn render(input: &DigestInput<'_>) -> String {
             let names: Vec<String> = input
                 .quiet
                 .iter()
-                .map(|(r, days)| format!("<@{r}> ({days} working days)"))
+                .map(|(r, days)| format!("<@{r}> ({})", count(*days, "working day")))
                 .collect();
             format!(
                 "*Gone quiet:* {} — a word from you helps more than a nudge from me",
@@ -417,15 +418,19 @@ pub fn render(input: &DigestInput<'_>) -> String {
     }
     let mine = by.totals(&[input.manager], true);
     blocks.push(section(format!(
-        "*Your own prospecting:* {} touches · {} wins · {}/{} blocks · {} meetings",
-        mine.touches(),
-        mine.wins(),
+        "*Your own prospecting:* {} · {} · {}/{} blocks · {}",
+        count(mine.touches(), "touch"),
+        count(mine.wins(), "win"),
         mine.blocks_done,
         mine.blocks_planned,
-        mine.meetings()
+        count(mine.meetings(), "meeting")
     )));
     blocks.push(context("🔒 Individual numbers are for you and each rep only. `/momentum stats @rep` for one rep's detail."));
-    let fallback = format!("{title}: {} touches, {} wins", now.touches(), now.wins());
+    let fallback = format!(
+        "{title}: {}, {}",
+        count(now.touches(), "touch"),
+        count(now.wins(), "win")
+    );
     messages::post(input.manager, &fallback, blocks)
 }
 

@@ -4,6 +4,7 @@ pub mod cadence;
 pub mod digest;
 pub mod streak;
 pub mod time;
+pub mod words;
 
 use std::fmt;
 
@@ -83,6 +84,19 @@ impl Outcome {
 }
 
 impl WinKind {
+    /// The kind as a person says it: "Logged your connection", "Logged your win".
+    pub fn noun(self) -> &'static str {
+        match self {
+            WinKind::Connect => "connection",
+            WinKind::Reply => "reply",
+            WinKind::Meeting => "meeting",
+            WinKind::Encounter => "encounter",
+            WinKind::Conversation => "conversation",
+            WinKind::Referral => "referral",
+            WinKind::Other => "win",
+        }
+    }
+
     pub fn emoji(self) -> &'static str {
         match self {
             WinKind::Connect => "🤝",

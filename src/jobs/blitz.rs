@@ -123,9 +123,10 @@ pub async fn finish(state: &AppState, id: i64, end_at: DateTime<Utc>) -> store::
         moments: &moments,
     });
     let results_post = messages::post(&b.channel_id, &title, blocks);
+    let starter = starter_name(state, &b).await?;
     let final_board = match b.scoreboard_outbox_id {
         Some(outbox_id) => blitz::scoreboard_ts(reader, outbox_id).await?.map(|ts| {
-            let (title, blocks) = scoreboard(&tallies, b.goal, None, "");
+            let (title, blocks) = scoreboard(&tallies, b.goal, None, &starter);
             messages::update(&b.channel_id, &ts, &title, blocks)
         }),
         None => None,

@@ -8,6 +8,7 @@ use crate::commands::truncate;
 use crate::domain::cadence::{MAX_GAP_DAYS, TOUCH_GOAL};
 use crate::domain::streak::missed_working_days;
 use crate::domain::time::{WorkDays, days_ago, local_day};
+use crate::domain::words::count;
 use crate::slack::messages::{self, button, context, section};
 use crate::state::AppState;
 use crate::store::{self, jobs, outbox, schedule};
@@ -165,13 +166,15 @@ pub fn render(n: &Nudge) -> Option<String> {
     };
     let opening = match (n.quiet_days, first_cold) {
         (Some(days), Some(p)) => format!(
-            "👋 Morning! It's been {days} working days since your last logged step. One small step gets things moving: \
+            "👋 Morning! It's been {} since your last logged step. One small step gets things moving: \
              a quick touch on *{}* — {step}",
+            count(days, "working day"),
             p.name
         ),
         (Some(days), None) => format!(
-            "👋 Morning! It's been {days} working days since your last logged step. One small step gets things moving: \
-             a 30-minute block — {step}, then `/block done …`"
+            "👋 Morning! It's been {} since your last logged step. One small step gets things moving: \
+             a 30-minute block — {step}, then `/block done …`",
+            count(days, "working day")
         ),
         (None, _) => format!(
             "👋 Morning! A few of your prospects are going cold. A quick touch keeps them warm — {step}"
@@ -226,15 +229,23 @@ pub fn render(n: &Nudge) -> Option<String> {
     ));
     let text = match n.quiet_days {
         Some(days) => {
-            format!("It's been {days} working days since your last step — one small one today?")
+            format!(
+                "It's been {} since your last step — one small one today?",
+                count(days, "working day")
+            )
         }
-        None => format!(
-            "{} of your prospects are going cold",
-            n.cold
+        None => {
+            let cold = n
+                .cold
                 .first()
                 .map_or(0, |p| p.cold_total)
-                .max(n.cold.len() as i64)
-        ),
+                .max(n.cold.len() as i64);
+            if cold == 1 {
+                "One of your prospects is going cold".to_owned()
+            } else {
+                format!("{cold} of your prospects are going cold")
+            }
+        }
     };
     Some(messages::post(&n.user_id, &text, blocks))
 }

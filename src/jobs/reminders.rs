@@ -2,6 +2,7 @@
 //! it go?" DM unless its results were already logged. Each is sent once: the block row is
 //! marked in the same transaction that queues the DM.
 use super::JobReport;
+use crate::domain::words::count;
 use crate::slack::messages::{self, button, context, section};
 use crate::state::AppState;
 use crate::store::{self, outbox, schedule};
@@ -78,9 +79,9 @@ pub fn starting(b: &schedule::BlockToRemind, now: DateTime<Utc>, tz: Tz) -> Stri
         .map(|s| (s - now).num_minutes().max(0))
         .unwrap_or(0);
     let text = format!(
-        "⏰ Your prospecting block starts at {} (in {minutes_left} min) — {} minutes.",
+        "⏰ Your prospecting block starts at {} (in {minutes_left} min) — {}.",
         local_hhmm(&b.starts_at, tz),
-        b.minutes
+        count(b.minutes, "minute")
     );
     let blocks = vec![
         section(format!(

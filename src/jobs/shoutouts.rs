@@ -5,6 +5,7 @@ use super::JobReport;
 use super::schedule::latest_due;
 use crate::commands::truncate;
 use crate::domain::WinKind;
+use crate::domain::words::count;
 use crate::slack::messages::{self, button, chunk_lines, context, section, section_with_button};
 use crate::state::AppState;
 use crate::store::{self, jobs, outbox, schedule};
@@ -172,8 +173,9 @@ pub fn render(channel: &str, c: &schedule::Celebration) -> Option<(String, Optio
             format!("*{}*", truncate(prospect, 60))
         };
         milestones.push(format!(
-            "🎯 {} booked a meeting with {prospect} after {before} touches",
-            who(user, *private)
+            "🎯 {} booked a meeting with {prospect} after {}",
+            who(user, *private),
+            count(*before, "touch")
         ));
     }
     for (user, private, streak) in &c.streaks {
@@ -205,8 +207,13 @@ pub fn render(channel: &str, c: &schedule::Celebration) -> Option<(String, Optio
         lines.insert(
             0,
             format!(
-                "🧵 …and {} more people celebrated in the thread",
-                in_thread.len()
+                "🧵 …and {} more {} celebrated in the thread",
+                in_thread.len(),
+                if in_thread.len() == 1 {
+                    "person"
+                } else {
+                    "people"
+                }
             ),
         );
     }

@@ -1,5 +1,5 @@
 //! `/blitz`: start a team prospecting session in a channel, check the score, end it.
-use super::{Caller, Reply, Result};
+use super::{Caller, Reply, Result, count};
 use crate::commands::BlitzRequest;
 use crate::domain::blitz::team;
 use crate::domain::response_rate;
@@ -95,11 +95,12 @@ async fn start(
     }
     state.outbox_wake.notify_one();
     let goal = goal
-        .map(|g| format!(", goal {g} attempts"))
+        .map(|g| format!(", goal {}", count(g.into(), "attempt")))
         .unwrap_or_default();
     Ok(Reply::ephemeral(format!(
-        "🏁 Blitz on: {minutes} minutes{goal}. The scoreboard is in this channel and updates as the team logs \
-         `/touch` and `/block done`. `/blitz end` stops it early."
+        "🏁 Blitz on: {}{goal}. The scoreboard is in this channel and updates as the team logs \
+         `/touch` and `/block done`. `/blitz end` stops it early.",
+        count(minutes.into(), "minute")
     )))
 }
 
@@ -118,10 +119,10 @@ async fn status(state: &AppState, caller: &Caller) -> Result<Reply> {
     let rate = response_rate(t.responses, t.attempts).map_or("—".to_owned(), |r| format!("{r}%"));
     let goal = b.goal.map(|g| format!(" of {g}")).unwrap_or_default();
     Ok(Reply::ephemeral(format!(
-        "🏁 {left} min left · {} attempts{goal} · {} conversations · {} meetings · {rate} response rate · {} taking part",
-        t.attempts,
-        t.conversations,
-        t.meetings,
+        "🏁 {left} min left · {}{goal} · {} · {} · {rate} response rate · {} taking part",
+        count(t.attempts, "attempt"),
+        count(t.conversations, "conversation"),
+        count(t.meetings, "meeting"),
         tallies.len()
     )))
 }

@@ -158,6 +158,4 @@ pub(crate) fn streak_note(streak: i64) -> String {
     }
 }
 
-pub(crate) fn plural(n: i64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub(crate) use crate::domain::words::{count, plural};

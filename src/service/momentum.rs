@@ -1,6 +1,6 @@
 //! `/momentum`: help, stats, who manages whom, the celebration channel, away, privacy and
 //! team settings. Individual numbers go to the member and their manager only.
-use super::{Caller, Reply, Result, plural};
+use super::{Caller, Reply, Result, count, plural};
 use crate::commands::{MomentumRequest, Period, SettingChange};
 use crate::domain::response_rate;
 use crate::domain::time::{WorkDays, local_day, short_date};
@@ -161,8 +161,14 @@ fn render_stats(
     let block_total = s.dials + s.emails + s.social;
     if block_total > 0 || s.conversations > 0 {
         out.push_str(&format!(
-            " — {} dials · {} emails · {} social · {} conversations · {} meetings · {} call-backs · {} no's",
-            s.dials, s.emails, s.social, s.conversations, s.meetings, s.callbacks, s.nos
+            " — {} · {} · {} social · {} · {} · {} · {}",
+            count(s.dials, "dial"),
+            count(s.emails, "email"),
+            s.social,
+            count(s.conversations, "conversation"),
+            count(s.meetings, "meeting"),
+            count(s.callbacks, "call-back"),
+            plural(s.nos, "no", "no's")
         ));
     }
     out.push_str(&format!("\n*Active days:* {}", s.active_days));

@@ -54,9 +54,9 @@ pub async fn log(state: &AppState, caller: &Caller, request: WinRequest) -> Resu
         known.profile_at.as_deref(),
     );
     Ok(Reply::ephemeral(format!(
-        "{} Logged your *{}*: “{}”\n{} today{}",
+        "{} Logged your {}: “{}”\n{} today{}",
         request.kind.emoji(),
-        request.kind,
+        request.kind.noun(),
         truncate(&request.text, 200),
         plural(wins_today, "win", "wins"),
         streak_note(streak),
