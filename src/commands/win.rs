@@ -109,9 +109,8 @@ pub fn infer_kind(text: &str) -> WinKind {
         "conference",
         "trade show",
         "networking",
-    ]) {
-        WinKind::Encounter
-    } else if met_somewhere(&t) {
+    ]) || met_somewhere(&t)
+    {
         WinKind::Encounter
     } else if has(&[
         "accepted",
