@@ -545,3 +545,69 @@ async fn a_seven_day_week_gets_its_sunday_shout_out() {
         posts[0]
     );
 }
+
+#[tokio::test]
+async fn a_teams_first_shout_out_three_days_after_its_first_wins_celebrates_them_all_once() {
+    let app = team().await;
+    app.clock().set("2026-11-11T15:00:00Z".parse().unwrap());
+    app.reply("U0BOB", "/win", "too old to celebrate now").await;
+    for (at, win) in [
+        (
+            "2026-11-20T17:30:00Z",
+            "Friday: Ann at Acme accepted my invite",
+        ),
+        (
+            "2026-11-21T10:00:00Z",
+            "Saturday: met the Globex CFO at the meetup",
+        ),
+        ("2026-11-22T12:00:00Z", "Sunday: Carl replied to my email"),
+    ] {
+        app.clock().set(at.parse().unwrap());
+        app.reply("U0JANE", "/win", win).await;
+    }
+
+    let report = app.run_job(Job::Shoutouts, "2026-11-23T16:00:30Z").await;
+
+    assert_eq!(report.queued, 1);
+    let post = &app.posts_to("C0WINS").await[0];
+    assert!(post.contains("Today's 3 wins"), "{post}");
+    for day in ["Friday", "Saturday", "Sunday"] {
+        assert!(post.contains(day), "{day} missing: {post}");
+    }
+    assert!(!post.contains("too old"), "{post}");
+    // The next shout-out (after a day off the service was down for) has nothing twice.
+    app.clock().set("2026-11-25T09:00:00Z".parse().unwrap());
+    app.reply("U0BOB", "/win", "Wednesday morning: Dee booked a demo")
+        .await;
+    app.run_job(Job::Shoutouts, "2026-11-25T16:00:30Z").await;
+    let posts = app.posts_to("C0WINS").await;
+    assert_eq!(posts.len(), 2);
+    assert!(
+        posts[1].contains("Today's win") && posts[1].contains("Wednesday morning"),
+        "{}",
+        posts[1]
+    );
+    assert!(!posts[1].contains("Friday"), "{}", posts[1]);
+}
+
+#[tokio::test]
+async fn wins_logged_while_the_service_was_down_past_the_grace_window_are_celebrated_next_time() {
+    let app = team().await;
+    app.reply("U0JANE", "/win", "Monday: Ann replied").await;
+    app.run_job(Job::Shoutouts, "2026-11-23T16:00:30Z").await;
+    app.clock().set("2026-11-24T15:00:00Z".parse().unwrap());
+    app.reply("U0JANE", "/win", "Tuesday: Bo accepted my invite")
+        .await;
+    // Down from Tuesday 15:00 to Wednesday 09:00: Tuesday's 16:00 run is never made.
+    assert_eq!(
+        app.run_job(Job::Shoutouts, "2026-11-25T09:00:00Z")
+            .await
+            .claimed,
+        0
+    );
+    app.run_job(Job::Shoutouts, "2026-11-25T16:00:30Z").await;
+    let posts = app.posts_to("C0WINS").await;
+    assert_eq!(posts.len(), 2);
+    assert!(posts[1].contains("Tuesday: Bo accepted"), "{}", posts[1]);
+    assert!(!posts[1].contains("Monday"), "{}", posts[1]);
+}

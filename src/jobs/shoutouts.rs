@@ -1,6 +1,7 @@
 //! Shout-outs: one post in the team's celebration channel celebrating every win since the last
-//! shout-out, grouped by person, with milestones. Praise only: nobody is ever mentioned for
-//! doing nothing, and reps who chose `/momentum private` are counted but not named.
+//! shout-out (a watermark per team; at most a week back), grouped by person, with milestones.
+//! Praise only: nobody is ever mentioned for doing nothing, and reps who chose
+//! `/momentum private` are counted but not named.
 use super::JobReport;
 use super::schedule::latest_due;
 use crate::commands::truncate;
@@ -14,6 +15,8 @@ use slack_morphism::prelude::*;
 
 /// A shout-out missed while the service was down is still posted within this window.
 pub const GRACE_HOURS: i64 = 6;
+/// How old a win may be and still be celebrated.
+pub const LOOK_BACK_DAYS: i64 = 7;
 /// People named in the post; the rest are summed up.
 const MAX_PEOPLE: usize = 45;
 /// People named in the post itself; the rest are in its thread.
@@ -41,9 +44,13 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
                     if !jobs::claim(c, "shoutouts", &team.team_id, &due_ts, &at).await? {
                         return Ok(None);
                     }
+                    // Everything since the last shout-out, but nothing older than a week: a
+                    // team's first shout-out (or the first after a long outage) celebrates
+                    // the week behind it, each win once.
+                    let oldest = store::ts(*due - Duration::days(LOOK_BACK_DAYS));
                     let from = match schedule::shoutout_through(c, &team.team_id).await? {
-                        Some(through) => through,
-                        None => store::ts(*due - Duration::days(1)),
+                        Some(through) if through > oldest => through,
+                        _ => oldest,
                     };
                     let from_day =
                         crate::domain::time::local_day(store::parse_ts(&from).unwrap_or(*due), *tz)
