@@ -310,3 +310,30 @@ async fn a_bare_block_opens_the_plan_form_which_plans_in_the_reps_zone() {
     .await;
     assert_eq!(body["errors"]["time"], "Pick a start time.");
 }
+
+#[tokio::test]
+async fn a_form_submitted_while_the_database_is_stuck_says_it_was_not_saved() {
+    let app = TestApp::spawn().await;
+    app.reply("U0JANE", "/win", "warm-up").await;
+    let release = hold_the_write_lock(&app).await;
+
+    let started = std::time::Instant::now();
+    let (status, body) = submit(
+        &app,
+        "U0JANE",
+        "win",
+        "",
+        &[("text", text("booked a demo with Globex"))],
+    )
+    .await;
+
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body["view"].to_string().contains("couldn't save that"),
+        "{body}"
+    );
+    release.send(()).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, 1);
+}

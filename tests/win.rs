@@ -156,3 +156,42 @@ async fn without_a_known_zone_a_win_counts_on_the_teams_day() {
         .unwrap();
     assert_eq!(day, "2026-11-24");
 }
+
+#[tokio::test]
+async fn a_stuck_database_gets_a_clear_answer_within_three_seconds_and_no_late_commit() {
+    let app = TestApp::spawn().await;
+    app.reply("U0JANE", "/win", "warm-up").await;
+    let release = hold_the_write_lock(&app).await;
+
+    let started = std::time::Instant::now();
+    let text = app
+        .reply("U0JANE", "/win", "Ann at Acme accepted my invite")
+        .await;
+    let waited = started.elapsed();
+
+    assert!(
+        waited < std::time::Duration::from_secs(3),
+        "answered after {waited:?}"
+    );
+    assert!(
+        text.contains("couldn't save that") && text.contains("try again"),
+        "{text}"
+    );
+    release.send(()).unwrap();
+    // Once the lock is gone the abandoned write must still not appear.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM wins WHERE text LIKE 'Ann at Acme%'")
+            .await,
+        0
+    );
+
+    let again = app
+        .reply("U0JANE", "/win", "Ann at Acme accepted my invite")
+        .await;
+    assert!(
+        again.contains("Logged your connection") && again.contains("2 wins today"),
+        "{again}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, 2);
+}

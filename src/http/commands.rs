@@ -28,6 +28,10 @@ struct SlashForm {
 const MODAL_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(2500);
 
 pub async fn slash_command(State(state): State<AppState>, body: Bytes) -> Response {
+    super::within_budget(answer(state, body)).await
+}
+
+async fn answer(state: AppState, body: Bytes) -> Response {
     let form: SlashForm = match serde_urlencoded::from_bytes(&body) {
         Ok(form) => form,
         Err(_) => return (StatusCode::BAD_REQUEST, "malformed form").into_response(),
@@ -74,10 +78,8 @@ pub async fn slash_command(State(state): State<AppState>, body: Bytes) -> Respon
         Ok(request) => match service::handle(&state, &caller, request).await {
             Ok(reply) => reply,
             Err(e) => {
-                tracing::error!(error = ?e, command = %command, "command failed");
-                Reply::ephemeral(
-                    "😬 Something went wrong on my side and nothing was saved. Please try again in a moment.",
-                )
+                tracing::error!(error = %e, command = %command, "command failed");
+                Reply::ephemeral(super::failure_text(&e))
             }
         },
     };

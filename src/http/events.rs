@@ -42,6 +42,10 @@ struct Inner {
 }
 
 pub async fn event(State(state): State<AppState>, body: Bytes) -> Response {
+    super::within_budget(handle_event(state, body)).await
+}
+
+async fn handle_event(state: AppState, body: Bytes) -> Response {
     let Ok(envelope) = serde_json::from_slice::<Envelope>(&body) else {
         return (StatusCode::BAD_REQUEST, "malformed event").into_response();
     };
@@ -75,6 +79,10 @@ struct InteractionForm {
 }
 
 pub async fn interaction(State(state): State<AppState>, body: Bytes) -> Response {
+    super::within_budget(handle_interaction(state, body)).await
+}
+
+async fn handle_interaction(state: AppState, body: Bytes) -> Response {
     let parsed = serde_urlencoded::from_bytes::<InteractionForm>(&body)
         .ok()
         .and_then(|f| serde_json::from_str::<SlackInteractionEvent>(&f.payload).ok());
@@ -183,9 +191,7 @@ async fn submitted(state: &AppState, s: SlackInteractionViewSubmissionEvent) -> 
         .into_response(),
         Err(e) => {
             tracing::error!(error = %e, form = %callback, "form submission failed");
-            let view = modals::done(
-                "😬 Something went wrong on my side and nothing was saved. Please try again in a moment.",
-            );
+            let view = modals::done(super::failure_text(&e));
             Json(serde_json::json!({ "response_action": "update", "view": view })).into_response()
         }
     }

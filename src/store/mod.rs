@@ -23,13 +23,29 @@ use futures::future::BoxFuture;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 pub use sqlx::SqliteConnection as Conn;
 
 /// How many pieces of work may share one transaction.
 const MAX_GROUP: usize = 256;
+/// How long the writer waits for SQLite's write lock before it looks again at who is still
+/// waiting for it (callers past their deadline are answered and dropped meanwhile).
+const LOCK_POLL: Duration = Duration::from_millis(100);
+/// The deadline of a write made outside a request (jobs, the outbox, the command line).
+pub const BACKGROUND_DEADLINE: Duration = Duration::from_secs(30);
+
+tokio::task_local! {
+    /// The deadline of the request being served, set by the edge with [`within`].
+    static DEADLINE: Instant;
+}
+
+/// Runs `work` (a request's handling) with every write in it due by `deadline`: a write not
+/// committed by then is never committed, and its caller gets [`StoreError::Busy`].
+pub async fn within<F: std::future::Future>(deadline: Instant, work: F) -> F::Output {
+    DEADLINE.scope(deadline, work).await
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -39,6 +55,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("the database writer has stopped")]
     WriterGone,
+    /// The write could not start before its deadline (the database is locked by someone
+    /// else); nothing was written.
+    #[error("the database was busy; nothing was written")]
+    Busy,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -62,6 +82,10 @@ impl Db {
             .log_statements(tracing::log::LevelFilter::Trace);
         let mut writer = SqliteConnection::connect_with(&options).await?;
         sqlx::migrate!("./migrations").run(&mut writer).await?;
+        // From here the writer waits for the lock in short polls, so deadlines are kept.
+        sqlx::query(&format!("PRAGMA busy_timeout = {}", LOCK_POLL.as_millis()))
+            .execute(&mut writer)
+            .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
@@ -87,6 +111,10 @@ impl Db {
     /// Runs `work(conn, &data)` in a write transaction and returns its value once it is
     /// committed. `work` may run twice (after a group rollback), so it must have no effect
     /// outside the connection it is given; `data` is what it needs, owned by the job.
+    ///
+    /// The write is due by the request's deadline (see [`within`]), else within
+    /// [`BACKGROUND_DEADLINE`]. One that cannot start by then returns [`StoreError::Busy`]
+    /// and is never committed; neither is one whose caller stopped waiting (a dropped future).
     pub async fn write<D, T, F>(&self, data: D, work: F) -> Result<T>
     where
         D: Send + 'static,
@@ -95,18 +123,27 @@ impl Db {
             + Send
             + 'static,
     {
+        let deadline = DEADLINE
+            .try_with(|d| *d)
+            .unwrap_or_else(|_| Instant::now() + BACKGROUND_DEADLINE);
         let (done, wait) = oneshot::channel();
         let job = Box::new(Job {
             work,
             data,
             out: None,
             done: Some(done),
+            deadline,
         });
-        self.writer
-            .send(job)
-            .await
-            .map_err(|_| StoreError::WriterGone)?;
-        wait.await.map_err(|_| StoreError::WriterGone)?
+        match tokio::time::timeout_at(deadline.into(), self.writer.send(job)).await {
+            Err(_) => return Err(StoreError::Busy),
+            Ok(sent) => sent.map_err(|_| StoreError::WriterGone)?,
+        }
+        // The writer answers every job by its deadline (give or take one lock poll) unless a
+        // statement itself hangs; past that, stop waiting (the writer then rolls it back).
+        match tokio::time::timeout_at((deadline + 4 * LOCK_POLL).into(), wait).await {
+            Err(_) => Err(StoreError::Busy),
+            Ok(answer) => answer.map_err(|_| StoreError::WriterGone)?,
+        }
     }
 
     pub async fn close(&self) {
@@ -120,6 +157,8 @@ trait Work: Send {
         &'c mut self,
         conn: &'c mut SqliteConnection,
     ) -> BoxFuture<'c, Result<(), sqlx::Error>>;
+    /// Whether someone still waits for this work and its deadline has not passed.
+    fn wanted(&self, now: Instant) -> bool;
     fn finish(self: Box<Self>, result: Result<(), StoreError>);
 }
 
@@ -128,6 +167,7 @@ struct Job<F, D, T> {
     data: D,
     out: Option<T>,
     done: Option<oneshot::Sender<Result<T>>>,
+    deadline: Instant,
 }
 
 impl<F, D, T> Work for Job<F, D, T>
@@ -151,6 +191,10 @@ where
         })
     }
 
+    fn wanted(&self, now: Instant) -> bool {
+        now < self.deadline && self.done.as_ref().is_some_and(|d| !d.is_closed())
+    }
+
     fn finish(mut self: Box<Self>, result: Result<(), StoreError>) {
         let reply = match result {
             Ok(()) => self.out.take().ok_or(StoreError::WriterGone),
@@ -165,41 +209,136 @@ where
 async fn run_writer(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Box<dyn Work>>) {
     let mut group: Vec<Box<dyn Work>> = Vec::with_capacity(MAX_GROUP);
     while rx.recv_many(&mut group, MAX_GROUP).await > 0 {
-        commit_group(&mut conn, &mut group).await;
+        commit_group(&mut conn, &mut group, &mut rx).await;
         group.clear();
     }
 }
 
-async fn commit_group(conn: &mut SqliteConnection, group: &mut Vec<Box<dyn Work>>) {
-    if group.len() > 1 {
-        match run_all(conn, group).await {
-            Ok(()) => {
-                for work in group.drain(..) {
-                    work.finish(Ok(()));
-                }
-                return;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, size = group.len(), "group write failed; retrying one by one")
-            }
+/// Answers `Busy` to the work nobody waits for any more (deadline passed or caller gone).
+fn drop_unwanted(group: &mut Vec<Box<dyn Work>>) {
+    let now = Instant::now();
+    let mut i = 0;
+    while i < group.len() {
+        if group[i].wanted(now) {
+            i += 1;
+        } else {
+            group.swap_remove(i).finish(Err(StoreError::Busy));
         }
-    }
-    for mut work in group.drain(..) {
-        let result = run_one(conn, work.as_mut()).await;
-        work.finish(result.map_err(StoreError::from));
     }
 }
 
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 5 | 6)),
+        _ => false,
+    }
+}
+
+/// Takes SQLite's write lock (`BEGIN IMMEDIATE`) for the group, waiting in short polls while
+/// someone else holds it. Between polls, work past its deadline is answered `Busy` and, when
+/// `arrivals` is given, work that arrived meanwhile joins the group (so its deadline is kept
+/// too). `false` when nothing is left to write, or on an error other than busy (then
+/// everyone has been answered).
+async fn begin(
+    conn: &mut SqliteConnection,
+    group: &mut Vec<Box<dyn Work>>,
+    mut arrivals: Option<&mut mpsc::Receiver<Box<dyn Work>>>,
+) -> bool {
+    let mut waited = false;
+    loop {
+        drop_unwanted(group);
+        if group.is_empty() {
+            return false;
+        }
+        match sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
+            Ok(_) => return true,
+            Err(e) if is_busy(&e) => {
+                if !waited {
+                    tracing::warn!("the database is locked by another connection; writes wait");
+                    waited = true;
+                }
+                if let Some(rx) = arrivals.as_deref_mut() {
+                    while group.len() < MAX_GROUP {
+                        match rx.try_recv() {
+                            Ok(work) => group.push(work),
+                            Err(_) => break,
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not start a write transaction");
+                let message = e.to_string();
+                for work in group.drain(..) {
+                    work.finish(Err(StoreError::Sqlx(sqlx::Error::Protocol(
+                        message.clone(),
+                    ))));
+                }
+                return false;
+            }
+        }
+    }
+}
+
+async fn commit_group(
+    conn: &mut SqliteConnection,
+    group: &mut Vec<Box<dyn Work>>,
+    rx: &mut mpsc::Receiver<Box<dyn Work>>,
+) {
+    if !begin(conn, group, Some(rx)).await {
+        return;
+    }
+    if group.len() == 1 {
+        if let Some(mut work) = group.pop() {
+            let result = run_begun(conn, work.as_mut()).await;
+            work.finish(result);
+        }
+        return;
+    }
+    match run_all(conn, group).await {
+        Ok(()) => {
+            for work in group.drain(..) {
+                work.finish(Ok(()));
+            }
+            return;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, size = group.len(), "group write failed; retrying one by one")
+        }
+    }
+    for work in std::mem::take(group) {
+        let mut one = vec![work];
+        if !begin(conn, &mut one, None).await {
+            continue;
+        }
+        if let Some(mut work) = one.pop() {
+            let result = run_begun(conn, work.as_mut()).await;
+            work.finish(result);
+        }
+    }
+}
+
+/// Runs the whole group inside the transaction `begin` opened and commits it, unless a piece
+/// fails or a caller stopped waiting meanwhile (rolled back either way).
 async fn run_all(
     conn: &mut SqliteConnection,
     group: &mut [Box<dyn Work>],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
     for work in group.iter_mut() {
         if let Err(e) = work.run(conn).await {
             let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
             return Err(e);
         }
+    }
+    let now = Instant::now();
+    if group.iter().any(|w| !w.wanted(now)) {
+        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        return Err(sqlx::Error::Protocol(
+            "a caller stopped waiting before COMMIT".into(),
+        ));
     }
     if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
         let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
@@ -208,11 +347,17 @@ async fn run_all(
     Ok(())
 }
 
-async fn run_one(conn: &mut SqliteConnection, work: &mut dyn Work) -> Result<(), sqlx::Error> {
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+/// Runs one piece of work inside the transaction already begun, and commits it unless it
+/// failed or its caller stopped waiting (then `Busy`: nothing was written).
+async fn run_begun(conn: &mut SqliteConnection, work: &mut dyn Work) -> Result<()> {
     let result = match work.run(conn).await {
-        Ok(()) => sqlx::query("COMMIT").execute(&mut *conn).await.map(|_| ()),
-        Err(e) => Err(e),
+        Ok(()) if !work.wanted(Instant::now()) => Err(StoreError::Busy),
+        Ok(()) => sqlx::query("COMMIT")
+            .execute(&mut *conn)
+            .await
+            .map(|_| ())
+            .map_err(StoreError::from),
+        Err(e) => Err(StoreError::from(e)),
     };
     if result.is_err() {
         let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;

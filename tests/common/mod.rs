@@ -354,3 +354,20 @@ pub async fn wait_for_tz(app: &TestApp, user: &str) {
     }
     panic!("the profile of {user} was never fetched");
 }
+
+/// Another connection (a backup, a `sqlite3` shell) takes the write lock and means to keep it
+/// for 10 s; it lets go when `release` fires.
+pub async fn hold_the_write_lock(app: &TestApp) -> tokio::sync::oneshot::Sender<()> {
+    use sqlx::Connection;
+    let mut other = sqlx::SqliteConnection::connect(&app.db_url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), released).await;
+        sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    });
+    release
+}
