@@ -222,8 +222,13 @@ async fn after_a_no_the_replacement_button_opens_a_form_that_replaces_the_target
         .await;
     let button = &reply["blocks"][1]["elements"][0];
     assert_eq!(button["action_id"], "add_replacement");
-    assert_eq!(button["value"], "Ned Ortiz");
-    let pressed = press_button(&app, "U0JANE", "add_replacement", "Ned Ortiz").await;
+    // The button carries the prospect's id, not their name.
+    let ned = app
+        .count("SELECT id FROM prospects WHERE name = 'Ned Ortiz'")
+        .await
+        .to_string();
+    assert_eq!(button["value"], ned.as_str());
+    let pressed = press_button(&app, "U0JANE", "add_replacement", &ned).await;
     assert_eq!(pressed, StatusCode::OK);
     let views = opened(&app).await;
     assert_eq!(views[0]["view"]["callback_id"], "replacement");

@@ -57,10 +57,7 @@ fn start(rest: &[&str]) -> Result<BlitzRequest, ParseError> {
 fn duration(word: &str) -> Result<u32, ParseError> {
     words::duration_minutes(word).ok_or_else(|| {
         ParseError::new(
-            format!(
-                "I couldn't read `{}` as a length.",
-                super::truncate(word, 30)
-            ),
+            format!("I couldn't read `{}` as a length.", super::echo(word, 30)),
             EXAMPLES,
         )
     })

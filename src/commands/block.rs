@@ -100,7 +100,7 @@ fn plan(tokens: &[String]) -> Result<BlockRequest, ParseError> {
         return Err(ParseError::new(
             format!(
                 "I couldn't read `{}` as a start time.",
-                super::truncate(time_word, 30)
+                super::echo(time_word, 30)
             ),
             PLAN,
         ));
@@ -120,10 +120,7 @@ fn minutes(rest: &[String]) -> Result<u32, ParseError> {
         [] => DEFAULT_MINUTES,
         [one] => words::duration_minutes(one).ok_or_else(|| {
             ParseError::new(
-                format!(
-                    "I couldn't read `{}` as a length.",
-                    super::truncate(one, 30)
-                ),
+                format!("I couldn't read `{}` as a length.", super::echo(one, 30)),
                 PLAN,
             )
         })?,
@@ -159,7 +156,7 @@ fn done(rest: &[String]) -> Result<BlockRequest, ParseError> {
                 return Err(ParseError::new(
                     format!(
                         "I expected a number and what it counts, at `{}`.",
-                        super::truncate(&rest[i], 30)
+                        super::echo(&rest[i], 30)
                     ),
                     DONE,
                 ));
@@ -178,7 +175,7 @@ fn done(rest: &[String]) -> Result<BlockRequest, ParseError> {
                 return Err(ParseError::new(
                     format!(
                         "I don't count `{}` — I know dials, emails, social, convos, meetings, callbacks and no.",
-                        super::truncate(other, 30)
+                        super::echo(other, 30)
                     ),
                     DONE,
                 ));

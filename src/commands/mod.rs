@@ -86,18 +86,19 @@ pub fn parse(command: &str, text: &str) -> Result<Request, ParseError> {
         "/momentum" => momentum::parse(text).map(Request::Momentum),
         "/blitz" => blitz::parse(text).map(Request::Blitz),
         _ => Err(ParseError::new(
-            format!("I don't know the command `{}`.", truncate(command, 40)),
+            format!("I don't know the command `{}`.", echo(command, 40)),
             &["/momentum help"],
         )),
     }
 }
 
 /// Cuts `s` to at most `max` characters, on a character boundary, adding `…` when cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        None => s.to_owned(),
-        Some((i, _)) => format!("{}…", &s[..i]),
-    }
+pub use crate::domain::text::cut as truncate;
+
+/// A word the person typed, repeated in an explanation: cut to `max` characters and escaped
+/// for `mrkdwn`, so it shows as typed and never pings or links.
+pub fn echo(word: &str, max: usize) -> String {
+    crate::domain::text::escape_mrkdwn(&truncate(word, max))
 }
 
 /// A Slack user mention as escaped by Slack: `<@U012ABC>` or `<@U012ABC|name>`.

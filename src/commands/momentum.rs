@@ -104,7 +104,7 @@ pub fn parse(text: &str) -> Result<MomentumRequest, ParseError> {
         "settings" | "setting" | "set" => settings(rest),
         "digest" if rest.is_empty() => Ok(MomentumRequest::Digest),
         other => Err(ParseError::new(
-            format!("I don't know `/momentum {}`.", super::truncate(other, 30)),
+            format!("I don't know `/momentum {}`.", super::echo(other, 30)),
             EXAMPLES,
         )),
     }
@@ -124,7 +124,7 @@ fn stats(rest: &[String]) -> Result<MomentumRequest, ParseError> {
                     return Err(ParseError::new(
                         format!(
                             "I read `{}` in stats, but expected week, month or @someone.",
-                            super::truncate(word, 30)
+                            super::echo(word, 30)
                         ),
                         &["/momentum stats", "/momentum stats month @jane"],
                     ));
@@ -152,7 +152,7 @@ fn team(rest: &[String]) -> Result<MomentumRequest, ParseError> {
                     return Err(ParseError::new(
                         format!(
                             "`{}` isn't a Slack mention — pick people with @.",
-                            super::truncate(word, 30)
+                            super::echo(word, 30)
                         ),
                         TEAM,
                     ));

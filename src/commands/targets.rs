@@ -61,7 +61,7 @@ pub fn parse(text: &str) -> Result<TargetsRequest, ParseError> {
             EXAMPLES,
         )),
         _ => Err(ParseError::new(
-            format!("I don't know `/targets {}`.", super::truncate(first, 30)),
+            format!("I don't know `/targets {}`.", super::echo(first, 30)),
             EXAMPLES,
         )),
     }

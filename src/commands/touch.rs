@@ -1,5 +1,5 @@
 //! `/touch prospect [@ company] channel outcome [note]`: one attempt on a prospect.
-use super::{MAX_NAME, MAX_TEXT, ParseError, tokenize, truncate};
+use super::{MAX_NAME, MAX_TEXT, ParseError, tokenize};
 use crate::domain::{Channel, Outcome};
 
 const EXAMPLES: &[&str] = &[
@@ -78,7 +78,7 @@ pub fn name_and_company(tokens: &[String]) -> Result<(String, Option<String>), P
         return Err(ParseError::new(
             format!(
                 "Names are at most {MAX_NAME} characters (I read `{}`).",
-                truncate(&name, 40)
+                super::echo(&name, 40)
             ),
             EXAMPLES,
         ));

@@ -3,9 +3,8 @@
 //! teammate"; nobody is ranked last or called out.
 use super::response_rate;
 use super::words::count;
-use crate::commands::truncate;
 use crate::slack::messages::{context, section};
-use crate::store::blitz::Tally;
+use crate::store::blitz::{Moment, Tally};
 use slack_morphism::prelude::*;
 
 /// Attempts before a person's response rate is shown and ranked.
@@ -27,9 +26,9 @@ fn display(t: &Tally) -> String {
         return "A teammate".to_owned();
     }
     t.name
-        .as_deref()
-        .map(|n| truncate(n, 40))
-        .unwrap_or_else(|| "A teammate".to_owned())
+        .as_ref()
+        .filter(|n| !n.is_empty())
+        .map_or_else(|| "A teammate".to_owned(), |n| n.mrkdwn(40))
 }
 
 fn rate(t: &Tally) -> String {
@@ -98,13 +97,16 @@ pub fn scoreboard(
 }
 
 /// The results post at the end.
+/// People thanked by name in a blitz's results; the rest are "everyone else".
+pub const THANKED_BY_NAME: usize = 30;
+
 pub struct Results<'a> {
     pub tallies: &'a [Tally],
     pub minutes: i64,
     pub leader: &'a str,
     pub previous: Option<Tally>,
     /// (user, private, what happened).
-    pub moments: &'a [(String, bool, String)],
+    pub moments: &'a [Moment],
 }
 
 pub fn results(r: &Results<'_>) -> (String, Vec<SlackBlock>) {
@@ -134,13 +136,17 @@ pub fn results(r: &Results<'_>) -> (String, Vec<SlackBlock>) {
         let lines: Vec<String> = r
             .moments
             .iter()
-            .map(|(user, private, text)| {
-                let who = if *private {
+            .map(|m| {
+                let who = if m.private {
                     "A teammate".to_owned()
                 } else {
-                    format!("<@{user}>")
+                    format!("<@{}>", m.user_id)
                 };
-                format!("• {who}: {}", truncate(text, 120))
+                if m.meeting {
+                    format!("• {who}: booked a meeting with {}", m.text.mrkdwn(60))
+                } else {
+                    format!("• {who}: {}", m.text.mrkdwn(120))
+                }
             })
             .collect();
         blocks.push(section(format!("*Best moments*\n{}", lines.join("\n"))));
@@ -156,13 +162,14 @@ pub fn results(r: &Results<'_>) -> (String, Vec<SlackBlock>) {
         r.leader,
         line(&leader)
     )));
-    let thanked: Vec<String> = r
-        .tallies
+    // At most THANKED_BY_NAME people are named (a mention each); everyone else is counted.
+    let named: Vec<&Tally> = r.tallies.iter().filter(|t| !t.private).collect();
+    let thanked: Vec<String> = named
         .iter()
-        .filter(|t| !t.private)
+        .take(THANKED_BY_NAME)
         .map(|t| format!("<@{}>", t.user_id))
         .collect();
-    let private = r.tallies.iter().filter(|t| t.private).count();
+    let private = r.tallies.len() - thanked.len();
     let mut thanks = if thanked.is_empty() {
         String::new()
     } else {

@@ -1,6 +1,7 @@
 //! The manager digest: what the team did this period against the last, one line per rep, who
 //! went quiet, who gave up early, which no's still need a replacement. Pure: it takes the
 //! numbers the store read and renders the message.
+use super::text::UserText;
 use super::words::count;
 use super::{Outcome, WinKind, response_rate};
 use crate::commands::truncate;
@@ -17,10 +18,10 @@ pub struct ByPerson<'a> {
     previous: HashMap<&'a str, Totals>,
     /// (days between touches, how many touches) per person.
     gaps: HashMap<&'a str, Vec<(i64, i64)>>,
-    dropped: HashMap<&'a str, Vec<(&'a str, i64)>>,
-    nos: HashMap<&'a str, Vec<&'a str>>,
+    dropped: HashMap<&'a str, Vec<(&'a UserText, i64)>>,
+    nos: HashMap<&'a str, Vec<&'a UserText>>,
     /// (rank in the store's order, kind, text), best first.
-    best: HashMap<&'a str, Vec<(usize, &'a str, &'a str)>>,
+    best: HashMap<&'a str, Vec<(usize, &'a str, &'a UserText)>>,
 }
 
 impl<'a> ByPerson<'a> {
@@ -354,7 +355,7 @@ pub fn render(input: &DigestInput<'_>) -> String {
             .map(|(r, name, n)| {
                 format!(
                     "• <@{r}> dropped *{}* after {n} {}",
-                    truncate(name, 60),
+                    name.mrkdwn(60),
                     if *n == 1 { "touch" } else { "touches" }
                 )
             })
@@ -377,7 +378,7 @@ pub fn render(input: &DigestInput<'_>) -> String {
             .map(|(r, name)| {
                 format!(
                     "• <@{r}>: *{}* said no — who replaces them?",
-                    truncate(name, 60)
+                    name.mrkdwn(60)
                 )
             })
             .collect();
@@ -390,7 +391,7 @@ pub fn render(input: &DigestInput<'_>) -> String {
         for chunk in chunk_lines(&accountability) {
             blocks.push(section(chunk));
         }
-        let mut candidates: Vec<(usize, &str, &str, &str)> = reps
+        let mut candidates: Vec<(usize, &str, &str, &UserText)> = reps
             .iter()
             .flat_map(|r| {
                 by.best
@@ -406,7 +407,7 @@ pub fn render(input: &DigestInput<'_>) -> String {
             .take(3)
             .map(|(_, r, kind, text)| {
                 let emoji = WinKind::from_db(kind).map_or("⭐", |k| k.emoji());
-                format!("• <@{r}>: {emoji} {}", truncate(text, 140))
+                format!("• <@{r}>: {emoji} {}", text.mrkdwn(140))
             })
             .collect();
         if !best.is_empty() {

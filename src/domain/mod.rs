@@ -3,6 +3,7 @@ pub mod blitz;
 pub mod cadence;
 pub mod digest;
 pub mod streak;
+pub mod text;
 pub mod time;
 pub mod words;
 

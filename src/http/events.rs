@@ -121,10 +121,11 @@ async fn handle_interaction(state: AppState, body: Bytes) -> Response {
                 open(&state, &trigger, modals::block_done_form(id)).await
             }
             "add_replacement" => {
+                let old = prospect_named(&state, &team, &user, action.value).await;
                 open(
                     &state,
                     &trigger,
-                    modals::replacement_form(&action.value.unwrap_or_default()),
+                    modals::replacement_form(&old.unwrap_or_default()),
                 )
                 .await
             }
@@ -135,7 +136,7 @@ async fn handle_interaction(state: AppState, body: Bytes) -> Response {
                 open(&state, &trigger, modals::block_plan_form(today)).await
             }
             "log_step" => {
-                let prospect = action.value.filter(|v| !v.is_empty() && v != "-");
+                let prospect = prospect_named(&state, &team, &user, action.value).await;
                 open(&state, &trigger, modals::touch_form(prospect.as_deref())).await
             }
             _ => Ok(()),
@@ -146,6 +147,27 @@ async fn handle_interaction(state: AppState, body: Bytes) -> Response {
         }
     }
     StatusCode::OK.into_response()
+}
+
+/// The prospect a "log a step" button refers to: its id (older messages carried the name;
+/// "-" is none).
+async fn prospect_named(
+    state: &AppState,
+    team: &str,
+    user: &str,
+    value: Option<String>,
+) -> Option<String> {
+    let value = value.filter(|v| !v.is_empty() && v != "-")?;
+    let Ok(id) = value.parse::<i64>() else {
+        return Some(value);
+    };
+    match store::prospects::by_id(state.db.reader(), team, user, id).await {
+        Ok(found) => found.map(|p| p.name.raw().to_owned()),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the prospect of a button");
+            None
+        }
+    }
 }
 
 /// Opens a modal for a button press; a failure is logged (the button can be pressed again).

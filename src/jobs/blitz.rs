@@ -33,11 +33,12 @@ fn minutes_left(b: &blitz::BlitzRow, now: DateTime<Utc>) -> i64 {
     store::parse_ts(&b.ends_at).map_or(0, |end| ((end - now).num_seconds() + 59).max(0) / 60)
 }
 
-/// The starter's name for the scoreboard (never a mention).
-async fn starter_name(state: &AppState, b: &blitz::BlitzRow) -> store::Result<String> {
-    let m = store::members::get(state.db.reader(), &b.team_id, &b.started_by).await?;
+/// The starter's name for the scoreboard (never a mention), ready for `mrkdwn`.
+pub async fn starter_name(state: &AppState, team_id: &str, user_id: &str) -> store::Result<String> {
+    let m = store::members::get(state.db.reader(), team_id, user_id).await?;
     Ok(m.and_then(|m| m.name)
-        .unwrap_or_else(|| "a teammate".to_owned()))
+        .filter(|n| !n.is_empty())
+        .map_or_else(|| "a teammate".to_owned(), |n| n.mrkdwn(40)))
 }
 
 /// The scoreboard message body as first posted.
@@ -71,7 +72,7 @@ async fn refresh(
         &tallies,
         b.goal,
         Some(minutes_left(b, now)),
-        &starter_name(state, b).await?,
+        &starter_name(state, &b.team_id, &b.started_by).await?,
     );
     let body = messages::update(&b.channel_id, &ts, &title, blocks);
     if b.last_scoreboard.as_deref() == Some(body.as_str()) {
@@ -123,7 +124,7 @@ pub async fn finish(state: &AppState, id: i64, end_at: DateTime<Utc>) -> store::
         moments: &moments,
     });
     let results_post = messages::post(&b.channel_id, &title, blocks);
-    let starter = starter_name(state, &b).await?;
+    let starter = starter_name(state, &b.team_id, &b.started_by).await?;
     let final_board = match b.scoreboard_outbox_id {
         Some(outbox_id) => blitz::scoreboard_ts(reader, outbox_id).await?.map(|ts| {
             let (title, blocks) = scoreboard(&tallies, b.goal, None, &starter);

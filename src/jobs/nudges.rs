@@ -4,7 +4,6 @@
 //! away or snoozed. Never a word in a channel.
 use super::JobReport;
 use super::schedule::{cron_days, latest_due};
-use crate::commands::truncate;
 use crate::domain::cadence::{MAX_GAP_DAYS, TOUCH_GOAL};
 use crate::domain::streak::missed_working_days;
 use crate::domain::time::{WorkDays, days_ago, local_day};
@@ -153,6 +152,12 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
     Ok(queued)
 }
 
+/// How a prospect's name is typed in a suggested `/touch` command (a code span): cut short
+/// and escaped like any text a person typed, with no backtick to end the span early.
+fn touch_name(name: &crate::domain::text::UserText) -> String {
+    name.mrkdwn(60).replace('`', "'")
+}
+
 /// The DM, or `None` when the rep is neither quiet nor letting anyone go cold.
 pub fn render(n: &Nudge) -> Option<String> {
     if n.quiet_days.is_none() && n.cold.is_empty() {
@@ -161,7 +166,7 @@ pub fn render(n: &Nudge) -> Option<String> {
     let mut blocks = Vec::new();
     let first_cold = n.cold.first();
     let step = match first_cold {
-        Some(p) => format!("`/touch {} email no_answer`", p.name),
+        Some(p) => format!("`/touch {} email no_answer`", touch_name(&p.name)),
         None => "`/block now 30m`".to_owned(),
     };
     let opening = match (n.quiet_days, first_cold) {
@@ -169,7 +174,7 @@ pub fn render(n: &Nudge) -> Option<String> {
             "👋 Morning! It's been {} since your last logged step. One small step gets things moving: \
              a quick touch on *{}* — {step}",
             count(days, "working day"),
-            p.name
+            p.name.mrkdwn(60)
         ),
         (Some(days), None) => format!(
             "👋 Morning! It's been {} since your last logged step. One small step gets things moving: \
@@ -188,8 +193,8 @@ pub fn render(n: &Nudge) -> Option<String> {
         for p in n.cold.iter().take(MAX_LISTED) {
             let company = p
                 .company
-                .as_deref()
-                .map(|c| format!(" ({})", truncate(c, 40)))
+                .as_ref()
+                .map(|c| format!(" ({})", c.mrkdwn(40)))
                 .unwrap_or_default();
             let ago = p
                 .last_touch_day
@@ -198,7 +203,7 @@ pub fn render(n: &Nudge) -> Option<String> {
                 .unwrap_or_default();
             lines.push(format!(
                 "• *{}*{company} — {}/{TOUCH_GOAL} · last touch {ago}",
-                truncate(&p.name, 60),
+                p.name.mrkdwn(60),
                 p.touch_count
             ));
         }
@@ -216,10 +221,10 @@ pub fn render(n: &Nudge) -> Option<String> {
         blocks.push(section(lines.join("\n")));
     }
     // Slack refuses an empty button value: "-" stands for no prospect.
-    let prospect = first_cold.map_or("-", |p| p.name.as_str());
+    let prospect = first_cold.map_or("-".to_owned(), |p| p.id.to_string());
     blocks.push(
         SlackActionsBlock::new(vec![
-            button("log_step", "✍️ Log a step", prospect).into(),
+            button("log_step", "✍️ Log a step", &prospect).into(),
             button("snooze_day", "😴 Snooze a day", "1").into(),
         ])
         .into(),

@@ -134,7 +134,7 @@ pub fn render(channel: &str, c: &schedule::Celebration) -> Option<(String, Optio
             .take(3)
             .map(|w| {
                 let emoji = WinKind::from_db(&w.kind).map_or("⭐", |k| k.emoji());
-                format!("{emoji} {}", truncate(&w.text, 120))
+                format!("{emoji} {}", w.text.mrkdwn(120))
             })
             .collect();
         let more = if wins.len() > 3 {
@@ -166,7 +166,7 @@ pub fn render(channel: &str, c: &schedule::Celebration) -> Option<(String, Optio
         let prospect = if *private {
             "a prospect".to_owned()
         } else {
-            format!("*{}*", truncate(prospect, 60))
+            format!("*{}*", prospect.mrkdwn(60))
         };
         milestones.push(format!(
             "🏆 {} made a 10th touch on {prospect} — that's the persistence that reaches people",
@@ -177,7 +177,7 @@ pub fn render(channel: &str, c: &schedule::Celebration) -> Option<(String, Optio
         let prospect = if *private {
             "a prospect".to_owned()
         } else {
-            format!("*{}*", truncate(prospect, 60))
+            format!("*{}*", prospect.mrkdwn(60))
         };
         milestones.push(format!(
             "🎯 {} booked a meeting with {prospect} after {}",

@@ -3,7 +3,7 @@ use super::{Caller, Reply, Result, count};
 use crate::commands::BlitzRequest;
 use crate::domain::blitz::team;
 use crate::domain::response_rate;
-use crate::jobs::blitz::{finish, first_scoreboard};
+use crate::jobs::blitz::{finish, first_scoreboard, starter_name};
 use crate::state::AppState;
 use crate::store::{self, blitz, members, outbox};
 use chrono::Duration;
@@ -29,14 +29,12 @@ async fn start(
 ) -> Result<Reply> {
     let now = state.clock.now();
     let ends_at = now + Duration::minutes(minutes.into());
-    let starter = members::get(state.db.reader(), &caller.team_id, &caller.user_id)
-        .await?
-        .and_then(|m| m.name);
+    let starter = starter_name(state, &caller.team_id, &caller.user_id).await?;
     let board = first_scoreboard(
         &caller.channel_id,
         goal.map(i64::from),
         minutes.into(),
-        starter.as_deref().unwrap_or("a teammate"),
+        &starter,
     );
     let data = (
         caller.clone(),

@@ -2,6 +2,7 @@
 use super::{Caller, Reply, Result, plural};
 use crate::commands::{TargetsRequest, name_key};
 use crate::domain::cadence::{Cadence, TOUCH_GOAL};
+use crate::domain::text::UserText;
 use crate::domain::time::{days_ago, local_day, short_date};
 use crate::state::AppState;
 use crate::store::{self, members, prospects};
@@ -42,8 +43,8 @@ async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
             };
             let company = p
                 .company
-                .as_deref()
-                .map(|c| format!(" ({c})"))
+                .as_ref()
+                .map(|c| format!(" ({})", c.mrkdwn(60)))
                 .unwrap_or_default();
             let (rank, status) = match (cadence.last_touch, cadence.overdue_days(today)) {
                 (None, _) => (i64::MAX - 1, "⏰ first touch due".to_string()),
@@ -64,7 +65,8 @@ async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
                 rank,
                 format!(
                     "• *{}*{company} — {}/{TOUCH_GOAL}{last} · {status}",
-                    p.name, p.touches
+                    p.name.mrkdwn(60),
+                    p.touches
                 ),
             )
         })
@@ -88,20 +90,20 @@ async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
 
 enum Change {
     Added {
-        name: String,
-        company: Option<String>,
+        name: UserText,
+        company: Option<UserText>,
         already: Option<i64>,
     },
     Dropped {
-        name: String,
+        name: UserText,
         touches: i64,
     },
     Replaced {
-        old: String,
-        new: String,
+        old: UserText,
+        new: UserText,
     },
     NotFound {
-        similar: Vec<String>,
+        similar: Vec<UserText>,
     },
 }
 
@@ -133,7 +135,7 @@ async fn add(
                     let (row, already) = prospects::add(c, &new).await?;
                     Ok(Change::Added {
                         name: row.name,
-                        company: company.clone().or(row.company),
+                        company: company.clone().map(UserText::from).or(row.company),
                         already: already.then_some(row.touches),
                     })
                 })
@@ -236,7 +238,10 @@ fn render(change: Change) -> String {
             company,
             already: None,
         } => {
-            let company = company.map(|c| format!(" ({c})")).unwrap_or_default();
+            let company = company
+                .map(|c| format!(" ({})", c.mrkdwn(60)))
+                .unwrap_or_default();
+            let name = name.mrkdwn(120);
             format!(
                 "🎯 Added *{name}*{company} to your targets — first touch due today. Log it with `/touch {name} email no_answer`."
             )
@@ -247,23 +252,30 @@ fn render(change: Change) -> String {
             ..
         } => {
             format!(
-                "*{name}* is already on your targets ({}).",
+                "*{}* is already on your targets ({}).",
+                name.mrkdwn(120),
                 plural(n, "touch", "touches")
             )
         }
         Change::Dropped { name, touches } if touches <= 3 => format!(
             "Dropped *{name}* after {}. Most people need about 10 touches before they answer — \
              `/targets add {name}` brings them back.",
-            plural(touches, "touch", "touches")
+            plural(touches, "touch", "touches"),
+            name = name.mrkdwn(120)
         ),
         Change::Dropped { name, touches } => {
             format!(
-                "Dropped *{name}* after {}. Who replaces them? `/targets add NAME @ Company`",
+                "Dropped *{}* after {}. Who replaces them? `/targets add NAME @ Company`",
+                name.mrkdwn(120),
                 plural(touches, "touch", "touches")
             )
         }
         Change::Replaced { old, new } => {
-            format!("🔁 *{new}* replaces *{old}* on your targets — first touch due today.")
+            format!(
+                "🔁 *{}* replaces *{}* on your targets — first touch due today.",
+                new.mrkdwn(120),
+                old.mrkdwn(120)
+            )
         }
         Change::NotFound { similar } if similar.is_empty() => {
             "I can't find that name in your targets. `/targets` lists them.".to_owned()
@@ -272,7 +284,7 @@ fn render(change: Change) -> String {
             "I can't find that name in your targets. Did you mean {}?",
             similar
                 .iter()
-                .map(|s| format!("*{s}*"))
+                .map(|s| format!("*{}*", s.mrkdwn(60)))
                 .collect::<Vec<_>>()
                 .join(" or ")
         ),

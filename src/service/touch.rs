@@ -4,13 +4,15 @@ use super::{Caller, Reply, Result, count_step, step_context};
 use crate::commands::{TouchRequest, name_key};
 use crate::domain::Outcome;
 use crate::domain::cadence::{Cadence, TOUCH_GOAL};
+use crate::domain::text::UserText;
 use crate::domain::time::{days_ago, short_date};
 use crate::state::AppState;
 use crate::store::{self, prospects, touches};
 
 struct Touched {
-    name: String,
-    company: Option<String>,
+    id: i64,
+    name: UserText,
+    company: Option<UserText>,
     before: Cadence,
     after: Cadence,
     today_total: i64,
@@ -45,7 +47,7 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
                 if let Some(company) = r
                     .company
                     .as_deref()
-                    .filter(|c| prospect.company.as_deref() != Some(*c))
+                    .filter(|c| prospect.company.as_ref().map(|p| p.raw()) != Some(*c))
                 {
                     prospects::set_company(c, prospect.id, company).await?;
                 }
@@ -76,10 +78,11 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
                     touches: prospect.touches + 1,
                     last_touch: Some(ctx.today),
                 };
-                let company = r.company.clone().or(prospect.company);
+                let company = r.company.clone().map(UserText::from).or(prospect.company);
                 Ok((
                     ctx,
                     Touched {
+                        id: prospect.id,
                         name: prospect.name,
                         company,
                         before,
@@ -96,7 +99,7 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
         reply.with_button(crate::slack::messages::button(
             "add_replacement",
             "➕ Add a replacement target",
-            &touched.name,
+            &touched.id.to_string(),
         ))
     } else {
         reply
@@ -105,8 +108,8 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
 
 fn render(r: &TouchRequest, t: &Touched, today: chrono::NaiveDate) -> String {
     let who = match &t.company {
-        Some(c) => format!("*{}* ({})", t.name, c),
-        None => format!("*{}*", t.name),
+        Some(c) => format!("*{}* ({})", t.name.mrkdwn(120), c.mrkdwn(60)),
+        None => format!("*{}*", t.name.mrkdwn(120)),
     };
     let how = format!(
         "{}, {}",
@@ -140,15 +143,15 @@ fn render(r: &TouchRequest, t: &Touched, today: chrono::NaiveDate) -> String {
     }
     if r.outcome.is_response() && t.before.touches >= 5 {
         lines.push(format!(
-            "🎯 A response after {} touches — persistence paid off.",
-            t.before.touches
+            "🎯 A response after {} — persistence paid off.",
+            super::count(t.before.touches, "touch")
         ));
     }
     if r.outcome == Outcome::No {
         lines.push(format!(
-            "A clear no is an answer too. I've taken {} off your active targets — keep your list full: \
-             `/targets replace {} with NEW NAME @ Company`",
-            t.name, t.name
+            "A clear no is an answer too. I've taken {name} off your active targets — keep your list full: \
+             `/targets replace {name} with NEW NAME @ Company`",
+            name = t.name.mrkdwn(120)
         ));
     }
     lines.join("\n")

@@ -2,8 +2,9 @@
 //! The hot path: what the write needs (zone, streak) is read first on a reader, so the writer
 //! does the whole win in one round trip.
 use super::{Caller, Reply, Result, plural, streak_note};
-use crate::commands::{WinRequest, truncate};
+use crate::commands::WinRequest;
 use crate::domain::streak;
+use crate::domain::text::UserText;
 use crate::domain::time::{WorkDays, local_day};
 use crate::state::AppState;
 use crate::store::{self, members, wins};
@@ -57,7 +58,7 @@ pub async fn log(state: &AppState, caller: &Caller, request: WinRequest) -> Resu
         "{} Logged your {}: “{}”\n{} today{}",
         request.kind.emoji(),
         request.kind.noun(),
-        truncate(&request.text, 200),
+        UserText::from(request.text.as_str()).mrkdwn(200),
         plural(wins_today, "win", "wins"),
         streak_note(streak),
     )))

@@ -1,10 +1,10 @@
 //! The App Home tab: the member's week at a glance. Pure: numbers in, `views.publish` body out.
 use super::messages::{button, context, section};
-use crate::commands::truncate;
+use crate::domain::text::UserText;
 use slack_morphism::prelude::*;
 
 /// A target on the home tab: name, company, touches so far, and where it stands.
-pub type DueTarget = (String, Option<String>, i64, String);
+pub type DueTarget = (UserText, Option<UserText>, i64, String);
 
 /// What the home tab shows.
 pub struct Home {
@@ -63,12 +63,12 @@ pub fn publish(h: &Home) -> String {
         let mut lines = vec![format!("*Targets due or overdue* ({})", h.due_total)];
         for (name, company, touches, status) in &h.due {
             let company = company
-                .as_deref()
-                .map(|c| format!(" ({})", truncate(c, 40)))
+                .as_ref()
+                .map(|c| format!(" ({})", c.mrkdwn(40)))
                 .unwrap_or_default();
             lines.push(format!(
                 "• *{}*{company} — {touches}/10 · {status}",
-                truncate(name, 60)
+                name.mrkdwn(60)
             ));
         }
         if h.due_total > h.due.len() {

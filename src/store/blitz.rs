@@ -1,4 +1,5 @@
 //! Blitzes and their tallies.
+use crate::domain::text::UserText;
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -150,7 +151,7 @@ pub async fn scoreboard_ts(
 #[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct Tally {
     pub user_id: String,
-    pub name: Option<String>,
+    pub name: Option<UserText>,
     pub private: bool,
     pub attempts: i64,
     pub conversations: i64,
@@ -188,16 +189,26 @@ pub async fn tallies(
     .await
 }
 
-/// The blitz's best moments: meetings booked on touches and wins logged, (user, private, text).
+/// One of a blitz's best moments: a meeting booked with a prospect (`text` is the prospect's
+/// name), or a win logged (`text` is the win).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Moment {
+    pub user_id: String,
+    pub private: bool,
+    pub meeting: bool,
+    pub text: UserText,
+}
+
+/// The blitz's best moments: meetings booked on touches first, then wins logged.
 pub async fn moments(
     db: impl SqliteExecutor<'_>,
     team_id: &str,
     from: &str,
     to: &str,
-) -> sqlx::Result<Vec<(String, bool, String)>> {
+) -> sqlx::Result<Vec<Moment>> {
     sqlx::query_as(
-        "SELECT user_id, private, text FROM (
-             SELECT t.user_id, coalesce(m.private, 0) AS private, 'booked a meeting with ' || p.name AS text, 0 AS rank, t.id
+        "SELECT user_id, private, rank = 0 AS meeting, text FROM (
+             SELECT t.user_id, coalesce(m.private, 0) AS private, p.name AS text, 0 AS rank, t.id
              FROM touches t JOIN prospects p ON p.id = t.prospect_id
              LEFT JOIN members m ON m.team_id = t.team_id AND m.user_id = t.user_id
              WHERE t.team_id = ?1 AND t.created_at >= ?2 AND t.created_at <= ?3 AND t.outcome = 'meeting'

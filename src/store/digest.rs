@@ -1,5 +1,6 @@
 //! Reads for manager digests: for one team, a set of people (the managers' reps and the
 //! managers themselves) over two periods of local days — each metric is one grouped query.
+use crate::domain::text::UserText;
 use sqlx::SqlitePool;
 
 /// A manager and the reps they manage.
@@ -119,15 +120,15 @@ pub struct DigestData {
     pub touches: Vec<TouchCount>,
     pub blocks: Vec<BlockTotals>,
     /// (rep, prospect, touches) dropped in the period after 3 or fewer touches, not after a no.
-    pub dropped_early: Vec<(String, String, i64)>,
+    pub dropped_early: Vec<(String, UserText, i64)>,
     /// (rep, prospect) who said no in the period and have no replacement target yet.
-    pub nos_unreplaced: Vec<(String, String)>,
+    pub nos_unreplaced: Vec<(String, UserText)>,
     /// (rep, days between a touch and the previous one on the same prospect, touches), for
     /// the period's touches.
     pub gaps: Vec<(String, i64, i64)>,
     /// (rep, kind, text): each person's three wins of the period most worth recognising,
     /// best first.
-    pub best_wins: Vec<(String, String, String)>,
+    pub best_wins: Vec<(String, String, UserText)>,
     /// (person, last step day).
     pub last_steps: Vec<(String, Option<String>)>,
 }

@@ -1,4 +1,5 @@
 //! Members: the Slack users the bot knows, their time zone, manager, away and privacy.
+use crate::domain::text::UserText;
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -14,7 +15,7 @@ pub struct MemberRow {
     pub welcomed_at: Option<String>,
     pub streak: i64,
     pub last_step_day: Option<String>,
-    pub name: Option<String>,
+    pub name: Option<UserText>,
 }
 
 const COLUMNS: &str = "team_id, user_id, tz, is_admin, profile_at, manager_id, away_until, private, \

@@ -1,11 +1,12 @@
 //! Prospects: the people a rep is trying to reach, with their touch counts.
+use crate::domain::text::UserText;
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProspectRow {
     pub id: i64,
-    pub name: String,
-    pub company: Option<String>,
+    pub name: UserText,
+    pub company: Option<UserText>,
     pub status: String,
     pub touches: i64,
     pub last_touch_day: Option<String>,
@@ -31,13 +32,30 @@ pub async fn find(
     .await
 }
 
+/// One of the rep's prospects by id (as a button refers to it).
+pub async fn by_id(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    user_id: &str,
+    id: i64,
+) -> sqlx::Result<Option<ProspectRow>> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.id = ?"
+    ))
+    .bind(team_id)
+    .bind(user_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
 /// Active prospects whose name starts like `prefix` (for "did you mean").
 pub async fn similar(
     db: impl SqliteExecutor<'_>,
     team_id: &str,
     user_id: &str,
     name_key: &str,
-) -> sqlx::Result<Vec<String>> {
+) -> sqlx::Result<Vec<UserText>> {
     let first = name_key.split(' ').next().unwrap_or(name_key);
     let pattern = format!("{}%", first.replace(['%', '_'], ""));
     sqlx::query_scalar(

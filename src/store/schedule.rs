@@ -1,5 +1,6 @@
 //! Reads for the scheduled jobs. Each is one set-based query over every team, member or
 //! manager concerned — never a query per rep.
+use crate::domain::text::UserText;
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 /// A team whose wins are celebrated in a channel.
@@ -27,7 +28,7 @@ pub struct WinToCelebrate {
     pub user_id: String,
     pub private: bool,
     pub kind: String,
-    pub text: String,
+    pub text: UserText,
 }
 
 /// What a team did in `(from, to]` (UTC timestamps), for its shout-out.
@@ -35,9 +36,9 @@ pub struct WinToCelebrate {
 pub struct Celebration {
     pub wins: Vec<WinToCelebrate>,
     /// (rep, private, prospect) for each 10th touch.
-    pub tenth_touches: Vec<(String, bool, String)>,
+    pub tenth_touches: Vec<(String, bool, UserText)>,
     /// (rep, private, prospect, touches before) for each meeting after 5+ touches.
-    pub persistent_meetings: Vec<(String, bool, String, i64)>,
+    pub persistent_meetings: Vec<(String, bool, UserText, i64)>,
     /// (rep, private, streak) for streaks reaching a multiple of five.
     pub streaks: Vec<(String, bool, i64)>,
     /// (rep, private, blocks completed).
@@ -62,7 +63,7 @@ pub async fn celebration(
     .fetch_all(&mut *conn)
     .await?;
     // Each touch in the window with its rank among its prospect's touches.
-    let ranked: Vec<(String, bool, String, String, i64)> = sqlx::query_as(
+    let ranked: Vec<(String, bool, UserText, String, i64)> = sqlx::query_as(
         "SELECT t.user_id, coalesce(m.private, 0), p.name, t.outcome,
                 (SELECT COUNT(*) FROM touches e WHERE e.prospect_id = t.prospect_id AND e.id <= t.id) AS n
          FROM touches t JOIN prospects p ON p.id = t.prospect_id
@@ -181,10 +182,11 @@ pub async fn holidays_between(
 /// An active prospect short of ten touches whose last touch is before `before_day`.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ColdProspect {
+    pub id: i64,
     pub team_id: String,
     pub user_id: String,
-    pub name: String,
-    pub company: Option<String>,
+    pub name: UserText,
+    pub company: Option<UserText>,
     pub touch_count: i64,
     pub last_touch_day: String,
     /// How many of the rep's prospects are cold in all (only the coldest few are returned).
@@ -198,8 +200,8 @@ pub async fn cold_prospects(
     per_rep: i64,
 ) -> sqlx::Result<Vec<ColdProspect>> {
     sqlx::query_as(
-        "SELECT team_id, user_id, name, company, touch_count, last_touch_day, cold_total FROM (
-             SELECT team_id, user_id, name, company, touch_count, last_touch_day,
+        "SELECT id, team_id, user_id, name, company, touch_count, last_touch_day, cold_total FROM (
+             SELECT id, team_id, user_id, name, company, touch_count, last_touch_day,
                     ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY last_touch_day, id) AS rank,
                     COUNT(*) OVER (PARTITION BY team_id, user_id) AS cold_total
              FROM prospects WHERE status = 'active' AND touch_count < 10 AND last_touch_day < ?)
