@@ -115,6 +115,8 @@ async fn the_celebrate_button_counts_one_kudos_per_person_per_win() {
         .await;
     app.reply("U0JANE", "/win", "Jane Doe at Acme accepted my invite")
         .await;
+    app.reply("U0CARL", "/win", "Carl's own win, between Jane's two")
+        .await;
     app.reply("U0JANE", "/win", "Bob replied").await;
     app.run_job(Job::Shoutouts, "2026-11-23T16:00:00Z").await;
     let post = &app.posts_to("C0WINS").await[0];
@@ -126,7 +128,10 @@ async fn the_celebrate_button_counts_one_kudos_per_person_per_win() {
         .next()
         .unwrap()
         .to_owned();
-    assert_eq!(value, "1,2");
+    assert_eq!(
+        value, "1-3",
+        "a short value: Jane's first and last win in the post"
+    );
     for _ in 0..3 {
         assert_eq!(
             press_button(&app, "U0BOB", "celebrate", &value).await,
@@ -136,7 +141,12 @@ async fn the_celebrate_button_counts_one_kudos_per_person_per_win() {
     assert_eq!(
         app.count("SELECT COUNT(*) FROM kudos").await,
         2,
-        "a double click counts once"
+        "a double click counts once, and Carl's win in between is not Jane's"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM kudos WHERE win_id = 2")
+            .await,
+        0
     );
     press_button(&app, "U0BOSS", "celebrate", &value).await;
     assert_eq!(app.count("SELECT COUNT(*) FROM kudos").await, 4);

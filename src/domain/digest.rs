@@ -328,20 +328,26 @@ pub fn render(input: &DigestInput<'_>) -> String {
             None => "*Median days between touches:* — (no repeat touches yet)".to_owned(),
         };
         blocks.push(section(cadence));
-        let quiet = if input.quiet.is_empty() {
-            "*Gone quiet:* nobody — everyone logged a step recently 👏".to_owned()
+        if input.quiet.is_empty() {
+            blocks.push(section(
+                "*Gone quiet:* nobody — everyone logged a step recently 👏",
+            ));
         } else {
-            let names: Vec<String> = input
-                .quiet
-                .iter()
-                .map(|(r, days)| format!("<@{r}> ({})", count(*days, "working day")))
-                .collect();
-            format!(
-                "*Gone quiet:* {} — a word from you helps more than a nudge from me",
-                names.join(", ")
+            // One line per rep, in as many sections as it takes (a big team can have hundreds).
+            let lines: Vec<String> = std::iter::once(
+                "*Gone quiet* — a word from you helps more than a nudge from me:".to_owned(),
             )
-        };
-        blocks.push(section(quiet));
+            .chain(
+                input
+                    .quiet
+                    .iter()
+                    .map(|(r, days)| format!("• <@{r}> ({})", count(*days, "working day"))),
+            )
+            .collect();
+            for chunk in chunk_lines(&lines) {
+                blocks.push(section(chunk));
+            }
+        }
         let mut accountability = Vec::new();
         let dropped: Vec<String> = reps
             .iter()

@@ -83,5 +83,11 @@ async fn answer(state: AppState, body: Bytes) -> Response {
             }
         },
     };
-    Json(reply).into_response()
+    let mut body = serde_json::to_value(&reply).unwrap_or_default();
+    crate::slack::limits::fit(
+        "command reply",
+        crate::slack::limits::Surface::Message,
+        &mut body,
+    );
+    Json(body).into_response()
 }

@@ -105,16 +105,7 @@ async fn handle_interaction(state: AppState, body: Bytes) -> Response {
     };
     for action in actions.actions.unwrap_or_default() {
         let result = match action.action_id.as_ref() {
-            "celebrate" => {
-                let ids: Vec<i64> = action
-                    .value
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter_map(|v| v.parse().ok())
-                    .take(50)
-                    .collect();
-                celebrate(&state, &team, &user, ids).await
-            }
+            "celebrate" => celebrate(&state, &team, &user, action.value.unwrap_or_default()).await,
             "snooze_day" => snooze(&state, &team, &user).await,
             "log_block" => {
                 let id = action.value.and_then(|v| v.parse().ok());
@@ -208,7 +199,8 @@ async fn submitted(state: &AppState, s: SlackInteractionViewSubmissionEvent) -> 
     };
     match service::handle(state, &caller, request).await {
         Ok(reply) => Json(
-            serde_json::json!({ "response_action": "update", "view": modals::done(&reply.text) }),
+            serde_json::json!({ "response_action": "update",
+                "view": crate::slack::limits::fitted_view("view_submission", modals::done(&reply.text)) }),
         )
         .into_response(),
         Err(e) => {
@@ -219,20 +211,35 @@ async fn submitted(state: &AppState, s: SlackInteractionViewSubmissionEvent) -> 
     }
 }
 
-async fn celebrate(state: &AppState, team: &str, user: &str, ids: Vec<i64>) -> store::Result<()> {
+/// 🎉 on a shout-out line. Its value is `FIRST-LAST` (that person's wins in the post), one id,
+/// or — on posts from before ids were ranges — a comma-separated list.
+async fn celebrate(state: &AppState, team: &str, user: &str, value: String) -> store::Result<()> {
+    let range = value
+        .split_once('-')
+        .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)));
+    let ids: Vec<i64> = value
+        .split(',')
+        .filter_map(|v| v.parse().ok())
+        .take(50)
+        .collect();
     let data = (
         team.to_owned(),
         user.to_owned(),
+        range,
         ids,
         store::ts(state.clock.now()),
     );
     state
         .db
-        .write(data, |c, (team, user, ids, at)| {
+        .write(data, |c, (team, user, range, ids, at)| {
             Box::pin(async move {
-                interactions::give_kudos(c, team, ids, user, at)
-                    .await
-                    .map(|_| ())
+                match range {
+                    Some((first, last)) => {
+                        interactions::give_kudos_range(c, team, *first, *last, user, at).await
+                    }
+                    None => interactions::give_kudos(c, team, ids, user, at).await,
+                }
+                .map(|_| ())
             })
         })
         .await

@@ -142,11 +142,16 @@ pub fn render(channel: &str, c: &schedule::Celebration) -> Option<(String, Optio
         } else {
             String::new()
         };
-        let ids: Vec<String> = wins.iter().take(50).map(|w| w.id.to_string()).collect();
+        // A short value: the person's first and last win in this post (read back as a range).
+        let ids = match (wins.first(), wins.last()) {
+            (Some(a), Some(b)) if a.id != b.id => format!("{}-{}", a.id, b.id),
+            (Some(a), _) => a.id.to_string(),
+            _ => String::new(),
+        };
         let text = truncate(&format!("*<@{user}>* — {}{more}", shown.join(" · ")), 2900);
         person_blocks.push(section_with_button(
             text,
-            button("celebrate", "🎉 Celebrate", &ids.join(",")),
+            button("celebrate", "🎉 Celebrate", &ids),
         ));
     }
     let others: usize = people

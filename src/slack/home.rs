@@ -98,5 +98,5 @@ pub fn publish(h: &Home) -> String {
         h.user_id.clone().into(),
         SlackView::Home(SlackHomeView::new(blocks)),
     );
-    serde_json::to_string(&request).unwrap_or_default()
+    super::messages::fitted("views.publish", super::limits::Surface::Home, &request)
 }

@@ -1,5 +1,6 @@
 //! Block Kit messages the bot sends by DM or to channels; pure builders returning the JSON
 //! body of a `chat.postMessage` call, ready for the outbox.
+use super::limits::{self, Surface};
 use slack_morphism::prelude::*;
 
 /// A `chat.postMessage` body: `text` is the notification fallback, `blocks` what people see.
@@ -9,7 +10,14 @@ pub fn post(channel: &str, text: &str, blocks: Vec<SlackBlock>) -> String {
         .with_blocks(blocks);
     let request =
         SlackApiChatPostMessageRequest::new(channel.into(), content).with_unfurl_links(false);
-    serde_json::to_string(&request).unwrap_or_default()
+    fitted("chat.postMessage", Surface::Message, &request)
+}
+
+/// The JSON body of a Web API call, made to fit Block Kit's limits (see [`limits::fit`]).
+pub fn fitted(method: &str, surface: Surface, request: &impl serde::Serialize) -> String {
+    let mut value = serde_json::to_value(request).unwrap_or_default();
+    limits::fit(method, surface, &mut value);
+    value.to_string()
 }
 
 pub fn section(text: impl Into<String>) -> SlackBlock {
@@ -44,7 +52,7 @@ pub fn update(channel: &str, ts: &str, text: &str, blocks: Vec<SlackBlock>) -> S
         .with_text(text.into())
         .with_blocks(blocks);
     let request = SlackApiChatUpdateRequest::new(channel.into(), content, ts.into());
-    serde_json::to_string(&request).unwrap_or_default()
+    fitted("chat.update", Surface::Message, &request)
 }
 
 /// Joins lines into section texts under Slack's 3,000-character limit (at most 20 sections).

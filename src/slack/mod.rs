@@ -1,6 +1,7 @@
 //! The Slack Web API, through slack-morphism: one client for the app, every call with a
 //! timeout, and failures sorted into "retry later", "wait this long" and "give up".
 pub mod home;
+pub mod limits;
 pub mod messages;
 pub mod modals;
 pub mod sender;
@@ -100,6 +101,7 @@ impl SlackApi {
         timeout: Duration,
     ) -> Result<(), CallError> {
         let session = self.client.open_session(&self.token);
+        let view = limits::fitted_view("views.open", view);
         let request = SlackApiViewsOpenRequest::new(trigger_id.into(), view);
         with_timeout(timeout, session.views_open(&request))
             .await

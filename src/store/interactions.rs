@@ -68,6 +68,33 @@ pub async fn give_kudos(
     Ok(added)
 }
 
+/// Kudos from `user_id` for the wins `first..=last` by the author of win `first` (one
+/// shout-out line: a short button value refers to them by their first and last ids).
+pub async fn give_kudos_range(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    first: i64,
+    last: i64,
+    user_id: &str,
+    at: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "INSERT INTO kudos (win_id, user_id, created_at)
+         SELECT w.id, ?1, ?2 FROM wins w
+         WHERE w.team_id = ?3 AND w.id BETWEEN ?4 AND ?5 AND w.user_id <> ?1
+           AND w.user_id = (SELECT user_id FROM wins WHERE id = ?4 AND team_id = ?3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(at)
+    .bind(team_id)
+    .bind(first)
+    .bind(last.min(first.saturating_add(100_000)))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// Kudos a member's wins on days `from..=to` received.
 pub async fn kudos_received(
     db: impl SqliteExecutor<'_>,

@@ -1,0 +1,363 @@
+//! Slack's Block Kit limits, checked in the one place every payload passes through
+//! ([`fit`]): messages (`chat.postMessage`, `chat.update`, command replies), modals and the
+//! Home tab. Builders keep within the limits themselves (they truncate, page and split into
+//! threads); what still breaks one is repaired here — text cut with "…", extra elements and
+//! blocks dropped — and logged loudly with the method and the limit, so Slack never answers
+//! `invalid_blocks` and loses the whole message.
+use serde_json::Value;
+
+/// Where a payload is shown; modals and the Home tab allow more blocks than a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    Message,
+    Modal,
+    Home,
+}
+
+impl Surface {
+    pub fn max_blocks(self) -> usize {
+        match self {
+            Surface::Message => 50,
+            Surface::Modal | Surface::Home => 100,
+        }
+    }
+}
+
+pub const SECTION_TEXT: usize = 3000;
+pub const FIELD_TEXT: usize = 2000;
+pub const MAX_FIELDS: usize = 10;
+pub const HEADER_TEXT: usize = 150;
+pub const CONTEXT_ELEMENTS: usize = 10;
+pub const CONTEXT_TEXT: usize = 3000;
+pub const ACTIONS_ELEMENTS: usize = 25;
+pub const BUTTON_TEXT: usize = 75;
+pub const BUTTON_VALUE: usize = 2000;
+pub const ID_LENGTH: usize = 255;
+pub const OPTION_TEXT: usize = 75;
+pub const OPTION_VALUE: usize = 150;
+pub const MAX_OPTIONS: usize = 100;
+pub const INPUT_LABEL: usize = 2000;
+pub const PLACEHOLDER: usize = 150;
+pub const VIEW_TITLE: usize = 24;
+pub const PRIVATE_METADATA: usize = 3000;
+/// The notification text of a message (Slack truncates past 40,000; 4,000 is advised).
+pub const MESSAGE_TEXT: usize = 4000;
+
+/// A modal made to fit (see [`fit`]); unchanged if it cannot be read back.
+pub fn fitted_view(
+    method: &str,
+    view: slack_morphism::prelude::SlackView,
+) -> slack_morphism::prelude::SlackView {
+    let Ok(mut value) = serde_json::to_value(&view) else {
+        return view;
+    };
+    if fit(method, Surface::Modal, &mut value).is_empty() {
+        return view;
+    }
+    serde_json::from_value(value).unwrap_or(view)
+}
+
+/// One limit a payload broke: where (a JSON path), which limit, and by how much.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach {
+    pub path: String,
+    pub limit: &'static str,
+    pub found: usize,
+    pub max: usize,
+}
+
+impl std::fmt::Display for Breach {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} at {}: {} > {}",
+            self.limit, self.path, self.found, self.max
+        )
+    }
+}
+
+/// The limits `payload` breaks, without changing it.
+pub fn check(surface: Surface, payload: &Value) -> Vec<Breach> {
+    let mut copy = payload.clone();
+    repair(surface, &mut copy)
+}
+
+/// Makes `payload` fit: repairs what breaks a limit and logs each repair as an error naming
+/// `method` and the limit. Returns what was repaired (empty when it already fitted).
+pub fn fit(method: &str, surface: Surface, payload: &mut Value) -> Vec<Breach> {
+    let breaches = repair(surface, payload);
+    for b in &breaches {
+        tracing::error!(method, limit = b.limit, path = %b.path, found = b.found, max = b.max,
+            "a Slack payload broke a Block Kit limit; repaired before sending");
+    }
+    breaches
+}
+
+struct Repair<'a> {
+    out: &'a mut Vec<Breach>,
+}
+
+impl Repair<'_> {
+    fn text(&mut self, v: &mut Value, path: &str, limit: &'static str, max: usize) {
+        let Some(s) = v.as_str() else { return };
+        let n = s.chars().count();
+        if n > max {
+            *v = Value::String(cut_markup_safe(s, max));
+            self.out.push(Breach {
+                path: path.to_owned(),
+                limit,
+                found: n,
+                max,
+            });
+        }
+    }
+
+    /// A text object (`{"type": "mrkdwn"|"plain_text", "text": …}`).
+    fn text_object(&mut self, v: Option<&mut Value>, path: &str, limit: &'static str, max: usize) {
+        if let Some(t) = v.and_then(|o| o.get_mut("text")) {
+            self.text(t, &format!("{path}.text"), limit, max);
+        }
+    }
+
+    fn list(&mut self, v: Option<&mut Value>, path: &str, limit: &'static str, max: usize) {
+        let Some(list) = v.and_then(Value::as_array_mut) else {
+            return;
+        };
+        if list.len() > max {
+            self.out.push(Breach {
+                path: path.to_owned(),
+                limit,
+                found: list.len(),
+                max,
+            });
+            list.truncate(max);
+        }
+    }
+
+    fn element(&mut self, e: &mut Value, path: &str) {
+        if let Some(id) = e.get_mut("action_id") {
+            self.text(
+                id,
+                &format!("{path}.action_id"),
+                "action_id length",
+                ID_LENGTH,
+            );
+        }
+        match e.get("type").and_then(Value::as_str) {
+            Some("button") => {
+                self.text_object(e.get_mut("text"), path, "button text", BUTTON_TEXT);
+                if let Some(v) = e.get_mut("value") {
+                    self.text(v, &format!("{path}.value"), "button value", BUTTON_VALUE);
+                }
+            }
+            Some("mrkdwn" | "plain_text") => {
+                if let Some(t) = e.get_mut("text") {
+                    self.text(t, &format!("{path}.text"), "context text", CONTEXT_TEXT);
+                }
+            }
+            _ => {}
+        }
+        self.text_object(e.get_mut("placeholder"), path, "placeholder", PLACEHOLDER);
+        for key in ["options", "initial_options"] {
+            self.list(
+                e.get_mut(key),
+                &format!("{path}.{key}"),
+                "options",
+                MAX_OPTIONS,
+            );
+            if let Some(options) = e.get_mut(key).and_then(Value::as_array_mut) {
+                for (i, o) in options.iter_mut().enumerate() {
+                    self.option(o, &format!("{path}.{key}[{i}]"));
+                }
+            }
+        }
+        if let Some(o) = e.get_mut("initial_option") {
+            self.option(o, &format!("{path}.initial_option"));
+        }
+    }
+
+    fn option(&mut self, o: &mut Value, path: &str) {
+        self.text_object(o.get_mut("text"), path, "option text", OPTION_TEXT);
+        if let Some(v) = o.get_mut("value") {
+            self.text(v, &format!("{path}.value"), "option value", OPTION_VALUE);
+        }
+    }
+
+    fn block(&mut self, b: &mut Value, path: &str) {
+        if let Some(id) = b.get_mut("block_id") {
+            self.text(
+                id,
+                &format!("{path}.block_id"),
+                "block_id length",
+                ID_LENGTH,
+            );
+        }
+        match b.get("type").and_then(Value::as_str) {
+            Some("section") => {
+                self.text_object(b.get_mut("text"), path, "section text", SECTION_TEXT);
+                self.list(
+                    b.get_mut("fields"),
+                    &format!("{path}.fields"),
+                    "section fields",
+                    MAX_FIELDS,
+                );
+                if let Some(fields) = b.get_mut("fields").and_then(Value::as_array_mut) {
+                    for (i, f) in fields.iter_mut().enumerate() {
+                        if let Some(t) = f.get_mut("text") {
+                            self.text(t, &format!("{path}.fields[{i}]"), "field text", FIELD_TEXT);
+                        }
+                    }
+                }
+                if let Some(a) = b.get_mut("accessory") {
+                    self.element(a, &format!("{path}.accessory"));
+                }
+            }
+            Some("header") => {
+                self.text_object(b.get_mut("text"), path, "header text", HEADER_TEXT);
+            }
+            Some("context") => self.elements(b, path, "context elements", CONTEXT_ELEMENTS),
+            Some("actions") => self.elements(b, path, "actions elements", ACTIONS_ELEMENTS),
+            Some("input") => {
+                self.text_object(b.get_mut("label"), path, "input label", INPUT_LABEL);
+                self.text_object(b.get_mut("hint"), path, "input hint", INPUT_LABEL);
+                if let Some(e) = b.get_mut("element") {
+                    self.element(e, &format!("{path}.element"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn elements(&mut self, b: &mut Value, path: &str, limit: &'static str, max: usize) {
+        let at = format!("{path}.elements");
+        self.list(b.get_mut("elements"), &at, limit, max);
+        if let Some(list) = b.get_mut("elements").and_then(Value::as_array_mut) {
+            for (i, e) in list.iter_mut().enumerate() {
+                self.element(e, &format!("{at}[{i}]"));
+            }
+        }
+    }
+
+    fn blocks(&mut self, container: &mut Value, path: &str, max: usize) {
+        let Some(blocks) = container.get_mut("blocks").and_then(Value::as_array_mut) else {
+            return;
+        };
+        if blocks.len() > max {
+            self.out.push(Breach {
+                path: format!("{path}blocks"),
+                limit: "blocks",
+                found: blocks.len(),
+                max,
+            });
+            blocks.truncate(max - 1);
+            blocks.push(serde_json::json!({
+                "type": "context",
+                "elements": [{ "type": "mrkdwn", "text": "…and more that did not fit in one message." }]
+            }));
+        }
+        for (i, b) in blocks.iter_mut().enumerate() {
+            self.block(b, &format!("{path}blocks[{i}]"));
+        }
+    }
+}
+
+fn repair(surface: Surface, payload: &mut Value) -> Vec<Breach> {
+    let mut out = Vec::new();
+    let mut r = Repair { out: &mut out };
+    match surface {
+        Surface::Message => {
+            if let Some(t) = payload.get_mut("text") {
+                r.text(t, "text", "message text", MESSAGE_TEXT);
+            }
+            r.blocks(payload, "", surface.max_blocks());
+        }
+        Surface::Modal | Surface::Home => {
+            let view = if payload.get("view").is_some() {
+                payload.get_mut("view")
+            } else {
+                Some(payload)
+            };
+            if let Some(view) = view {
+                for key in ["title", "submit", "close"] {
+                    r.text_object(view.get_mut(key), key, "view title", VIEW_TITLE);
+                }
+                if let Some(m) = view.get_mut("private_metadata") {
+                    r.text(m, "private_metadata", "private_metadata", PRIVATE_METADATA);
+                }
+                if let Some(c) = view.get_mut("callback_id") {
+                    r.text(c, "callback_id", "callback_id length", ID_LENGTH);
+                }
+                r.blocks(view, "view.", surface.max_blocks());
+            }
+        }
+    }
+    out
+}
+
+/// Cuts text to `max` characters with "…", never inside an entity (`&amp;`) or the bot's own
+/// markup (`<@U…>`), so the cut text still renders and never turns into broken markup.
+pub fn cut_markup_safe(s: &str, max: usize) -> String {
+    let keep = max.saturating_sub(1);
+    let mut end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
+    let head = &s[..end];
+    if let Some(open) = head.rfind('<')
+        && !head[open..].contains('>')
+    {
+        end = open;
+    }
+    let head = &s[..end];
+    if let Some(amp) = head.rfind('&')
+        && !head[amp..].contains(';')
+        && head.len() - amp <= 6
+    {
+        end = amp;
+    }
+    format!("{}…", &s[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_payload_within_the_limits_is_left_alone() {
+        let mut p = json!({"text": "hi", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "hello"}}]});
+        let before = p.clone();
+        assert!(fit("chat.postMessage", Surface::Message, &mut p).is_empty());
+        assert_eq!(p, before);
+    }
+
+    #[test]
+    fn long_text_too_many_blocks_and_long_button_values_are_repaired_and_reported() {
+        let long = "x".repeat(3500);
+        let mut blocks: Vec<Value> = (0..60)
+            .map(|_| json!({"type": "section", "text": {"type": "mrkdwn", "text": "a"}}))
+            .collect();
+        blocks[0] = json!({"type": "section", "text": {"type": "mrkdwn", "text": long},
+            "accessory": {"type": "button", "text": {"type": "plain_text", "text": "ok"}, "value": "1".repeat(2100)}});
+        blocks[1] =
+            json!({"type": "header", "text": {"type": "plain_text", "text": "h".repeat(200)}});
+        let mut p = json!({"text": "t", "blocks": blocks});
+        let limits: Vec<&str> = fit("chat.postMessage", Surface::Message, &mut p)
+            .iter()
+            .map(|b| b.limit)
+            .collect();
+        assert_eq!(
+            limits,
+            ["blocks", "section text", "button value", "header text"]
+        );
+        assert!(check(Surface::Message, &p).is_empty());
+        assert_eq!(p["blocks"].as_array().unwrap().len(), 50);
+        let text = p["blocks"][0]["text"]["text"].as_str().unwrap();
+        assert_eq!(text.chars().count(), 3000);
+        assert!(text.ends_with('…'));
+    }
+
+    #[test]
+    fn cutting_never_splits_an_entity_or_a_mention() {
+        assert_eq!(cut_markup_safe("ab &amp; cd", 6), "ab …");
+        assert_eq!(cut_markup_safe("hi <@U012ABC> there", 8), "hi …");
+        assert_eq!(cut_markup_safe("héllo wörld", 6), "héllo…");
+    }
+}
