@@ -384,7 +384,7 @@ async fn the_weekly_digest_numbers_match_the_logged_steps_exactly() {
         "{all}"
     );
     assert!(
-        all.contains("• <@U0BOB> (2 working days)\n• <@U0JANE> (3 working days)"),
+        all.contains("• <@U0BOB> (2 working days)\\n• <@U0JANE> (3 working days)"),
         "{all}"
     );
     // Once only.
