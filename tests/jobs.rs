@@ -611,3 +611,85 @@ async fn wins_logged_while_the_service_was_down_past_the_grace_window_are_celebr
     assert!(posts[1].contains("Tuesday: Bo accepted"), "{}", posts[1]);
     assert!(!posts[1].contains("Monday"), "{}", posts[1]);
 }
+
+/// Everything the fake Slack refused as `invalid_blocks`.
+async fn refused(app: &TestApp) -> usize {
+    app.count("SELECT COUNT(*) FROM outbox WHERE last_error LIKE '%invalid_blocks%'")
+        .await as usize
+}
+
+#[tokio::test]
+async fn the_longest_win_and_a_day_of_300_wins_still_make_a_shout_out_slack_accepts() {
+    let app = team().await;
+    let longest = format!("<!channel> {}", "closed & booked <@U0BOB> ".repeat(40));
+    let longest: String = longest.chars().take(momentum::commands::MAX_TEXT).collect();
+    app.reply("U0JANE", "/win", &longest).await;
+    for i in 0..300 {
+        let user = format!("U0REP{i:03}");
+        app.reply(&user, "/win", &format!("win {i}: {}", "x".repeat(200)))
+            .await;
+    }
+
+    let report = app.run_job(Job::Shoutouts, "2026-11-23T16:00:30Z").await;
+
+    assert_eq!(refused(&app).await, 0);
+    assert_eq!(report.queued, 2, "the post and its thread");
+    let posts = app.posted().await;
+    assert_eq!(posts.len(), 2);
+    for post in &posts {
+        assert_eq!(block_kit_violation(post), None, "{post}");
+    }
+    let text = posts[0].to_string();
+    assert!(text.contains("Today's 301 wins"), "{text}");
+    assert!(text.contains("&lt;!channel&gt;"), "{text}");
+    assert!(
+        !text.contains("<!channel>") && !text.contains("<@U0BOB>"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn what_a_rep_types_never_pings_mentions_or_links_in_shout_outs_nudges_and_digests() {
+    let app = team().await;
+    let typed = "<!here> <!subteam^S0SALES> <@U0BOSS> <https://evil.example|click> & more";
+    app.clock().set("2026-11-12T15:00:00Z".parse().unwrap());
+    app.reply(
+        "U0JANE",
+        "/touch",
+        &format!("Eve {typed} @ <!everyone> Corp email no_answer"),
+    )
+    .await;
+    app.reply("U0BOB", "/touch", &format!("Ned {typed} phone no"))
+        .await;
+    app.clock().set("2026-11-20T15:00:00Z".parse().unwrap());
+    app.reply("U0JANE", "/win", &format!("meeting booked {typed}"))
+        .await;
+
+    app.run_job(Job::Shoutouts, "2026-11-20T16:00:30Z").await;
+    app.run_job(Job::Nudges, "2026-11-23T15:00:00Z").await;
+    app.run_job(Job::Digests, "2026-11-23T13:00:30Z").await;
+
+    let posts = app.posted().await;
+    assert!(
+        posts.len() >= 3,
+        "a shout-out, a nudge and a digest: {posts:?}"
+    );
+    for post in &posts {
+        let text = post.to_string();
+        for live in [
+            "<!here>",
+            "<!everyone>",
+            "<!subteam^",
+            "<https://",
+            "<@U0BOSS>",
+        ] {
+            // The digest goes to U0BOSS, who may be the bot's own intended mention only as the
+            // channel of the DM, never inside what Jane or Bob typed.
+            let inside = text.matches(live).count();
+            assert_eq!(inside, 0, "{live} is live in {text}");
+        }
+        assert_eq!(block_kit_violation(post), None, "{text}");
+    }
+    let all: String = posts.iter().map(|p| p.to_string()).collect();
+    assert!(all.contains("&lt;!here&gt;"), "{all}");
+}

@@ -57,6 +57,14 @@ pub fn fitted_view(
     serde_json::from_value(value).unwrap_or(view)
 }
 
+static REPAIRED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many repairs [`fit`] has made in this process: a builder that keeps within the limits
+/// by itself makes none (tests assert it).
+pub fn repairs_so_far() -> usize {
+    REPAIRED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// One limit a payload broke: where (a JSON path), which limit, and by how much.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Breach {
@@ -86,6 +94,7 @@ pub fn check(surface: Surface, payload: &Value) -> Vec<Breach> {
 /// `method` and the limit. Returns what was repaired (empty when it already fitted).
 pub fn fit(method: &str, surface: Surface, payload: &mut Value) -> Vec<Breach> {
     let breaches = repair(surface, payload);
+    REPAIRED.fetch_add(breaches.len(), std::sync::atomic::Ordering::Relaxed);
     for b in &breaches {
         tracing::error!(method, limit = b.limit, path = %b.path, found = b.found, max = b.max,
             "a Slack payload broke a Block Kit limit; repaired before sending");

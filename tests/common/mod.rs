@@ -276,9 +276,65 @@ pub async fn updates(slack: &MockServer) -> Vec<String> {
 pub async fn mount_post_ok(slack: &MockServer) {
     Mock::given(method("POST"))
         .and(path("/chat.postMessage"))
-        .respond_with(post_ok())
+        .respond_with(LikeSlack)
         .mount(slack)
         .await;
+}
+
+/// `chat.postMessage` as the real Slack answers it: `invalid_blocks` when a Block Kit limit is
+/// broken (written here independently of the app's own check), otherwise ok.
+pub struct LikeSlack;
+
+impl wiremock::Respond for LikeSlack {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+        match block_kit_violation(&body) {
+            Some(_) => ResponseTemplate::new(200)
+                .set_body_json(json!({ "ok": false, "error": "invalid_blocks" })),
+            None => post_ok(),
+        }
+    }
+}
+
+/// The first Block Kit limit a message body breaks, if any.
+pub fn block_kit_violation(body: &Value) -> Option<String> {
+    let len = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    let blocks = body["blocks"].as_array().cloned().unwrap_or_default();
+    if blocks.len() > 50 {
+        return Some(format!("{} blocks", blocks.len()));
+    }
+    let button =
+        |b: &Value| (len(&b["text"]["text"]) > 75).then(|| "button text over 75".to_owned());
+    for b in &blocks {
+        let broke = match b["type"].as_str() {
+            Some("section") => {
+                if len(&b["text"]["text"]) > 3000 {
+                    Some("section text over 3000".to_owned())
+                } else if len(&b["accessory"]["value"]) > 2000 {
+                    Some("button value over 2000".to_owned())
+                } else {
+                    button(&b["accessory"])
+                }
+            }
+            Some("header") => (len(&b["text"]["text"]) > 150).then(|| "header over 150".into()),
+            Some("context") => {
+                let n = b["elements"].as_array().map_or(0, Vec::len);
+                (n > 10).then(|| format!("{n} context elements"))
+            }
+            Some("actions") => b["elements"].as_array().and_then(|es| {
+                es.iter().find_map(|e| {
+                    (len(&e["value"]) > 2000)
+                        .then(|| "button value over 2000".to_owned())
+                        .or_else(|| button(e))
+                })
+            }),
+            _ => None,
+        };
+        if broke.is_some() {
+            return broke;
+        }
+    }
+    None
 }
 
 pub fn now_ts() -> i64 {
