@@ -195,3 +195,33 @@ async fn a_stuck_database_gets_a_clear_answer_within_three_seconds_and_no_late_c
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, 2);
 }
+
+#[tokio::test]
+async fn replies_repeat_what_was_typed_without_pinging_anyone() {
+    let app = TestApp::spawn().await;
+    let win = app
+        .reply(
+            "U0JANE",
+            "/win",
+            "<!channel> closed <@U0BOSS>'s <https://x.io|deal> & more",
+        )
+        .await;
+    assert!(
+        win.contains(
+            "&lt;!channel&gt; closed &lt;@U0BOSS&gt;'s &lt;https://x.io|deal&gt; &amp; more"
+        ),
+        "{win}"
+    );
+    let touch = app
+        .reply("U0JANE", "/touch", "Eve <!here> @ <!everyone> Inc email no")
+        .await;
+    assert!(
+        !touch.contains("<!here>") && !touch.contains("<!everyone>"),
+        "{touch}"
+    );
+    assert!(touch.contains("&lt;!here&gt;"), "{touch}");
+    let targets = app.reply("U0JANE", "/targets", "add <!channel> Lee").await;
+    assert!(!targets.contains("<!channel>"), "{targets}");
+    let nonsense = app.reply("U0JANE", "/momentum", "<!channel>").await;
+    assert!(!nonsense.contains("<!channel>"), "{nonsense}");
+}
