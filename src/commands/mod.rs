@@ -97,9 +97,7 @@ pub use crate::domain::text::cut as truncate;
 
 /// A word the person typed, repeated in an explanation: cut to `max` characters and escaped
 /// for `mrkdwn`, so it shows as typed and never pings or links.
-pub fn echo(word: &str, max: usize) -> String {
-    crate::domain::text::escape_mrkdwn(&truncate(word, max))
-}
+pub use crate::domain::text::mrkdwn as echo;
 
 /// A Slack user mention as escaped by Slack: `<@U012ABC>` or `<@U012ABC|name>`.
 pub fn user_mention(token: &str) -> Option<String> {

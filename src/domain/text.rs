@@ -40,13 +40,19 @@ impl UserText {
 
     /// Safe inside `mrkdwn`, cut to `max` characters (with "…") before escaping.
     pub fn mrkdwn(&self, max: usize) -> String {
-        escape_mrkdwn(&cut(&self.0, max))
+        mrkdwn(&self.0, max)
     }
 
     /// For a `plain_text` object (which never mentions anyone), cut to `max` characters.
     pub fn plain(&self, max: usize) -> String {
         cut(&self.0, max)
     }
+}
+
+/// Typed text made safe inside `mrkdwn`: cut to `max` characters (with "…"), then escaped,
+/// so no entity is split. For text that is not (yet) a [`UserText`], e.g. a word being parsed.
+pub fn mrkdwn(typed: &str, max: usize) -> String {
+    escape_mrkdwn(&cut(typed, max))
 }
 
 /// Slack's escaping for text shown as typed in `mrkdwn`: `&` → `&amp;`, `<` → `&lt;`,

@@ -217,11 +217,14 @@ async fn celebrate(state: &AppState, team: &str, user: &str, value: String) -> s
     let range = value
         .split_once('-')
         .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)));
-    let ids: Vec<i64> = value
-        .split(',')
-        .filter_map(|v| v.parse().ok())
-        .take(50)
-        .collect();
+    let ids: Vec<i64> = match range {
+        Some(_) => Vec::new(),
+        None => value
+            .split(',')
+            .filter_map(|v| v.parse().ok())
+            .take(50)
+            .collect(),
+    };
     let data = (
         team.to_owned(),
         user.to_owned(),

@@ -4,7 +4,7 @@
 use super::{Caller, Reply, Result, plural, streak_note};
 use crate::commands::WinRequest;
 use crate::domain::streak;
-use crate::domain::text::UserText;
+use crate::domain::text;
 use crate::domain::time::{WorkDays, local_day};
 use crate::state::AppState;
 use crate::store::{self, members, wins};
@@ -58,7 +58,7 @@ pub async fn log(state: &AppState, caller: &Caller, request: WinRequest) -> Resu
         "{} Logged your {}: “{}”\n{} today{}",
         request.kind.emoji(),
         request.kind.noun(),
-        UserText::from(request.text.as_str()).mrkdwn(200),
+        text::mrkdwn(&request.text, 200),
         plural(wins_today, "win", "wins"),
         streak_note(streak),
     )))

@@ -98,5 +98,5 @@ pub fn publish(h: &Home) -> String {
         h.user_id.clone().into(),
         SlackView::Home(SlackHomeView::new(blocks)),
     );
-    super::messages::fitted("views.publish", super::limits::Surface::Home, &request)
+    super::limits::fitted("views.publish", super::limits::Surface::Home, &request)
 }

@@ -43,6 +43,13 @@ pub const PRIVATE_METADATA: usize = 3000;
 /// The notification text of a message (Slack truncates past 40,000; 4,000 is advised).
 pub const MESSAGE_TEXT: usize = 4000;
 
+/// The JSON body of a Web API call `request`, made to fit (see [`fit`]).
+pub fn fitted(method: &str, surface: Surface, request: &impl serde::Serialize) -> String {
+    let mut value = serde_json::to_value(request).unwrap_or_default();
+    fit(method, surface, &mut value);
+    value.to_string()
+}
+
 /// A modal made to fit (see [`fit`]); unchanged if it cannot be read back.
 pub fn fitted_view(
     method: &str,
@@ -107,6 +114,7 @@ struct Repair<'a> {
 }
 
 impl Repair<'_> {
+    /// Cuts the string at `v` to `max` characters, recording the breach at `path`.
     fn text(&mut self, v: &mut Value, path: &str, limit: &'static str, max: usize) {
         let Some(s) = v.as_str() else { return };
         let n = s.chars().count();
@@ -121,63 +129,79 @@ impl Repair<'_> {
         }
     }
 
-    /// A text object (`{"type": "mrkdwn"|"plain_text", "text": …}`).
-    fn text_object(&mut self, v: Option<&mut Value>, path: &str, limit: &'static str, max: usize) {
-        if let Some(t) = v.and_then(|o| o.get_mut("text")) {
-            self.text(t, &format!("{path}.text"), limit, max);
+    /// The string field `parent.key`, if there is one.
+    fn field(
+        &mut self,
+        parent: &mut Value,
+        key: &str,
+        path: &str,
+        limit: &'static str,
+        max: usize,
+    ) {
+        if let Some(v) = parent.get_mut(key) {
+            self.text(v, &format!("{path}.{key}"), limit, max);
         }
     }
 
-    fn list(&mut self, v: Option<&mut Value>, path: &str, limit: &'static str, max: usize) {
-        let Some(list) = v.and_then(Value::as_array_mut) else {
-            return;
+    /// The text object `parent.key` (`{"type": "mrkdwn"|"plain_text", "text": …}`).
+    fn text_object(
+        &mut self,
+        parent: &mut Value,
+        key: &str,
+        path: &str,
+        limit: &'static str,
+        max: usize,
+    ) {
+        if let Some(o) = parent.get_mut(key) {
+            self.field(o, "text", &format!("{path}.{key}"), limit, max);
+        }
+    }
+
+    /// The list `parent.key`, cut to `max` items; returns its items for a closer look.
+    fn list<'v>(
+        &mut self,
+        parent: &'v mut Value,
+        key: &str,
+        path: &str,
+        limit: &'static str,
+        max: usize,
+    ) -> &'v mut [Value] {
+        let Some(list) = parent.get_mut(key).and_then(Value::as_array_mut) else {
+            return &mut [];
         };
         if list.len() > max {
             self.out.push(Breach {
-                path: path.to_owned(),
+                path: format!("{path}.{key}"),
                 limit,
                 found: list.len(),
                 max,
             });
             list.truncate(max);
         }
+        list
     }
 
     fn element(&mut self, e: &mut Value, path: &str) {
-        if let Some(id) = e.get_mut("action_id") {
-            self.text(
-                id,
-                &format!("{path}.action_id"),
-                "action_id length",
-                ID_LENGTH,
-            );
-        }
+        self.field(e, "action_id", path, "action_id length", ID_LENGTH);
         match e.get("type").and_then(Value::as_str) {
             Some("button") => {
-                self.text_object(e.get_mut("text"), path, "button text", BUTTON_TEXT);
-                if let Some(v) = e.get_mut("value") {
-                    self.text(v, &format!("{path}.value"), "button value", BUTTON_VALUE);
-                }
+                self.text_object(e, "text", path, "button text", BUTTON_TEXT);
+                self.field(e, "value", path, "button value", BUTTON_VALUE);
             }
             Some("mrkdwn" | "plain_text") => {
-                if let Some(t) = e.get_mut("text") {
-                    self.text(t, &format!("{path}.text"), "context text", CONTEXT_TEXT);
-                }
+                self.field(e, "text", path, "context text", CONTEXT_TEXT);
             }
             _ => {}
         }
-        self.text_object(e.get_mut("placeholder"), path, "placeholder", PLACEHOLDER);
+        self.text_object(e, "placeholder", path, "placeholder", PLACEHOLDER);
         for key in ["options", "initial_options"] {
-            self.list(
-                e.get_mut(key),
-                &format!("{path}.{key}"),
-                "options",
-                MAX_OPTIONS,
-            );
-            if let Some(options) = e.get_mut(key).and_then(Value::as_array_mut) {
-                for (i, o) in options.iter_mut().enumerate() {
-                    self.option(o, &format!("{path}.{key}[{i}]"));
-                }
+            let at = format!("{path}.{key}");
+            for (i, o) in self
+                .list(e, key, path, "options", MAX_OPTIONS)
+                .iter_mut()
+                .enumerate()
+            {
+                self.option(o, &format!("{at}[{i}]"));
             }
         }
         if let Some(o) = e.get_mut("initial_option") {
@@ -186,49 +210,30 @@ impl Repair<'_> {
     }
 
     fn option(&mut self, o: &mut Value, path: &str) {
-        self.text_object(o.get_mut("text"), path, "option text", OPTION_TEXT);
-        if let Some(v) = o.get_mut("value") {
-            self.text(v, &format!("{path}.value"), "option value", OPTION_VALUE);
-        }
+        self.text_object(o, "text", path, "option text", OPTION_TEXT);
+        self.field(o, "value", path, "option value", OPTION_VALUE);
     }
 
     fn block(&mut self, b: &mut Value, path: &str) {
-        if let Some(id) = b.get_mut("block_id") {
-            self.text(
-                id,
-                &format!("{path}.block_id"),
-                "block_id length",
-                ID_LENGTH,
-            );
-        }
+        self.field(b, "block_id", path, "block_id length", ID_LENGTH);
         match b.get("type").and_then(Value::as_str) {
             Some("section") => {
-                self.text_object(b.get_mut("text"), path, "section text", SECTION_TEXT);
-                self.list(
-                    b.get_mut("fields"),
-                    &format!("{path}.fields"),
-                    "section fields",
-                    MAX_FIELDS,
-                );
-                if let Some(fields) = b.get_mut("fields").and_then(Value::as_array_mut) {
-                    for (i, f) in fields.iter_mut().enumerate() {
-                        if let Some(t) = f.get_mut("text") {
-                            self.text(t, &format!("{path}.fields[{i}]"), "field text", FIELD_TEXT);
-                        }
-                    }
+                self.text_object(b, "text", path, "section text", SECTION_TEXT);
+                let at = format!("{path}.fields");
+                let fields = self.list(b, "fields", path, "section fields", MAX_FIELDS);
+                for (i, f) in fields.iter_mut().enumerate() {
+                    self.field(f, "text", &format!("{at}[{i}]"), "field text", FIELD_TEXT);
                 }
                 if let Some(a) = b.get_mut("accessory") {
                     self.element(a, &format!("{path}.accessory"));
                 }
             }
-            Some("header") => {
-                self.text_object(b.get_mut("text"), path, "header text", HEADER_TEXT);
-            }
+            Some("header") => self.text_object(b, "text", path, "header text", HEADER_TEXT),
             Some("context") => self.elements(b, path, "context elements", CONTEXT_ELEMENTS),
             Some("actions") => self.elements(b, path, "actions elements", ACTIONS_ELEMENTS),
             Some("input") => {
-                self.text_object(b.get_mut("label"), path, "input label", INPUT_LABEL);
-                self.text_object(b.get_mut("hint"), path, "input hint", INPUT_LABEL);
+                self.text_object(b, "label", path, "input label", INPUT_LABEL);
+                self.text_object(b, "hint", path, "input hint", INPUT_LABEL);
                 if let Some(e) = b.get_mut("element") {
                     self.element(e, &format!("{path}.element"));
                 }
@@ -239,11 +244,12 @@ impl Repair<'_> {
 
     fn elements(&mut self, b: &mut Value, path: &str, limit: &'static str, max: usize) {
         let at = format!("{path}.elements");
-        self.list(b.get_mut("elements"), &at, limit, max);
-        if let Some(list) = b.get_mut("elements").and_then(Value::as_array_mut) {
-            for (i, e) in list.iter_mut().enumerate() {
-                self.element(e, &format!("{at}[{i}]"));
-            }
+        for (i, e) in self
+            .list(b, "elements", path, limit, max)
+            .iter_mut()
+            .enumerate()
+        {
+            self.element(e, &format!("{at}[{i}]"));
         }
     }
 
@@ -275,9 +281,7 @@ fn repair(surface: Surface, payload: &mut Value) -> Vec<Breach> {
     let mut r = Repair { out: &mut out };
     match surface {
         Surface::Message => {
-            if let Some(t) = payload.get_mut("text") {
-                r.text(t, "text", "message text", MESSAGE_TEXT);
-            }
+            r.field(payload, "text", "message", "message text", MESSAGE_TEXT);
             r.blocks(payload, "", surface.max_blocks());
         }
         Surface::Modal | Surface::Home => {
@@ -288,14 +292,16 @@ fn repair(surface: Surface, payload: &mut Value) -> Vec<Breach> {
             };
             if let Some(view) = view {
                 for key in ["title", "submit", "close"] {
-                    r.text_object(view.get_mut(key), key, "view title", VIEW_TITLE);
+                    r.text_object(view, key, "view", "view title", VIEW_TITLE);
                 }
-                if let Some(m) = view.get_mut("private_metadata") {
-                    r.text(m, "private_metadata", "private_metadata", PRIVATE_METADATA);
-                }
-                if let Some(c) = view.get_mut("callback_id") {
-                    r.text(c, "callback_id", "callback_id length", ID_LENGTH);
-                }
+                r.field(
+                    view,
+                    "private_metadata",
+                    "view",
+                    "private_metadata",
+                    PRIVATE_METADATA,
+                );
+                r.field(view, "callback_id", "view", "callback_id length", ID_LENGTH);
                 r.blocks(view, "view.", surface.max_blocks());
             }
         }

@@ -1,6 +1,6 @@
 //! Block Kit messages the bot sends by DM or to channels; pure builders returning the JSON
 //! body of a `chat.postMessage` call, ready for the outbox.
-use super::limits::{self, Surface};
+use super::limits::{Surface, fitted};
 use slack_morphism::prelude::*;
 
 /// A `chat.postMessage` body: `text` is the notification fallback, `blocks` what people see.
@@ -11,13 +11,6 @@ pub fn post(channel: &str, text: &str, blocks: Vec<SlackBlock>) -> String {
     let request =
         SlackApiChatPostMessageRequest::new(channel.into(), content).with_unfurl_links(false);
     fitted("chat.postMessage", Surface::Message, &request)
-}
-
-/// The JSON body of a Web API call, made to fit Block Kit's limits (see [`limits::fit`]).
-pub fn fitted(method: &str, surface: Surface, request: &impl serde::Serialize) -> String {
-    let mut value = serde_json::to_value(request).unwrap_or_default();
-    limits::fit(method, surface, &mut value);
-    value.to_string()
 }
 
 pub fn section(text: impl Into<String>) -> SlackBlock {
