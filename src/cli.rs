@@ -76,7 +76,7 @@ async fn run_job(database_url: &str, args: crate::config::RunJobArgs) -> anyhow:
     );
     let started = std::time::Instant::now();
     loop {
-        let pass = crate::slack::sender::drain_once(&state).await?;
+        let pass = crate::delivery::drain_once(&state).await?;
         let pending = crate::store::outbox::pending(state.db.reader()).await?;
         if pending == 0 {
             println!("outbox delivered");

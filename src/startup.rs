@@ -2,7 +2,8 @@
 //! run the HTTP service and the outbox sender until SIGTERM or Ctrl-C.
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::slack::{SlackApi, sender};
+use crate::delivery as sender;
+use crate::slack::SlackApi;
 use crate::state::AppState;
 use crate::store::Db;
 use anyhow::Context;
@@ -18,6 +19,12 @@ pub async fn build_state(
     let db = Db::open(database_url)
         .await
         .with_context(|| format!("opening the database {database_url}"))?;
+    // Members and teams with no zone of their own count their days in this one.
+    db.write(settings.default_tz, |c, tz| {
+        Box::pin(crate::store::teams::set_default_zone(c, *tz))
+    })
+    .await
+    .context("storing the default time zone")?;
     let slack = SlackApi::new(&settings.slack_api_url, &settings.bot_token)
         .context("creating the Slack client")?;
     Ok(AppState::new(db, slack, clock, settings))

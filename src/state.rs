@@ -2,7 +2,7 @@
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::slack::SlackApi;
-use crate::slack::sender::Pacing;
+use crate::slack::pacing::Pacing;
 use crate::store::Db;
 use slack_morphism::prelude::SlackSigningSecret;
 use slack_morphism::signature_verifier::SlackEventSignatureVerifier;

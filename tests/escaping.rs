@@ -2,12 +2,14 @@
 //! emoji, 10 kB strings — every message, Home view and form built from it contains no live
 //! mention or link the person typed, and passes the Block Kit limits check.
 use chrono::{NaiveDate, TimeZone, Utc};
-use momentum::domain::blitz::{Results, results, scoreboard};
+use momentum::domain::WinKind;
+use momentum::domain::blitz::{Moment, Tally};
+use momentum::domain::cadence::{ColdProspect, Nudge};
+use momentum::domain::shoutout::{Celebration, PersonCount, ProspectMilestone, WinToCelebrate};
 use momentum::domain::text::UserText;
-use momentum::jobs::{nudges, shoutouts};
+use momentum::slack::blitz::{Results, results, scoreboard};
 use momentum::slack::limits::{Surface, check};
-use momentum::store::blitz::{Moment, Tally};
-use momentum::store::schedule::{Celebration, ColdProspect, WinToCelebrate};
+use momentum::slack::{nudge as nudges, shoutout as shoutouts};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -81,18 +83,35 @@ fn celebration(text: &str) -> Celebration {
                 id: i,
                 user_id: PEOPLE[i as usize % 2].to_owned(),
                 private: false,
-                kind: "other".into(),
+                kind: WinKind::Other,
                 text: t.clone(),
             })
             .collect(),
-        tenth_touches: vec![("U0JANE".into(), false, t.clone())],
-        persistent_meetings: vec![("U0BOB".into(), false, t, 7)],
-        streaks: vec![("U0JANE".into(), false, 5)],
-        blocks: vec![("U0BOB".into(), false, 2)],
+        tenth_touches: vec![milestone("U0JANE", &t, 9)],
+        persistent_meetings: vec![milestone("U0BOB", &t, 7)],
+        streaks: vec![count("U0JANE", 5)],
+        blocks: vec![count("U0BOB", 2)],
     }
 }
 
-fn nudge(text: &str) -> nudges::Nudge {
+fn milestone(user: &str, prospect: &UserText, touches: i64) -> ProspectMilestone {
+    ProspectMilestone {
+        user_id: user.to_owned(),
+        private: false,
+        prospect: prospect.clone(),
+        touches,
+    }
+}
+
+fn count(user: &str, n: i64) -> PersonCount {
+    PersonCount {
+        user_id: user.to_owned(),
+        private: false,
+        n,
+    }
+}
+
+fn nudge(text: &str) -> Nudge {
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let cold = (0..10)
         .map(|id| ColdProspect {
@@ -102,11 +121,11 @@ fn nudge(text: &str) -> nudges::Nudge {
             name: UserText::from(text),
             company: Some(UserText::from(text)),
             touch_count: 3,
-            last_touch_day: "2026-11-10".into(),
+            last_touch_day: NaiveDate::from_ymd_opt(2026, 11, 10).unwrap(),
             cold_total: 12,
         })
         .collect();
-    nudges::Nudge {
+    Nudge {
         team_id: "T0TEAM".into(),
         user_id: "U0JANE".into(),
         due: Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap(),

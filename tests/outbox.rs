@@ -74,7 +74,7 @@ async fn after_a_429_the_sender_waits_at_least_retry_after_before_trying_again()
         .mount(&app.slack)
         .await;
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let sender = tokio::spawn(momentum::slack::sender::run(app.state.clone(), stopped));
+    let sender = tokio::spawn(momentum::delivery::run(app.state.clone(), stopped));
 
     app.reply("U0BOSS", "/momentum", "team add <@U0JANE>").await;
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -1,11 +1,28 @@
-//! Blitz scoreboards and results: pure rendering of the numbers. People are named, never
-//! @-mentioned, on the scoreboard (no ping on every update); private reps appear as "a
-//! teammate"; nobody is ranked last or called out.
-use super::response_rate;
-use super::words::count;
-use crate::slack::messages::{context, section};
-use crate::store::blitz::{Moment, Tally};
-use slack_morphism::prelude::*;
+//! A blitz's numbers: each person's tally, the team's sums, the best moments. Pure values;
+//! `slack::blitz` renders the scoreboard and the results.
+use super::text::UserText;
+
+/// One person's numbers in a blitz.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Tally {
+    pub user_id: String,
+    pub name: Option<UserText>,
+    pub private: bool,
+    pub attempts: i64,
+    pub conversations: i64,
+    pub responses: i64,
+    pub meetings: i64,
+}
+
+/// One of a blitz's best moments: a meeting booked with a prospect (`text` is the prospect's
+/// name), or a win logged (`text` is the win).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Moment {
+    pub user_id: String,
+    pub private: bool,
+    pub meeting: bool,
+    pub text: UserText,
+}
 
 /// Attempts before a person's response rate is shown and ranked.
 pub const MIN_ATTEMPTS_FOR_RATE: i64 = 5;
@@ -19,173 +36,4 @@ pub fn team(tallies: &[Tally]) -> Tally {
         t.meetings += p.meetings;
         t
     })
-}
-
-fn display(t: &Tally) -> String {
-    if t.private {
-        return "A teammate".to_owned();
-    }
-    t.name
-        .as_ref()
-        .filter(|n| !n.is_empty())
-        .map_or_else(|| "A teammate".to_owned(), |n| n.mrkdwn(40))
-}
-
-fn rate(t: &Tally) -> String {
-    match response_rate(t.responses, t.attempts) {
-        Some(r) if t.attempts >= MIN_ATTEMPTS_FOR_RATE => format!("{r}%"),
-        _ => "—".to_owned(),
-    }
-}
-
-fn line(t: &Tally) -> String {
-    format!(
-        "{} · {} · {} · {} · {} response rate",
-        count(t.attempts, "attempt"),
-        count(t.conversations, "conversation"),
-        count(t.responses, "response"),
-        count(t.meetings, "meeting"),
-        rate(t)
-    )
-}
-
-fn progress(done: i64, goal: i64) -> String {
-    let pct = (done * 100 / goal.max(1)).min(100);
-    let filled = (pct / 10) as usize;
-    format!(
-        "{}{} {pct}% of {goal}",
-        "▓".repeat(filled),
-        "░".repeat(10 - filled)
-    )
-}
-
-/// The scoreboard's blocks. `minutes_left` is `None` once the blitz is over.
-pub fn scoreboard(
-    tallies: &[Tally],
-    goal: Option<i64>,
-    minutes_left: Option<i64>,
-    started_by: &str,
-) -> (String, Vec<SlackBlock>) {
-    let total = team(tallies);
-    let title = match minutes_left {
-        Some(m) => format!("🏁 Prospecting blitz — {m} min left"),
-        None => "🏁 Prospecting blitz — done!".to_owned(),
-    };
-    let mut blocks: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!(title.clone())).into()];
-    let mut team_text = format!("*Team:* {}", line(&total));
-    if let Some(goal) = goal {
-        team_text.push_str(&format!("\n*Goal:* {}", progress(total.attempts, goal)));
-    }
-    blocks.push(section(team_text));
-    if tallies.is_empty() {
-        blocks.push(section(
-            "No attempts yet — log each one with `/touch`, or a batch with `/block done`.",
-        ));
-    } else {
-        // By attempts; the rate ranks only once someone has enough attempts for it to mean something.
-        let lines: Vec<String> = tallies
-            .iter()
-            .take(25)
-            .map(|t| format!("• *{}* — {}", display(t), line(t)))
-            .collect();
-        blocks.push(section(lines.join("\n")));
-    }
-    blocks.push(context(format!(
-        "Started by {started_by}. Every `/touch` and `/block done` in the team counts. Rates show from {MIN_ATTEMPTS_FOR_RATE} attempts."
-    )));
-    (title, blocks)
-}
-
-/// The results post at the end.
-/// People thanked by name in a blitz's results; the rest are "everyone else".
-pub const THANKED_BY_NAME: usize = 30;
-
-pub struct Results<'a> {
-    pub tallies: &'a [Tally],
-    pub minutes: i64,
-    pub leader: &'a str,
-    pub previous: Option<Tally>,
-    /// (user, private, what happened).
-    pub moments: &'a [Moment],
-}
-
-pub fn results(r: &Results<'_>) -> (String, Vec<SlackBlock>) {
-    let total = team(r.tallies);
-    let title = format!("🏆 Blitz results — {}", count(r.minutes, "minute"));
-    let mut blocks: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!(title.clone())).into()];
-    let rate = response_rate(total.responses, total.attempts)
-        .map_or("—".to_owned(), |r| format!("{r}%"));
-    let mut summary = format!(
-        "*Together:* {} · {} · {} · {} · *{rate}* response rate",
-        count(total.attempts, "attempt"),
-        count(total.conversations, "conversation"),
-        count(total.responses, "response"),
-        count(total.meetings, "meeting")
-    );
-    if let Some(prev) = &r.previous {
-        let prev_rate = response_rate(prev.responses, prev.attempts)
-            .map_or("—".to_owned(), |r| format!("{r}%"));
-        summary.push_str(&format!(
-            "\n*Last blitz:* {} · {} · {prev_rate} response rate",
-            count(prev.attempts, "attempt"),
-            count(prev.meetings, "meeting")
-        ));
-    }
-    blocks.push(section(summary));
-    if !r.moments.is_empty() {
-        let lines: Vec<String> = r
-            .moments
-            .iter()
-            .map(|m| {
-                let who = if m.private {
-                    "A teammate".to_owned()
-                } else {
-                    format!("<@{}>", m.user_id)
-                };
-                if m.meeting {
-                    format!("• {who}: booked a meeting with {}", m.text.mrkdwn(60))
-                } else {
-                    format!("• {who}: {}", m.text.mrkdwn(120))
-                }
-            })
-            .collect();
-        blocks.push(section(format!("*Best moments*\n{}", lines.join("\n"))));
-    }
-    let leader = r
-        .tallies
-        .iter()
-        .find(|t| t.user_id == r.leader)
-        .cloned()
-        .unwrap_or_default();
-    blocks.push(section(format!(
-        "*Leading from the front:* <@{}> — {}",
-        r.leader,
-        line(&leader)
-    )));
-    // At most THANKED_BY_NAME people are named (a mention each); everyone else is counted.
-    let named: Vec<&Tally> = r.tallies.iter().filter(|t| !t.private).collect();
-    let thanked: Vec<String> = named
-        .iter()
-        .take(THANKED_BY_NAME)
-        .map(|t| format!("<@{}>", t.user_id))
-        .collect();
-    let private = r.tallies.len() - thanked.len();
-    let mut thanks = if thanked.is_empty() {
-        String::new()
-    } else {
-        format!("Thank you {}", thanked.join(", "))
-    };
-    if private > 0 {
-        thanks.push_str(if thanks.is_empty() {
-            "Thank you to everyone"
-        } else {
-            " and everyone else"
-        });
-    }
-    if !thanks.is_empty() {
-        blocks.push(section(format!(
-            "🙌 {thanks} who took part — every attempt moves the pipeline."
-        )));
-    }
-    (title, blocks)
 }

@@ -2,12 +2,58 @@
 pub mod blitz;
 pub mod cadence;
 pub mod digest;
+pub mod schedule;
+pub mod shoutout;
 pub mod streak;
 pub mod text;
 pub mod time;
 pub mod words;
 
 use std::fmt;
+
+/// Stores a vocabulary as its word (`as_str`/`from_db`) in any sqlx database whose text
+/// type holds it, so rows carry the enum and never a string.
+macro_rules! sql_text {
+    ($name:ident) => {
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $name
+        where
+            str: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <str as sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <str as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $name
+        where
+            &'q str: sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&'q str as sqlx::Encode<'q, DB>>::encode(self.as_str(), buf)
+            }
+        }
+
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $name
+        where
+            &'r str: sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: <DB as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                let word = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
+                Self::from_db(word)
+                    .ok_or_else(|| format!("unknown {}: {word:?}", stringify!($name)).into())
+            }
+        }
+    };
+}
+pub(crate) use sql_text;
 
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
@@ -28,13 +74,22 @@ macro_rules! vocabulary {
             }
         }
 
+        impl From<$name> for &'static str {
+            fn from(v: $name) -> &'static str {
+                v.as_str()
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
             }
         }
+
+        $crate::domain::sql_text!($name);
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary! {
     /// A small step worth celebrating.
@@ -71,6 +126,23 @@ vocabulary! {
         Meeting => "meeting",
         Callback => "callback",
         No => "no",
+    }
+}
+
+vocabulary! {
+    /// Whether a rep still works on a prospect.
+    ProspectStatus {
+        Active => "active",
+        Dropped => "dropped",
+    }
+}
+
+vocabulary! {
+    /// Where a prospecting block is.
+    BlockStatus {
+        Planned => "planned",
+        Done => "done",
+        Cancelled => "cancelled",
     }
 }
 
@@ -111,6 +183,18 @@ impl WinKind {
     }
 }
 
+/// A planned block with its member's zone (for reminders).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PlannedBlock {
+    pub id: i64,
+    pub team_id: String,
+    pub user_id: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub minutes: i64,
+    #[sqlx(flatten)]
+    pub local: time::Local,
+}
+
 /// Results of a prospecting block, as reported with `/block done …`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BlockResults {
@@ -130,10 +214,10 @@ impl BlockResults {
 }
 
 /// Touches whose outcome counts as a response, from (outcome, count) pairs.
-pub fn responses(by_outcome: &[(String, i64)]) -> i64 {
+pub fn responses(by_outcome: &[(Outcome, i64)]) -> i64 {
     by_outcome
         .iter()
-        .filter(|(o, _)| Outcome::from_db(o).is_some_and(|o| o.is_response()))
+        .filter(|(o, _)| o.is_response())
         .map(|(_, n)| n)
         .sum()
 }

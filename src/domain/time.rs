@@ -2,9 +2,92 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
 
-/// The days of the week someone works, bit 0 = Monday.
+/// The days of the week someone works, bit 0 = Monday. Stored as that bit mask.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkDays(pub u8);
+
+impl Default for WorkDays {
+    fn default() -> Self {
+        Self::MON_FRI
+    }
+}
+
+impl From<i64> for WorkDays {
+    fn from(bits: i64) -> Self {
+        Self::from_bits(bits)
+    }
+}
+
+impl From<WorkDays> for i64 {
+    fn from(days: WorkDays) -> Self {
+        i64::from(days.0)
+    }
+}
+
+/// A time zone as stored: its IANA name. Rows decode it with `#[sqlx(try_from = "ZoneName")]`
+/// into a [`Tz`]; a name chrono-tz does not know is a decode error, never a silent UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZoneName(pub Tz);
+
+impl From<ZoneName> for Tz {
+    fn from(z: ZoneName) -> Self {
+        z.0
+    }
+}
+
+impl<DB: sqlx::Database> sqlx::Type<DB> for ZoneName
+where
+    str: sqlx::Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <str as sqlx::Type<DB>>::type_info()
+    }
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <str as sqlx::Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for ZoneName
+where
+    &'q str: sqlx::Encode<'q, DB>,
+{
+    fn encode_by_ref(
+        &self,
+        buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <&'q str as sqlx::Encode<'q, DB>>::encode(self.0.name(), buf)
+    }
+}
+
+impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for ZoneName
+where
+    &'r str: sqlx::Decode<'r, DB>,
+{
+    fn decode(
+        value: <DB as sqlx::Database>::ValueRef<'r>,
+    ) -> Result<Self, sqlx::error::BoxDynError> {
+        let name = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
+        parse_tz(name)
+            .map(ZoneName)
+            .ok_or_else(|| format!("unknown time zone {name:?}").into())
+    }
+}
+
+/// Where a member is: the zone their days count in (their own, else the team's, else the
+/// deployment's default, resolved by the store) and the team's working week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Local {
+    #[sqlx(try_from = "ZoneName")]
+    pub tz: Tz,
+    #[sqlx(try_from = "i64")]
+    pub work_days: WorkDays,
+}
+
+impl Local {
+    pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+        local_day(now, self.tz)
+    }
+}
 
 impl WorkDays {
     pub const MON_FRI: WorkDays = WorkDays(0b0001_1111);

@@ -6,6 +6,7 @@
 //! step" on nudges, "log how it went" on block follow-ups, "add a replacement" after a no —
 //! and the forms (`view_submission`), read into the same requests as the text commands.
 use crate::service::{self, Caller, home};
+use crate::slack::interaction::{Action, Form, Kudos, ProspectRef};
 use crate::slack::modals;
 use crate::state::AppState;
 use crate::store::{self, interactions};
@@ -104,15 +105,15 @@ async fn handle_interaction(state: AppState, body: Bytes) -> Response {
         return StatusCode::OK.into_response();
     };
     for action in actions.actions.unwrap_or_default() {
-        let result = match action.action_id.as_ref() {
-            "celebrate" => celebrate(&state, &team, &user, action.value.unwrap_or_default()).await,
-            "snooze_day" => snooze(&state, &team, &user).await,
-            "log_block" => {
-                let id = action.value.and_then(|v| v.parse().ok());
-                open(&state, &trigger, modals::block_done_form(id)).await
-            }
-            "add_replacement" => {
-                let old = prospect_named(&state, &team, &user, action.value).await;
+        let Some(action) = Action::parse(action.action_id.as_ref(), action.value.as_deref()) else {
+            continue;
+        };
+        let result = match action {
+            Action::Celebrate(kudos) => celebrate(&state, &team, &user, kudos).await,
+            Action::SnoozeDay => snooze(&state, &team, &user).await,
+            Action::LogBlock(id) => open(&state, &trigger, modals::block_done_form(id)).await,
+            Action::AddReplacement(prospect) => {
+                let old = prospect_named(&state, &team, &user, Some(prospect)).await;
                 open(
                     &state,
                     &trigger,
@@ -120,17 +121,16 @@ async fn handle_interaction(state: AppState, body: Bytes) -> Response {
                 )
                 .await
             }
-            "open_win" => open(&state, &trigger, modals::win_form()).await,
-            "plan_block" => {
+            Action::OpenWin => open(&state, &trigger, modals::win_form()).await,
+            Action::PlanBlock => {
                 let tz = service::member_zone(&state, &team, &user).await;
                 let today = crate::domain::time::local_day(state.clock.now(), tz);
                 open(&state, &trigger, modals::block_plan_form(today)).await
             }
-            "log_step" => {
-                let prospect = prospect_named(&state, &team, &user, action.value).await;
+            Action::LogStep(prospect) => {
+                let prospect = prospect_named(&state, &team, &user, prospect).await;
                 open(&state, &trigger, modals::touch_form(prospect.as_deref())).await
             }
-            _ => Ok(()),
         };
         if let Err(e) = result {
             tracing::error!(error = %e, "button handling failed");
@@ -140,17 +140,16 @@ async fn handle_interaction(state: AppState, body: Bytes) -> Response {
     StatusCode::OK.into_response()
 }
 
-/// The prospect a "log a step" button refers to: its id (older messages carried the name;
-/// "-" is none).
+/// The name of the prospect a button refers to (older messages carried the name itself).
 async fn prospect_named(
     state: &AppState,
     team: &str,
     user: &str,
-    value: Option<String>,
+    prospect: Option<ProspectRef>,
 ) -> Option<String> {
-    let value = value.filter(|v| !v.is_empty() && v != "-")?;
-    let Ok(id) = value.parse::<i64>() else {
-        return Some(value);
+    let id = match prospect? {
+        ProspectRef::Id(id) => id,
+        ProspectRef::Name(name) => return Some(name),
     };
     match store::prospects::by_id(state.db.reader(), team, user, id).await {
         Ok(found) => found.map(|p| p.name.raw().to_owned()),
@@ -184,7 +183,10 @@ async fn submitted(state: &AppState, s: SlackInteractionViewSubmissionEvent) -> 
         .unwrap_or_default();
     let empty = SlackViewState::new(Default::default());
     let values = s.view.state_params.state.as_ref().unwrap_or(&empty);
-    let request = match modals::read(&callback, values, modal.private_metadata.as_deref()) {
+    let Some(form) = Form::parse(&callback) else {
+        return StatusCode::OK.into_response();
+    };
+    let request = match modals::read(form, values, modal.private_metadata.as_deref()) {
         Ok(request) => request,
         Err(errors) if errors.is_empty() => return StatusCode::OK.into_response(),
         Err(errors) => {
@@ -211,36 +213,18 @@ async fn submitted(state: &AppState, s: SlackInteractionViewSubmissionEvent) -> 
     }
 }
 
-/// 🎉 on a shout-out line. Its value is `FIRST-LAST` (that person's wins in the post), one id,
-/// or — on posts from before ids were ranges — a comma-separated list.
-async fn celebrate(state: &AppState, team: &str, user: &str, value: String) -> store::Result<()> {
-    let range = value
-        .split_once('-')
-        .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)));
-    let ids: Vec<i64> = match range {
-        Some(_) => Vec::new(),
-        None => value
-            .split(',')
-            .filter_map(|v| v.parse().ok())
-            .take(50)
-            .collect(),
-    };
-    let data = (
-        team.to_owned(),
-        user.to_owned(),
-        range,
-        ids,
-        store::ts(state.clock.now()),
-    );
+/// 🎉 on a shout-out line: kudos from `user` on that person's wins in the post.
+async fn celebrate(state: &AppState, team: &str, user: &str, kudos: Kudos) -> store::Result<()> {
+    let data = (team.to_owned(), user.to_owned(), kudos, state.clock.now());
     state
         .db
-        .write(data, |c, (team, user, range, ids, at)| {
+        .write(data, |c, (team, user, kudos, at)| {
             Box::pin(async move {
-                match range {
-                    Some((first, last)) => {
-                        interactions::give_kudos_range(c, team, *first, *last, user, at).await
+                match kudos {
+                    Kudos::Range(first, last) => {
+                        interactions::give_kudos_range(c, team, *first, *last, user, *at).await
                     }
-                    None => interactions::give_kudos(c, team, ids, user, at).await,
+                    Kudos::Ids(ids) => interactions::give_kudos(c, team, ids, user, *at).await,
                 }
                 .map(|_| ())
             })
@@ -254,12 +238,12 @@ async fn snooze(state: &AppState, team: &str, user: &str) -> store::Result<()> {
     let data = (
         team.to_owned(),
         user.to_owned(),
-        store::ts(now + chrono::Duration::hours(25)),
+        now + chrono::Duration::hours(25),
     );
     state
         .db
         .write(data, |c, (team, user, until)| {
-            Box::pin(store::members::set_snoozed(c, team, user, until))
+            Box::pin(store::members::set_snoozed(c, team, user, *until))
         })
         .await
 }

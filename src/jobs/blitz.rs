@@ -3,9 +3,10 @@
 //! ends it — the final scoreboard and one results post go out. All state is in the database,
 //! so a blitz survives a restart and still ends on time.
 use super::JobReport;
-use crate::domain::blitz::{Results, results, scoreboard, team};
-use crate::slack::messages;
+use crate::domain::blitz::team;
+use crate::slack::blitz::{Results, board_update, results_post};
 use crate::state::AppState;
+use crate::store::outbox::Method;
 use crate::store::{self, blitz, outbox};
 use chrono::{DateTime, Utc};
 
@@ -15,9 +16,8 @@ pub const MIN_UPDATE_GAP_SECS: i64 = 10;
 pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobReport> {
     let mut report = JobReport::default();
     for b in blitz::running(state.db.reader()).await? {
-        let ends_at = store::parse_ts(&b.ends_at).unwrap_or(now);
-        let queued = if now >= ends_at {
-            finish(state, b.id, ends_at).await?
+        let queued = if now >= b.ends_at {
+            finish(state, b.id, b.ends_at).await?
         } else {
             refresh(state, &b, now).await?
         };
@@ -29,22 +29,12 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
     Ok(report)
 }
 
-fn minutes_left(b: &blitz::BlitzRow, now: DateTime<Utc>) -> i64 {
-    store::parse_ts(&b.ends_at).map_or(0, |end| ((end - now).num_seconds() + 59).max(0) / 60)
-}
-
 /// The starter's name for the scoreboard (never a mention), ready for `mrkdwn`.
 pub async fn starter_name(state: &AppState, team_id: &str, user_id: &str) -> store::Result<String> {
     let m = store::members::get(state.db.reader(), team_id, user_id).await?;
     Ok(m.and_then(|m| m.name)
         .filter(|n| !n.is_empty())
         .map_or_else(|| "a teammate".to_owned(), |n| n.mrkdwn(40)))
-}
-
-/// The scoreboard message body as first posted.
-pub fn first_scoreboard(channel: &str, goal: Option<i64>, minutes: i64, starter: &str) -> String {
-    let (title, blocks) = scoreboard(&[], goal, Some(minutes), starter);
-    messages::post(channel, &title, blocks)
 }
 
 async fn refresh(
@@ -54,8 +44,6 @@ async fn refresh(
 ) -> store::Result<usize> {
     let recent = b
         .last_update_at
-        .as_deref()
-        .and_then(store::parse_ts)
         .is_some_and(|t| (now - t).num_seconds() < MIN_UPDATE_GAP_SECS);
     let Some(outbox_id) = b.scoreboard_outbox_id else {
         return Ok(0);
@@ -66,27 +54,27 @@ async fn refresh(
     let Some(ts) = blitz::scoreboard_ts(state.db.reader(), outbox_id).await? else {
         return Ok(0);
     };
-    let tallies =
-        blitz::tallies(state.db.reader(), &b.team_id, &b.starts_at, &store::ts(now)).await?;
-    let (title, blocks) = scoreboard(
+    let tallies = blitz::tallies(state.db.reader(), &b.team_id, b.starts_at, now).await?;
+    let body = board_update(
+        &b.channel_id,
+        &ts,
         &tallies,
         b.goal,
-        Some(minutes_left(b, now)),
+        Some(b.minutes_left(now)),
         &starter_name(state, &b.team_id, &b.started_by).await?,
     );
-    let body = messages::update(&b.channel_id, &ts, &title, blocks);
     if b.last_scoreboard.as_deref() == Some(body.as_str()) {
         return Ok(0);
     }
-    let data = (b.clone(), body, store::ts(now));
+    let data = (b.clone(), body, now);
     state
         .db
         .write(data, |c, (b, body, at)| {
             Box::pin(async move {
-                if !blitz::mark_updated(c, b.id, at, body, b.last_update_at.as_deref()).await? {
+                if !blitz::mark_updated(c, b.id, *at, body, b.last_update_at).await? {
                     return Ok(0);
                 }
-                outbox::queue(c, &b.team_id, "chat.update", &b.channel_id, body, at).await?;
+                outbox::queue(c, &b.team_id, Method::Update, &b.channel_id, body, *at).await?;
                 Ok(1)
             })
         })
@@ -103,55 +91,50 @@ pub async fn finish(state: &AppState, id: i64, end_at: DateTime<Utc>) -> store::
     if b.ended_at.is_some() {
         return Ok(0);
     }
-    let end = store::ts(end_at);
-    let tallies = blitz::tallies(reader, &b.team_id, &b.starts_at, &end).await?;
+    let end = end_at;
+    let tallies = blitz::tallies(reader, &b.team_id, b.starts_at, end).await?;
     let previous = match blitz::previous(reader, &b.team_id, b.id).await? {
         Some(p) => {
-            let until = p.ended_at.clone().unwrap_or(p.ends_at.clone());
+            let until = p.ended_at.unwrap_or(p.ends_at);
             Some(team(
-                &blitz::tallies(reader, &p.team_id, &p.starts_at, &until).await?,
+                &blitz::tallies(reader, &p.team_id, p.starts_at, until).await?,
             ))
         }
         None => None,
     };
-    let moments = blitz::moments(reader, &b.team_id, &b.starts_at, &end).await?;
-    let minutes = store::parse_ts(&b.starts_at).map_or(0, |s| (end_at - s).num_minutes().max(1));
-    let (title, blocks) = results(&Results {
-        tallies: &tallies,
-        minutes,
-        leader: &b.started_by,
-        previous,
-        moments: &moments,
-    });
-    let results_post = messages::post(&b.channel_id, &title, blocks);
+    let moments = blitz::moments(reader, &b.team_id, b.starts_at, end).await?;
+    let minutes = (end_at - b.starts_at).num_minutes().max(1);
+    let results_post = results_post(
+        &b.channel_id,
+        &Results {
+            tallies: &tallies,
+            minutes,
+            leader: &b.started_by,
+            previous,
+            moments: &moments,
+        },
+    );
     let starter = starter_name(state, &b.team_id, &b.started_by).await?;
     let final_board = match b.scoreboard_outbox_id {
-        Some(outbox_id) => blitz::scoreboard_ts(reader, outbox_id).await?.map(|ts| {
-            let (title, blocks) = scoreboard(&tallies, b.goal, None, &starter);
-            messages::update(&b.channel_id, &ts, &title, blocks)
-        }),
+        Some(outbox_id) => blitz::scoreboard_ts(reader, outbox_id)
+            .await?
+            .map(|ts| board_update(&b.channel_id, &ts, &tallies, b.goal, None, &starter)),
         None => None,
     };
-    let data = (
-        b,
-        end,
-        results_post,
-        final_board,
-        store::ts(state.clock.now()),
-    );
+    let data = (b, end, results_post, final_board, state.clock.now());
     let queued = state
         .db
         .write(data, |c, (b, end, results_post, final_board, at)| {
             Box::pin(async move {
-                if !blitz::end(c, b.id, end).await? {
+                if !blitz::end(c, b.id, *end).await? {
                     return Ok(0);
                 }
                 let mut queued = 0;
                 if let Some(board) = final_board {
-                    outbox::queue(c, &b.team_id, "chat.update", &b.channel_id, board, at).await?;
+                    outbox::queue(c, &b.team_id, Method::Update, &b.channel_id, board, *at).await?;
                     queued += 1;
                 }
-                outbox::post(c, &b.team_id, &b.channel_id, results_post, at).await?;
+                outbox::post(c, &b.team_id, &b.channel_id, results_post, *at).await?;
                 Ok(queued + 1)
             })
         })

@@ -2,10 +2,10 @@
 //! time zone) or daily, and on demand with `/momentum digest`. The numbers come from a few
 //! grouped queries per team and period, never a query per rep.
 use super::JobReport;
-use super::schedule::{is_weekly, latest_due};
-use crate::domain::digest::{ByPerson, DigestInput, render};
+use crate::domain::digest::{ByPerson, Periods};
 use crate::domain::streak::missed_working_days;
-use crate::domain::time::{WorkDays, local_day, local_instant, short_date};
+use crate::domain::time::{local_day, local_instant, short_date};
+use crate::slack::digest::{DigestInput, render};
 use crate::state::AppState;
 use crate::store::{self, digest, jobs, outbox, teams};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
@@ -14,7 +14,6 @@ use std::collections::{BTreeMap, HashMap};
 
 /// A digest missed while the service was down still goes out within this window.
 pub const GRACE_HOURS: i64 = 12;
-pub const DEFAULT_CRON: &str = "0 0 8 * * Mon";
 
 /// Which days a digest covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,16 +50,11 @@ pub struct Wanted {
 pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobReport> {
     let mut by_team: BTreeMap<String, Vec<Wanted>> = BTreeMap::new();
     for m in digest::managers(state.db.reader()).await? {
-        let tz = [m.tz.as_deref(), m.team_tz.as_deref()]
-            .into_iter()
-            .flatten()
-            .find_map(|t| t.parse().ok())
-            .unwrap_or(state.settings.default_tz);
-        let cron = m.digest_cron.as_deref().unwrap_or(DEFAULT_CRON);
-        let Some(due) = latest_due(cron, tz, now, Duration::hours(GRACE_HOURS)) else {
+        let tz = m.local.tz;
+        let Some(due) = m.digests.latest_due(tz, now, Duration::hours(GRACE_HOURS)) else {
             continue;
         };
-        let span = if is_weekly(cron) {
+        let span = if m.digests.is_weekly() {
             Span::Weekly
         } else {
             Span::Daily
@@ -80,13 +74,13 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
             .db
             .write(data, |c, (team_id, built, now)| {
                 Box::pin(async move {
-                    let at = store::ts(*now);
+                    let at = *now;
                     let mut r = JobReport::default();
                     for (w, payload) in built {
                         let scope = format!("{team_id}/{}", w.manager);
-                        let due = w.due.map(store::ts).unwrap_or_default();
-                        if jobs::claim(c, "digests", &scope, &due, &at).await? {
-                            outbox::post(c, team_id, &w.manager, payload, &at).await?;
+                        let due = w.due.unwrap_or(at);
+                        if jobs::claim(c, "digests", &scope, due, at).await? {
+                            outbox::post(c, team_id, &w.manager, payload, at).await?;
                             r.claimed += 1;
                             r.queued += 1;
                         }
@@ -111,13 +105,13 @@ pub async fn send_now(state: &AppState, team_id: &str, user_id: &str, tz: Tz) ->
         due: None,
     }];
     let built = build(state, team_id, &wanted, now).await?;
-    let data = (team_id.to_owned(), built, store::ts(now));
+    let data = (team_id.to_owned(), built, now);
     state
         .db
         .write(data, |c, (team_id, built, at)| {
             Box::pin(async move {
                 for (w, payload) in built {
-                    outbox::post(c, team_id, &w.manager, payload, at).await?;
+                    outbox::post(c, team_id, &w.manager, payload, *at).await?;
                 }
                 Ok(())
             })
@@ -136,15 +130,9 @@ pub async fn build(
 ) -> store::Result<Vec<(Wanted, String)>> {
     let reader = state.db.reader();
     let team = teams::get(reader, team_id).await?;
-    let work = WorkDays::from_bits(
-        team.as_ref()
-            .map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days),
-    );
-    let quiet_after = team.as_ref().map_or(2, |t| t.quiet_after);
-    let managers_json =
-        serde_json::to_string(&wanted.iter().map(|w| &w.manager).collect::<Vec<_>>())
-            .unwrap_or_default();
-    let pairs = digest::reps(reader, team_id, &managers_json).await?;
+    let (work, quiet_after) = (team.work_days, team.quiet_after);
+    let managers: Vec<&str> = wanted.iter().map(|w| w.manager.as_str()).collect();
+    let pairs = digest::reps(reader, team_id, &managers).await?;
     // Managers whose periods coincide share one read of the team's period.
     let mut groups: BTreeMap<(NaiveDate, NaiveDate, NaiveDate), Vec<&Wanted>> = BTreeMap::new();
     for w in wanted {
@@ -156,29 +144,29 @@ pub async fn build(
     let mut out = Vec::new();
     for ((prev_from, from, to), group) in groups {
         let tz = group[0].tz;
+        // Local midnight (or the first instant of the day where midnight does not exist).
         let utc = |d: NaiveDate| {
             local_instant(d, NaiveTime::MIN, tz)
-                .map(store::ts)
-                .unwrap_or_default()
+                .unwrap_or_else(|| d.and_time(NaiveTime::MIN).and_utc())
         };
-        let periods = digest::Periods {
-            prev_from: prev_from.to_string(),
-            from: from.to_string(),
-            to: to.to_string(),
+        let periods = Periods {
+            prev_from,
+            from,
+            to,
         };
         let data = digest::data(
             reader,
             team_id,
             &periods,
-            &utc(from),
-            &utc(to + Duration::days(1)),
+            utc(from),
+            utc(to + Duration::days(1)),
         )
         .await?;
         let by = ByPerson::new(&data);
-        let last_steps: HashMap<&str, Option<&str>> = data
+        let last_steps: HashMap<&str, Option<NaiveDate>> = data
             .last_steps
             .iter()
-            .map(|(u, d)| (u.as_str(), d.as_deref()))
+            .map(|s| (s.user_id.as_str(), s.day))
             .collect();
         let mut reps_of: HashMap<&str, Vec<&str>> = HashMap::new();
         for (rep, manager) in &pairs {
@@ -193,7 +181,7 @@ pub async fn build(
             let quiet = reps
                 .iter()
                 .filter_map(|r| {
-                    let last = last_steps.get(r).copied().flatten()?.parse().ok()?;
+                    let last = last_steps.get(r).copied().flatten()?;
                     let missed = missed_working_days(last, today, work);
                     (missed >= quiet_after).then_some((*r, missed))
                 })

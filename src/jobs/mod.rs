@@ -6,7 +6,6 @@ pub mod blitz;
 pub mod digests;
 pub mod nudges;
 pub mod reminders;
-pub mod schedule;
 pub mod shoutouts;
 
 use crate::state::AppState;
@@ -120,13 +119,13 @@ pub const KEEP_SENT_DAYS: i64 = 30;
 /// Drops delivered outbox rows and old event ids, about once an hour.
 pub async fn housekeeping(state: &AppState, now: DateTime<Utc>) {
     let data = (
-        store::ts(now - chrono::Duration::days(KEEP_SENT_DAYS)),
-        store::ts(now - chrono::Duration::days(2)),
+        now - chrono::Duration::days(KEEP_SENT_DAYS),
+        now - chrono::Duration::days(2),
     );
     let pruned = state
         .db
         .write(data, |c, (sent, events)| {
-            Box::pin(store::interactions::prune(c, sent, events))
+            Box::pin(store::interactions::prune(c, *sent, *events))
         })
         .await;
     match pruned {

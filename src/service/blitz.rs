@@ -3,9 +3,11 @@ use super::{Caller, Reply, Result, count};
 use crate::commands::BlitzRequest;
 use crate::domain::blitz::team;
 use crate::domain::response_rate;
-use crate::jobs::blitz::{finish, first_scoreboard, starter_name};
+use crate::jobs::blitz::{finish, starter_name};
+use crate::slack::blitz::first_post;
 use crate::state::AppState;
-use crate::store::{self, blitz, members, outbox};
+use crate::store::outbox::Method;
+use crate::store::{blitz, members, outbox};
 use chrono::Duration;
 
 pub async fn handle(state: &AppState, caller: &Caller, request: BlitzRequest) -> Result<Reply> {
@@ -30,23 +32,18 @@ async fn start(
     let now = state.clock.now();
     let ends_at = now + Duration::minutes(minutes.into());
     let starter = starter_name(state, &caller.team_id, &caller.user_id).await?;
-    let board = first_scoreboard(
+    let board = first_post(
         &caller.channel_id,
         goal.map(i64::from),
         minutes.into(),
         &starter,
     );
-    let data = (
-        caller.clone(),
-        goal.map(i64::from),
-        store::ts(now),
-        store::ts(ends_at),
-        board,
-    );
+    let data = (caller.clone(), goal.map(i64::from), now, ends_at, board);
     let started = state
         .db
         .write(data, |c, (caller, goal, at, ends_at, board)| {
             Box::pin(async move {
+                let (at, ends_at) = (*at, *ends_at);
                 members::upsert(c, &caller.team_id, &caller.user_id, at).await?;
                 let Some(id) = blitz::start(
                     c,
@@ -64,7 +61,7 @@ async fn start(
                 let outbox_id = outbox::queue(
                     c,
                     &caller.team_id,
-                    "chat.postMessage",
+                    Method::PostMessage,
                     &caller.channel_id,
                     board,
                     at,
@@ -79,13 +76,7 @@ async fn start(
         let running =
             blitz::running_in(state.db.reader(), &caller.team_id, &caller.channel_id).await?;
         let until = running
-            .and_then(|b| store::parse_ts(&b.ends_at))
-            .map(|end| {
-                format!(
-                    " for another {} min",
-                    ((end - now).num_seconds() + 59).max(0) / 60
-                )
-            })
+            .map(|b| format!(" for another {} min", b.minutes_left(now)))
             .unwrap_or_default();
         return Ok(Reply::ephemeral(format!(
             "A blitz is already running in this channel{until} — jump in! `/blitz status` shows the score."
@@ -110,10 +101,9 @@ async fn status(state: &AppState, caller: &Caller) -> Result<Reply> {
         ));
     };
     let now = state.clock.now();
-    let tallies = blitz::tallies(reader, &b.team_id, &b.starts_at, &store::ts(now)).await?;
+    let tallies = blitz::tallies(reader, &b.team_id, b.starts_at, now).await?;
     let t = team(&tallies);
-    let left =
-        store::parse_ts(&b.ends_at).map_or(0, |end| ((end - now).num_seconds() + 59).max(0) / 60);
+    let left = b.minutes_left(now);
     let rate = response_rate(t.responses, t.attempts).map_or("—".to_owned(), |r| format!("{r}%"));
     let goal = b.goal.map(|g| format!(" of {g}")).unwrap_or_default();
     Ok(Reply::ephemeral(format!(

@@ -5,7 +5,7 @@ use crate::commands::{BlockRequest, BlockStart, DaySpec};
 use crate::domain::time::{local_day, local_instant, next_weekday, relative_day};
 use crate::domain::{BlockResults, response_rate};
 use crate::state::AppState;
-use crate::store::{self, blocks, members, teams};
+use crate::store::{blocks, members};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
 
@@ -23,24 +23,12 @@ pub async fn handle(state: &AppState, caller: &Caller, request: BlockRequest) ->
 
 /// The member's zone: cached, else asked of Slack with a short timeout, else the team's.
 async fn zone(state: &AppState, caller: &Caller) -> Result<Tz> {
-    let reader = state.db.reader();
-    let member = members::get(reader, &caller.team_id, &caller.user_id).await?;
-    let team = teams::get(reader, &caller.team_id).await?;
-    if let Some(tz) = member
-        .as_ref()
-        .and_then(|m| m.tz.as_deref())
-        .and_then(|tz| tz.parse().ok())
-    {
-        return Ok(tz);
+    let known = members::step_state(state.db.reader(), &caller.team_id, &caller.user_id).await?;
+    if known.own_zone {
+        return Ok(known.local.tz);
     }
     let asked = super::refresh_profile(state, &caller.team_id, &caller.user_id, TZ_LOOKUP).await;
-    if let Some(tz) = asked.and_then(|p| p.tz).and_then(|tz| tz.parse().ok()) {
-        return Ok(tz);
-    }
-    Ok(team
-        .and_then(|t| t.tz)
-        .and_then(|tz| tz.parse().ok())
-        .unwrap_or(state.settings.default_tz))
+    Ok(asked.and_then(|p| p.tz).unwrap_or(known.local.tz))
 }
 
 async fn plan(state: &AppState, caller: &Caller, start: BlockStart, minutes: u32) -> Result<Reply> {
@@ -56,26 +44,15 @@ async fn plan(state: &AppState, caller: &Caller, start: BlockStart, minutes: u32
         .db
         .write(data, |c, (caller, starts_at, ends_at, minutes, now, tz)| {
             Box::pin(async move {
-                let at = store::ts(*now);
-                members::upsert(c, &caller.team_id, &caller.user_id, &at).await?;
-                let (from, to) = (store::ts(*starts_at), store::ts(*ends_at));
-                let clash =
-                    blocks::overlapping(&mut *c, &caller.team_id, &caller.user_id, &from, &to)
-                        .await?;
+                members::upsert(c, &caller.team_id, &caller.user_id, *now).await?;
+                let (team, user) = (&caller.team_id, &caller.user_id);
+                let clash = blocks::overlapping(&mut *c, team, user, *starts_at, *ends_at).await?;
                 if let Some(other) = clash.first() {
                     return Ok(Err(other.clone()));
                 }
-                let day = local_day(*starts_at, *tz).to_string();
-                let id = blocks::plan(
-                    c,
-                    &caller.team_id,
-                    &caller.user_id,
-                    &from,
-                    &day,
-                    i64::from(*minutes),
-                    &at,
-                )
-                .await?;
+                let day = local_day(*starts_at, *tz);
+                let minutes = i64::from(*minutes);
+                let id = blocks::plan(c, team, user, *starts_at, day, minutes, *now).await?;
                 Ok(Ok(id))
             })
         })
@@ -91,9 +68,7 @@ async fn plan(state: &AppState, caller: &Caller, start: BlockStart, minutes: u32
         Err(other) => format!(
             "You already have block #{} then ({}). Cancel it first with `/block cancel {}`, or pick another time.",
             other.id,
-            store::parse_ts(&other.starts_at)
-                .map(|s| span(s, other.minutes, tz, today))
-                .unwrap_or_default(),
+            span(other.starts_at, other.minutes, tz, today),
             other.id
         ),
     }))
@@ -162,37 +137,18 @@ fn span(starts_at: DateTime<Utc>, minutes: i64, tz: Tz, today: chrono::NaiveDate
 
 async fn done(state: &AppState, caller: &Caller, results: BlockResults) -> Result<Reply> {
     let now = state.clock.now();
-    let data = (caller.clone(), results, now, state.settings.default_tz);
+    let data = (caller.clone(), results, now);
     let (block_id, planned, counted) = state
         .db
-        .write(data, |c, (caller, r, now, default_tz)| {
+        .write(data, |c, (caller, r, now)| {
             Box::pin(async move {
-                let ctx =
-                    step_context(c, &caller.team_id, &caller.user_id, *now, *default_tz).await?;
-                let since = store::ts(*now - Duration::hours(18));
-                let until = store::ts(*now + Duration::minutes(30));
-                let block =
-                    blocks::to_report(c, &caller.team_id, &caller.user_id, &since, &until).await?;
-                let values = blocks::Results {
-                    dials: r.dials.into(),
-                    emails: r.emails.into(),
-                    social: r.social.into(),
-                    conversations: r.conversations.into(),
-                    meetings: r.meetings.into(),
-                    callbacks: r.callbacks.into(),
-                    nos: r.nos.into(),
-                };
-                let day = ctx.today.to_string();
-                let id = blocks::report(
-                    c,
-                    &caller.team_id,
-                    &caller.user_id,
-                    block.as_ref().map(|b| b.id),
-                    &day,
-                    &values,
-                    &store::ts(*now),
-                )
-                .await?;
+                let (team, user) = (&caller.team_id, &caller.user_id);
+                let ctx = step_context(c, team, user, *now).await?;
+                let since = *now - Duration::hours(18);
+                let until = *now + Duration::minutes(30);
+                let block = blocks::to_report(c, team, user, since, until).await?;
+                let block_id = block.as_ref().map(|b| b.id);
+                let id = blocks::report(c, team, user, block_id, ctx.today, r, *now).await?;
                 let counted = count_step(c, &ctx, 0, 0).await?;
                 Ok((id, block.is_some(), counted))
             })
@@ -234,13 +190,7 @@ async fn done(state: &AppState, caller: &Caller, results: BlockResults) -> Resul
 async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
     let tz = zone(state, caller).await?;
     let now = state.clock.now();
-    let rows = blocks::upcoming(
-        state.db.reader(),
-        &caller.team_id,
-        &caller.user_id,
-        &store::ts(now),
-    )
-    .await?;
+    let rows = blocks::upcoming(state.db.reader(), &caller.team_id, &caller.user_id, now).await?;
     if rows.is_empty() {
         return Ok(Reply::ephemeral(
             "No blocks planned. Put one on your calendar: `/block tomorrow 9:30 45m`",
@@ -249,13 +199,11 @@ async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
     let today = local_day(now, tz);
     let mut text = format!("📅 *Your planned blocks* ({tz})\n");
     for b in &rows {
-        if let Some(start) = store::parse_ts(&b.starts_at) {
-            text.push_str(&format!(
-                "• #{} {}\n",
-                b.id,
-                span(start, b.minutes, tz, today)
-            ));
-        }
+        text.push_str(&format!(
+            "• #{} {}\n",
+            b.id,
+            span(b.starts_at, b.minutes, tz, today)
+        ));
     }
     text.push_str("Cancel one with `/block cancel NUMBER`.");
     Ok(Reply::ephemeral(text))
@@ -269,15 +217,10 @@ async fn cancel(state: &AppState, caller: &Caller, id: Option<i64>) -> Result<Re
             Box::pin(async move {
                 let target = match id {
                     Some(id) => Some(*id),
-                    None => blocks::upcoming(
-                        &mut *c,
-                        &caller.team_id,
-                        &caller.user_id,
-                        &store::ts(*now),
-                    )
-                    .await?
-                    .first()
-                    .map(|b| b.id),
+                    None => blocks::upcoming(&mut *c, &caller.team_id, &caller.user_id, *now)
+                        .await?
+                        .first()
+                        .map(|b| b.id),
                 };
                 match target {
                     Some(id) => Ok(blocks::cancel(c, &caller.team_id, &caller.user_id, id)

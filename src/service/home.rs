@@ -5,6 +5,7 @@ use crate::domain::response_rate;
 use crate::domain::time::{days_ago, local_day, short_date};
 use crate::slack::home::{DueTarget, Home, publish};
 use crate::state::AppState;
+use crate::store::outbox::Method;
 use crate::store::{self, interactions, members, outbox, prospects, stats};
 use chrono::{Datelike, Duration};
 
@@ -17,32 +18,18 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
     let at = super::profile::locate(state, team_id, user_id).await?;
     let today = local_day(state.clock.now(), at.tz);
     let monday = today - Duration::days(today.weekday().num_days_from_monday().into());
-    let s = stats::member(
-        reader,
-        team_id,
-        user_id,
-        &monday.to_string(),
-        &today.to_string(),
-    )
-    .await?;
+    let s = stats::member(reader, team_id, user_id, monday, today).await?;
     let touches: i64 = s.touches_by_channel.iter().map(|(_, n)| n).sum();
     let responses = crate::domain::responses(&s.touches_by_outcome);
     let streak = at.streak(today);
-    let kudos = interactions::kudos_received(
-        reader,
-        team_id,
-        user_id,
-        &monday.to_string(),
-        &today.to_string(),
-    )
-    .await?;
+    let kudos = interactions::kudos_received(reader, team_id, user_id, monday, today).await?;
     let mut due: Vec<(i64, DueTarget)> = prospects::active(reader, team_id, user_id)
         .await?
         .into_iter()
         .filter_map(|p| {
             let cadence = Cadence {
                 touches: p.touches,
-                last_touch: p.last_touch_day.as_deref().and_then(|d| d.parse().ok()),
+                last_touch: p.last_touch_day,
             };
             let (rank, status) = match (cadence.last_touch, cadence.overdue_days(today)) {
                 (None, _) => (0, "first touch due".to_owned()),
@@ -93,17 +80,18 @@ pub async fn opened(
         team_id.to_owned(),
         user_id.to_owned(),
         view,
-        store::ts(state.clock.now()),
+        state.clock.now(),
     );
     let queued = state
         .db
         .write(data, |c, (event_id, team_id, user_id, view, at)| {
             Box::pin(async move {
+                let at = *at;
                 if !interactions::first_delivery(c, event_id, at).await? {
                     return Ok(false);
                 }
                 members::upsert(c, team_id, user_id, at).await?;
-                outbox::queue(c, team_id, "views.publish", user_id, view, at).await?;
+                outbox::queue(c, team_id, Method::PublishView, user_id, view, at).await?;
                 Ok(true)
             })
         })
@@ -116,11 +104,11 @@ pub async fn opened(
 
 /// Marks an event id as handled (for events Momentum has no use for).
 pub async fn acknowledge(state: &AppState, event_id: &str) -> store::Result<bool> {
-    let data = (event_id.to_owned(), store::ts(state.clock.now()));
+    let data = (event_id.to_owned(), state.clock.now());
     state
         .db
         .write(data, |c, (id, at)| {
-            Box::pin(interactions::first_delivery(c, id, at))
+            Box::pin(interactions::first_delivery(c, id, *at))
         })
         .await
 }

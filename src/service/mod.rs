@@ -10,23 +10,22 @@ mod targets;
 mod touch;
 mod win;
 
-pub use profile::{member_tz, refresh_profile};
+pub use profile::refresh_profile;
 
-/// The zone a member's days count in (the team's, then the default, when not known yet).
+/// The zone a member's days count in (theirs, else the team's, else the default).
 pub async fn member_zone(state: &AppState, team_id: &str, user_id: &str) -> chrono_tz::Tz {
-    match profile::locate(state, team_id, user_id).await {
-        Ok(at) => at.tz,
+    match members::step_state(state.db.reader(), team_id, user_id).await {
+        Ok(at) => at.local.tz,
         Err(_) => state.settings.default_tz,
     }
 }
 
 use crate::commands::Request;
 use crate::domain::streak;
-use crate::domain::time::{WorkDays, local_day};
+use crate::domain::time::WorkDays;
 use crate::state::AppState;
 use crate::store::{self, members};
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 use serde::Serialize;
 
 /// Who sent the command, and where.
@@ -101,22 +100,12 @@ pub(crate) async fn step_context(
     team_id: &str,
     user_id: &str,
     now: DateTime<Utc>,
-    default_tz: Tz,
 ) -> sqlx::Result<StepContext> {
-    let found = members::upsert_in_team(c, team_id, user_id, &store::ts(now)).await?;
-    let team_tz = found.team_tz.as_deref().and_then(|tz| tz.parse().ok());
-    let member = found.member;
-    let tz = member
-        .tz
-        .as_deref()
-        .and_then(|tz| tz.parse().ok())
-        .or(team_tz)
-        .unwrap_or(default_tz);
-    let work_days = WorkDays::from_bits(found.team_work_days.unwrap_or(WorkDays::MON_FRI.0.into()));
+    let member = members::upsert(c, team_id, user_id, now).await?;
     Ok(StepContext {
-        today: local_day(now, tz),
+        today: member.local.today(now),
+        work_days: member.local.work_days,
         member,
-        work_days,
     })
 }
 
@@ -134,14 +123,14 @@ pub(crate) async fn count_step(
     touches: i64,
 ) -> sqlx::Result<Counted> {
     let m = &ctx.member;
-    let day = ctx.today.to_string();
+    let day = ctx.today;
     let (_, touches_today) =
-        members::record_step(c, &m.team_id, &m.user_id, &day, wins, touches).await?;
-    let last = m.last_step_day.as_deref().and_then(|d| d.parse().ok());
+        members::record_step(c, &m.team_id, &m.user_id, day, wins, touches).await?;
+    let last = m.last_step_day;
     let streak = streak::after_step(last, m.streak, ctx.today, ctx.work_days);
     // A step dated before the last one (a zone change, a late report) leaves the streak alone.
     if last.is_none_or(|l| l < ctx.today) {
-        members::set_streak(c, &m.team_id, &m.user_id, streak, &day).await?;
+        members::set_streak(c, &m.team_id, &m.user_id, streak, day).await?;
     }
     Ok(Counted {
         touches_today,

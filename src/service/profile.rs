@@ -2,80 +2,42 @@
 //! `users.info` in the background, or — when a reply truly needs it — with a short timeout.
 use crate::state::AppState;
 use crate::store::{self, members, teams};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 /// How long a profile read from Slack is trusted.
 pub const PROFILE_TTL_HOURS: i64 = 24;
 
-/// The member's own zone, else the team's, else the configured default.
-pub fn member_tz(member: &members::MemberRow, team: Option<&teams::TeamRow>, default_tz: Tz) -> Tz {
-    member
-        .tz
-        .as_deref()
-        .and_then(|tz| tz.parse().ok())
-        .or_else(|| {
-            team.and_then(|t| t.tz.as_deref())
-                .and_then(|tz| tz.parse().ok())
-        })
-        .unwrap_or(default_tz)
-}
-
 /// A member as stored (if known), their team's settings, and the zone their days count in.
 pub struct Located {
     pub member: Option<members::MemberRow>,
-    pub team: Option<teams::TeamRow>,
+    pub team: teams::TeamRow,
     pub tz: Tz,
 }
 
 impl Located {
-    pub fn work_days(&self) -> crate::domain::time::WorkDays {
-        use crate::domain::time::WorkDays;
-        WorkDays::from_bits(
-            self.team
-                .as_ref()
-                .map_or(WorkDays::MON_FRI.0.into(), |t| t.work_days),
-        )
-    }
-
     /// The member's streak as it stands on `today`.
     pub fn streak(&self, today: chrono::NaiveDate) -> i64 {
         self.member.as_ref().map_or(0, |m| {
-            crate::domain::streak::current(
-                m.last_step_day.as_deref().and_then(|d| d.parse().ok()),
-                m.streak,
-                today,
-                self.work_days(),
-            )
+            crate::domain::streak::current(m.last_step_day, m.streak, today, self.team.work_days)
         })
     }
 }
 
-/// Reads the member and their team, and settles their time zone.
+/// Reads the member and their team; the zone is the member's (as the store resolves it), or
+/// the team's for someone not seen yet.
 pub async fn locate(state: &AppState, team_id: &str, user_id: &str) -> store::Result<Located> {
     let reader = state.db.reader();
     let member = members::get(reader, team_id, user_id).await?;
     let team = teams::get(reader, team_id).await?;
-    let tz = member.as_ref().map_or_else(
-        || {
-            team.as_ref()
-                .and_then(|t| t.tz.as_deref())
-                .and_then(|t| t.parse().ok())
-                .unwrap_or(state.settings.default_tz)
-        },
-        |m| member_tz(m, team.as_ref(), state.settings.default_tz),
-    );
+    let tz = member.as_ref().map_or(team.tz, |m| m.local.tz);
     Ok(Located { member, team, tz })
 }
 
 /// True when the stored profile is missing or older than the TTL.
 pub fn is_stale(state: &AppState, member: &members::MemberRow) -> bool {
     let fresh_after = state.clock.now() - Duration::hours(PROFILE_TTL_HOURS);
-    member
-        .profile_at
-        .as_deref()
-        .and_then(store::parse_ts)
-        .is_none_or(|at| at < fresh_after)
+    member.profile_at.is_none_or(|at| at < fresh_after)
 }
 
 fn recently_asked(state: &AppState, team_id: &str, user_id: &str) -> bool {
@@ -106,12 +68,7 @@ pub async fn refresh_profile(
         .insert((team_id.to_owned(), user_id.to_owned()), now);
     match state.slack.user_profile(user_id, timeout).await {
         Ok(profile) => {
-            let data = (
-                team_id.to_owned(),
-                user_id.to_owned(),
-                profile.clone(),
-                store::ts(now),
-            );
+            let data = (team_id.to_owned(), user_id.to_owned(), profile.clone(), now);
             let stored = state
                 .db
                 .write(data, |c, (team, user, p, at)| {
@@ -119,10 +76,10 @@ pub async fn refresh_profile(
                         c,
                         team,
                         user,
-                        p.tz.as_deref(),
+                        p.tz,
                         p.is_admin,
                         p.name.as_deref(),
-                        at,
+                        *at,
                     ))
                 })
                 .await;
@@ -158,20 +115,18 @@ pub fn learn_in_background(state: &AppState, team_id: &str, user_id: &str) {
 
 /// Refreshes a stale profile without making the caller wait.
 pub fn refresh_in_background(state: &AppState, member: &members::MemberRow) {
-    refresh_if_stale(
-        state,
-        &member.team_id,
-        &member.user_id,
-        member.profile_at.as_deref(),
-    );
+    refresh_if_stale(state, &member.team_id, &member.user_id, member.profile_at);
 }
 
 /// Refreshes the profile read at `profile_at` (never, if `None`) when it is stale.
-pub fn refresh_if_stale(state: &AppState, team_id: &str, user_id: &str, profile_at: Option<&str>) {
+pub fn refresh_if_stale(
+    state: &AppState,
+    team_id: &str,
+    user_id: &str,
+    profile_at: Option<DateTime<Utc>>,
+) {
     let fresh_after = state.clock.now() - Duration::hours(PROFILE_TTL_HOURS);
-    let fresh = profile_at
-        .and_then(store::parse_ts)
-        .is_some_and(|at| at >= fresh_after);
+    let fresh = profile_at.is_some_and(|at| at >= fresh_after);
     if fresh || recently_asked(state, team_id, user_id) {
         return;
     }

@@ -1,11 +1,12 @@
 //! `/targets`: the prospects a rep is working, what is due, and changes to the list.
 use super::{Caller, Reply, Result, plural};
 use crate::commands::{TargetsRequest, name_key};
+use crate::domain::ProspectStatus;
 use crate::domain::cadence::{Cadence, TOUCH_GOAL};
 use crate::domain::text::UserText;
 use crate::domain::time::{days_ago, local_day, short_date};
 use crate::state::AppState;
-use crate::store::{self, members, prospects};
+use crate::store::{members, prospects};
 
 /// How many targets the list shows before "…and N more".
 const SHOWN: usize = 40;
@@ -39,7 +40,7 @@ async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
         .map(|p| {
             let cadence = Cadence {
                 touches: p.touches,
-                last_touch: p.last_touch_day.as_deref().and_then(|d| d.parse().ok()),
+                last_touch: p.last_touch_day,
             };
             let company = p
                 .company
@@ -120,8 +121,8 @@ async fn add(
             (caller.clone(), name, company, now),
             |c, (caller, name, company, now)| {
                 Box::pin(async move {
-                    let at = store::ts(*now);
-                    members::upsert(c, &caller.team_id, &caller.user_id, &at).await?;
+                    let at = *now;
+                    members::upsert(c, &caller.team_id, &caller.user_id, at).await?;
                     let key = name_key(name);
                     let new = prospects::NewProspect {
                         team_id: &caller.team_id,
@@ -130,7 +131,7 @@ async fn add(
                         name_key: &key,
                         company: company.as_deref(),
                         replaces_id: None,
-                        at: &at,
+                        at,
                     };
                     let (row, already) = prospects::add(c, &new).await?;
                     Ok(Change::Added {
@@ -153,8 +154,8 @@ async fn drop(state: &AppState, caller: &Caller, name: String) -> Result<Reply> 
             Box::pin(async move {
                 let key = name_key(name);
                 match prospects::find(&mut *c, &caller.team_id, &caller.user_id, &key).await? {
-                    Some(p) if p.status == "active" => {
-                        prospects::drop(c, p.id, &store::ts(*now)).await?;
+                    Some(p) if p.status == ProspectStatus::Active => {
+                        prospects::drop(c, p.id, *now).await?;
                         Ok(Change::Dropped {
                             name: p.name,
                             touches: p.touches,
@@ -190,7 +191,7 @@ async fn replace(
             (caller.clone(), old, new, company, now),
             |c, (caller, old, new, company, now)| {
                 Box::pin(async move {
-                    let at = store::ts(*now);
+                    let at = *now;
                     let old_key = name_key(old);
                     let Some(previous) =
                         prospects::find(&mut *c, &caller.team_id, &caller.user_id, &old_key)
@@ -206,8 +207,8 @@ async fn replace(
                             .await?,
                         });
                     };
-                    if previous.status == "active" {
-                        prospects::drop(c, previous.id, &at).await?;
+                    if previous.status == ProspectStatus::Active {
+                        prospects::drop(c, previous.id, at).await?;
                     }
                     let new_key = name_key(new);
                     let p = prospects::NewProspect {
@@ -217,7 +218,7 @@ async fn replace(
                         name_key: &new_key,
                         company: company.as_deref(),
                         replaces_id: Some(previous.id),
-                        at: &at,
+                        at,
                     };
                     let (row, _) = prospects::add(c, &p).await?;
                     Ok(Change::Replaced {

@@ -6,8 +6,9 @@ use crate::domain::Outcome;
 use crate::domain::cadence::{Cadence, TOUCH_GOAL};
 use crate::domain::text::UserText;
 use crate::domain::time::{days_ago, short_date};
+use crate::slack::interaction::{Action, ProspectRef};
 use crate::state::AppState;
-use crate::store::{self, prospects, touches};
+use crate::store::{prospects, touches};
 
 struct Touched {
     id: i64,
@@ -20,19 +21,13 @@ struct Touched {
 
 pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Result<Reply> {
     let now = state.clock.now();
-    let data = (
-        caller.clone(),
-        request.clone(),
-        now,
-        state.settings.default_tz,
-    );
+    let data = (caller.clone(), request.clone(), now);
     let (member, touched) = state
         .db
-        .write(data, |c, (caller, r, now, default_tz)| {
+        .write(data, |c, (caller, r, now)| {
             Box::pin(async move {
-                let ctx =
-                    step_context(c, &caller.team_id, &caller.user_id, *now, *default_tz).await?;
-                let at = store::ts(*now);
+                let ctx = step_context(c, &caller.team_id, &caller.user_id, *now).await?;
+                let at = *now;
                 let key = name_key(&r.prospect);
                 let new = prospects::NewProspect {
                     team_id: &caller.team_id,
@@ -41,7 +36,7 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
                     name_key: &key,
                     company: r.company.as_deref(),
                     replaces_id: None,
-                    at: &at,
+                    at,
                 };
                 let (prospect, _) = prospects::add(c, &new).await?;
                 if let Some(company) = r
@@ -51,28 +46,25 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
                 {
                     prospects::set_company(c, prospect.id, company).await?;
                 }
-                let day = ctx.today.to_string();
+                let day = ctx.today;
                 let touch = touches::NewTouch {
                     team_id: &caller.team_id,
                     user_id: &caller.user_id,
                     prospect_id: prospect.id,
-                    channel: r.channel.as_str(),
-                    outcome: r.outcome.as_str(),
+                    channel: r.channel,
+                    outcome: r.outcome,
                     note: &r.note,
-                    day: &day,
-                    at: &at,
+                    day,
+                    at,
                 };
                 touches::insert(c, &touch).await?;
                 if r.outcome == Outcome::No {
-                    prospects::drop(c, prospect.id, &at).await?;
+                    prospects::drop(c, prospect.id, at).await?;
                 }
                 let counted = count_step(c, &ctx, 0, 1).await?;
                 let before = Cadence {
                     touches: prospect.touches,
-                    last_touch: prospect
-                        .last_touch_day
-                        .as_deref()
-                        .and_then(|d| d.parse().ok()),
+                    last_touch: prospect.last_touch_day,
                 };
                 let after = Cadence {
                     touches: prospect.touches + 1,
@@ -96,11 +88,10 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
     super::profile::refresh_in_background(state, &member.member);
     let reply = Reply::ephemeral(render(&request, &touched, member.today));
     Ok(if request.outcome == Outcome::No {
-        reply.with_button(crate::slack::messages::button(
-            "add_replacement",
-            "➕ Add a replacement target",
-            &touched.id.to_string(),
-        ))
+        reply.with_button(
+            Action::AddReplacement(ProspectRef::Id(touched.id))
+                .button("➕ Add a replacement target"),
+        )
     } else {
         reply
     })

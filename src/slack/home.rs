@@ -1,5 +1,7 @@
 //! The App Home tab: the member's week at a glance. Pure: numbers in, `views.publish` body out.
-use super::messages::{button, context, section};
+use super::interaction::Action;
+use super::messages::{context, section};
+use crate::domain::WinKind;
 use crate::domain::text::UserText;
 use slack_morphism::prelude::*;
 
@@ -11,7 +13,7 @@ pub struct Home {
     pub user_id: String,
     pub week_label: String,
     /// (kind, count), most first.
-    pub wins_by_kind: Vec<(String, i64)>,
+    pub wins_by_kind: Vec<(WinKind, i64)>,
     pub touches: i64,
     pub response_rate: Option<i64>,
     pub streak: i64,
@@ -81,10 +83,10 @@ pub fn publish(h: &Home) -> String {
     }
     blocks.push(
         SlackActionsBlock::new(vec![
-            button("open_win", "🎉 Log a win", "1").into(),
-            button("log_step", "📞 Log a touch", "-").into(),
-            button("plan_block", "📅 Plan a block", "-").into(),
-            button("log_block", "✅ Log a block", "-").into(),
+            Action::OpenWin.button("🎉 Log a win").into(),
+            Action::LogStep(None).button("📞 Log a touch").into(),
+            Action::PlanBlock.button("📅 Plan a block").into(),
+            Action::LogBlock(None).button("✅ Log a block").into(),
         ])
         .into(),
     );

@@ -52,7 +52,7 @@ pub fn update(channel: &str, ts: &str, text: &str, blocks: Vec<SlackBlock>) -> S
 pub fn chunk_lines(lines: &[String]) -> Vec<String> {
     let mut out = vec![String::new()];
     for line in lines {
-        let line = crate::commands::truncate(line, 2800);
+        let line = crate::domain::text::cut(line, 2800);
         let last = out.last().map_or(0, String::len);
         if last + line.len() + 1 > 2900 {
             if out.len() >= 20 {

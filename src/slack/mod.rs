@@ -1,12 +1,19 @@
 //! The Slack Web API, through slack-morphism: one client for the app, every call with a
 //! timeout, and failures sorted into "retry later", "wait this long" and "give up".
+pub mod blitz;
+pub mod digest;
 pub mod home;
+pub mod interaction;
 pub mod limits;
 pub mod messages;
 pub mod modals;
-pub mod sender;
+pub mod nudge;
+pub mod pacing;
+pub mod reminder;
+pub mod shoutout;
 
 use crate::config::Secret;
+use crate::store::outbox::Method;
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::hyper_tokio::SlackClientHyperHttpsConnector as Connector;
 use slack_morphism::prelude::*;
@@ -25,7 +32,7 @@ pub struct SlackApi {
 /// What a user's Slack profile tells the bot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
-    pub tz: Option<String>,
+    pub tz: Option<chrono_tz::Tz>,
     pub is_admin: bool,
     /// Display name, else real name, else the account name.
     pub name: Option<String>,
@@ -88,7 +95,7 @@ impl SlackApi {
             .or(user.name.clone());
         Ok(Profile {
             name,
-            tz: user.tz.filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok()),
+            tz: user.tz.and_then(|tz| tz.parse().ok()),
             is_admin: user.flags.is_admin.unwrap_or(false) || user.flags.is_owner.unwrap_or(false),
         })
     }
@@ -109,30 +116,33 @@ impl SlackApi {
     }
 
     /// Delivers one outbox row: `method` with its stored JSON `payload`. Returns the message ts.
-    pub async fn deliver(&self, method: &str, payload: &str) -> Result<Option<String>, CallError> {
+    pub async fn deliver(
+        &self,
+        method: Method,
+        payload: &str,
+    ) -> Result<Option<String>, CallError> {
         let session = self.client.open_session(&self.token);
         let bad_payload =
             |e: serde_json::Error| CallError::Permanent(format!("unreadable payload: {e}"));
         match method {
-            "chat.postMessage" => {
+            Method::PostMessage => {
                 let request: SlackApiChatPostMessageRequest =
                     serde_json::from_str(payload).map_err(bad_payload)?;
                 let sent = with_timeout(CALL_TIMEOUT, session.chat_post_message(&request)).await?;
                 Ok(Some(sent.ts.to_string()))
             }
-            "chat.update" => {
+            Method::Update => {
                 let request: SlackApiChatUpdateRequest =
                     serde_json::from_str(payload).map_err(bad_payload)?;
                 let sent = with_timeout(CALL_TIMEOUT, session.chat_update(&request)).await?;
                 Ok(Some(sent.ts.to_string()))
             }
-            "views.publish" => {
+            Method::PublishView => {
                 let request: SlackApiViewsPublishRequest =
                     serde_json::from_str(payload).map_err(bad_payload)?;
                 with_timeout(CALL_TIMEOUT, session.views_publish(&request)).await?;
                 Ok(None)
             }
-            other => Err(CallError::Permanent(format!("unsupported method {other}"))),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! went" and "add a replacement" buttons. Pure: builders of views, and readers that turn a
 //! submitted view's state into the same typed requests the text commands produce — or into
 //! errors shown on the fields (`response_action: errors`), keyed by block id.
+use super::interaction::Form;
 use crate::commands::{
     BlockRequest, BlockStart, DaySpec, MAX_NAME, MAX_TEXT, Request, TargetsRequest, TouchRequest,
     WinRequest, win,
@@ -9,13 +10,6 @@ use crate::commands::{
 use crate::domain::{BlockResults, Channel, Outcome, WinKind};
 use slack_morphism::prelude::*;
 use std::collections::BTreeMap;
-
-/// Which form a submission comes from (the view's `callback_id`).
-pub const WIN: &str = "win";
-pub const TOUCH: &str = "touch";
-pub const BLOCK_DONE: &str = "block_done";
-pub const REPLACEMENT: &str = "replacement";
-pub const BLOCK_PLAN: &str = "block_plan";
 
 /// Lengths offered when planning a block, in minutes.
 const LENGTHS: [u32; 6] = [15, 30, 45, 60, 90, 120];
@@ -74,7 +68,7 @@ fn number(id: &str, label: &str) -> SlackBlock {
 }
 
 fn modal(
-    callback_id: &str,
+    form: Form,
     title: &str,
     submit: &str,
     blocks: Vec<SlackBlock>,
@@ -83,7 +77,7 @@ fn modal(
     let mut view = SlackModalView::new(pt!(title.to_owned()), blocks)
         .with_submit(pt!(submit.to_owned()))
         .with_close(pt!("Cancel".to_owned()))
-        .with_callback_id(callback_id.into());
+        .with_callback_id(form.callback_id().into());
     if let Some(m) = metadata {
         view = view.with_private_metadata(m);
     }
@@ -101,7 +95,7 @@ pub fn win_form() -> SlackView {
         .map(|k| (k.as_str(), format!("{} {}", k.emoji(), label(k.as_str()))))
         .collect();
     modal(
-        WIN,
+        Form::Win,
         "Log a win",
         "Log it",
         vec![
@@ -152,7 +146,7 @@ pub fn touch_form(prospect: Option<&str>) -> SlackView {
         e.initial_value = Some(p.to_owned());
     }
     modal(
-        TOUCH,
+        Form::Touch,
         "Log a touch",
         "Log it",
         vec![
@@ -190,7 +184,7 @@ pub fn block_plan_form(today: chrono::NaiveDate) -> SlackView {
         .map(|(v, t)| (v.as_str(), t.clone()))
         .collect();
     modal(
-        BLOCK_PLAN,
+        Form::BlockPlan,
         "Plan a block",
         "Plan it",
         vec![
@@ -210,7 +204,7 @@ pub fn block_plan_form(today: chrono::NaiveDate) -> SlackView {
 
 pub fn block_done_form(block_id: Option<i64>) -> SlackView {
     modal(
-        BLOCK_DONE,
+        Form::BlockDone,
         "How did it go?",
         "Log it",
         vec![
@@ -228,13 +222,13 @@ pub fn block_done_form(block_id: Option<i64>) -> SlackView {
 
 pub fn replacement_form(old: &str) -> SlackView {
     modal(
-        REPLACEMENT,
+        Form::Replacement,
         "Add a replacement",
         "Add",
         vec![
             text_input(
                 "prospect",
-                &format!("Who replaces {}?", crate::commands::truncate(old, 60)),
+                &format!("Who replaces {}?", crate::domain::text::cut(old, 60)),
                 "Bob Lee",
                 false,
                 false,
@@ -242,7 +236,7 @@ pub fn replacement_form(old: &str) -> SlackView {
             ),
             text_input("company", "Company", "Globex", false, true, MAX_NAME as u64),
         ],
-        Some(crate::commands::truncate(old, 200)),
+        Some(crate::domain::text::cut(old, 200)),
     )
 }
 
@@ -250,7 +244,7 @@ pub fn replacement_form(old: &str) -> SlackView {
 pub fn done(text: &str) -> SlackView {
     let blocks = vec![
         SlackSectionBlock::new()
-            .with_text(md!(crate::commands::truncate(text, 2900)))
+            .with_text(md!(crate::domain::text::cut(text, 2900)))
             .into(),
     ];
     SlackView::Modal(
@@ -285,7 +279,7 @@ impl Values<'_> {
 
 /// Reads a submitted form into the request its text command would have made.
 pub fn read(
-    callback_id: &str,
+    form: Form,
     state: &SlackViewState,
     metadata: Option<&str>,
 ) -> Result<Request, FieldErrors> {
@@ -298,8 +292,8 @@ pub fn read(
             errors.insert(id.to_owned(), format!("Keep it under {max} characters."));
         }
     };
-    let request = match callback_id {
-        WIN => {
+    let request = match form {
+        Form::Win => {
             let text = v.text("text");
             need("text", &text, "a few words about the win", MAX_TEXT);
             let kind = v
@@ -308,7 +302,7 @@ pub fn read(
                 .unwrap_or_else(|| win::infer_kind(&text));
             Request::Win(WinRequest { kind, text })
         }
-        TOUCH => {
+        Form::Touch => {
             let prospect = v.text("prospect");
             need("prospect", &prospect, "the prospect's name", MAX_NAME);
             let company = Some(v.text("company")).filter(|c| !c.is_empty());
@@ -331,7 +325,7 @@ pub fn read(
                 note: v.text("note"),
             })
         }
-        BLOCK_DONE => {
+        Form::BlockDone => {
             let mut count = |id: &str| -> u32 {
                 let raw = v.text(id);
                 match raw.parse::<u32>() {
@@ -363,7 +357,7 @@ pub fn read(
             }
             Request::Block(BlockRequest::Done(r))
         }
-        BLOCK_PLAN => {
+        Form::BlockPlan => {
             let day = v
                 .get("day")
                 .and_then(|x| x.selected_date.as_deref())
@@ -396,7 +390,7 @@ pub fn read(
                 minutes,
             })
         }
-        REPLACEMENT => {
+        Form::Replacement => {
             let new = v.text("prospect");
             need("prospect", &new, "the new target's name", MAX_NAME);
             let company = Some(v.text("company")).filter(|c| !c.is_empty());
@@ -409,7 +403,6 @@ pub fn read(
             }
             Request::Targets(TargetsRequest::Replace { old, new, company })
         }
-        _ => return Err(FieldErrors::new()),
     };
     if errors.is_empty() {
         Ok(request)

@@ -1,5 +1,7 @@
 //! Blitzes and their tallies.
-use crate::domain::text::UserText;
+use super::ts;
+use crate::domain::blitz::{Moment, Tally};
+use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -9,12 +11,20 @@ pub struct BlitzRow {
     pub channel_id: String,
     pub started_by: String,
     pub goal: Option<i64>,
-    pub starts_at: String,
-    pub ends_at: String,
-    pub ended_at: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
     pub scoreboard_outbox_id: Option<i64>,
-    pub last_update_at: Option<String>,
+    pub last_update_at: Option<DateTime<Utc>>,
+    /// The last scoreboard body sent (a `chat.update` JSON), to skip unchanged refreshes.
     pub last_scoreboard: Option<String>,
+}
+
+impl BlitzRow {
+    /// Whole minutes left at `now`, rounded up.
+    pub fn minutes_left(&self, now: DateTime<Utc>) -> i64 {
+        ((self.ends_at - now).num_seconds() + 59).max(0) / 60
+    }
 }
 
 const COLUMNS: &str = "id, team_id, channel_id, started_by, goal, starts_at, ends_at, ended_at, scoreboard_outbox_id, \
@@ -27,8 +37,8 @@ pub async fn start(
     channel_id: &str,
     started_by: &str,
     goal: Option<i64>,
-    starts_at: &str,
-    ends_at: &str,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
     let id = sqlx::query_scalar(
         "INSERT INTO blitzes (team_id, channel_id, started_by, goal, starts_at, ends_at, created_at)
@@ -38,9 +48,9 @@ pub async fn start(
     .bind(channel_id)
     .bind(started_by)
     .bind(goal)
-    .bind(starts_at)
-    .bind(ends_at)
-    .bind(starts_at)
+    .bind(ts(starts_at))
+    .bind(ts(ends_at))
+    .bind(ts(starts_at))
     .fetch_optional(conn)
     .await?;
     Ok(id)
@@ -106,9 +116,9 @@ pub async fn previous(
 }
 
 /// Ends a running blitz; `false` when it had already ended.
-pub async fn end(conn: &mut SqliteConnection, id: i64, at: &str) -> sqlx::Result<bool> {
+pub async fn end(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> sqlx::Result<bool> {
     let done = sqlx::query("UPDATE blitzes SET ended_at = ? WHERE id = ? AND ended_at IS NULL")
-        .bind(at)
+        .bind(ts(at))
         .bind(id)
         .execute(conn)
         .await?;
@@ -119,17 +129,17 @@ pub async fn end(conn: &mut SqliteConnection, id: i64, at: &str) -> sqlx::Result
 pub async fn mark_updated(
     conn: &mut SqliteConnection,
     id: i64,
-    at: &str,
+    at: DateTime<Utc>,
     body: &str,
-    previous_at: Option<&str>,
+    previous_at: Option<DateTime<Utc>>,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE blitzes SET last_update_at = ?, last_scoreboard = ? WHERE id = ? AND last_update_at IS ?",
     )
-    .bind(at)
+    .bind(ts(at))
     .bind(body)
     .bind(id)
-    .bind(previous_at)
+    .bind(previous_at.map(ts))
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -147,24 +157,12 @@ pub async fn scoreboard_ts(
         .map(Option::flatten)
 }
 
-/// One person's numbers in a blitz.
-#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
-pub struct Tally {
-    pub user_id: String,
-    pub name: Option<UserText>,
-    pub private: bool,
-    pub attempts: i64,
-    pub conversations: i64,
-    pub responses: i64,
-    pub meetings: i64,
-}
-
 /// Everyone's numbers from touches and block results logged in `[from, to]` in the team.
 pub async fn tallies(
     db: impl SqliteExecutor<'_>,
     team_id: &str,
-    from: &str,
-    to: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<Tally>> {
     sqlx::query_as(
         "SELECT s.user_id, m.name, coalesce(m.private, 0) AS private, SUM(s.attempts) AS attempts,
@@ -183,28 +181,18 @@ pub async fn tallies(
          GROUP BY s.user_id ORDER BY attempts DESC, s.user_id",
     )
     .bind(team_id)
-    .bind(from)
-    .bind(to)
+    .bind(ts(from))
+    .bind(ts(to))
     .fetch_all(db)
     .await
-}
-
-/// One of a blitz's best moments: a meeting booked with a prospect (`text` is the prospect's
-/// name), or a win logged (`text` is the win).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Moment {
-    pub user_id: String,
-    pub private: bool,
-    pub meeting: bool,
-    pub text: UserText,
 }
 
 /// The blitz's best moments: meetings booked on touches first, then wins logged.
 pub async fn moments(
     db: impl SqliteExecutor<'_>,
     team_id: &str,
-    from: &str,
-    to: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<Moment>> {
     sqlx::query_as(
         "SELECT user_id, private, rank = 0 AS meeting, text FROM (
@@ -219,8 +207,8 @@ pub async fn moments(
          ORDER BY rank, id LIMIT 5",
     )
     .bind(team_id)
-    .bind(from)
-    .bind(to)
+    .bind(ts(from))
+    .bind(ts(to))
     .fetch_all(db)
     .await
 }

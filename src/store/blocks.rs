@@ -1,31 +1,41 @@
 //! Blocks: time set aside for prospecting, and what came of it.
+use super::ts;
+use crate::domain::{BlockResults, BlockStatus};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BlockRow {
     pub id: i64,
-    pub starts_at: String,
+    pub starts_at: DateTime<Utc>,
     pub minutes: i64,
-    pub status: String,
+    pub status: BlockStatus,
     pub planned: bool,
 }
 
+impl BlockRow {
+    pub fn ends_at(&self) -> DateTime<Utc> {
+        self.starts_at + chrono::Duration::minutes(self.minutes)
+    }
+}
+
+/// Plans a block starting at `starts_at`, on the member's local day `day`.
 pub async fn plan(
     conn: &mut SqliteConnection,
     team_id: &str,
     user_id: &str,
-    starts_at: &str,
-    day: &str,
+    starts_at: DateTime<Utc>,
+    day: NaiveDate,
     minutes: i64,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
     let id = sqlx::query("INSERT INTO blocks (team_id, user_id, starts_at, day, minutes, created_at) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(team_id)
         .bind(user_id)
-        .bind(starts_at)
+        .bind(ts(starts_at))
         .bind(day)
         .bind(minutes)
-        .bind(now)
+        .bind(ts(now))
         .execute(conn)
         .await?
         .last_insert_rowid();
@@ -37,8 +47,8 @@ pub async fn overlapping(
     db: impl SqliteExecutor<'_>,
     team_id: &str,
     user_id: &str,
-    from: &str,
-    to: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<BlockRow>> {
     sqlx::query_as(
         "SELECT id, starts_at, minutes, status, planned FROM blocks
@@ -47,8 +57,8 @@ pub async fn overlapping(
     )
     .bind(team_id)
     .bind(user_id)
-    .bind(to)
-    .bind(from)
+    .bind(ts(to))
+    .bind(ts(from))
     .fetch_all(db)
     .await
 }
@@ -58,7 +68,7 @@ pub async fn upcoming(
     db: impl SqliteExecutor<'_>,
     team_id: &str,
     user_id: &str,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<Vec<BlockRow>> {
     sqlx::query_as(
         "SELECT id, starts_at, minutes, status, planned FROM blocks
@@ -68,7 +78,7 @@ pub async fn upcoming(
     )
     .bind(team_id)
     .bind(user_id)
-    .bind(now)
+    .bind(ts(now))
     .fetch_all(db)
     .await
 }
@@ -79,8 +89,8 @@ pub async fn to_report(
     conn: &mut SqliteConnection,
     team_id: &str,
     user_id: &str,
-    since: &str,
-    until: &str,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
 ) -> sqlx::Result<Option<BlockRow>> {
     sqlx::query_as(
         "SELECT id, starts_at, minutes, status, planned FROM blocks
@@ -89,20 +99,10 @@ pub async fn to_report(
     )
     .bind(team_id)
     .bind(user_id)
-    .bind(since)
-    .bind(until)
+    .bind(ts(since))
+    .bind(ts(until))
     .fetch_optional(conn)
     .await
-}
-
-pub struct Results {
-    pub dials: i64,
-    pub emails: i64,
-    pub social: i64,
-    pub conversations: i64,
-    pub meetings: i64,
-    pub callbacks: i64,
-    pub nos: i64,
 }
 
 /// Records results on a planned block, or on a new unplanned one when `block_id` is `None`.
@@ -111,10 +111,11 @@ pub async fn report(
     team_id: &str,
     user_id: &str,
     block_id: Option<i64>,
-    day: &str,
-    r: &Results,
-    now: &str,
+    day: NaiveDate,
+    r: &BlockResults,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
+    let now = ts(now);
     let id = match block_id {
         Some(id) => id,
         None => sqlx::query(
@@ -123,9 +124,9 @@ pub async fn report(
         )
         .bind(team_id)
         .bind(user_id)
-        .bind(now)
+        .bind(&now)
         .bind(day)
-        .bind(now)
+        .bind(&now)
         .execute(&mut *conn)
         .await?
         .last_insert_rowid(),

@@ -1,24 +1,26 @@
 //! Events API deduplication and kudos.
+use super::ts;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 /// Forgets delivered messages and seen event ids older than `before` (Slack retries an event
 /// for at most a few minutes; sent messages are kept a while for support). Returns rows removed.
 pub async fn prune(
     conn: &mut SqliteConnection,
-    sent_before: &str,
-    events_before: &str,
+    sent_before: DateTime<Utc>,
+    events_before: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
     let sent = sqlx::query(
         "DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?
            AND NOT EXISTS (SELECT 1 FROM blitzes b WHERE b.scoreboard_outbox_id = outbox.id)
            AND NOT EXISTS (SELECT 1 FROM outbox c WHERE c.parent_id = outbox.id)",
     )
-    .bind(sent_before)
+    .bind(ts(sent_before))
     .execute(&mut *conn)
     .await?
     .rows_affected();
     let events = sqlx::query("DELETE FROM slack_events WHERE received_at < ?")
-        .bind(events_before)
+        .bind(ts(events_before))
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -29,13 +31,13 @@ pub async fn prune(
 pub async fn first_delivery(
     conn: &mut SqliteConnection,
     event_id: &str,
-    at: &str,
+    at: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "INSERT INTO slack_events (event_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
     )
     .bind(event_id)
-    .bind(at)
+    .bind(ts(at))
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -47,8 +49,9 @@ pub async fn give_kudos(
     team_id: &str,
     win_ids: &[i64],
     user_id: &str,
-    at: &str,
+    at: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
+    let at = ts(at);
     let mut added = 0;
     for id in win_ids {
         added += sqlx::query(
@@ -57,7 +60,7 @@ pub async fn give_kudos(
              ON CONFLICT DO NOTHING",
         )
         .bind(user_id)
-        .bind(at)
+        .bind(&at)
         .bind(id)
         .bind(team_id)
         .bind(user_id)
@@ -76,7 +79,7 @@ pub async fn give_kudos_range(
     first: i64,
     last: i64,
     user_id: &str,
-    at: &str,
+    at: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "INSERT INTO kudos (win_id, user_id, created_at)
@@ -86,7 +89,7 @@ pub async fn give_kudos_range(
          ON CONFLICT DO NOTHING",
     )
     .bind(user_id)
-    .bind(at)
+    .bind(ts(at))
     .bind(team_id)
     .bind(first)
     .bind(last.min(first.saturating_add(100_000)))
@@ -100,8 +103,8 @@ pub async fn kudos_received(
     db: impl SqliteExecutor<'_>,
     team_id: &str,
     user_id: &str,
-    from: &str,
-    to: &str,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM kudos k JOIN wins w ON w.id = k.win_id

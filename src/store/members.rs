@@ -1,77 +1,87 @@
 //! Members: the Slack users the bot knows, their time zone, manager, away and privacy.
+use super::ts;
 use crate::domain::text::UserText;
+use crate::domain::time::Local;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MemberRow {
     pub team_id: String,
     pub user_id: String,
-    pub tz: Option<String>,
     pub is_admin: bool,
-    pub profile_at: Option<String>,
+    pub profile_at: Option<DateTime<Utc>>,
     pub manager_id: Option<String>,
-    pub away_until: Option<String>,
+    /// Away through this local day.
+    pub away_until: Option<NaiveDate>,
     pub private: bool,
-    pub welcomed_at: Option<String>,
+    pub welcomed_at: Option<DateTime<Utc>>,
     pub streak: i64,
-    pub last_step_day: Option<String>,
+    pub last_step_day: Option<NaiveDate>,
     pub name: Option<UserText>,
-}
-
-const COLUMNS: &str = "team_id, user_id, tz, is_admin, profile_at, manager_id, away_until, private, \
-                       welcomed_at, streak, last_step_day, name";
-
-/// A member with their team's time zone and working days (when the team has settings).
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct MemberInTeam {
+    /// Their zone (theirs, else the team's, else the default) and working week.
     #[sqlx(flatten)]
-    pub member: MemberRow,
-    pub team_tz: Option<String>,
-    pub team_work_days: Option<i64>,
+    pub local: Local,
 }
 
-/// The member, created on first sight, with the team settings a step needs — one statement,
-/// since every logged step starts here.
-pub async fn upsert_in_team(
+/// A member's zone and working week, resolved in one place: their own zone, else their team's,
+/// else the deployment's default (`app_defaults`, written at start-up); the team's working
+/// week, else Monday to Friday. `members` is the row in scope.
+pub(crate) const LOCAL: &str = "COALESCE(members.tz, (SELECT t.tz FROM teams t WHERE t.team_id = members.team_id), \
+     (SELECT tz FROM app_defaults)) AS tz, \
+     COALESCE((SELECT t.work_days FROM teams t WHERE t.team_id = members.team_id), 31) AS work_days";
+
+fn columns() -> String {
+    format!(
+        "team_id, user_id, is_admin, profile_at, manager_id, away_until, private, \
+         welcomed_at, streak, last_step_day, name, {LOCAL}"
+    )
+}
+
+/// The member, created on first sight, with where they are — one statement, since every
+/// logged step starts here.
+pub async fn upsert(
     conn: &mut SqliteConnection,
     team_id: &str,
     user_id: &str,
-    now: &str,
-) -> sqlx::Result<MemberInTeam> {
+    now: DateTime<Utc>,
+) -> sqlx::Result<MemberRow> {
     sqlx::query_as(&format!(
-        "INSERT INTO members (team_id, user_id, created_at) VALUES (?1, ?2, ?3)
+        "INSERT INTO members (team_id, user_id, created_at) VALUES (?, ?, ?)
          ON CONFLICT (team_id, user_id) DO UPDATE SET user_id = excluded.user_id
-         RETURNING {COLUMNS},
-             (SELECT tz FROM teams WHERE team_id = ?1) AS team_tz,
-             (SELECT work_days FROM teams WHERE team_id = ?1) AS team_work_days"
+         RETURNING {}",
+        columns()
     ))
     .bind(team_id)
     .bind(user_id)
-    .bind(now)
+    .bind(ts(now))
     .fetch_one(conn)
     .await
 }
 
 /// What a step needs to know before it is written, read on a reader (off the writer's path).
-#[derive(Debug, Clone, Default, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StepState {
-    pub tz: Option<String>,
-    pub last_step_day: Option<String>,
+    /// Whether the member's own zone is known (else `local` has the team's or the default).
+    pub own_zone: bool,
+    pub last_step_day: Option<NaiveDate>,
     pub streak: Option<i64>,
-    pub profile_at: Option<String>,
-    pub team_tz: Option<String>,
-    pub work_days: Option<i64>,
+    pub profile_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    pub local: Local,
 }
 
-/// The member's zone, streak and profile age with their team's zone and working days, in one
-/// read; all `None` for a member not seen yet.
+/// The member's zone, working week, streak and profile age in one read; `None`s for a member
+/// not seen yet (whose zone is the team's or the default).
 pub async fn step_state(
     db: impl SqliteExecutor<'_>,
     team_id: &str,
     user_id: &str,
 ) -> sqlx::Result<StepState> {
     sqlx::query_as(
-        "SELECT m.tz, m.last_step_day, m.streak, m.profile_at, t.tz AS team_tz, t.work_days
+        "SELECT m.tz IS NOT NULL AS own_zone, m.last_step_day, m.streak, m.profile_at,
+                COALESCE(m.tz, t.tz, (SELECT tz FROM app_defaults)) AS tz, COALESCE(t.work_days, 31) AS work_days
          FROM (SELECT ?1 AS team_id, ?2 AS user_id) k
          LEFT JOIN members m ON m.team_id = k.team_id AND m.user_id = k.user_id
          LEFT JOIN teams t ON t.team_id = k.team_id",
@@ -82,32 +92,14 @@ pub async fn step_state(
     .await
 }
 
-/// The member, created on first sight.
-pub async fn upsert(
-    conn: &mut SqliteConnection,
-    team_id: &str,
-    user_id: &str,
-    now: &str,
-) -> sqlx::Result<MemberRow> {
-    sqlx::query_as(&format!(
-        "INSERT INTO members (team_id, user_id, created_at) VALUES (?, ?, ?)
-         ON CONFLICT (team_id, user_id) DO UPDATE SET user_id = excluded.user_id
-         RETURNING {COLUMNS}"
-    ))
-    .bind(team_id)
-    .bind(user_id)
-    .bind(now)
-    .fetch_one(conn)
-    .await
-}
-
 pub async fn get(
     db: impl SqliteExecutor<'_>,
     team_id: &str,
     user_id: &str,
 ) -> sqlx::Result<Option<MemberRow>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM members WHERE team_id = ? AND user_id = ?"
+        "SELECT {} FROM members WHERE team_id = ? AND user_id = ?",
+        columns()
     ))
     .bind(team_id)
     .bind(user_id)
@@ -122,7 +114,8 @@ pub async fn reps_of(
     manager_id: &str,
 ) -> sqlx::Result<Vec<MemberRow>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM members WHERE team_id = ? AND manager_id = ? ORDER BY user_id"
+        "SELECT {} FROM members WHERE team_id = ? AND manager_id = ? ORDER BY user_id",
+        columns()
     ))
     .bind(team_id)
     .bind(manager_id)
@@ -150,10 +143,10 @@ pub async fn set_profile(
     conn: &mut SqliteConnection,
     team_id: &str,
     user_id: &str,
-    tz: Option<&str>,
+    tz: Option<Tz>,
     is_admin: bool,
     name: Option<&str>,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO members (team_id, user_id, tz, is_admin, name, profile_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -163,11 +156,11 @@ pub async fn set_profile(
     )
     .bind(team_id)
     .bind(user_id)
-    .bind(tz)
+    .bind(tz.map(|tz| tz.name()))
     .bind(is_admin)
     .bind(name)
-    .bind(now)
-    .bind(now)
+    .bind(ts(now))
+    .bind(ts(now))
     .execute(conn)
     .await?;
     Ok(())
@@ -192,10 +185,10 @@ pub async fn mark_welcomed(
     conn: &mut SqliteConnection,
     team_id: &str,
     user_id: &str,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query("UPDATE members SET welcomed_at = ? WHERE team_id = ? AND user_id = ?")
-        .bind(now)
+        .bind(ts(now))
         .bind(team_id)
         .bind(user_id)
         .execute(conn)
@@ -207,7 +200,7 @@ pub async fn set_away(
     conn: &mut SqliteConnection,
     team_id: &str,
     user_id: &str,
-    until: Option<&str>,
+    until: Option<NaiveDate>,
 ) -> sqlx::Result<()> {
     sqlx::query("UPDATE members SET away_until = ? WHERE team_id = ? AND user_id = ?")
         .bind(until)
@@ -218,15 +211,15 @@ pub async fn set_away(
     Ok(())
 }
 
-/// No nudges for this member until `until` (a UTC timestamp).
+/// No nudges for this member until `until`.
 pub async fn set_snoozed(
     conn: &mut SqliteConnection,
     team_id: &str,
     user_id: &str,
-    until: &str,
+    until: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query("UPDATE members SET snoozed_until = ? WHERE team_id = ? AND user_id = ?")
-        .bind(until)
+        .bind(ts(until))
         .bind(team_id)
         .bind(user_id)
         .execute(conn)
@@ -254,7 +247,7 @@ pub async fn record_step(
     conn: &mut SqliteConnection,
     team_id: &str,
     user_id: &str,
-    day: &str,
+    day: NaiveDate,
     wins: i64,
     touches: i64,
 ) -> sqlx::Result<(i64, i64)> {
@@ -278,7 +271,7 @@ pub async fn set_streak(
     team_id: &str,
     user_id: &str,
     streak: i64,
-    day: &str,
+    day: NaiveDate,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE members SET streak = ?, last_step_day = ? WHERE team_id = ? AND user_id = ?",

@@ -1,15 +1,30 @@
 //! The outbox: Slack Web API calls waiting to be delivered, written in the same transaction
 //! as the change that caused them.
+use super::ts;
+use crate::domain::vocabulary;
+use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqliteExecutor};
+use std::fmt;
+
+vocabulary! {
+    /// The Web API call an outbox row makes.
+    Method {
+        PostMessage => "chat.postMessage",
+        Update => "chat.update",
+        PublishView => "views.publish",
+    }
+}
 
 pub struct NewMessage<'a> {
     pub team_id: &'a str,
-    pub method: &'a str,
+    pub method: Method,
+    /// A channel id, or a user id for a DM or a Home tab.
     pub channel: &'a str,
+    /// The call's JSON body.
     pub payload: &'a str,
     /// A message with a key already queued is not queued again.
     pub dedupe_key: Option<&'a str>,
-    pub at: &'a str,
+    pub at: DateTime<Utc>,
 }
 
 /// Queues a message; `false` when its dedupe key was already used.
@@ -31,8 +46,8 @@ pub async fn enqueue_returning_id(
     .bind(m.channel)
     .bind(m.payload)
     .bind(m.dedupe_key)
-    .bind(m.at)
-    .bind(m.at)
+    .bind(ts(m.at))
+    .bind(ts(m.at))
     .fetch_optional(conn)
     .await
 }
@@ -41,10 +56,10 @@ pub async fn enqueue_returning_id(
 pub async fn queue(
     conn: &mut SqliteConnection,
     team_id: &str,
-    method: &str,
+    method: Method,
     channel: &str,
     payload: &str,
-    at: &str,
+    at: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
     let m = NewMessage {
         team_id,
@@ -66,8 +81,9 @@ pub async fn post_in_thread(
     channel: &str,
     payload: &str,
     parent_id: i64,
-    at: &str,
+    at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let at = ts(at);
     sqlx::query(
         "INSERT INTO outbox (team_id, method, channel, payload, parent_id, next_attempt_at, created_at)
          VALUES (?, 'chat.postMessage', ?, ?, ?, ?, ?)",
@@ -76,8 +92,8 @@ pub async fn post_in_thread(
     .bind(channel)
     .bind(payload)
     .bind(parent_id)
-    .bind(at)
-    .bind(at)
+    .bind(&at)
+    .bind(&at)
     .execute(conn)
     .await?;
     Ok(())
@@ -89,13 +105,13 @@ pub async fn post(
     team_id: &str,
     channel: &str,
     payload: &str,
-    at: &str,
+    at: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     enqueue(
         conn,
         &NewMessage {
             team_id,
-            method: "chat.postMessage",
+            method: Method::PostMessage,
             channel,
             payload,
             dedupe_key: None,
@@ -109,7 +125,7 @@ pub async fn post(
 pub struct Pending {
     pub id: i64,
     pub team_id: String,
-    pub method: String,
+    pub method: Method,
     pub channel: String,
     pub payload: String,
     pub attempts: i64,
@@ -118,14 +134,18 @@ pub struct Pending {
 }
 
 /// Messages due for a delivery attempt at `now`, oldest first.
-pub async fn due(db: impl SqliteExecutor<'_>, now: &str, limit: i64) -> sqlx::Result<Vec<Pending>> {
+pub async fn due(
+    db: impl SqliteExecutor<'_>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<Pending>> {
     sqlx::query_as(
         "SELECT o.id, o.team_id, o.method, o.channel, o.payload, o.attempts, p.slack_ts AS parent_ts
          FROM outbox o LEFT JOIN outbox p ON p.id = o.parent_id
          WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.parent_id IS NULL OR p.status <> 'pending')
          ORDER BY o.next_attempt_at, o.id LIMIT ?",
     )
-    .bind(now)
+    .bind(ts(now))
     .bind(limit)
     .fetch_all(db)
     .await
@@ -136,13 +156,13 @@ pub async fn due(db: impl SqliteExecutor<'_>, now: &str, limit: i64) -> sqlx::Re
 pub async fn lease(
     conn: &mut SqliteConnection,
     id: i64,
-    now: &str,
-    until: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?")
-        .bind(until)
+        .bind(ts(until))
         .bind(id)
-        .bind(now)
+        .bind(ts(now))
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -168,28 +188,43 @@ pub async fn mark_sent(
     conn: &mut SqliteConnection,
     id: i64,
     slack_ts: Option<&str>,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE outbox SET status = 'sent', attempts = attempts + 1, slack_ts = ?, sent_at = ?, last_error = NULL
          WHERE id = ? AND status = 'pending'",
     )
     .bind(slack_ts)
-    .bind(now)
+    .bind(ts(now))
     .bind(id)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Records a failed attempt; `next_attempt_at = None` gives up on the message.
-pub async fn mark_failed_attempt(
+/// What became of a delivery attempt that did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Slack asked us to wait (HTTP 429): try again at `at`; not counted as an attempt.
+    RateLimited { at: DateTime<Utc>, error: String },
+    /// A failure that may pass: try again at `at`.
+    Retry { at: DateTime<Utc>, error: String },
+    /// Refused for good, or out of attempts: never sent.
+    GiveUp { error: String },
+}
+
+/// Records a failed attempt on a pending message.
+pub async fn mark_failed(
     conn: &mut SqliteConnection,
     id: i64,
-    error: &str,
-    next_attempt_at: Option<&str>,
-    counts_as_attempt: bool,
+    failure: &Failure,
 ) -> sqlx::Result<()> {
+    let (error, next, counts_as_attempt) = match failure {
+        Failure::RateLimited { at, error } => (error, Some(ts(*at)), false),
+        Failure::Retry { at, error } => (error, Some(ts(*at)), true),
+        Failure::GiveUp { error } => (error, None, true),
+    };
+    let next_attempt_at = next.as_deref();
     sqlx::query(
         "UPDATE outbox SET attempts = attempts + ?, last_error = ?,
             status = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,

@@ -1,5 +1,8 @@
 //! Prospects: the people a rep is trying to reach, with their touch counts.
+use super::ts;
+use crate::domain::ProspectStatus;
 use crate::domain::text::UserText;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -7,9 +10,9 @@ pub struct ProspectRow {
     pub id: i64,
     pub name: UserText,
     pub company: Option<UserText>,
-    pub status: String,
+    pub status: ProspectStatus,
     pub touches: i64,
-    pub last_touch_day: Option<String>,
+    pub last_touch_day: Option<NaiveDate>,
 }
 
 const SELECT: &str =
@@ -91,7 +94,7 @@ pub struct NewProspect<'a> {
     pub name_key: &'a str,
     pub company: Option<&'a str>,
     pub replaces_id: Option<i64>,
-    pub at: &'a str,
+    pub at: DateTime<Utc>,
 }
 
 /// Creates the prospect, or brings a dropped one with the same name back to active.
@@ -101,7 +104,7 @@ pub async fn add(
     p: &NewProspect<'_>,
 ) -> sqlx::Result<(ProspectRow, bool)> {
     if let Some(existing) = find(&mut *conn, p.team_id, p.user_id, p.name_key).await? {
-        if existing.status == "active" {
+        if existing.status == ProspectStatus::Active {
             return Ok((existing, true));
         }
         sqlx::query(
@@ -124,7 +127,7 @@ pub async fn add(
         .bind(p.name_key)
         .bind(p.company)
         .bind(p.replaces_id)
-        .bind(p.at)
+        .bind(ts(p.at))
         .execute(&mut *conn)
         .await?;
     }
@@ -143,9 +146,9 @@ pub async fn set_company(conn: &mut SqliteConnection, id: i64, company: &str) ->
     Ok(())
 }
 
-pub async fn drop(conn: &mut SqliteConnection, id: i64, at: &str) -> sqlx::Result<()> {
+pub async fn drop(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> sqlx::Result<()> {
     sqlx::query("UPDATE prospects SET status = 'dropped', dropped_at = ? WHERE id = ?")
-        .bind(at)
+        .bind(ts(at))
         .bind(id)
         .execute(conn)
         .await?;

@@ -1,69 +1,60 @@
 //! Reads for the scheduled jobs. Each is one set-based query over every team, member or
 //! manager concerned — never a query per rep.
+use super::members::LOCAL;
+use super::ts;
+use crate::domain::Outcome;
+use crate::domain::PlannedBlock;
+use crate::domain::cadence::ColdProspect;
+use crate::domain::schedule::Schedule;
+use crate::domain::shoutout::{Celebration, ProspectMilestone};
 use crate::domain::text::UserText;
+use crate::domain::time::{Local, ZoneName};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 /// A team whose wins are celebrated in a channel.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ShoutoutTeam {
     pub team_id: String,
-    pub tz: Option<String>,
+    #[sqlx(try_from = "ZoneName")]
+    pub tz: Tz,
     pub channel: String,
-    pub cron: String,
+    pub schedule: Schedule,
 }
 
 pub async fn shoutout_teams(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<ShoutoutTeam>> {
     sqlx::query_as(
-        "SELECT team_id, tz, celebration_channel AS channel, shoutout_cron AS cron
+        "SELECT team_id, COALESCE(tz, (SELECT tz FROM app_defaults)) AS tz,
+                celebration_channel AS channel, shoutout_cron AS schedule
          FROM teams WHERE celebration_channel IS NOT NULL ORDER BY team_id",
     )
     .fetch_all(db)
     .await
 }
 
-/// One win to celebrate.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct WinToCelebrate {
-    pub id: i64,
-    pub user_id: String,
-    pub private: bool,
-    pub kind: String,
-    pub text: UserText,
-}
-
-/// What a team did in `(from, to]` (UTC timestamps), for its shout-out.
-#[derive(Debug, Clone, Default)]
-pub struct Celebration {
-    pub wins: Vec<WinToCelebrate>,
-    /// (rep, private, prospect) for each 10th touch.
-    pub tenth_touches: Vec<(String, bool, UserText)>,
-    /// (rep, private, prospect, touches before) for each meeting after 5+ touches.
-    pub persistent_meetings: Vec<(String, bool, UserText, i64)>,
-    /// (rep, private, streak) for streaks reaching a multiple of five.
-    pub streaks: Vec<(String, bool, i64)>,
-    /// (rep, private, blocks completed).
-    pub blocks: Vec<(String, bool, i64)>,
-}
-
+/// What a team did in `(from, to]`, for its shout-out; streaks count from the local day
+/// `from_day`.
 pub async fn celebration(
     conn: &mut SqliteConnection,
     team_id: &str,
-    from: &str,
-    to: &str,
-    from_day: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    from_day: NaiveDate,
 ) -> sqlx::Result<Celebration> {
+    let (from, to) = (ts(from), ts(to));
     let wins = sqlx::query_as(
         "SELECT w.id, w.user_id, coalesce(m.private, 0) AS private, w.kind, w.text
          FROM wins w LEFT JOIN members m ON m.team_id = w.team_id AND m.user_id = w.user_id
          WHERE w.team_id = ? AND w.created_at > ? AND w.created_at <= ? ORDER BY w.id",
     )
     .bind(team_id)
-    .bind(from)
-    .bind(to)
+    .bind(&from)
+    .bind(&to)
     .fetch_all(&mut *conn)
     .await?;
     // Each touch in the window with its rank among its prospect's touches.
-    let ranked: Vec<(String, bool, UserText, String, i64)> = sqlx::query_as(
+    let ranked: Vec<(String, bool, UserText, Outcome, i64)> = sqlx::query_as(
         "SELECT t.user_id, coalesce(m.private, 0), p.name, t.outcome,
                 (SELECT COUNT(*) FROM touches e WHERE e.prospect_id = t.prospect_id AND e.id <= t.id) AS n
          FROM touches t JOIN prospects p ON p.id = t.prospect_id
@@ -73,22 +64,24 @@ pub async fn celebration(
          ORDER BY t.id",
     )
     .bind(team_id)
-    .bind(from)
-    .bind(to)
+    .bind(&from)
+    .bind(&to)
     .fetch_all(&mut *conn)
     .await?;
-    let tenth_touches = ranked
-        .iter()
-        .filter(|r| r.4 == 10)
-        .map(|r| (r.0.clone(), r.1, r.2.clone()))
-        .collect();
+    let milestone = |r: &(String, bool, UserText, Outcome, i64)| ProspectMilestone {
+        user_id: r.0.clone(),
+        private: r.1,
+        prospect: r.2.clone(),
+        touches: r.4 - 1,
+    };
+    let tenth_touches = ranked.iter().filter(|r| r.4 == 10).map(milestone).collect();
     let persistent_meetings = ranked
         .iter()
-        .filter(|r| r.3 == "meeting" && r.4 > 5)
-        .map(|r| (r.0.clone(), r.1, r.2.clone(), r.4 - 1))
+        .filter(|r| r.3 == Outcome::Meeting && r.4 > 5)
+        .map(milestone)
         .collect();
     let streaks = sqlx::query_as(
-        "SELECT user_id, private, streak FROM members
+        "SELECT user_id, private, streak AS n FROM members
          WHERE team_id = ? AND streak >= 5 AND streak % 5 = 0 AND last_step_day >= ? ORDER BY user_id",
     )
     .bind(team_id)
@@ -96,14 +89,14 @@ pub async fn celebration(
     .fetch_all(&mut *conn)
     .await?;
     let blocks = sqlx::query_as(
-        "SELECT b.user_id, coalesce(m.private, 0), COUNT(*)
+        "SELECT b.user_id, coalesce(m.private, 0) AS private, COUNT(*) AS n
          FROM blocks b LEFT JOIN members m ON m.team_id = b.team_id AND m.user_id = b.user_id
          WHERE b.team_id = ? AND b.status = 'done' AND b.reported_at > ? AND b.reported_at <= ?
          GROUP BY b.user_id ORDER BY b.user_id",
     )
     .bind(team_id)
-    .bind(from)
-    .bind(to)
+    .bind(&from)
+    .bind(&to)
     .fetch_all(&mut *conn)
     .await?;
     Ok(Celebration {
@@ -118,10 +111,10 @@ pub async fn celebration(
 pub async fn set_shoutout_through(
     conn: &mut SqliteConnection,
     team_id: &str,
-    through: &str,
+    through: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query("UPDATE teams SET shoutout_through = ? WHERE team_id = ?")
-        .bind(through)
+        .bind(ts(through))
         .bind(team_id)
         .execute(conn)
         .await?;
@@ -131,7 +124,7 @@ pub async fn set_shoutout_through(
 pub async fn shoutout_through(
     conn: &mut SqliteConnection,
     team_id: &str,
-) -> sqlx::Result<Option<String>> {
+) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar("SELECT shoutout_through FROM teams WHERE team_id = ?")
         .bind(team_id)
         .fetch_one(conn)
@@ -143,25 +136,26 @@ pub async fn shoutout_through(
 pub struct NudgeCandidate {
     pub team_id: String,
     pub user_id: String,
-    pub tz: Option<String>,
-    pub team_tz: Option<String>,
-    pub work_days: Option<i64>,
-    pub work_start_min: Option<i64>,
-    pub work_end_min: Option<i64>,
-    pub quiet_after: Option<i64>,
-    pub away_until: Option<String>,
-    pub snoozed_until: Option<String>,
-    pub last_step_day: Option<String>,
-    pub created_at: String,
+    #[sqlx(flatten)]
+    pub local: Local,
+    /// The team's working hours, in minutes after local midnight.
+    pub work_start_min: i64,
+    pub work_end_min: i64,
+    pub quiet_after: i64,
+    pub away_until: Option<NaiveDate>,
+    pub snoozed_until: Option<DateTime<Utc>>,
+    pub last_step_day: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
 }
 
 pub async fn nudge_candidates(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<NudgeCandidate>> {
-    sqlx::query_as(
-        "SELECT m.team_id, m.user_id, m.tz, t.tz AS team_tz, t.work_days, t.work_start_min, t.work_end_min,
-                t.quiet_after, m.away_until,
-                m.snoozed_until, m.last_step_day, m.created_at
-         FROM members m LEFT JOIN teams t ON t.team_id = m.team_id",
-    )
+    sqlx::query_as(&format!(
+        "SELECT members.team_id, members.user_id, {LOCAL},
+                COALESCE(t.work_start_min, 540) AS work_start_min, COALESCE(t.work_end_min, 1020) AS work_end_min,
+                COALESCE(t.quiet_after, 2) AS quiet_after, members.away_until,
+                members.snoozed_until, members.last_step_day, members.created_at
+         FROM members LEFT JOIN teams t ON t.team_id = members.team_id"
+    ))
     .fetch_all(db)
     .await
 }
@@ -169,9 +163,9 @@ pub async fn nudge_candidates(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<N
 /// (team, day) holidays between two local days, for every team.
 pub async fn holidays_between(
     db: impl SqliteExecutor<'_>,
-    from: &str,
-    to: &str,
-) -> sqlx::Result<Vec<(String, String)>> {
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<(String, NaiveDate)>> {
     sqlx::query_as("SELECT team_id, day FROM team_holidays WHERE day BETWEEN ? AND ?")
         .bind(from)
         .bind(to)
@@ -179,24 +173,11 @@ pub async fn holidays_between(
         .await
 }
 
-/// An active prospect short of ten touches whose last touch is before `before_day`.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ColdProspect {
-    pub id: i64,
-    pub team_id: String,
-    pub user_id: String,
-    pub name: UserText,
-    pub company: Option<UserText>,
-    pub touch_count: i64,
-    pub last_touch_day: String,
-    /// How many of the rep's prospects are cold in all (only the coldest few are returned).
-    pub cold_total: i64,
-}
-
-/// The `per_rep` coldest such prospects of each rep, with each rep's total.
+/// Active prospects short of ten touches last touched before `before_day`: the `per_rep`
+/// coldest of each rep, with each rep's total.
 pub async fn cold_prospects(
     db: impl SqliteExecutor<'_>,
-    before_day: &str,
+    before_day: NaiveDate,
     per_rep: i64,
 ) -> sqlx::Result<Vec<ColdProspect>> {
     sqlx::query_as(
@@ -213,34 +194,25 @@ pub async fn cold_prospects(
     .await
 }
 
-/// A planned block with its member's zone, for reminders.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct BlockToRemind {
-    pub id: i64,
-    pub team_id: String,
-    pub user_id: String,
-    pub starts_at: String,
-    pub minutes: i64,
-    pub tz: Option<String>,
-    pub team_tz: Option<String>,
+fn block_columns() -> String {
+    format!(
+        "SELECT b.id, b.team_id, b.user_id, b.starts_at, b.minutes, {LOCAL}
+         FROM blocks b LEFT JOIN members ON members.team_id = b.team_id AND members.user_id = b.user_id"
+    )
 }
-
-const BLOCK_COLUMNS: &str =
-    "SELECT b.id, b.team_id, b.user_id, b.starts_at, b.minutes, m.tz, t.tz AS team_tz
-    FROM blocks b LEFT JOIN members m ON m.team_id = b.team_id AND m.user_id = b.user_id
-    LEFT JOIN teams t ON t.team_id = b.team_id";
 
 /// Planned blocks starting in `(from, to]` not yet reminded.
 pub async fn blocks_starting(
     conn: &mut SqliteConnection,
-    from: &str,
-    to: &str,
-) -> sqlx::Result<Vec<BlockToRemind>> {
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> sqlx::Result<Vec<PlannedBlock>> {
     sqlx::query_as(&format!(
-        "{BLOCK_COLUMNS} WHERE b.status = 'planned' AND b.reminded_at IS NULL AND b.starts_at > ? AND b.starts_at <= ?"
+        "{} WHERE b.status = 'planned' AND b.reminded_at IS NULL AND b.starts_at > ? AND b.starts_at <= ?",
+        block_columns()
     ))
-    .bind(from)
-    .bind(to)
+    .bind(ts(from))
+    .bind(ts(to))
     .fetch_all(conn)
     .await
 }
@@ -248,26 +220,32 @@ pub async fn blocks_starting(
 /// Planned blocks that ended in `(from, to]` with no results logged and no follow-up yet.
 pub async fn blocks_ended(
     conn: &mut SqliteConnection,
-    from: &str,
-    to: &str,
-) -> sqlx::Result<Vec<BlockToRemind>> {
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> sqlx::Result<Vec<PlannedBlock>> {
+    let (from, to) = (ts(from), ts(to));
     sqlx::query_as(&format!(
-        "{BLOCK_COLUMNS} WHERE b.status = 'planned' AND b.followed_up_at IS NULL
+        "{} WHERE b.status = 'planned' AND b.followed_up_at IS NULL
            AND b.starts_at > strftime('%Y-%m-%dT%H:%M:%fZ', ?, '-12 hours')
            AND strftime('%Y-%m-%dT%H:%M:%fZ', b.starts_at, '+' || b.minutes || ' minutes') > ?
-           AND strftime('%Y-%m-%dT%H:%M:%fZ', b.starts_at, '+' || b.minutes || ' minutes') <= ?"
+           AND strftime('%Y-%m-%dT%H:%M:%fZ', b.starts_at, '+' || b.minutes || ' minutes') <= ?",
+        block_columns()
     ))
-    .bind(from)
-    .bind(from)
-    .bind(to)
+    .bind(&from)
+    .bind(&from)
+    .bind(&to)
     .fetch_all(conn)
     .await
 }
 
-pub async fn mark_reminded(conn: &mut SqliteConnection, id: i64, at: &str) -> sqlx::Result<bool> {
+pub async fn mark_reminded(
+    conn: &mut SqliteConnection,
+    id: i64,
+    at: DateTime<Utc>,
+) -> sqlx::Result<bool> {
     let done =
         sqlx::query("UPDATE blocks SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL")
-            .bind(at)
+            .bind(ts(at))
             .bind(id)
             .execute(conn)
             .await?;
@@ -277,10 +255,10 @@ pub async fn mark_reminded(conn: &mut SqliteConnection, id: i64, at: &str) -> sq
 pub async fn mark_followed_up(
     conn: &mut SqliteConnection,
     id: i64,
-    at: &str,
+    at: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query("UPDATE blocks SET followed_up_at = ? WHERE id = ? AND followed_up_at IS NULL AND status = 'planned'")
-        .bind(at)
+        .bind(ts(at))
         .bind(id)
         .execute(conn)
         .await?;

@@ -1,11 +1,14 @@
 //! Counts for `/momentum stats`: one member over a period, in a handful of grouped queries.
+use crate::domain::{Channel, Outcome, WinKind};
+use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
+/// Counts by kind, channel or outcome come most first.
 #[derive(Debug, Clone, Default)]
 pub struct MemberStats {
-    pub wins_by_kind: Vec<(String, i64)>,
-    pub touches_by_channel: Vec<(String, i64)>,
-    pub touches_by_outcome: Vec<(String, i64)>,
+    pub wins_by_kind: Vec<(WinKind, i64)>,
+    pub touches_by_channel: Vec<(Channel, i64)>,
+    pub touches_by_outcome: Vec<(Outcome, i64)>,
     pub blocks_planned: i64,
     pub blocks_done: i64,
     pub dials: i64,
@@ -18,34 +21,41 @@ pub struct MemberStats {
     pub active_days: i64,
 }
 
-/// Everything `user_id` logged on local days `from..=to` (`YYYY-MM-DD`).
+/// Everything `user_id` logged on local days `from..=to`.
 pub async fn member(
     pool: &SqlitePool,
     team_id: &str,
     user_id: &str,
-    from: &str,
-    to: &str,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> sqlx::Result<MemberStats> {
     // (key, count) for one grouping column of one table over the member's days.
-    let counts = |table: &'static str, column: &'static str| {
+    async fn counts<K>(
+        pool: &SqlitePool,
+        (team_id, user_id, from, to): (&str, &str, NaiveDate, NaiveDate),
+        table: &'static str,
+        column: &'static str,
+    ) -> sqlx::Result<Vec<(K, i64)>>
+    where
+        K: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + Unpin,
+    {
         let sql = format!(
             "SELECT {column}, COUNT(*) FROM {table} WHERE team_id = ? AND user_id = ? AND day BETWEEN ? AND ?
              GROUP BY {column} ORDER BY COUNT(*) DESC, {column}"
         );
-        async move {
-            sqlx::query_as(&sql)
-                .bind(team_id)
-                .bind(user_id)
-                .bind(from)
-                .bind(to)
-                .fetch_all(pool)
-                .await
-        }
-    };
+        sqlx::query_as(&sql)
+            .bind(team_id)
+            .bind(user_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await
+    }
+    let key = (team_id, user_id, from, to);
     let mut s = MemberStats {
-        wins_by_kind: counts("wins", "kind").await?,
-        touches_by_channel: counts("touches", "channel").await?,
-        touches_by_outcome: counts("touches", "outcome").await?,
+        wins_by_kind: counts(pool, key, "wins", "kind").await?,
+        touches_by_channel: counts(pool, key, "touches", "channel").await?,
+        touches_by_outcome: counts(pool, key, "touches", "outcome").await?,
         ..Default::default()
     };
     // Blocks count on the member's local day they start.

@@ -1,34 +1,60 @@
 //! Team-wide settings (one row per workspace, created on first change).
+use super::ts;
+use crate::domain::schedule::Schedule;
+use crate::domain::time::{WorkDays, ZoneName};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use sqlx::{SqliteConnection, SqliteExecutor};
 
+/// A team's settings; a team that never changed one reads as the defaults.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TeamRow {
-    pub tz: Option<String>,
+    /// The team's zone, else the deployment's default.
+    #[sqlx(try_from = "ZoneName")]
+    pub tz: Tz,
+    /// Whether `tz` is the team's own (set with `/momentum settings`) or the default.
+    pub tz_set: bool,
     pub celebration_channel: Option<String>,
     pub quiet_after: i64,
-    pub work_days: i64,
+    #[sqlx(try_from = "i64")]
+    pub work_days: WorkDays,
     pub work_start_min: i64,
     pub work_end_min: i64,
-    pub shoutout_cron: String,
-    pub digest_cron: String,
+    pub shoutouts: Schedule,
+    pub digests: Schedule,
 }
 
-pub async fn get(db: impl SqliteExecutor<'_>, team_id: &str) -> sqlx::Result<Option<TeamRow>> {
+/// The team's settings (the defaults for a team with no row yet).
+pub async fn get(db: impl SqliteExecutor<'_>, team_id: &str) -> sqlx::Result<TeamRow> {
     sqlx::query_as(
-        "SELECT tz, celebration_channel, quiet_after, work_days, work_start_min, work_end_min,
-                shoutout_cron, digest_cron
-         FROM teams WHERE team_id = ?",
+        "SELECT COALESCE(t.tz, d.tz) AS tz, t.tz IS NOT NULL AS tz_set, t.celebration_channel,
+                COALESCE(t.quiet_after, 2) AS quiet_after, COALESCE(t.work_days, 31) AS work_days,
+                COALESCE(t.work_start_min, 540) AS work_start_min, COALESCE(t.work_end_min, 1020) AS work_end_min,
+                COALESCE(t.shoutout_cron, ?2) AS shoutouts, COALESCE(t.digest_cron, ?3) AS digests
+         FROM app_defaults d LEFT JOIN teams t ON t.team_id = ?1",
     )
     .bind(team_id)
-    .fetch_optional(db)
+    .bind(Schedule::SHOUTOUTS)
+    .bind(Schedule::DIGESTS)
+    .fetch_one(db)
     .await
+}
+
+/// The zone of teams (and members) that have not set their own: `MOMENTUM_TZ`, written at
+/// start-up.
+pub async fn set_default_zone(conn: &mut SqliteConnection, tz: Tz) -> sqlx::Result<()> {
+    sqlx::query("UPDATE app_defaults SET tz = ? WHERE id = 1")
+        .bind(ZoneName(tz))
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Adds (`on`) or removes a team holiday.
 pub async fn set_holiday(
     conn: &mut SqliteConnection,
     team_id: &str,
-    day: &str,
+    day: NaiveDate,
     on: bool,
 ) -> sqlx::Result<()> {
     let sql = if on {
@@ -48,8 +74,8 @@ pub async fn set_holiday(
 pub async fn holidays(
     db: impl SqliteExecutor<'_>,
     team_id: &str,
-    from: &str,
-) -> sqlx::Result<Vec<String>> {
+    from: NaiveDate,
+) -> sqlx::Result<Vec<NaiveDate>> {
     sqlx::query_scalar(
         "SELECT day FROM team_holidays WHERE team_id = ? AND day >= ? ORDER BY day LIMIT 20",
     )
@@ -59,22 +85,17 @@ pub async fn holidays(
     .await
 }
 
-/// A text setting, named by column.
-#[derive(Debug, Clone, Copy)]
-pub enum TextSetting {
-    Tz,
-    CelebrationChannel,
-    ShoutoutCron,
-    DigestCron,
-}
-
-/// A number setting, named by column.
-#[derive(Debug, Clone, Copy)]
-pub enum IntSetting {
-    QuietAfter,
-    WorkDays,
-    WorkStartMin,
-    WorkEndMin,
+/// One team setting and its new value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Setting {
+    Zone(Tz),
+    CelebrationChannel(String),
+    Shoutouts(Schedule),
+    Digests(Schedule),
+    QuietAfter(i64),
+    WorkDays(WorkDays),
+    WorkStartMin(i64),
+    WorkEndMin(i64),
 }
 
 async fn ensure(conn: &mut SqliteConnection, team_id: &str, now: &str) -> sqlx::Result<()> {
@@ -87,56 +108,35 @@ async fn ensure(conn: &mut SqliteConnection, team_id: &str, now: &str) -> sqlx::
     Ok(())
 }
 
-pub async fn set_text(
+/// Sets one setting (its column named by the enum, never by user text) on the team's row.
+pub async fn set(
     conn: &mut SqliteConnection,
     team_id: &str,
-    setting: TextSetting,
-    value: &str,
-    now: &str,
+    setting: &Setting,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let now = ts(now);
+    ensure(conn, team_id, &now).await?;
     let column = match setting {
-        TextSetting::Tz => "tz",
-        TextSetting::CelebrationChannel => "celebration_channel",
-        TextSetting::ShoutoutCron => "shoutout_cron",
-        TextSetting::DigestCron => "digest_cron",
+        Setting::Zone(_) => "tz",
+        Setting::CelebrationChannel(_) => "celebration_channel",
+        Setting::Shoutouts(_) => "shoutout_cron",
+        Setting::Digests(_) => "digest_cron",
+        Setting::QuietAfter(_) => "quiet_after",
+        Setting::WorkDays(_) => "work_days",
+        Setting::WorkStartMin(_) => "work_start_min",
+        Setting::WorkEndMin(_) => "work_end_min",
     };
-    set_column(conn, team_id, column, Value::Text(value), now).await
-}
-
-pub async fn set_int(
-    conn: &mut SqliteConnection,
-    team_id: &str,
-    setting: IntSetting,
-    value: i64,
-    now: &str,
-) -> sqlx::Result<()> {
-    let column = match setting {
-        IntSetting::QuietAfter => "quiet_after",
-        IntSetting::WorkDays => "work_days",
-        IntSetting::WorkStartMin => "work_start_min",
-        IntSetting::WorkEndMin => "work_end_min",
-    };
-    set_column(conn, team_id, column, Value::Int(value), now).await
-}
-
-enum Value<'a> {
-    Text(&'a str),
-    Int(i64),
-}
-
-/// Sets one column (named by the enums above, never by user text) on the team's row.
-async fn set_column(
-    conn: &mut SqliteConnection,
-    team_id: &str,
-    column: &str,
-    value: Value<'_>,
-    now: &str,
-) -> sqlx::Result<()> {
-    ensure(conn, team_id, now).await?;
     let sql = format!("UPDATE teams SET {column} = ?, updated_at = ? WHERE team_id = ?");
-    let query = match value {
-        Value::Text(v) => sqlx::query(&sql).bind(v),
-        Value::Int(v) => sqlx::query(&sql).bind(v),
+    let query = sqlx::query(&sql);
+    let query = match setting {
+        Setting::Zone(tz) => query.bind(ZoneName(*tz)),
+        Setting::CelebrationChannel(c) => query.bind(c.clone()),
+        Setting::Shoutouts(s) | Setting::Digests(s) => query.bind(*s),
+        Setting::WorkDays(d) => query.bind(i64::from(*d)),
+        Setting::QuietAfter(n) | Setting::WorkStartMin(n) | Setting::WorkEndMin(n) => {
+            query.bind(*n)
+        }
     };
     query.bind(now).bind(team_id).execute(&mut *conn).await?;
     Ok(())

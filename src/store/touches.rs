@@ -1,15 +1,19 @@
 //! Touches: attempts on prospects.
+use super::ts;
+use crate::domain::{Channel, Outcome};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 pub struct NewTouch<'a> {
     pub team_id: &'a str,
     pub user_id: &'a str,
     pub prospect_id: i64,
-    pub channel: &'a str,
-    pub outcome: &'a str,
+    pub channel: Channel,
+    pub outcome: Outcome,
     pub note: &'a str,
-    pub day: &'a str,
-    pub at: &'a str,
+    /// The member's local day.
+    pub day: NaiveDate,
+    pub at: DateTime<Utc>,
 }
 
 pub async fn insert(conn: &mut SqliteConnection, t: &NewTouch<'_>) -> sqlx::Result<i64> {
@@ -25,7 +29,7 @@ pub async fn insert(conn: &mut SqliteConnection, t: &NewTouch<'_>) -> sqlx::Resu
     .bind(t.outcome)
     .bind(t.note)
     .bind(t.day)
-    .bind(t.at)
+    .bind(ts(t.at))
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();

@@ -1,13 +1,17 @@
 //! Wins: small steps worth celebrating.
+use super::ts;
+use crate::domain::WinKind;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 pub struct NewWin<'a> {
     pub team_id: &'a str,
     pub user_id: &'a str,
-    pub kind: &'a str,
+    pub kind: WinKind,
     pub text: &'a str,
-    pub day: &'a str,
-    pub at: &'a str,
+    /// The member's local day.
+    pub day: NaiveDate,
+    pub at: DateTime<Utc>,
 }
 
 /// A win and what it does to the member's day and streak.
@@ -33,7 +37,7 @@ pub async fn log(conn: &mut SqliteConnection, w: &LoggedWin<'_>) -> sqlx::Result
     )
     .bind(w.win.team_id)
     .bind(w.win.user_id)
-    .bind(w.win.at)
+    .bind(ts(w.win.at))
     .bind(w.win.kind)
     .bind(w.win.text)
     .bind(w.win.day)
@@ -53,7 +57,7 @@ pub async fn insert(conn: &mut SqliteConnection, win: &NewWin<'_>) -> sqlx::Resu
         .bind(win.kind)
         .bind(win.text)
         .bind(win.day)
-        .bind(win.at)
+        .bind(ts(win.at))
         .execute(conn)
         .await?
         .last_insert_rowid();

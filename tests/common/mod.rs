@@ -146,10 +146,8 @@ impl TestApp {
 
     /// Delivers the outbox until nothing is due (advancing a fixed clock past back-offs is the
     /// test's business).
-    pub async fn drain(&self) -> momentum::slack::sender::Drained {
-        momentum::slack::sender::drain_once(&self.state)
-            .await
-            .unwrap()
+    pub async fn drain(&self) -> momentum::delivery::Drained {
+        momentum::delivery::drain_once(&self.state).await.unwrap()
     }
 
     /// Drains the outbox, moving the fixed clock on past pacing and back-off, until nothing

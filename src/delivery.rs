@@ -2,17 +2,17 @@
 //! message per second per channel), back-off on failures, a pause honouring `Retry-After` on
 //! HTTP 429, and a row marked sent as soon as Slack accepts it, so it is never sent again.
 //! `drain_once` is one pass; `run` loops it, woken by new messages or by a short timer.
-use super::CallError;
+use crate::slack::CallError;
+use crate::slack::pacing::gap;
 use crate::state::AppState;
-use crate::store::{self, outbox};
+use crate::store::outbox::{self, Failure};
+use crate::store::{self};
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use futures::StreamExt;
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Duration;
 
-/// Least time between two messages to the same channel.
-pub const CHANNEL_GAP: Duration = Duration::from_millis(1100);
+pub use crate::slack::pacing::CHANNEL_GAP;
+
 /// After this many failed attempts (about a day of back-off), a message is given up.
 pub const MAX_ATTEMPTS: i64 = 300;
 /// Longest back-off between attempts.
@@ -21,14 +21,6 @@ const BATCH: i64 = 200;
 /// How long a picked message is reserved for the attempt under way.
 const LEASE_SECS: i64 = 60;
 const PARALLEL: usize = 8;
-
-/// In-memory pacing, on the app clock: when each channel may next receive a message, and
-/// per-team pauses after a 429.
-#[derive(Default)]
-pub struct Pacing {
-    channel_free_at: Mutex<HashMap<String, DateTime<Utc>>>,
-    team_paused_until: Mutex<HashMap<String, DateTime<Utc>>>,
-}
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -42,44 +34,32 @@ pub struct Drained {
 
 pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
     let now = state.clock.now();
-    let due = outbox::due(state.db.reader(), &store::ts(now), BATCH).await?;
+    let due = outbox::due(state.db.reader(), now, BATCH).await?;
     let mut report = Drained::default();
     let mut picked = Vec::new();
-    {
-        let instant = now;
-        let mut channels = lock(&state.pacing.channel_free_at);
-        let paused = lock(&state.pacing.team_paused_until);
-        for msg in due {
-            let channel_key = format!("{}/{}", msg.team_id, msg.channel);
-            let held = paused.get(&msg.team_id).is_some_and(|t| *t > instant)
-                || channels.get(&channel_key).is_some_and(|t| *t > instant);
-            if held {
-                report.held += 1;
-                continue;
-            }
-            channels.insert(channel_key, instant + gap(CHANNEL_GAP));
+    for msg in due {
+        if state.pacing.take_turn(&msg.team_id, &msg.channel, now) {
             picked.push(msg);
+        } else {
+            report.held += 1;
         }
     }
     // Lease what we picked, so a second process (`run-job`) never sends the same row too.
-    let lease_until = store::ts(now + ChronoDuration::seconds(LEASE_SECS));
+    let lease_until = now + ChronoDuration::seconds(LEASE_SECS);
     let ids: Vec<i64> = picked.iter().map(|m| m.id).collect();
     let leased: Vec<i64> = state
         .db
-        .write(
-            (ids, store::ts(now), lease_until),
-            |c, (ids, now, until)| {
-                Box::pin(async move {
-                    let mut leased = Vec::new();
-                    for id in ids {
-                        if outbox::lease(c, *id, now, until).await? {
-                            leased.push(*id);
-                        }
+        .write((ids, now, lease_until), |c, (ids, now, until)| {
+            Box::pin(async move {
+                let mut leased = Vec::new();
+                for id in ids {
+                    if outbox::lease(c, *id, *now, *until).await? {
+                        leased.push(*id);
                     }
-                    Ok(leased)
-                })
-            },
-        )
+                }
+                Ok(leased)
+            })
+        })
         .await?;
     picked.retain(|m| leased.contains(&m.id));
     let results: Vec<_> = futures::stream::iter(picked)
@@ -88,7 +68,7 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
                 Some(ts) => in_thread(&msg.payload, ts),
                 None => msg.payload.clone(),
             };
-            let result = state.slack.deliver(&msg.method, &payload).await;
+            let result = state.slack.deliver(msg.method, &payload).await;
             (msg, result)
         })
         .buffer_unordered(PARALLEL)
@@ -96,43 +76,50 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
         .await;
     for (msg, result) in results {
         let at = state.clock.now();
-        match result {
+        let failure = match result {
             Ok(ts) => {
-                let data = (msg.id, ts, store::ts(at));
+                let data = (msg.id, ts, at);
                 state
                     .db
                     .write(data, |c, (id, ts, at)| {
-                        Box::pin(outbox::mark_sent(c, *id, ts.as_deref(), at))
+                        Box::pin(outbox::mark_sent(c, *id, ts.as_deref(), *at))
                     })
                     .await?;
                 report.sent += 1;
+                continue;
             }
             Err(CallError::RateLimited(wait)) => {
                 tracing::warn!(id = msg.id, team = %msg.team_id, ?wait, "Slack rate limit; pausing the team");
-                lock(&state.pacing.team_paused_until).insert(msg.team_id.clone(), at + gap(wait));
-                let next = store::ts(at + gap(wait));
-                let data = (msg.id, format!("rate limited for {wait:?}"), next, false);
-                state.db.write(data, failed_attempt).await?;
+                state.pacing.pause_team(&msg.team_id, at + gap(wait));
+                let failure = Failure::RateLimited {
+                    at: at + gap(wait),
+                    error: format!("rate limited for {wait:?}"),
+                };
                 report.retrying += 1;
+                failure
             }
-            Err(CallError::Transient(e)) if msg.attempts + 1 < MAX_ATTEMPTS => {
-                let next = store::ts(retry_at(at, msg.attempts + 1));
-                tracing::warn!(id = msg.id, attempt = msg.attempts + 1, error = %e, "delivery failed; will retry");
-                state
-                    .db
-                    .write((msg.id, e, next, true), failed_attempt)
-                    .await?;
+            Err(CallError::Transient(error)) if msg.attempts + 1 < MAX_ATTEMPTS => {
+                tracing::warn!(id = msg.id, attempt = msg.attempts + 1, %error, "delivery failed; will retry");
                 report.retrying += 1;
+                Failure::Retry {
+                    at: retry_at(at, msg.attempts + 1),
+                    error,
+                }
             }
             Err(e) => {
                 tracing::error!(id = msg.id, method = %msg.method, error = %e, "delivery given up");
-                state
-                    .db
-                    .write((msg.id, e.to_string(), String::new(), true), failed_attempt)
-                    .await?;
                 report.given_up += 1;
+                Failure::GiveUp {
+                    error: e.to_string(),
+                }
             }
-        }
+        };
+        state
+            .db
+            .write((msg.id, failure), |c, (id, failure)| {
+                Box::pin(outbox::mark_failed(c, *id, failure))
+            })
+            .await?;
     }
     Ok(report)
 }
@@ -146,10 +133,6 @@ fn in_thread(payload: &str, ts: &str) -> String {
         }
         Err(_) => payload.to_owned(),
     }
-}
-
-fn gap(d: Duration) -> ChronoDuration {
-    ChronoDuration::from_std(d).unwrap_or(ChronoDuration::seconds(1))
 }
 
 /// Exponential back-off: 2 s, 4 s, 8 s … capped at five minutes.
@@ -186,19 +169,6 @@ pub async fn run(state: AppState, mut shutdown: tokio::sync::watch::Receiver<boo
             return;
         }
     }
-}
-
-/// Records a failed attempt; an empty `next` gives the message up.
-fn failed_attempt<'c>(
-    c: &'c mut store::Conn,
-    (id, error, next, counts): &'c (i64, String, String, bool),
-) -> futures::future::BoxFuture<'c, sqlx::Result<()>> {
-    let next = (!next.is_empty()).then_some(next.as_str());
-    Box::pin(outbox::mark_failed_attempt(c, *id, error, next, *counts))
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -1,0 +1,72 @@
+//! `/momentum`: help, stats, who manages whom, the celebration channel, away, privacy and
+//! team settings, by subject. Individual numbers go to the member and their manager only.
+mod presence;
+mod settings;
+mod stats;
+mod team;
+
+use super::{Caller, Reply, Result};
+use crate::commands::MomentumRequest;
+use crate::state::AppState;
+use crate::store::members;
+
+const ADMIN_LOOKUP: std::time::Duration = std::time::Duration::from_secs(2);
+
+pub const HELP: &str = "*Momentum* keeps your prospecting moving. Log small steps in seconds:\n\
+• `/win Jane at Acme accepted my invite` — a small win (connect, reply, meeting, encounter, conversation, referral)\n\
+• `/touch Jane Doe @ Acme phone no_answer` — an attempt on a prospect; it takes ~10, at least weekly\n\
+• `/targets` — your prospects and who is due · `add`, `drop`, `replace Jane with Bob`\n\
+• `/block tomorrow 9:30 45m` — plan a prospecting block · `/block done 25 dials 4 convos 1 meeting` · `list` · `cancel`\n\
+• `/blitz start 60m goal 200` — a team prospecting blitz in this channel, with a live scoreboard · `status` · `end`\n\
+• `/momentum stats [week|month] [@rep]` — your numbers (managers: their reps')\n\
+• `/momentum team add @a @b` — you manage them and see their numbers · `team leave` · `digest` (by DM, now)\n\
+• `/momentum away until 2026-12-31` · `private` (counted, not named in channel posts)\n\
+• `/momentum channel #wins` · `settings` (managers and admins)\n\
+🔒 Your individual numbers go to you and your manager only.";
+
+pub async fn handle(state: &AppState, caller: &Caller, request: MomentumRequest) -> Result<Reply> {
+    match request {
+        MomentumRequest::Help => Ok(Reply::ephemeral(HELP)),
+        MomentumRequest::Stats { period, user } => stats::show(state, caller, period, user).await,
+        MomentumRequest::TeamShow => team::show(state, caller).await,
+        MomentumRequest::TeamAdd(reps) => team::add(state, caller, reps).await,
+        MomentumRequest::TeamLeave => team::leave(state, caller).await,
+        MomentumRequest::Channel(channel) => settings::set_channel(state, caller, channel).await,
+        MomentumRequest::Away(until) => presence::away(state, caller, until).await,
+        MomentumRequest::Private(on) => presence::private(state, caller, on).await,
+        MomentumRequest::Settings(change) => settings::change(state, caller, change).await,
+        MomentumRequest::Digest => digest_now(state, caller).await,
+    }
+}
+
+/// Whether the caller is a workspace admin, asking Slack when the cached answer is stale.
+async fn is_admin(state: &AppState, caller: &Caller) -> Result<bool> {
+    let member = members::get(state.db.reader(), &caller.team_id, &caller.user_id).await?;
+    if let Some(m) = member
+        .as_ref()
+        .filter(|m| !super::profile::is_stale(state, m))
+    {
+        return Ok(m.is_admin);
+    }
+    match super::refresh_profile(state, &caller.team_id, &caller.user_id, ADMIN_LOOKUP).await {
+        Some(profile) => Ok(profile.is_admin),
+        None => Ok(member.is_some_and(|m| m.is_admin)),
+    }
+}
+
+async fn is_manager_or_admin(state: &AppState, caller: &Caller) -> Result<bool> {
+    Ok(
+        members::is_manager(state.db.reader(), &caller.team_id, &caller.user_id).await?
+            || is_admin(state, caller).await?,
+    )
+}
+
+async fn digest_now(state: &AppState, caller: &Caller) -> Result<Reply> {
+    let tz = super::profile::locate(state, &caller.team_id, &caller.user_id)
+        .await?
+        .tz;
+    crate::jobs::digests::send_now(state, &caller.team_id, &caller.user_id, tz).await?;
+    Ok(Reply::ephemeral(
+        "📬 Your digest for the last 7 days is on its way to your DMs.",
+    ))
+}

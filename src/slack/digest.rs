@@ -1,0 +1,248 @@
+//! The manager digest's message: what the team did this period against the last, one line
+//! per rep, who went quiet, who gave up early, which no's still need a replacement, and the
+//! wins worth recognising. Pure: built from the numbers in `domain::digest`.
+use super::messages::{self, chunk_lines, context, section};
+use crate::domain::WinKind;
+use crate::domain::digest::{ByPerson, Totals, median};
+use crate::domain::text::{UserText, cut};
+use crate::domain::words::count;
+use slack_morphism::prelude::*;
+use std::collections::BTreeMap;
+
+/// "142 (↑18)" — a figure with its change from the previous period.
+fn versus(now: i64, before: i64) -> String {
+    match now - before {
+        0 => format!("{now} (=)"),
+        d if d > 0 => format!("{now} (↑{d})"),
+        d => format!("{now} (↓{})", -d),
+    }
+}
+
+/// "12 phone · 3 email": counts by word, most first, then by word.
+fn breakdown<K: Copy + Into<&'static str>>(map: &BTreeMap<K, i64>) -> String {
+    let mut pairs: Vec<(&'static str, &i64)> = map
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| ((*k).into(), n))
+        .collect();
+    pairs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    pairs
+        .iter()
+        .map(|(k, n)| format!("{n} {}", k.replace('_', " ")))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn summary(now: &Totals, before: &Totals) -> String {
+    let mut lines = Vec::new();
+    let with = |s: String| {
+        if s.is_empty() {
+            String::new()
+        } else {
+            format!(" — {s}")
+        }
+    };
+    lines.push(format!(
+        "*Touches* {}{}",
+        versus(now.touches(), before.touches()),
+        with(breakdown(&now.touches_by_channel))
+    ));
+    lines.push(format!(
+        "*Wins* {}{}",
+        versus(now.wins(), before.wins()),
+        with(breakdown(&now.wins_by_kind))
+    ));
+    lines.push(format!(
+        "*Blocks* {} done of {} planned (before: {} of {})",
+        now.blocks_done, now.blocks_planned, before.blocks_done, before.blocks_planned
+    ));
+    lines.push(format!(
+        "*Conversations* {} · *Meetings* {} · *Call-backs* {} · *No's* {}",
+        versus(now.conversations(), before.conversations()),
+        versus(now.meetings(), before.meetings()),
+        versus(now.callbacks(), before.callbacks()),
+        versus(now.nos(), before.nos()),
+    ));
+    let rate = |r: Option<i64>| r.map_or("—".to_owned(), |r| format!("{r}%"));
+    lines.push(format!(
+        "*Response rate* {} (before: {})",
+        rate(now.rate()),
+        rate(before.rate())
+    ));
+    lines.join("\n")
+}
+
+/// Everything one manager's digest shows.
+pub struct DigestInput<'a> {
+    pub manager: &'a str,
+    pub reps: Vec<&'a str>,
+    pub period_label: String,
+    pub by: &'a ByPerson<'a>,
+    /// (rep, working days without a step) for reps gone quiet.
+    pub quiet: Vec<(&'a str, i64)>,
+}
+
+pub fn render(input: &DigestInput<'_>) -> String {
+    let by = input.by;
+    let reps = &input.reps;
+    let now = by.totals(reps, true);
+    let before = by.totals(reps, false);
+    let title = format!("📊 Team digest — {}", input.period_label);
+    let mut blocks: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!(cut(&title, 140))).into()];
+    if reps.is_empty() {
+        blocks.push(section("You don't manage anyone yet. Add your reps with `/momentum team add @a @b` and their prospecting shows up here."));
+    } else {
+        blocks.push(section(format!(
+            "*Your team ({}), against the period before*\n{}",
+            reps.len(),
+            summary(&now, &before)
+        )));
+        let mut rep_lines: Vec<(i64, String)> = reps
+            .iter()
+            .map(|rep| {
+                let t = by.totals(&[rep], true);
+                let rate = t
+                    .rate()
+                    .map(|r| format!(" · {r}% response"))
+                    .unwrap_or_default();
+                let line = format!(
+                    "• <@{rep}> — {} · {} · {}/{} blocks · {}{rate}",
+                    count(t.touches(), "touch"),
+                    count(t.wins(), "win"),
+                    t.blocks_done,
+                    t.blocks_planned,
+                    count(t.meetings(), "meeting")
+                );
+                (t.touches() + t.wins(), line)
+            })
+            .collect();
+        rep_lines.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let lines: Vec<String> = std::iter::once("*Each rep*".to_owned())
+            .chain(rep_lines.into_iter().map(|l| l.1))
+            .collect();
+        for chunk in chunk_lines(&lines) {
+            blocks.push(section(chunk));
+        }
+        let gaps: Vec<(i64, i64)> = reps
+            .iter()
+            .filter_map(|r| by.gaps.get(r))
+            .flatten()
+            .copied()
+            .collect();
+        let cadence = match median(&gaps) {
+            Some(m) if m > 7.0 => {
+                format!("*Median days between touches:* {m} ⚠️ — at least weekly reaches people")
+            }
+            Some(m) => format!("*Median days between touches:* {m}"),
+            None => "*Median days between touches:* — (no repeat touches yet)".to_owned(),
+        };
+        blocks.push(section(cadence));
+        if input.quiet.is_empty() {
+            blocks.push(section(
+                "*Gone quiet:* nobody — everyone logged a step recently 👏",
+            ));
+        } else {
+            // One line per rep, in as many sections as it takes (a big team can have hundreds).
+            let lines: Vec<String> = std::iter::once(
+                "*Gone quiet* — a word from you helps more than a nudge from me:".to_owned(),
+            )
+            .chain(
+                input
+                    .quiet
+                    .iter()
+                    .map(|(r, days)| format!("• <@{r}> ({})", count(*days, "working day"))),
+            )
+            .collect();
+            for chunk in chunk_lines(&lines) {
+                blocks.push(section(chunk));
+            }
+        }
+        let mut accountability = Vec::new();
+        let dropped: Vec<String> = reps
+            .iter()
+            .flat_map(|r| {
+                by.dropped
+                    .get(r)
+                    .into_iter()
+                    .flatten()
+                    .map(move |(name, n)| (r, name, n))
+            })
+            .map(|(r, name, n)| {
+                format!(
+                    "• <@{r}> dropped *{}* after {n} {}",
+                    name.mrkdwn(60),
+                    if *n == 1 { "touch" } else { "touches" }
+                )
+            })
+            .collect();
+        if !dropped.is_empty() {
+            accountability.push(format!(
+                "*Dropped after 3 or fewer touches* (it usually takes ~10):\n{}",
+                dropped.join("\n")
+            ));
+        }
+        let nos: Vec<String> = reps
+            .iter()
+            .flat_map(|r| {
+                by.nos
+                    .get(r)
+                    .into_iter()
+                    .flatten()
+                    .map(move |name| (r, name))
+            })
+            .map(|(r, name)| {
+                format!(
+                    "• <@{r}>: *{}* said no — who replaces them?",
+                    name.mrkdwn(60)
+                )
+            })
+            .collect();
+        if !nos.is_empty() {
+            accountability.push(format!(
+                "*No's without a replacement target:*\n{}",
+                nos.join("\n")
+            ));
+        }
+        for chunk in chunk_lines(&accountability) {
+            blocks.push(section(chunk));
+        }
+        let mut candidates: Vec<(usize, &str, WinKind, &UserText)> = reps
+            .iter()
+            .flat_map(|r| {
+                by.best
+                    .get(r)
+                    .into_iter()
+                    .flatten()
+                    .map(move |(rank, kind, text)| (*rank, *r, *kind, *text))
+            })
+            .collect();
+        candidates.sort_by_key(|c| c.0);
+        let best: Vec<String> = candidates
+            .into_iter()
+            .take(3)
+            .map(|(_, r, kind, text)| format!("• <@{r}>: {} {}", kind.emoji(), text.mrkdwn(140)))
+            .collect();
+        if !best.is_empty() {
+            blocks.push(section(format!(
+                "*Worth recognising:*\n{}",
+                best.join("\n")
+            )));
+        }
+    }
+    let mine = by.totals(&[input.manager], true);
+    blocks.push(section(format!(
+        "*Your own prospecting:* {} · {} · {}/{} blocks · {}",
+        count(mine.touches(), "touch"),
+        count(mine.wins(), "win"),
+        mine.blocks_done,
+        mine.blocks_planned,
+        count(mine.meetings(), "meeting")
+    )));
+    blocks.push(context("🔒 Individual numbers are for you and each rep only. `/momentum stats @rep` for one rep's detail."));
+    let fallback = format!(
+        "{title}: {}, {}",
+        count(now.touches(), "touch"),
+        count(now.wins(), "win")
+    );
+    messages::post(input.manager, &fallback, blocks)
+}

@@ -1,0 +1,107 @@
+//! The nudge DM: a rep gone quiet, or prospects going cold. Private, specific, with one step
+//! to take and a button for it. Pure: built from a `domain::cadence::Nudge`.
+use super::interaction::{Action, ProspectRef};
+use super::messages::{self, context, section};
+use crate::domain::cadence::{MAX_GAP_DAYS, MAX_LISTED, Nudge, TOUCH_GOAL};
+use crate::domain::text::UserText;
+use crate::domain::time::days_ago;
+use crate::domain::words::count;
+use slack_morphism::prelude::*;
+
+/// How a prospect's name is typed in a suggested `/touch` command (a code span): cut short
+/// and escaped like any text a person typed, with no backtick to end the span early.
+fn touch_name(name: &UserText) -> String {
+    name.mrkdwn(60).replace('`', "'")
+}
+
+/// The DM, or `None` when the rep is neither quiet nor letting anyone go cold.
+pub fn render(n: &Nudge) -> Option<String> {
+    if n.quiet_days.is_none() && n.cold.is_empty() {
+        return None;
+    }
+    let mut blocks = Vec::new();
+    let first_cold = n.cold.first();
+    let step = match first_cold {
+        Some(p) => format!("`/touch {} email no_answer`", touch_name(&p.name)),
+        None => "`/block now 30m`".to_owned(),
+    };
+    let opening = match (n.quiet_days, first_cold) {
+        (Some(days), Some(p)) => format!(
+            "👋 Morning! It's been {} since your last logged step. One small step gets things moving: \
+             a quick touch on *{}* — {step}",
+            count(days, "working day"),
+            p.name.mrkdwn(60)
+        ),
+        (Some(days), None) => format!(
+            "👋 Morning! It's been {} since your last logged step. One small step gets things moving: \
+             a 30-minute block — {step}, then `/block done …`",
+            count(days, "working day")
+        ),
+        (None, _) => format!(
+            "👋 Morning! A few of your prospects are going cold. A quick touch keeps them warm — {step}"
+        ),
+    };
+    blocks.push(section(opening));
+    if !n.cold.is_empty() {
+        let mut lines = vec![format!(
+            "*Going cold* (fewer than {TOUCH_GOAL} touches, over {MAX_GAP_DAYS} days since the last):"
+        )];
+        for p in n.cold.iter().take(MAX_LISTED) {
+            let company = p
+                .company
+                .as_ref()
+                .map(|c| format!(" ({})", c.mrkdwn(40)))
+                .unwrap_or_default();
+            let ago = days_ago((n.today - p.last_touch_day).num_days());
+            lines.push(format!(
+                "• *{}*{company} — {}/{TOUCH_GOAL} · last touch {ago}",
+                p.name.mrkdwn(60),
+                p.touch_count
+            ));
+        }
+        let total = n
+            .cold
+            .first()
+            .map_or(0, |p| p.cold_total as usize)
+            .max(n.cold.len());
+        if total > n.cold.len().min(MAX_LISTED) {
+            lines.push(format!(
+                "…and {} more in `/targets`",
+                total - n.cold.len().min(MAX_LISTED)
+            ));
+        }
+        blocks.push(section(lines.join("\n")));
+    }
+    let prospect = first_cold.map(|p| ProspectRef::Id(p.id));
+    blocks.push(
+        SlackActionsBlock::new(vec![
+            Action::LogStep(prospect).button("✍️ Log a step").into(),
+            Action::SnoozeDay.button("😴 Snooze a day").into(),
+        ])
+        .into(),
+    );
+    blocks.push(context(
+        "Only you see this. Away? `/momentum away until YYYY-MM-DD` pauses nudges.",
+    ));
+    let text = match n.quiet_days {
+        Some(days) => {
+            format!(
+                "It's been {} since your last step — one small one today?",
+                count(days, "working day")
+            )
+        }
+        None => {
+            let cold = n
+                .cold
+                .first()
+                .map_or(0, |p| p.cold_total)
+                .max(n.cold.len() as i64);
+            if cold == 1 {
+                "One of your prospects is going cold".to_owned()
+            } else {
+                format!("{cold} of your prospects are going cold")
+            }
+        }
+    };
+    Some(messages::post(&n.user_id, &text, blocks))
+}

@@ -1,0 +1,169 @@
+//! The shout-out: one post in the team's celebration channel celebrating every step since the
+//! last one, grouped by person, with milestones, and the people past the eighth in its thread.
+//! Praise only: nobody is ever mentioned for doing nothing, and reps who chose
+//! `/momentum private` are counted but not named. Pure: built from a `domain::shoutout`.
+use super::interaction::{Action, Kudos};
+use super::messages::{self, chunk_lines, context, section, section_with_button};
+use crate::domain::shoutout::{Celebration, ProspectMilestone, WinToCelebrate};
+use crate::domain::text::cut;
+use crate::domain::words::count;
+use slack_morphism::prelude::*;
+
+/// People named in the post; the rest are summed up.
+const MAX_PEOPLE: usize = 45;
+/// People named in the post itself; the rest are in its thread.
+const IN_POST: usize = 8;
+
+fn who(user: &str, private: bool) -> String {
+    if private {
+        "A teammate".to_owned()
+    } else {
+        format!("<@{user}>")
+    }
+}
+
+/// The shout-out and, when more than a handful of people had wins, the rest in its thread;
+/// `None` when there is nothing to celebrate.
+pub fn render(channel: &str, c: &Celebration) -> Option<(String, Option<String>)> {
+    if c.wins.is_empty()
+        && c.tenth_touches.is_empty()
+        && c.persistent_meetings.is_empty()
+        && c.streaks.is_empty()
+        && c.blocks.is_empty()
+    {
+        return None;
+    }
+    // Wins grouped by person, in the order people first logged one; private reps pooled.
+    let mut people: Vec<(String, Vec<&WinToCelebrate>)> = Vec::new();
+    let mut private_wins = 0;
+    for w in &c.wins {
+        if w.private {
+            private_wins += 1;
+            continue;
+        }
+        match people.iter_mut().find(|(u, _)| *u == w.user_id) {
+            Some((_, list)) => list.push(w),
+            None => people.push((w.user_id.clone(), vec![w])),
+        }
+    }
+    let mut person_blocks: Vec<SlackBlock> = Vec::new();
+    let mut lines = Vec::new();
+    for (user, wins) in people.iter().take(MAX_PEOPLE) {
+        let shown: Vec<String> = wins
+            .iter()
+            .take(3)
+            .map(|w| format!("{} {}", w.kind.emoji(), w.text.mrkdwn(120)))
+            .collect();
+        let more = if wins.len() > 3 {
+            format!(" _+{} more_", wins.len() - 3)
+        } else {
+            String::new()
+        };
+        // A short value: the person's first and last win in this post (read back as a range).
+        let (Some(first), Some(last)) = (wins.first(), wins.last()) else {
+            continue;
+        };
+        let text = cut(&format!("*<@{user}>* — {}{more}", shown.join(" · ")), 2900);
+        person_blocks.push(section_with_button(
+            text,
+            Action::Celebrate(Kudos::of(first.id, last.id)).button("🎉 Celebrate"),
+        ));
+    }
+    let others: usize = people
+        .iter()
+        .skip(MAX_PEOPLE)
+        .map(|(_, w)| w.len())
+        .sum::<usize>()
+        + private_wins;
+    if others > 0 {
+        lines.push(format!(
+            "…and {others} more {} from the team 🙌",
+            if others == 1 { "win" } else { "wins" }
+        ));
+    }
+    let mut milestones = Vec::new();
+    let prospect = |m: &ProspectMilestone| {
+        if m.private {
+            "a prospect".to_owned()
+        } else {
+            format!("*{}*", m.prospect.mrkdwn(60))
+        }
+    };
+    for m in &c.tenth_touches {
+        milestones.push(format!(
+            "🏆 {} made a 10th touch on {} — that's the persistence that reaches people",
+            who(&m.user_id, m.private),
+            prospect(m)
+        ));
+    }
+    for m in &c.persistent_meetings {
+        milestones.push(format!(
+            "🎯 {} booked a meeting with {} after {}",
+            who(&m.user_id, m.private),
+            prospect(m),
+            count(m.touches, "touch")
+        ));
+    }
+    for s in &c.streaks {
+        milestones.push(format!(
+            "🔥 {} is on a {}-day prospecting streak",
+            who(&s.user_id, s.private),
+            s.n
+        ));
+    }
+    let blocks: i64 = c.blocks.iter().map(|b| b.n).sum();
+    if blocks > 0 {
+        let named: Vec<String> = c
+            .blocks
+            .iter()
+            .filter(|b| !b.private)
+            .map(|b| format!("<@{}>", b.user_id))
+            .collect();
+        let by = if named.is_empty() {
+            String::new()
+        } else {
+            format!(" — thanks {}", named.join(", "))
+        };
+        milestones.push(format!(
+            "✅ {blocks} prospecting {} completed{by}",
+            if blocks == 1 { "block" } else { "blocks" }
+        ));
+    }
+    let in_thread = person_blocks.split_off(person_blocks.len().min(IN_POST));
+    if !in_thread.is_empty() {
+        lines.insert(
+            0,
+            format!(
+                "🧵 …and {} more {} celebrated in the thread",
+                in_thread.len(),
+                if in_thread.len() == 1 {
+                    "person"
+                } else {
+                    "people"
+                }
+            ),
+        );
+    }
+    let total = c.wins.len();
+    let title = match total {
+        0 => "🎉 Milestones worth celebrating".to_owned(),
+        1 => "🎉 Today's win".to_owned(),
+        n => format!("🎉 Today's {n} wins"),
+    };
+    let mut blocks_out: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!(title.clone())).into()];
+    blocks_out.extend(person_blocks);
+    for chunk in chunk_lines(&lines) {
+        blocks_out.push(section(chunk));
+    }
+    if !milestones.is_empty() {
+        for chunk in chunk_lines(&milestones) {
+            blocks_out.push(section(chunk));
+        }
+    }
+    blocks_out.push(context(
+        "Every small step counts. Log yours with `/win`, `/touch` or `/block done`.",
+    ));
+    let thread =
+        (!in_thread.is_empty()).then(|| messages::post(channel, "More of today's wins", in_thread));
+    Some((messages::post(channel, &title, blocks_out), thread))
+}
