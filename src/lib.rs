@@ -1,8 +1,11 @@
 //! Momentum: a Slack bot that keeps sales teams prospecting.
 //!
-//! The edges do I/O (`http`, `store`, `slack`), the middle is pure (`commands` parses text into
-//! typed requests, `domain` holds the rules); `service` ties one typed request to the store and
-//! renders the reply. See DESIGN.md in the shared folder and the README for the picture.
+//! The edges do I/O (`http` receives from Slack, `store` holds all SQL, `delivery` sends the
+//! outbox through `slack`'s Web API client); the middle is pure (`commands` parses text into
+//! typed requests, `domain` holds the rules and typed values and imports nothing above it,
+//! `slack` renders domain values into Block Kit); `service` ties one typed request to the store
+//! and the reply, `jobs` runs the schedules. `tests/architecture.rs` keeps these layers apart.
+//! The README's "How it works" has the picture.
 pub mod cli;
 pub mod clock;
 pub mod commands;

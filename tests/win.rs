@@ -225,3 +225,21 @@ async fn replies_repeat_what_was_typed_without_pinging_anyone() {
     let nonsense = app.reply("U0JANE", "/momentum", "<!channel>").await;
     assert!(!nonsense.contains("<!channel>"), "{nonsense}");
 }
+
+#[tokio::test]
+async fn a_member_whose_zone_slack_has_not_told_counts_days_in_the_deployments_default_zone() {
+    // Monday 14:00 UTC is already Tuesday 03:00 in Auckland.
+    let app = TestApp::spawn_in_default_zone(chrono_tz::Pacific::Auckland).await;
+    let (status, _) = app.command("U0JANE", "/win", "met Jane at the expo").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM wins WHERE day = '2026-11-24'")
+            .await,
+        1
+    );
+    let settings = app.reply("U0JANE", "/momentum", "settings").await;
+    assert!(
+        settings.contains("Time zone: Pacific/Auckland"),
+        "{settings}"
+    );
+}

@@ -1,4 +1,5 @@
-//! The rules of prospecting, pure: no database, no Slack, no clock — `now` is a parameter.
+//! The rules of prospecting and their typed values, pure: no database connection, no Slack, no
+//! clock — `now` is a parameter. Values derive sqlx traits so the store can read and write them.
 pub mod blitz;
 pub mod cadence;
 pub mod digest;

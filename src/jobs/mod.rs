@@ -12,6 +12,7 @@ use crate::state::AppState;
 use crate::store;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
+use tracing::Instrument;
 
 /// The jobs, by the names `momentum run-job` takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,15 +59,18 @@ pub struct JobReport {
 
 /// Runs one job as of `now`.
 pub async fn run(state: &AppState, job: Job, now: DateTime<Utc>) -> store::Result<JobReport> {
-    let span = tracing::info_span!("job", name = job.name(), %now);
-    let _enter = span.enter();
-    let report = match job {
-        Job::Shoutouts => shoutouts::run(state, now).await?,
-        Job::Nudges => nudges::run(state, now).await?,
-        Job::Reminders => reminders::run(state, now).await?,
-        Job::Digests => digests::run(state, now).await?,
-        Job::Blitz => blitz::run(state, now).await?,
+    let work = async {
+        match job {
+            Job::Shoutouts => shoutouts::run(state, now).await,
+            Job::Nudges => nudges::run(state, now).await,
+            Job::Reminders => reminders::run(state, now).await,
+            Job::Digests => digests::run(state, now).await,
+            Job::Blitz => blitz::run(state, now).await,
+        }
     };
+    let report = work
+        .instrument(tracing::info_span!("job", name = job.name(), %now))
+        .await?;
     if report.queued > 0 {
         state.outbox_wake.notify_one();
         tracing::info!(

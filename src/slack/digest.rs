@@ -97,137 +97,14 @@ pub fn render(input: &DigestInput<'_>) -> String {
             reps.len(),
             summary(&now, &before)
         )));
-        let mut rep_lines: Vec<(i64, String)> = reps
-            .iter()
-            .map(|rep| {
-                let t = by.totals(&[rep], true);
-                let rate = t
-                    .rate()
-                    .map(|r| format!(" · {r}% response"))
-                    .unwrap_or_default();
-                let line = format!(
-                    "• <@{rep}> — {} · {} · {}/{} blocks · {}{rate}",
-                    count(t.touches(), "touch"),
-                    count(t.wins(), "win"),
-                    t.blocks_done,
-                    t.blocks_planned,
-                    count(t.meetings(), "meeting")
-                );
-                (t.touches() + t.wins(), line)
-            })
-            .collect();
-        rep_lines.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let lines: Vec<String> = std::iter::once("*Each rep*".to_owned())
-            .chain(rep_lines.into_iter().map(|l| l.1))
-            .collect();
-        for chunk in chunk_lines(&lines) {
-            blocks.push(section(chunk));
-        }
-        let gaps: Vec<(i64, i64)> = reps
-            .iter()
-            .filter_map(|r| by.gaps.get(r))
-            .flatten()
-            .copied()
-            .collect();
-        let cadence = match median(&gaps) {
-            Some(m) if m > 7.0 => {
-                format!("*Median days between touches:* {m} ⚠️ — at least weekly reaches people")
-            }
-            Some(m) => format!("*Median days between touches:* {m}"),
-            None => "*Median days between touches:* — (no repeat touches yet)".to_owned(),
-        };
-        blocks.push(section(cadence));
-        if input.quiet.is_empty() {
-            blocks.push(section(
-                "*Gone quiet:* nobody — everyone logged a step recently 👏",
-            ));
-        } else {
-            // One line per rep, in as many sections as it takes (a big team can have hundreds).
-            let lines: Vec<String> = std::iter::once(
-                "*Gone quiet* — a word from you helps more than a nudge from me:".to_owned(),
-            )
-            .chain(
-                input
-                    .quiet
-                    .iter()
-                    .map(|(r, days)| format!("• <@{r}> ({})", count(*days, "working day"))),
-            )
-            .collect();
-            for chunk in chunk_lines(&lines) {
-                blocks.push(section(chunk));
-            }
-        }
-        let mut accountability = Vec::new();
-        let dropped: Vec<String> = reps
-            .iter()
-            .flat_map(|r| {
-                by.dropped
-                    .get(r)
-                    .into_iter()
-                    .flatten()
-                    .map(move |(name, n)| (r, name, n))
-            })
-            .map(|(r, name, n)| {
-                format!(
-                    "• <@{r}> dropped *{}* after {n} {}",
-                    name.mrkdwn(60),
-                    if *n == 1 { "touch" } else { "touches" }
-                )
-            })
-            .collect();
-        if !dropped.is_empty() {
-            accountability.push(format!(
-                "*Dropped after 3 or fewer touches* (it usually takes ~10):\n{}",
-                dropped.join("\n")
-            ));
-        }
-        let nos: Vec<String> = reps
-            .iter()
-            .flat_map(|r| {
-                by.nos
-                    .get(r)
-                    .into_iter()
-                    .flatten()
-                    .map(move |name| (r, name))
-            })
-            .map(|(r, name)| {
-                format!(
-                    "• <@{r}>: *{}* said no — who replaces them?",
-                    name.mrkdwn(60)
-                )
-            })
-            .collect();
-        if !nos.is_empty() {
-            accountability.push(format!(
-                "*No's without a replacement target:*\n{}",
-                nos.join("\n")
-            ));
-        }
-        for chunk in chunk_lines(&accountability) {
-            blocks.push(section(chunk));
-        }
-        let mut candidates: Vec<(usize, &str, WinKind, &UserText)> = reps
-            .iter()
-            .flat_map(|r| {
-                by.best
-                    .get(r)
-                    .into_iter()
-                    .flatten()
-                    .map(move |(rank, kind, text)| (*rank, *r, *kind, *text))
-            })
-            .collect();
-        candidates.sort_by_key(|c| c.0);
-        let best: Vec<String> = candidates
-            .into_iter()
-            .take(3)
-            .map(|(_, r, kind, text)| format!("• <@{r}>: {} {}", kind.emoji(), text.mrkdwn(140)))
-            .collect();
-        if !best.is_empty() {
-            blocks.push(section(format!(
-                "*Worth recognising:*\n{}",
-                best.join("\n")
-            )));
-        }
+        let sections = [
+            each_rep(by, reps),
+            vec![cadence(by, reps)],
+            gone_quiet(&input.quiet),
+            chunk_lines(&accountability(by, reps)),
+            worth_recognising(by, reps).into_iter().collect(),
+        ];
+        blocks.extend(sections.into_iter().flatten().map(section));
     }
     let mine = by.totals(&[input.manager], true);
     blocks.push(section(format!(
@@ -245,4 +122,138 @@ pub fn render(input: &DigestInput<'_>) -> String {
         count(now.wins(), "win")
     );
     messages::post(input.manager, &fallback, blocks)
+}
+
+/// One line per rep, busiest first, in as many sections as it takes.
+fn each_rep(by: &ByPerson<'_>, reps: &[&str]) -> Vec<String> {
+    let mut rep_lines: Vec<(i64, String)> = reps
+        .iter()
+        .map(|rep| {
+            let t = by.totals(&[rep], true);
+            let rate = t
+                .rate()
+                .map(|r| format!(" · {r}% response"))
+                .unwrap_or_default();
+            let line = format!(
+                "• <@{rep}> — {} · {} · {}/{} blocks · {}{rate}",
+                count(t.touches(), "touch"),
+                count(t.wins(), "win"),
+                t.blocks_done,
+                t.blocks_planned,
+                count(t.meetings(), "meeting")
+            );
+            (t.touches() + t.wins(), line)
+        })
+        .collect();
+    rep_lines.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let lines: Vec<String> = std::iter::once("*Each rep*".to_owned())
+        .chain(rep_lines.into_iter().map(|l| l.1))
+        .collect();
+    chunk_lines(&lines)
+}
+
+/// The median gap between touches on a prospect, flagged when it is over a week.
+fn cadence(by: &ByPerson<'_>, reps: &[&str]) -> String {
+    let gaps: Vec<(i64, i64)> = reps
+        .iter()
+        .filter_map(|r| by.gaps.get(r))
+        .flatten()
+        .copied()
+        .collect();
+    match median(&gaps) {
+        Some(m) if m > 7.0 => {
+            format!("*Median days between touches:* {m} ⚠️ — at least weekly reaches people")
+        }
+        Some(m) => format!("*Median days between touches:* {m}"),
+        None => "*Median days between touches:* — (no repeat touches yet)".to_owned(),
+    }
+}
+
+/// Reps with no step for a while, one line each (a big team can have hundreds).
+fn gone_quiet(quiet: &[(&str, i64)]) -> Vec<String> {
+    if quiet.is_empty() {
+        return vec!["*Gone quiet:* nobody — everyone logged a step recently 👏".to_owned()];
+    }
+    let lines: Vec<String> = std::iter::once(
+        "*Gone quiet* — a word from you helps more than a nudge from me:".to_owned(),
+    )
+    .chain(
+        quiet
+            .iter()
+            .map(|(r, days)| format!("• <@{r}> ({})", count(*days, "working day"))),
+    )
+    .collect();
+    chunk_lines(&lines)
+}
+
+/// Prospects given up too early, and no's nobody replaced yet.
+fn accountability(by: &ByPerson<'_>, reps: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let dropped: Vec<String> = reps
+        .iter()
+        .flat_map(|r| {
+            by.dropped
+                .get(r)
+                .into_iter()
+                .flatten()
+                .map(move |(name, n)| (r, name, n))
+        })
+        .map(|(r, name, n)| {
+            format!(
+                "• <@{r}> dropped *{}* after {n} {}",
+                name.mrkdwn(60),
+                if *n == 1 { "touch" } else { "touches" }
+            )
+        })
+        .collect();
+    if !dropped.is_empty() {
+        out.push(format!(
+            "*Dropped after 3 or fewer touches* (it usually takes ~10):\n{}",
+            dropped.join("\n")
+        ));
+    }
+    let nos: Vec<String> = reps
+        .iter()
+        .flat_map(|r| {
+            by.nos
+                .get(r)
+                .into_iter()
+                .flatten()
+                .map(move |name| (r, name))
+        })
+        .map(|(r, name)| {
+            format!(
+                "• <@{r}>: *{}* said no — who replaces them?",
+                name.mrkdwn(60)
+            )
+        })
+        .collect();
+    if !nos.is_empty() {
+        out.push(format!(
+            "*No's without a replacement target:*\n{}",
+            nos.join("\n")
+        ));
+    }
+    out
+}
+
+/// The team's three best wins of the period.
+fn worth_recognising(by: &ByPerson<'_>, reps: &[&str]) -> Option<String> {
+    let mut candidates: Vec<(usize, &str, WinKind, &UserText)> = reps
+        .iter()
+        .flat_map(|r| {
+            by.best
+                .get(r)
+                .into_iter()
+                .flatten()
+                .map(move |(rank, kind, text)| (*rank, *r, *kind, *text))
+        })
+        .collect();
+    candidates.sort_by_key(|c| c.0);
+    let best: Vec<String> = candidates
+        .into_iter()
+        .take(3)
+        .map(|(_, r, kind, text)| format!("• <@{r}>: {} {}", kind.emoji(), text.mrkdwn(140)))
+        .collect();
+    (!best.is_empty()).then(|| format!("*Worth recognising:*\n{}", best.join("\n")))
 }

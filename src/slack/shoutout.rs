@@ -33,6 +33,50 @@ pub fn render(channel: &str, c: &Celebration) -> Option<(String, Option<String>)
     {
         return None;
     }
+    let (mut person_blocks, mut lines) = people(c);
+    let milestones = milestones(c);
+    let in_thread = person_blocks.split_off(person_blocks.len().min(IN_POST));
+    if !in_thread.is_empty() {
+        lines.insert(
+            0,
+            format!(
+                "🧵 …and {} more {} celebrated in the thread",
+                in_thread.len(),
+                if in_thread.len() == 1 {
+                    "person"
+                } else {
+                    "people"
+                }
+            ),
+        );
+    }
+    let total = c.wins.len();
+    let title = match total {
+        0 => "🎉 Milestones worth celebrating".to_owned(),
+        1 => "🎉 Today's win".to_owned(),
+        n => format!("🎉 Today's {n} wins"),
+    };
+    let mut blocks_out: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!(title.clone())).into()];
+    blocks_out.extend(person_blocks);
+    for chunk in chunk_lines(&lines) {
+        blocks_out.push(section(chunk));
+    }
+    if !milestones.is_empty() {
+        for chunk in chunk_lines(&milestones) {
+            blocks_out.push(section(chunk));
+        }
+    }
+    blocks_out.push(context(
+        "Every small step counts. Log yours with `/win`, `/touch` or `/block done`.",
+    ));
+    let thread =
+        (!in_thread.is_empty()).then(|| messages::post(channel, "More of today's wins", in_thread));
+    Some((messages::post(channel, &title, blocks_out), thread))
+}
+
+/// One section per person with their wins and a 🎉 button, in the order people first logged
+/// one (private reps pooled), and the line counting everyone past [`MAX_PEOPLE`].
+fn people(c: &Celebration) -> (Vec<SlackBlock>, Vec<String>) {
     // Wins grouped by person, in the order people first logged one; private reps pooled.
     let mut people: Vec<(String, Vec<&WinToCelebrate>)> = Vec::new();
     let mut private_wins = 0;
@@ -81,6 +125,11 @@ pub fn render(channel: &str, c: &Celebration) -> Option<(String, Option<String>)
             if others == 1 { "win" } else { "wins" }
         ));
     }
+    (person_blocks, lines)
+}
+
+/// 10th touches, meetings after long persistence, streaks and finished blocks.
+fn milestones(c: &Celebration) -> Vec<String> {
     let mut milestones = Vec::new();
     let prospect = |m: &ProspectMilestone| {
         if m.private {
@@ -129,41 +178,5 @@ pub fn render(channel: &str, c: &Celebration) -> Option<(String, Option<String>)
             if blocks == 1 { "block" } else { "blocks" }
         ));
     }
-    let in_thread = person_blocks.split_off(person_blocks.len().min(IN_POST));
-    if !in_thread.is_empty() {
-        lines.insert(
-            0,
-            format!(
-                "🧵 …and {} more {} celebrated in the thread",
-                in_thread.len(),
-                if in_thread.len() == 1 {
-                    "person"
-                } else {
-                    "people"
-                }
-            ),
-        );
-    }
-    let total = c.wins.len();
-    let title = match total {
-        0 => "🎉 Milestones worth celebrating".to_owned(),
-        1 => "🎉 Today's win".to_owned(),
-        n => format!("🎉 Today's {n} wins"),
-    };
-    let mut blocks_out: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!(title.clone())).into()];
-    blocks_out.extend(person_blocks);
-    for chunk in chunk_lines(&lines) {
-        blocks_out.push(section(chunk));
-    }
-    if !milestones.is_empty() {
-        for chunk in chunk_lines(&milestones) {
-            blocks_out.push(section(chunk));
-        }
-    }
-    blocks_out.push(context(
-        "Every small step counts. Log yours with `/win`, `/touch` or `/block done`.",
-    ));
-    let thread =
-        (!in_thread.is_empty()).then(|| messages::post(channel, "More of today's wins", in_thread));
-    Some((messages::post(channel, &title, blocks_out), thread))
+    milestones
 }

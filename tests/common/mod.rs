@@ -58,6 +58,28 @@ impl TestApp {
         Self::spawn_with(clock, false).await
     }
 
+    /// A fresh app deployed with `MOMENTUM_TZ=tz`, whose fake Slack knows nobody's zone.
+    pub async fn spawn_in_default_zone(tz: chrono_tz::Tz) -> Self {
+        let slack = MockServer::start().await;
+        mount_post_ok(&slack).await;
+        let dir = tempfile::tempdir().unwrap();
+        let db_url = format!("sqlite://{}", dir.path().join("momentum.db").display());
+        let mut settings = settings(&slack.uri());
+        settings.default_tz = tz;
+        let clock = Clock::fixed(monday_afternoon());
+        let state = momentum::startup::build_state(settings, &db_url, clock)
+            .await
+            .unwrap();
+        let router = momentum::http::router(state.clone());
+        Self {
+            state,
+            router,
+            slack,
+            dir,
+            db_url,
+        }
+    }
+
     async fn spawn_with(clock: Clock, default_mocks: bool) -> Self {
         let slack = MockServer::start().await;
         if default_mocks {

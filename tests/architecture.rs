@@ -1,0 +1,142 @@
+//! The layers, checked from the code's own imports: `domain/` is the bottom floor (no other
+//! module of the crate, no Slack or HTTP types), `commands/` parses text with nothing but the
+//! domain, `store/` sees only the domain, and `slack/` renders and calls Slack without reaching
+//! up into the state, the services, the jobs or the HTTP edge.
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The crate's top-level modules a file refers to (`crate::x…`, `use crate::{x, y::z}`), and
+/// the outside crates among `forbidden_crates` it names.
+fn references(source: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut rest = source;
+    while let Some(i) = rest.find("crate::") {
+        rest = &rest[i + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let end = group.find('}').unwrap_or(group.len());
+            for item in group[..end].split(',') {
+                let name: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    found.insert(name);
+                }
+            }
+        } else {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            found.insert(name);
+        }
+    }
+    for outside in ["slack_morphism", "axum", "hyper"] {
+        if source.contains(&format!("{outside}::")) {
+            found.insert(outside.to_owned());
+        }
+    }
+    found
+}
+
+fn sources(dir: &str) -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir);
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    assert!(!out.is_empty(), "no sources under src/{dir}");
+    out
+}
+
+/// Fails listing every file of `dir` that refers to one of `forbidden`.
+fn assert_layer(dir: &str, forbidden: &[&str]) {
+    let mut breaches = Vec::new();
+    for (path, text) in sources(dir) {
+        for name in references(&text) {
+            if forbidden.contains(&name.as_str()) {
+                breaches.push(format!("{path} uses {name}"));
+            }
+        }
+    }
+    assert!(
+        breaches.is_empty(),
+        "layering broken:\n{}",
+        breaches.join("\n")
+    );
+}
+
+const ABOVE_DOMAIN: &[&str] = &[
+    "commands",
+    "store",
+    "slack",
+    "http",
+    "service",
+    "jobs",
+    "state",
+    "config",
+    "clock",
+    "startup",
+    "delivery",
+    "demo",
+    "cli",
+    "slack_morphism",
+    "axum",
+    "hyper",
+];
+
+#[test]
+fn the_import_scanner_sees_plain_and_grouped_paths() {
+    let found = references(
+        "use crate::{store::members, slack};\nfn f() { crate::http::router(); }\nuse slack_morphism::prelude::*;",
+    );
+    let expected: BTreeSet<String> = ["store", "slack", "http", "slack_morphism"]
+        .map(String::from)
+        .into();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn the_domain_imports_nothing_above_it() {
+    assert_layer("domain", ABOVE_DOMAIN);
+}
+
+#[test]
+fn commands_parse_text_with_the_domain_alone() {
+    let forbidden: Vec<&str> = ABOVE_DOMAIN
+        .iter()
+        .copied()
+        .filter(|m| *m != "commands")
+        .collect();
+    assert_layer("commands", &forbidden);
+}
+
+#[test]
+fn the_store_sees_only_the_domain() {
+    let forbidden: Vec<&str> = ABOVE_DOMAIN
+        .iter()
+        .copied()
+        .filter(|m| *m != "store")
+        .collect();
+    assert_layer("store", &forbidden);
+}
+
+#[test]
+fn slack_renders_and_calls_without_reaching_up() {
+    assert_layer(
+        "slack",
+        &[
+            "http", "service", "jobs", "state", "startup", "delivery", "demo", "cli",
+        ],
+    );
+}
