@@ -111,24 +111,24 @@ fn the_domain_imports_nothing_above_it() {
     assert_layer("domain", ABOVE_DOMAIN);
 }
 
-#[test]
-fn commands_parse_text_with_the_domain_alone() {
+/// A layer that may use the domain and itself, nothing else.
+fn assert_only_the_domain(layer: &str) {
     let forbidden: Vec<&str> = ABOVE_DOMAIN
         .iter()
         .copied()
-        .filter(|m| *m != "commands")
+        .filter(|m| *m != layer)
         .collect();
-    assert_layer("commands", &forbidden);
+    assert_layer(layer, &forbidden);
+}
+
+#[test]
+fn commands_parse_text_with_the_domain_alone() {
+    assert_only_the_domain("commands");
 }
 
 #[test]
 fn the_store_sees_only_the_domain() {
-    let forbidden: Vec<&str> = ABOVE_DOMAIN
-        .iter()
-        .copied()
-        .filter(|m| *m != "store")
-        .collect();
-    assert_layer("store", &forbidden);
+    assert_only_the_domain("store");
 }
 
 #[test]

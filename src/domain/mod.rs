@@ -12,10 +12,16 @@ pub mod words;
 
 use std::fmt;
 
-/// Stores a vocabulary as its word (`as_str`/`from_db`) in any sqlx database whose text
-/// type holds it, so rows carry the enum and never a string.
+/// A value stored as text: how it is written and read back.
+pub trait TextValue: Sized {
+    fn to_text(&self) -> String;
+    fn from_text(text: &str) -> Result<Self, String>;
+}
+
+/// Implements sqlx's `Type`, `Encode` and `Decode` for a [`TextValue`], in any database whose
+/// text type holds it, so rows carry the typed value and never a string.
 macro_rules! sql_text {
-    ($name:ident) => {
+    ($name:ty) => {
         impl<DB: sqlx::Database> sqlx::Type<DB> for $name
         where
             str: sqlx::Type<DB>,
@@ -30,13 +36,16 @@ macro_rules! sql_text {
 
         impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $name
         where
-            &'q str: sqlx::Encode<'q, DB>,
+            String: sqlx::Encode<'q, DB>,
         {
             fn encode_by_ref(
                 &self,
                 buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
             ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-                <&'q str as sqlx::Encode<'q, DB>>::encode(self.as_str(), buf)
+                <String as sqlx::Encode<'q, DB>>::encode(
+                    $crate::domain::TextValue::to_text(self),
+                    buf,
+                )
             }
         }
 
@@ -47,9 +56,8 @@ macro_rules! sql_text {
             fn decode(
                 value: <DB as sqlx::Database>::ValueRef<'r>,
             ) -> Result<Self, sqlx::error::BoxDynError> {
-                let word = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
-                Self::from_db(word)
-                    .ok_or_else(|| format!("unknown {}: {word:?}", stringify!($name)).into())
+                let text = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
+                <$name as $crate::domain::TextValue>::from_text(text).map_err(Into::into)
             }
         }
     };
@@ -84,6 +92,15 @@ macro_rules! vocabulary {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::domain::TextValue for $name {
+            fn to_text(&self) -> String {
+                self.as_str().to_owned()
+            }
+            fn from_text(word: &str) -> Result<Self, String> {
+                Self::from_db(word).ok_or_else(|| format!("unknown {}: {word:?}", stringify!($name)))
             }
         }
 

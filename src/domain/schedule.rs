@@ -124,41 +124,16 @@ pub fn latest_due(
         .map(|t| t.with_timezone(&Utc))
 }
 
-impl<DB: sqlx::Database> sqlx::Type<DB> for Schedule
-where
-    str: sqlx::Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <str as sqlx::Type<DB>>::type_info()
+impl super::TextValue for Schedule {
+    fn to_text(&self) -> String {
+        self.cron()
     }
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <str as sqlx::Type<DB>>::compatible(ty)
+    fn from_text(cron: &str) -> Result<Self, String> {
+        Schedule::parse(cron).ok_or_else(|| format!("not a daily schedule: {cron:?}"))
     }
 }
 
-impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for Schedule
-where
-    String: sqlx::Encode<'q, DB>,
-{
-    fn encode_by_ref(
-        &self,
-        buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
-    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-        <String as sqlx::Encode<'q, DB>>::encode(self.cron(), buf)
-    }
-}
-
-impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for Schedule
-where
-    &'r str: sqlx::Decode<'r, DB>,
-{
-    fn decode(
-        value: <DB as sqlx::Database>::ValueRef<'r>,
-    ) -> Result<Self, sqlx::error::BoxDynError> {
-        let cron = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
-        Schedule::parse(cron).ok_or_else(|| format!("not a daily schedule: {cron:?}").into())
-    }
-}
+super::sql_text!(Schedule);
 
 #[cfg(test)]
 mod tests {

@@ -35,43 +35,18 @@ impl From<ZoneName> for Tz {
     }
 }
 
-impl<DB: sqlx::Database> sqlx::Type<DB> for ZoneName
-where
-    str: sqlx::Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <str as sqlx::Type<DB>>::type_info()
+impl super::TextValue for ZoneName {
+    fn to_text(&self) -> String {
+        self.0.name().to_owned()
     }
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <str as sqlx::Type<DB>>::compatible(ty)
-    }
-}
-
-impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for ZoneName
-where
-    &'q str: sqlx::Encode<'q, DB>,
-{
-    fn encode_by_ref(
-        &self,
-        buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
-    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-        <&'q str as sqlx::Encode<'q, DB>>::encode(self.0.name(), buf)
-    }
-}
-
-impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for ZoneName
-where
-    &'r str: sqlx::Decode<'r, DB>,
-{
-    fn decode(
-        value: <DB as sqlx::Database>::ValueRef<'r>,
-    ) -> Result<Self, sqlx::error::BoxDynError> {
-        let name = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
+    fn from_text(name: &str) -> Result<Self, String> {
         parse_tz(name)
             .map(ZoneName)
-            .ok_or_else(|| format!("unknown time zone {name:?}").into())
+            .ok_or_else(|| format!("unknown time zone {name:?}"))
     }
 }
+
+super::sql_text!(ZoneName);
 
 /// Where a member is: the zone their days count in (their own, else the team's, else the
 /// deployment's default, resolved by the store) and the team's working week.

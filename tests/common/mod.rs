@@ -66,18 +66,14 @@ impl TestApp {
         let db_url = format!("sqlite://{}", dir.path().join("momentum.db").display());
         let mut settings = settings(&slack.uri());
         settings.default_tz = tz;
-        let clock = Clock::fixed(monday_afternoon());
-        let state = momentum::startup::build_state(settings, &db_url, clock)
-            .await
-            .unwrap();
-        let router = momentum::http::router(state.clone());
-        Self {
-            state,
-            router,
+        Self::open_with(
+            settings,
             slack,
             dir,
             db_url,
-        }
+            Clock::fixed(monday_afternoon()),
+        )
+        .await
     }
 
     async fn spawn_with(clock: Clock, default_mocks: bool) -> Self {
@@ -107,7 +103,18 @@ impl TestApp {
     }
 
     async fn open(slack: MockServer, dir: TempDir, db_url: String, clock: Clock) -> Self {
-        let state = momentum::startup::build_state(settings(&slack.uri()), &db_url, clock)
+        let settings = settings(&slack.uri());
+        Self::open_with(settings, slack, dir, db_url, clock).await
+    }
+
+    async fn open_with(
+        settings: Settings,
+        slack: MockServer,
+        dir: TempDir,
+        db_url: String,
+        clock: Clock,
+    ) -> Self {
+        let state = momentum::startup::build_state(settings, &db_url, clock)
             .await
             .unwrap();
         let router = momentum::http::router(state.clone());
