@@ -185,7 +185,8 @@ pub async fn run() -> anyhow::Result<String> {
     for step in SCRIPT {
         match step {
             Say(at, user, command, text) => {
-                state.clock.set(at.parse()?);
+                let at: DateTime<Utc> = at.parse()?;
+                state.clock.set(at);
                 let caller = Caller {
                     team_id: TEAM.into(),
                     user_id: (*user).into(),
@@ -226,7 +227,7 @@ pub async fn run() -> anyhow::Result<String> {
             .filter(|m| m.0 == channel)
             .map(|m| (&m.1, &m.2))
         {
-            writeln!(out, "[{}]", local(created_at))?;
+            writeln!(out, "[{}]", local(*created_at))?;
             for line in render_payload(payload).lines() {
                 writeln!(out, "  {line}")?;
             }
@@ -242,11 +243,10 @@ fn name(user: &str) -> &str {
 }
 
 /// "Mon 16 Nov 09:35" in New York.
-fn local(at: &str) -> String {
-    let tz: chrono_tz::Tz = chrono_tz::America::New_York;
-    crate::store::parse_ts(at)
-        .map(|t| t.with_timezone(&tz).format("%a %-d %b %H:%M").to_string())
-        .unwrap_or_default()
+fn local(at: DateTime<Utc>) -> String {
+    at.with_timezone(&chrono_tz::America::New_York)
+        .format("%a %-d %b %H:%M")
+        .to_string()
 }
 
 /// Slack mentions and mrkdwn made readable on a console.

@@ -108,12 +108,8 @@ pub fn render(input: &DigestInput<'_>) -> String {
     }
     let mine = by.totals(&[input.manager], true);
     blocks.push(section(format!(
-        "*Your own prospecting:* {} · {} · {}/{} blocks · {}",
-        count(mine.touches(), "touch"),
-        count(mine.wins(), "win"),
-        mine.blocks_done,
-        mine.blocks_planned,
-        count(mine.meetings(), "meeting")
+        "*Your own prospecting:* {}",
+        activity(&mine)
     )));
     blocks.push(context("🔒 Individual numbers are for you and each rep only. `/momentum stats @rep` for one rep's detail."));
     let fallback = format!(
@@ -122,6 +118,18 @@ pub fn render(input: &DigestInput<'_>) -> String {
         count(now.wins(), "win")
     );
     messages::post(input.manager, &fallback, blocks)
+}
+
+/// "12 touches · 3 wins · 1/2 blocks · 1 meeting".
+fn activity(t: &Totals) -> String {
+    format!(
+        "{} · {} · {}/{} blocks · {}",
+        count(t.touches(), "touch"),
+        count(t.wins(), "win"),
+        t.blocks_done,
+        t.blocks_planned,
+        count(t.meetings(), "meeting")
+    )
 }
 
 /// One line per rep, busiest first, in as many sections as it takes.
@@ -134,14 +142,7 @@ fn each_rep(by: &ByPerson<'_>, reps: &[&str]) -> Vec<String> {
                 .rate()
                 .map(|r| format!(" · {r}% response"))
                 .unwrap_or_default();
-            let line = format!(
-                "• <@{rep}> — {} · {} · {}/{} blocks · {}{rate}",
-                count(t.touches(), "touch"),
-                count(t.wins(), "win"),
-                t.blocks_done,
-                t.blocks_planned,
-                count(t.meetings(), "meeting")
-            );
+            let line = format!("• <@{rep}> — {}{rate}", activity(&t));
             (t.touches() + t.wins(), line)
         })
         .collect();

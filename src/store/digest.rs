@@ -1,5 +1,7 @@
 //! Reads for manager digests: for one team, a set of people (the managers' reps and the
 //! managers themselves) over two periods of local days — each metric is one grouped query.
+use super::members::ZONE;
+use super::teams::WORK_DAYS;
 use super::ts;
 use crate::domain::digest::{DigestData, Periods, TouchCount};
 use crate::domain::schedule::Schedule;
@@ -19,15 +21,13 @@ pub struct ManagerRow {
 }
 
 pub async fn managers(pool: &SqlitePool) -> sqlx::Result<Vec<ManagerRow>> {
-    sqlx::query_as(
-        "SELECT r.team_id, r.manager_id,
-                COALESCE(m.tz, t.tz, (SELECT tz FROM app_defaults)) AS tz, COALESCE(t.work_days, 31) AS work_days,
-                COALESCE(t.digest_cron, ?) AS digests
+    sqlx::query_as(&format!(
+        "SELECT r.team_id, r.manager_id, {ZONE}, {WORK_DAYS}, COALESCE(t.digest_cron, ?) AS digests
          FROM (SELECT DISTINCT team_id, manager_id FROM members WHERE manager_id IS NOT NULL) r
          LEFT JOIN members m ON m.team_id = r.team_id AND m.user_id = r.manager_id
          LEFT JOIN teams t ON t.team_id = r.team_id
-         ORDER BY r.team_id, r.manager_id",
-    )
+         ORDER BY r.team_id, r.manager_id"
+    ))
     .bind(Schedule::DIGESTS)
     .fetch_all(pool)
     .await

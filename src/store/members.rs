@@ -1,4 +1,5 @@
 //! Members: the Slack users the bot knows, their time zone, manager, away and privacy.
+use super::teams::WORK_DAYS;
 use super::ts;
 use crate::domain::text::UserText;
 use crate::domain::time::Local;
@@ -31,6 +32,9 @@ pub struct MemberRow {
 pub(crate) const LOCAL: &str = "COALESCE(members.tz, (SELECT t.tz FROM teams t WHERE t.team_id = members.team_id), \
      (SELECT tz FROM app_defaults)) AS tz, \
      COALESCE((SELECT t.work_days FROM teams t WHERE t.team_id = members.team_id), 31) AS work_days";
+
+/// The zone of `members m` in `teams t`: theirs, else the team's, else the default.
+pub(crate) const ZONE: &str = "COALESCE(m.tz, t.tz, (SELECT tz FROM app_defaults)) AS tz";
 
 fn columns() -> String {
     format!(
@@ -79,13 +83,12 @@ pub async fn step_state(
     team_id: &str,
     user_id: &str,
 ) -> sqlx::Result<StepState> {
-    sqlx::query_as(
-        "SELECT m.tz IS NOT NULL AS own_zone, m.last_step_day, m.streak, m.profile_at,
-                COALESCE(m.tz, t.tz, (SELECT tz FROM app_defaults)) AS tz, COALESCE(t.work_days, 31) AS work_days
+    sqlx::query_as(&format!(
+        "SELECT m.tz IS NOT NULL AS own_zone, m.last_step_day, m.streak, m.profile_at, {ZONE}, {WORK_DAYS}
          FROM (SELECT ?1 AS team_id, ?2 AS user_id) k
          LEFT JOIN members m ON m.team_id = k.team_id AND m.user_id = k.user_id
-         LEFT JOIN teams t ON t.team_id = k.team_id",
-    )
+         LEFT JOIN teams t ON t.team_id = k.team_id"
+    ))
     .bind(team_id)
     .bind(user_id)
     .fetch_one(db)

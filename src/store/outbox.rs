@@ -171,7 +171,7 @@ pub async fn lease(
 /// Every queued message as (channel, created_at, payload), oldest first (for the demo).
 pub async fn all_queued(
     db: impl SqliteExecutor<'_>,
-) -> sqlx::Result<Vec<(String, String, String)>> {
+) -> sqlx::Result<Vec<(String, DateTime<Utc>, String)>> {
     sqlx::query_as("SELECT channel, created_at, payload FROM outbox ORDER BY id")
         .fetch_all(db)
         .await

@@ -1,6 +1,7 @@
 //! Reads for the scheduled jobs. Each is one set-based query over every team, member or
 //! manager concerned — never a query per rep.
 use super::members::LOCAL;
+use super::teams::WORK_SETTINGS;
 use super::ts;
 use crate::domain::Outcome;
 use crate::domain::PlannedBlock;
@@ -150,9 +151,7 @@ pub struct NudgeCandidate {
 
 pub async fn nudge_candidates(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<NudgeCandidate>> {
     sqlx::query_as(&format!(
-        "SELECT members.team_id, members.user_id, {LOCAL},
-                COALESCE(t.work_start_min, 540) AS work_start_min, COALESCE(t.work_end_min, 1020) AS work_end_min,
-                COALESCE(t.quiet_after, 2) AS quiet_after, members.away_until,
+        "SELECT members.team_id, members.user_id, {LOCAL}, {WORK_SETTINGS}, members.away_until,
                 members.snoozed_until, members.last_step_day, members.created_at
          FROM members LEFT JOIN teams t ON t.team_id = members.team_id"
     ))

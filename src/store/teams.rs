@@ -24,15 +24,20 @@ pub struct TeamRow {
     pub digests: Schedule,
 }
 
+/// A team's working settings from `teams t`, with the defaults for a team that has no row —
+/// the same values as the columns' defaults in the schema.
+pub(crate) const WORK_DAYS: &str = "COALESCE(t.work_days, 31) AS work_days";
+pub(crate) const WORK_SETTINGS: &str = "COALESCE(t.quiet_after, 2) AS quiet_after, \
+     COALESCE(t.work_start_min, 540) AS work_start_min, COALESCE(t.work_end_min, 1020) AS work_end_min";
+
 /// The team's settings (the defaults for a team with no row yet).
 pub async fn get(db: impl SqliteExecutor<'_>, team_id: &str) -> sqlx::Result<TeamRow> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT COALESCE(t.tz, d.tz) AS tz, t.tz IS NOT NULL AS tz_set, t.celebration_channel,
-                COALESCE(t.quiet_after, 2) AS quiet_after, COALESCE(t.work_days, 31) AS work_days,
-                COALESCE(t.work_start_min, 540) AS work_start_min, COALESCE(t.work_end_min, 1020) AS work_end_min,
+                {WORK_DAYS}, {WORK_SETTINGS},
                 COALESCE(t.shoutout_cron, ?2) AS shoutouts, COALESCE(t.digest_cron, ?3) AS digests
-         FROM app_defaults d LEFT JOIN teams t ON t.team_id = ?1",
-    )
+         FROM app_defaults d LEFT JOIN teams t ON t.team_id = ?1"
+    ))
     .bind(team_id)
     .bind(Schedule::SHOUTOUTS)
     .bind(Schedule::DIGESTS)
