@@ -2,11 +2,11 @@
 //! emoji, 10 kB strings — every message, Home view and form built from it contains no live
 //! mention or link the person typed, and passes the Block Kit limits check.
 use chrono::{NaiveDate, TimeZone, Utc};
-use momentum::domain::WinKind;
 use momentum::domain::blitz::{Moment, Tally};
-use momentum::domain::cadence::{ColdProspect, Nudge};
+use momentum::domain::cadence::{ChannelsUsed, ColdProspect, LetGo, Nudge};
 use momentum::domain::shoutout::{Celebration, PersonCount, ProspectMilestone, WinToCelebrate};
 use momentum::domain::text::UserText;
+use momentum::domain::{Channel, WinKind, WinSource};
 use momentum::slack::blitz::{Results, results, scoreboard};
 use momentum::slack::limits::{Surface, check};
 use momentum::slack::{nudge as nudges, shoutout as shoutouts};
@@ -83,8 +83,21 @@ fn celebration(text: &str) -> Celebration {
                 id: i,
                 user_id: PEOPLE[i as usize % 2].to_owned(),
                 private: false,
-                kind: WinKind::Other,
+                // Typed wins and, every third, a meeting booked through a touch (its text is
+                // the prospect's name as typed).
+                kind: if i % 3 == 0 {
+                    WinKind::Meeting
+                } else {
+                    WinKind::Other
+                },
                 text: t.clone(),
+                source: if i % 3 == 0 {
+                    WinSource::Touch
+                } else {
+                    WinSource::Typed
+                },
+                day: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+                steps: 1,
             })
             .collect(),
         tenth_touches: vec![milestone("U0JANE", &t, 9)],
@@ -123,6 +136,7 @@ fn nudge(text: &str) -> Nudge {
             touch_count: 3,
             last_touch_day: NaiveDate::from_ymd_opt(2026, 11, 10).unwrap(),
             cold_total: 12,
+            used: ChannelsUsed(vec![Channel::Phone]),
         })
         .collect();
     Nudge {
@@ -132,6 +146,15 @@ fn nudge(text: &str) -> Nudge {
         today,
         quiet_days: Some(3),
         cold,
+        let_go: (0..3)
+            .map(|id| LetGo {
+                id,
+                team_id: "T0TEAM".into(),
+                user_id: "U0JANE".into(),
+                name: UserText::from(text),
+                touch_count: 11,
+            })
+            .collect(),
     }
 }
 

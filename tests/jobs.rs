@@ -5,19 +5,8 @@ use common::*;
 use momentum::clock::Clock;
 use momentum::jobs::Job;
 
-/// A team whose manager U0BOSS manages U0JANE and U0BOB and celebrates in #wins (C0WINS);
-/// everyone's zone is New York.
 async fn team() -> TestApp {
-    let app = TestApp::spawn().await;
-    app.reply("U0BOSS", "/momentum", "team add <@U0JANE> <@U0BOB>")
-        .await;
-    app.reply("U0BOSS", "/momentum", "channel <#C0WINS|wins>")
-        .await;
-    app.drain_all().await;
-    app.slack.reset().await;
-    mount_user(&app.slack, None, "America/New_York", false).await;
-    mount_post_ok(&app.slack).await;
-    app
+    TestApp::spawn_team().await
 }
 
 #[tokio::test]
@@ -188,8 +177,11 @@ async fn an_away_rep_is_not_nudged() {
 #[tokio::test]
 async fn the_nudge_lists_prospects_going_cold() {
     let app = team().await;
-    app.clock().set("2026-11-12T15:00:00Z".parse().unwrap());
+    app.clock().set("2026-11-11T15:00:00Z".parse().unwrap());
     app.reply("U0JANE", "/touch", "Cold Carl @ Umbrella email no_answer")
+        .await;
+    app.clock().set("2026-11-12T15:00:00Z".parse().unwrap());
+    app.reply("U0JANE", "/touch", "Cold Carl phone voicemail")
         .await;
     app.clock().set("2026-11-20T15:00:00Z".parse().unwrap());
     app.reply("U0JANE", "/touch", "Warm Wendy phone talked")
@@ -198,11 +190,16 @@ async fn the_nudge_lists_prospects_going_cold() {
     app.run_job(Job::Nudges, "2026-11-23T15:00:00Z").await;
     let dm = &app.posts_to("U0JANE").await[0];
     assert!(
-        dm.contains("*Cold Carl* (Umbrella) — 1/10 · last touch 11 days ago"),
+        dm.contains("*Cold Carl* (Umbrella) — 2/10 · last touch 11 days ago · tried phone, email"),
         "{dm}"
     );
+    // Wendy talked: she is engaged, no longer chased.
     assert!(!dm.contains("Warm Wendy"), "{dm}");
-    assert!(dm.contains("/touch Cold Carl email no_answer"), "{dm}");
+    // Ten different touches, not the same call ten times: a channel not tried yet.
+    assert!(
+        dm.contains("try social this time: `/touch Cold Carl social no_answer`"),
+        "{dm}"
+    );
 }
 
 #[tokio::test]

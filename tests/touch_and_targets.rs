@@ -36,7 +36,11 @@ async fn a_later_touch_shows_the_count_the_gap_and_the_next_due_day() {
     app.clock().advance(Duration::days(6));
     // The name matches whatever the case and spacing.
     let text = app
-        .reply("U0JANE", "/touch", "jane  doe email replied wants pricing")
+        .reply(
+            "U0JANE",
+            "/touch",
+            "jane  doe email voicemail wants pricing",
+        )
         .await;
     assert!(
         text.contains("Touch 2 of 10 on *Jane Doe* (Acme)"),

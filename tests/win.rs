@@ -129,7 +129,17 @@ async fn a_restart_keeps_everything_logged() {
     app.reply("U0JANE", "/touch", "Bob Lee @ Globex email replied")
         .await;
     let app = app.restart().await;
-    assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, 1);
+    // The typed win, and the reply celebrated from the touch.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM wins WHERE source = 'win'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM wins WHERE source = 'touch'")
+            .await,
+        1
+    );
     let text = app.reply("U0JANE", "/win", "Ann replied").await;
     assert!(text.contains("2 wins today"), "{text}");
     let targets = app.reply("U0JANE", "/targets", "").await;

@@ -1,11 +1,88 @@
 //! `/touch prospect [@ company] channel outcome [note]`: one attempt on a prospect.
+use super::words;
 use super::{MAX_NAME, MAX_TEXT, ParseError, tokenize};
 use crate::domain::{Channel, Outcome};
+use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 const EXAMPLES: &[&str] = &[
     "/touch Jane Doe @ Acme phone no_answer",
     "/touch Bob Lee email replied wants pricing next week",
+    "/touch Ann Park @ Initech phone callback fri after the board meeting",
 ];
+
+/// When a call-back is due, as typed after `callback`: `tomorrow`, `fri`, `next week`,
+/// `in 3d`, `in 2w`, `in 2 weeks` or `2026-12-01`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackDay {
+    Tomorrow,
+    /// The next such weekday after today.
+    Next(Weekday),
+    In(u32),
+    On(NaiveDate),
+}
+
+/// The furthest ahead a call-back can be set.
+pub const MAX_CALLBACK_DAYS: u32 = 366;
+
+impl CallbackDay {
+    /// The local day it names, seen from `today`; `None` when it has passed or is over a year
+    /// away.
+    pub fn resolve(self, today: NaiveDate) -> Option<NaiveDate> {
+        let day = match self {
+            CallbackDay::Tomorrow => today.checked_add_days(Days::new(1))?,
+            CallbackDay::Next(weekday) => {
+                let ahead = (weekday.num_days_from_monday() + 7
+                    - today.weekday().num_days_from_monday())
+                    % 7;
+                today.checked_add_days(Days::new(if ahead == 0 { 7 } else { ahead.into() }))?
+            }
+            CallbackDay::In(days) => today.checked_add_days(Days::new(days.into()))?,
+            CallbackDay::On(day) => day,
+        };
+        (day >= today && (day - today).num_days() <= i64::from(MAX_CALLBACK_DAYS)).then_some(day)
+    }
+}
+
+/// A call-back day at `words[i..]`, with how many words it took.
+fn callback_day_at(words: &[String], i: usize) -> Option<(CallbackDay, usize)> {
+    let at = |k: usize| words.get(i + k).map(String::as_str);
+    // "on fri", "on 2026-12-01"
+    if at(0) == Some("on") {
+        let (day, used) = callback_day_at(words, i + 1)?;
+        return Some((day, used + 1));
+    }
+    let first = at(0)?;
+    match (first, at(1)) {
+        ("tomorrow" | "tmrw" | "tmw", _) => return Some((CallbackDay::Tomorrow, 1)),
+        ("next", Some("week")) => return Some((CallbackDay::Next(Weekday::Mon), 2)),
+        ("next", Some(day)) => return words::weekday(day).map(|d| (CallbackDay::Next(d), 2)),
+        ("in", Some(amount)) => {
+            // "in 2w", "in 3d", or "in 2 weeks"
+            let (n, unit, used) = match amount.find(|c: char| !c.is_ascii_digit()) {
+                Some(cut) if cut > 0 => (&amount[..cut], &amount[cut..], 2),
+                None => (amount, at(2)?, 3),
+                Some(_) => return None,
+            };
+            let n: u32 = words::count(n)?;
+            let per = match unit {
+                "d" | "day" | "days" => 1,
+                "w" | "wk" | "wks" | "week" | "weeks" => 7,
+                _ => return None,
+            };
+            let days = n
+                .checked_mul(per)
+                .filter(|d| (1..=MAX_CALLBACK_DAYS).contains(d))?;
+            return Some((CallbackDay::In(days), used));
+        }
+        _ => {}
+    }
+    if let Some(day) = words::date(first) {
+        return Some((CallbackDay::On(day), 1));
+    }
+    words::weekday(first)
+        .filter(|_| first.len() >= 3 && first.chars().all(|c| c.is_ascii_alphabetic()))
+        .map(|d| (CallbackDay::Next(d), 1))
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TouchRequest {
@@ -13,6 +90,8 @@ pub struct TouchRequest {
     pub company: Option<String>,
     pub channel: Channel,
     pub outcome: Outcome,
+    /// For a `callback`: the day to call back, when given.
+    pub callback: Option<CallbackDay>,
     pub note: String,
 }
 
@@ -30,7 +109,7 @@ pub fn parse(text: &str) -> Result<TouchRequest, ParseError> {
         let (outcome, used2) = outcome_at(&lower, i + used)?;
         Some((i, channel, outcome, i + used + used2))
     });
-    let Some((at, channel, outcome, note_from)) = found else {
+    let Some((at, channel, outcome, mut note_from)) = found else {
         return Err(ParseError::new(
             "I need the prospect, then how you reached them (phone, email, social, text, in_person, video) \
              and what happened (no_answer, voicemail, replied, talked, meeting, callback, no).",
@@ -38,6 +117,13 @@ pub fn parse(text: &str) -> Result<TouchRequest, ParseError> {
         ));
     };
     let (prospect, company) = name_and_company(&tokens[..at])?;
+    let callback = match outcome {
+        Outcome::Callback => callback_day_at(&lower, note_from).map(|(day, used)| {
+            note_from += used;
+            day
+        }),
+        _ => None,
+    };
     let note = tokens[note_from..].join(" ");
     if note.chars().count() > MAX_TEXT {
         return Err(ParseError::new(
@@ -50,6 +136,7 @@ pub fn parse(text: &str) -> Result<TouchRequest, ParseError> {
         company,
         channel,
         outcome,
+        callback,
         note,
     })
 }
@@ -144,6 +231,7 @@ mod tests {
             company: company.map(Into::into),
             channel,
             outcome,
+            callback: None,
             note: note.into(),
         }
     }
@@ -193,6 +281,67 @@ mod tests {
                 Outcome::No,
                 ""
             ))
+        );
+    }
+
+    #[test]
+    fn a_callback_takes_an_optional_day_before_the_note() {
+        let day = |text: &str| parse(text).map(|t| (t.callback, t.note));
+        let fri = Some(CallbackDay::Next(Weekday::Fri));
+        assert_eq!(
+            day("Ann phone callback fri after the board"),
+            Ok((fri, "after the board".into()))
+        );
+        assert_eq!(day("Ann phone callback on friday"), Ok((fri, "".into())));
+        assert_eq!(
+            day("Ann phone callback in 2w"),
+            Ok((Some(CallbackDay::In(14)), "".into()))
+        );
+        assert_eq!(
+            day("Ann phone call back in 3 days ok"),
+            Ok((Some(CallbackDay::In(3)), "ok".into()))
+        );
+        assert_eq!(
+            day("Ann phone callback 2026-12-01"),
+            Ok((
+                Some(CallbackDay::On("2026-12-01".parse().unwrap())),
+                "".into()
+            ))
+        );
+        assert_eq!(
+            day("Ann phone callback tomorrow"),
+            Ok((Some(CallbackDay::Tomorrow), "".into()))
+        );
+        // No day: the words are the note; a day after another outcome is just a note.
+        assert_eq!(
+            day("Ann phone callback wants a demo"),
+            Ok((None, "wants a demo".into()))
+        );
+        assert_eq!(day("Ann phone talked fri"), Ok((None, "fri".into())));
+    }
+
+    #[test]
+    fn a_callback_day_resolves_from_today() {
+        let monday: NaiveDate = "2026-11-23".parse().unwrap();
+        let on = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
+        assert_eq!(
+            CallbackDay::Next(Weekday::Fri).resolve(monday),
+            on("2026-11-27")
+        );
+        assert_eq!(
+            CallbackDay::Next(Weekday::Mon).resolve(monday),
+            on("2026-11-30")
+        );
+        assert_eq!(CallbackDay::In(14).resolve(monday), on("2026-12-07"));
+        assert_eq!(CallbackDay::Tomorrow.resolve(monday), on("2026-11-24"));
+        assert_eq!(CallbackDay::On(monday).resolve(monday), on("2026-11-23"));
+        assert_eq!(
+            CallbackDay::On("2026-11-20".parse().unwrap()).resolve(monday),
+            None
+        );
+        assert_eq!(
+            CallbackDay::On("2028-01-01".parse().unwrap()).resolve(monday),
+            None
         );
     }
 

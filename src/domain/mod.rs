@@ -156,6 +156,27 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// How far a prospect has come, from the outcomes logged on them. Only `prospecting`
+    /// prospects are chased (cadence nudges, "touch N of 10").
+    Stage {
+        Prospecting => "prospecting",
+        Engaged => "engaged",
+        Meeting => "meeting",
+        Closed => "closed",
+    }
+}
+
+vocabulary! {
+    /// Where a win came from: typed with `/win`, or a touch outcome or block result
+    /// celebrated automatically.
+    WinSource {
+        Typed => "win",
+        Touch => "touch",
+        Block => "block",
+    }
+}
+
+vocabulary! {
     /// Where a prospecting block is.
     BlockStatus {
         Planned => "planned",
@@ -171,6 +192,64 @@ impl Outcome {
             self,
             Outcome::Replied | Outcome::Talked | Outcome::Meeting | Outcome::Callback
         )
+    }
+
+    /// The stage this outcome moves a prospect to (never backwards: see [`Stage::after`]).
+    pub fn stage(self) -> Option<Stage> {
+        match self {
+            Outcome::Replied | Outcome::Talked | Outcome::Callback => Some(Stage::Engaged),
+            Outcome::Meeting => Some(Stage::Meeting),
+            _ => None,
+        }
+    }
+
+    /// The win a response is celebrated as: a call-back agreed is a conversation.
+    pub fn win_kind(self) -> Option<WinKind> {
+        match self {
+            Outcome::Replied => Some(WinKind::Reply),
+            Outcome::Talked | Outcome::Callback => Some(WinKind::Conversation),
+            Outcome::Meeting => Some(WinKind::Meeting),
+            _ => None,
+        }
+    }
+}
+
+impl Channel {
+    /// The channel as a person says it: "in person".
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::InPerson => "in person",
+            other => other.as_str(),
+        }
+    }
+
+    /// The order channels are suggested in when varying a cadence.
+    pub const SUGGESTED: [Channel; 6] = [
+        Channel::Phone,
+        Channel::Email,
+        Channel::Social,
+        Channel::Text,
+        Channel::Video,
+        Channel::InPerson,
+    ];
+
+    /// The first channel (in [`Channel::SUGGESTED`] order) not among `used`; `None` when
+    /// every channel has been tried.
+    pub fn not_yet_used(used: impl IntoIterator<Item = Channel>) -> Option<Channel> {
+        let used: Vec<Channel> = used.into_iter().collect();
+        Channel::SUGGESTED.into_iter().find(|c| !used.contains(c))
+    }
+}
+
+impl Stage {
+    /// The stage after an outcome: stages only move forward.
+    pub fn after(self, outcome: Outcome) -> Stage {
+        outcome.stage().map_or(self, |s| s.max(self))
+    }
+
+    /// Still being prospected: chased by cadence nudges.
+    pub fn is_prospecting(self) -> bool {
+        self == Stage::Prospecting
     }
 }
 

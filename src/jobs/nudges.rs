@@ -3,7 +3,7 @@
 //! (fewer than 10 touches, more than 7 days since the last). At most one a day; none while
 //! away or snoozed. Never a word in a channel.
 use super::JobReport;
-use crate::domain::cadence::{ColdProspect, MAX_GAP_DAYS, MAX_LISTED, Nudge};
+use crate::domain::cadence::{ColdProspect, LetGo, MAX_GAP_DAYS, MAX_LET_GO, MAX_LISTED, Nudge};
 use crate::domain::schedule::Schedule;
 use crate::domain::streak::missed_working_days;
 use crate::domain::time::local_day;
@@ -62,6 +62,7 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
             today,
             quiet_days,
             cold: Vec::new(),
+            let_go: Vec::new(),
         });
     }
     let latest = due_members.iter().map(|n| n.today).max();
@@ -84,8 +85,18 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
             .or_default()
             .push(p);
     }
+    let mut let_go: HashMap<(String, String), Vec<LetGo>> = HashMap::new();
+    for p in schedule::let_go(reader, MAX_LET_GO as i64).await? {
+        let_go
+            .entry((p.team_id.clone(), p.user_id.clone()))
+            .or_default()
+            .push(p);
+    }
     let mut nudges = Vec::new();
     for mut n in due_members {
+        n.let_go = let_go
+            .remove(&(n.team_id.clone(), n.user_id.clone()))
+            .unwrap_or_default();
         let limit = n.today - Duration::days(MAX_GAP_DAYS);
         n.cold = cold
             .remove(&(n.team_id.clone(), n.user_id.clone()))
@@ -109,6 +120,8 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
                     report.claimed += 1;
                     if let Some(payload) = render(n) {
                         outbox::post(c, &n.team_id, &n.user_id, &payload, at).await?;
+                        let suggested: Vec<i64> = n.let_go.iter().map(|p| p.id).collect();
+                        schedule::mark_let_go_suggested(c, &suggested, at).await?;
                         report.queued += 1;
                     }
                 }

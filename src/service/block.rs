@@ -3,9 +3,9 @@
 use super::{Caller, Reply, Result, count_step, plural, step_context};
 use crate::commands::{BlockRequest, BlockStart, DaySpec};
 use crate::domain::time::{local_day, local_instant, next_weekday, relative_day};
-use crate::domain::{BlockResults, response_rate};
+use crate::domain::{BlockResults, WinKind, WinSource, response_rate};
 use crate::state::AppState;
-use crate::store::{blocks, members};
+use crate::store::{blocks, members, wins};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
 
@@ -149,6 +149,28 @@ async fn done(state: &AppState, caller: &Caller, results: BlockResults) -> Resul
                 let block = blocks::to_report(c, team, user, since, until).await?;
                 let block_id = block.as_ref().map(|b| b.id);
                 let id = blocks::report(c, team, user, block_id, ctx.today, r, *now).await?;
+                // Meetings and conversations are celebrated as wins.
+                for (kind, n) in [
+                    (WinKind::Meeting, r.meetings),
+                    (WinKind::Conversation, r.conversations),
+                ] {
+                    if n == 0 {
+                        continue;
+                    }
+                    let win = wins::StepWin {
+                        team_id: team,
+                        user_id: user,
+                        kind,
+                        text: "",
+                        source: WinSource::Block,
+                        touch_id: None,
+                        block_id: Some(id),
+                        steps: n.into(),
+                        day: ctx.today,
+                        at: *now,
+                    };
+                    wins::insert_step(c, &win).await?;
+                }
                 let counted = count_step(c, &ctx, 0, 0).await?;
                 Ok((id, block.is_some(), counted))
             })

@@ -3,6 +3,7 @@
 //! submitted view's state into the same typed requests the text commands produce — or into
 //! errors shown on the fields (`response_action: errors`), keyed by block id.
 use super::interaction::Form;
+use crate::commands::touch::CallbackDay;
 use crate::commands::{
     BlockRequest, BlockStart, DaySpec, MAX_NAME, MAX_TEXT, Request, TargetsRequest, TouchRequest,
     WinRequest, win,
@@ -162,6 +163,15 @@ pub fn touch_form(prospect: Option<&str>) -> SlackView {
                 true,
                 MAX_TEXT as u64,
             ),
+            SlackInputBlock::new(
+                pt!("Call back on (for a call-back)".to_owned()),
+                SlackInputBlockElement::DatePicker(
+                    SlackBlockDatePickerElement::new().with_action_id("callback_on".into()),
+                ),
+            )
+            .with_block_id("callback_on".into())
+            .with_optional(true)
+            .into(),
         ],
         None,
     )
@@ -317,11 +327,23 @@ pub fn read(
             let (Some(channel), Some(outcome)) = (channel, outcome) else {
                 return Err(errors);
             };
+            let callback = v
+                .get("callback_on")
+                .and_then(|x| x.selected_date.as_deref())
+                .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
+                .map(CallbackDay::On);
+            if callback.is_some() && outcome != Outcome::Callback {
+                errors.insert(
+                    "callback_on".into(),
+                    "A call-back day goes with the outcome “callback”.".into(),
+                );
+            }
             Request::Touch(TouchRequest {
                 prospect,
                 company,
                 channel,
                 outcome,
+                callback,
                 note: v.text("note"),
             })
         }

@@ -16,13 +16,22 @@ fn touch_name(name: &UserText) -> String {
 
 /// The DM, or `None` when the rep is neither quiet nor letting anyone go cold.
 pub fn render(n: &Nudge) -> Option<String> {
-    if n.quiet_days.is_none() && n.cold.is_empty() {
+    if n.quiet_days.is_none() && n.cold.is_empty() && n.let_go.is_empty() {
         return None;
     }
     let mut blocks = Vec::new();
     let first_cold = n.cold.first();
+    // Ten different touches, not the same call ten times: suggest a channel not yet tried.
     let step = match first_cold {
-        Some(p) => format!("`/touch {} email no_answer`", touch_name(&p.name)),
+        Some(p) => {
+            let channel = p.next_channel();
+            format!(
+                "try {} this time: `/touch {} {} no_answer`",
+                channel.label(),
+                touch_name(&p.name),
+                channel.as_str()
+            )
+        }
         None => "`/block now 30m`".to_owned(),
     };
     let opening = match (n.quiet_days, first_cold) {
@@ -37,9 +46,10 @@ pub fn render(n: &Nudge) -> Option<String> {
              a 30-minute block — {step}, then `/block done …`",
             count(days, "working day")
         ),
-        (None, _) => format!(
+        (None, Some(_)) => format!(
             "👋 Morning! A few of your prospects are going cold. A quick touch keeps them warm — {step}"
         ),
+        (None, None) => "👋 Morning! A thought on your list:".to_owned(),
     };
     blocks.push(section(opening));
     if !n.cold.is_empty() {
@@ -53,8 +63,14 @@ pub fn render(n: &Nudge) -> Option<String> {
                 .map(|c| format!(" ({})", c.mrkdwn(40)))
                 .unwrap_or_default();
             let ago = days_ago((n.today - p.last_touch_day).num_days());
+            let tried: Vec<&str> = p.used.0.iter().map(|c| c.label()).collect();
+            let tried = if tried.is_empty() {
+                String::new()
+            } else {
+                format!(" · tried {}", tried.join(", "))
+            };
             lines.push(format!(
-                "• *{}*{company} — {}/{TOUCH_GOAL} · last touch {ago}",
+                "• *{}*{company} — {}/{TOUCH_GOAL} · last touch {ago}{tried}",
                 p.name.mrkdwn(60),
                 p.touch_count
             ));
@@ -68,6 +84,22 @@ pub fn render(n: &Nudge) -> Option<String> {
             lines.push(format!(
                 "…and {} more in `/targets`",
                 total - n.cold.len().min(MAX_LISTED)
+            ));
+        }
+        blocks.push(section(lines.join("\n")));
+    }
+    if !n.let_go.is_empty() {
+        let mut lines = vec![format!(
+            "*Time to let go?* {} touches without a response is real persistence. Freeing the slot for \
+             someone new keeps your list working:",
+            TOUCH_GOAL
+        )];
+        for p in &n.let_go {
+            lines.push(format!(
+                "• *{}* — {} · `/targets replace {} with NEW NAME @ Company`",
+                p.name.mrkdwn(60),
+                count(p.touch_count, "touch"),
+                touch_name(&p.name)
             ));
         }
         blocks.push(section(lines.join("\n")));
@@ -90,6 +122,7 @@ pub fn render(n: &Nudge) -> Option<String> {
                 count(days, "working day")
             )
         }
+        None if n.cold.is_empty() => "Time to let a prospect go and pick someone new?".to_owned(),
         None => {
             let cold = n
                 .cold

@@ -1,7 +1,8 @@
 //! Block reminders: "your block starts in 10 min" and, after it, "how did it go?". Pure.
-use super::interaction::Action;
+use super::interaction::{Action, ProspectRef};
 use super::messages::{self, context, section};
 use crate::domain::PlannedBlock;
+use crate::domain::cadence::CallbackDue;
 use crate::domain::words::count;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -53,4 +54,38 @@ pub fn how_did_it_go(b: &PlannedBlock) -> String {
         context("Your numbers go to you and your manager only."),
     ];
     messages::post(&b.user_id, &text, blocks)
+}
+
+/// The morning of a call-back: who, what they said, and the button to log it.
+pub fn callback(c: &CallbackDue) -> String {
+    let company = c
+        .company
+        .as_ref()
+        .map(|co| format!(" ({})", co.mrkdwn(60)))
+        .unwrap_or_default();
+    let text = format!("📞 Call-back due today: {}", c.name.mrkdwn(60));
+    let agreed = c.day.format("%a %-d %b");
+    let mut lines = vec![format!(
+        "📞 *Call-back due today:* *{}*{company} — agreed {agreed} by {}.",
+        c.name.mrkdwn(120),
+        c.channel.label()
+    )];
+    if !c.note.raw().is_empty() {
+        lines.push(format!("> {}", c.note.mrkdwn(500)));
+    }
+    lines.push(format!(
+        "Then log it: `/touch {} phone talked`",
+        c.name.mrkdwn(60).replace('`', "'")
+    ));
+    let blocks = vec![
+        section(lines.join("\n")),
+        SlackActionsBlock::new(vec![
+            Action::LogStep(Some(ProspectRef::Id(c.prospect_id)))
+                .button("✍️ Log the call")
+                .into(),
+        ])
+        .into(),
+        context("Only you see this."),
+    ];
+    messages::post(&c.user_id, &text, blocks)
 }

@@ -4,6 +4,7 @@
 //! `/momentum private` are counted but not named. Pure: built from a `domain::shoutout`.
 use super::interaction::{Action, Kudos};
 use super::messages::{self, chunk_lines, context, section, section_with_button};
+use crate::domain::WinKind;
 use crate::domain::shoutout::{Celebration, ProspectMilestone, WinToCelebrate};
 use crate::domain::text::cut;
 use crate::domain::words::count;
@@ -50,7 +51,7 @@ pub fn render(channel: &str, c: &Celebration) -> Option<(String, Option<String>)
             ),
         );
     }
-    let total = c.wins.len();
+    let total: i64 = c.wins.iter().map(|w| w.steps).sum();
     let title = match total {
         0 => "🎉 Milestones worth celebrating".to_owned(),
         1 => "🎉 Today's win".to_owned(),
@@ -82,7 +83,7 @@ fn people(c: &Celebration) -> (Vec<SlackBlock>, Vec<String>) {
     let mut private_wins = 0;
     for w in &c.wins {
         if w.private {
-            private_wins += 1;
+            private_wins += w.steps as usize;
             continue;
         }
         match people.iter_mut().find(|(u, _)| *u == w.user_id) {
@@ -93,13 +94,15 @@ fn people(c: &Celebration) -> (Vec<SlackBlock>, Vec<String>) {
     let mut person_blocks: Vec<SlackBlock> = Vec::new();
     let mut lines = Vec::new();
     for (user, wins) in people.iter().take(MAX_PEOPLE) {
-        let shown: Vec<String> = wins
+        let typed: Vec<&&WinToCelebrate> = wins.iter().filter(|w| w.is_typed()).collect();
+        let mut shown: Vec<String> = typed
             .iter()
             .take(3)
             .map(|w| format!("{} {}", w.kind.emoji(), w.text.mrkdwn(120)))
             .collect();
-        let more = if wins.len() > 3 {
-            format!(" _+{} more_", wins.len() - 3)
+        shown.extend(steps_summary(wins));
+        let more = if typed.len() > 3 {
+            format!(" _+{} more_", typed.len() - 3)
         } else {
             String::new()
         };
@@ -116,7 +119,7 @@ fn people(c: &Celebration) -> (Vec<SlackBlock>, Vec<String>) {
     let others: usize = people
         .iter()
         .skip(MAX_PEOPLE)
-        .map(|(_, w)| w.len())
+        .flat_map(|(_, w)| w.iter().map(|w| w.steps as usize))
         .sum::<usize>()
         + private_wins;
     if others > 0 {
@@ -126,6 +129,41 @@ fn people(c: &Celebration) -> (Vec<SlackBlock>, Vec<String>) {
         ));
     }
     (person_blocks, lines)
+}
+
+/// A person's touch outcomes and block results in a few words, meetings first:
+/// "📅 meeting booked with Jane Doe (Acme)", "📬 3 replies", "💬 conversation with Bob Lee".
+fn steps_summary(wins: &[&WinToCelebrate]) -> Vec<String> {
+    let kinds = [
+        (WinKind::Meeting, "meeting booked with", "meetings booked"),
+        (WinKind::Reply, "reply from", "replies"),
+        (WinKind::Conversation, "conversation with", "conversations"),
+    ];
+    let mut parts = Vec::new();
+    for (kind, one_with, many) in kinds {
+        let of_kind: Vec<&&WinToCelebrate> = wins
+            .iter()
+            .filter(|w| !w.is_typed() && w.kind == kind)
+            .collect();
+        let n: i64 = of_kind.iter().map(|w| w.steps).sum();
+        let names: Vec<String> = of_kind
+            .iter()
+            .filter(|w| !w.text.raw().is_empty())
+            .map(|w| w.text.mrkdwn(60))
+            .collect();
+        let emoji = kind.emoji();
+        match (n, names.as_slice()) {
+            (0, _) => {}
+            (1, [name]) => parts.push(format!("{emoji} {one_with} {name}")),
+            (1, _) => parts.push(format!("{emoji} 1 {}", kind.noun())),
+            (n, names) if kind == WinKind::Meeting && !names.is_empty() => {
+                let listed: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+                parts.push(format!("{emoji} {n} {many} ({})", listed.join(", ")));
+            }
+            (n, _) => parts.push(format!("{emoji} {n} {many}")),
+        }
+    }
+    parts
 }
 
 /// 10th touches, meetings after long persistence, streaks and finished blocks.

@@ -203,7 +203,7 @@ pub async fn moments(
              UNION ALL
              SELECT w.user_id, coalesce(m.private, 0), w.text, 1, w.id FROM wins w
              LEFT JOIN members m ON m.team_id = w.team_id AND m.user_id = w.user_id
-             WHERE w.team_id = ?1 AND w.created_at >= ?2 AND w.created_at <= ?3)
+             WHERE w.team_id = ?1 AND w.source = 'win' AND w.created_at >= ?2 AND w.created_at <= ?3)
          ORDER BY rank, id LIMIT 5",
     )
     .bind(team_id)

@@ -82,7 +82,7 @@ pub async fn data(
 ) -> sqlx::Result<DigestData> {
     let wins = sqlx::query_as(
         "SELECT user_id, day >= ?2 AS current, kind, COUNT(*) AS n FROM wins
-         WHERE team_id = ?1 AND day >= ?3 AND day <= ?4 GROUP BY user_id, current, kind",
+         WHERE team_id = ?1 AND source = 'win' AND day >= ?3 AND day <= ?4 GROUP BY user_id, current, kind",
     )
     .bind(team_id)
     .bind(p.from)
@@ -162,7 +162,7 @@ pub async fn data(
                  WHEN 'conversation' THEN 4 WHEN 'connect' THEN 5 ELSE 6 END, id DESC) AS rank,
                  CASE kind WHEN 'meeting' THEN 0 WHEN 'referral' THEN 1 WHEN 'reply' THEN 2 WHEN 'encounter' THEN 3
                  WHEN 'conversation' THEN 4 WHEN 'connect' THEN 5 ELSE 6 END AS priority, id
-             FROM wins WHERE team_id = ?1 AND day >= ?2 AND day <= ?3)
+             FROM wins WHERE team_id = ?1 AND source = 'win' AND day >= ?2 AND day <= ?3)
          WHERE rank <= 3 ORDER BY priority, id DESC",
     )
     .bind(team_id)

@@ -1,7 +1,7 @@
 //! Prospects: the people a rep is trying to reach, with their touch counts.
 use super::ts;
-use crate::domain::ProspectStatus;
 use crate::domain::text::UserText;
+use crate::domain::{ProspectStatus, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{SqliteConnection, SqliteExecutor};
 
@@ -11,12 +11,13 @@ pub struct ProspectRow {
     pub name: UserText,
     pub company: Option<UserText>,
     pub status: ProspectStatus,
+    pub stage: Stage,
     pub touches: i64,
     pub last_touch_day: Option<NaiveDate>,
 }
 
 const SELECT: &str =
-    "SELECT p.id, p.name, p.company, p.status, p.touch_count AS touches, p.last_touch_day
+    "SELECT p.id, p.name, p.company, p.status, p.stage, p.touch_count AS touches, p.last_touch_day
     FROM prospects p";
 
 pub async fn find(

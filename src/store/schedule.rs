@@ -5,9 +5,9 @@ use super::teams::WORK_SETTINGS;
 use super::ts;
 use crate::domain::Outcome;
 use crate::domain::PlannedBlock;
-use crate::domain::cadence::ColdProspect;
+use crate::domain::cadence::{CallbackDue, ColdProspect, LetGo};
 use crate::domain::schedule::Schedule;
-use crate::domain::shoutout::{Celebration, ProspectMilestone};
+use crate::domain::shoutout::{Celebration, ProspectMilestone, once_each};
 use crate::domain::text::UserText;
 use crate::domain::time::{Local, ZoneName};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -45,7 +45,8 @@ pub async fn celebration(
 ) -> sqlx::Result<Celebration> {
     let (from, to) = (ts(from), ts(to));
     let wins = sqlx::query_as(
-        "SELECT w.id, w.user_id, coalesce(m.private, 0) AS private, w.kind, w.text
+        "SELECT w.id, w.user_id, coalesce(m.private, 0) AS private, w.kind, w.text, w.source,
+                w.day, w.steps
          FROM wins w LEFT JOIN members m ON m.team_id = w.team_id AND m.user_id = w.user_id
          WHERE w.team_id = ? AND w.created_at > ? AND w.created_at <= ? ORDER BY w.id",
     )
@@ -54,6 +55,7 @@ pub async fn celebration(
     .bind(&to)
     .fetch_all(&mut *conn)
     .await?;
+    let wins = once_each(wins);
     // Each touch in the window with its rank among its prospect's touches.
     let ranked: Vec<(String, bool, UserText, Outcome, i64)> = sqlx::query_as(
         "SELECT t.user_id, coalesce(m.private, 0), p.name, t.outcome,
@@ -180,17 +182,90 @@ pub async fn cold_prospects(
     per_rep: i64,
 ) -> sqlx::Result<Vec<ColdProspect>> {
     sqlx::query_as(
-        "SELECT id, team_id, user_id, name, company, touch_count, last_touch_day, cold_total FROM (
+        "SELECT id, team_id, user_id, name, company, touch_count, last_touch_day, cold_total,
+                coalesce((SELECT group_concat(DISTINCT channel) FROM touches t WHERE t.prospect_id = c.id), '') AS used
+         FROM (
              SELECT id, team_id, user_id, name, company, touch_count, last_touch_day,
                     ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY last_touch_day, id) AS rank,
                     COUNT(*) OVER (PARTITION BY team_id, user_id) AS cold_total
-             FROM prospects WHERE status = 'active' AND touch_count < 10 AND last_touch_day < ?)
+             FROM prospects WHERE status = 'active' AND stage = 'prospecting' AND touch_count < 10
+               AND last_touch_day < ?) c
          WHERE rank <= ? ORDER BY team_id, user_id, rank",
     )
     .bind(before_day)
     .bind(per_rep)
     .fetch_all(db)
     .await
+}
+
+/// Call-backs on local days `from..=to` not yet reminded, whose prospect is still worked on
+/// and has had no touch since (a rep who already called back is not reminded).
+pub async fn callbacks_due(
+    db: impl SqliteExecutor<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<CallbackDue>> {
+    sqlx::query_as(&format!(
+        "SELECT cb.id AS touch_id, cb.team_id, cb.user_id, cb.prospect_id, p.name, p.company,
+                cb.note, cb.channel, cb.callback_on, cb.day, {WORK_SETTINGS}, {LOCAL}
+         FROM touches cb JOIN prospects p ON p.id = cb.prospect_id
+         LEFT JOIN members ON members.team_id = cb.team_id AND members.user_id = cb.user_id
+         LEFT JOIN teams t ON t.team_id = cb.team_id
+         WHERE cb.callback_on BETWEEN ? AND ? AND cb.callback_sent_at IS NULL
+           AND p.status = 'active' AND p.stage <> 'closed'
+           AND NOT EXISTS (SELECT 1 FROM touches later
+                           WHERE later.prospect_id = cb.prospect_id AND later.id > cb.id)"
+    ))
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn mark_callback_sent(
+    conn: &mut SqliteConnection,
+    touch_id: i64,
+    at: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE touches SET callback_sent_at = ? WHERE id = ? AND callback_sent_at IS NULL",
+    )
+    .bind(ts(at))
+    .bind(touch_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Prospects still being prospected after ten or more touches, not yet suggested for letting
+/// go: at most `per_rep` of each rep.
+pub async fn let_go(db: impl SqliteExecutor<'_>, per_rep: i64) -> sqlx::Result<Vec<LetGo>> {
+    sqlx::query_as(
+        "SELECT id, team_id, user_id, name, touch_count FROM (
+             SELECT id, team_id, user_id, name, touch_count,
+                    ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY touch_count DESC, id) AS rank
+             FROM prospects WHERE status = 'active' AND stage = 'prospecting' AND touch_count >= 10
+               AND let_go_suggested_at IS NULL)
+         WHERE rank <= ? ORDER BY team_id, user_id, rank",
+    )
+    .bind(per_rep)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn mark_let_go_suggested(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+    at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    for id in ids {
+        sqlx::query("UPDATE prospects SET let_go_suggested_at = ? WHERE id = ?")
+            .bind(ts(at))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 fn block_columns() -> String {

@@ -53,7 +53,14 @@ pub async fn member(
     }
     let key = (team_id, user_id, from, to);
     let mut s = MemberStats {
-        wins_by_kind: counts(pool, key, "wins", "kind").await?,
+        // Typed wins: touch outcomes and block results are counted as touches and blocks.
+        wins_by_kind: counts(
+            pool,
+            key,
+            "(SELECT * FROM wins WHERE source = 'win')",
+            "kind",
+        )
+        .await?,
         touches_by_channel: counts(pool, key, "touches", "channel").await?,
         touches_by_outcome: counts(pool, key, "touches", "outcome").await?,
         ..Default::default()

@@ -3,6 +3,7 @@ use super::ts;
 use crate::domain::{Channel, Outcome};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
+use sqlx::SqliteExecutor;
 
 pub struct NewTouch<'a> {
     pub team_id: &'a str,
@@ -11,6 +12,8 @@ pub struct NewTouch<'a> {
     pub channel: Channel,
     pub outcome: Outcome,
     pub note: &'a str,
+    /// For a call-back: the local day to call back.
+    pub callback_on: Option<NaiveDate>,
     /// The member's local day.
     pub day: NaiveDate,
     pub at: DateTime<Utc>,
@@ -18,9 +21,9 @@ pub struct NewTouch<'a> {
 
 pub async fn insert(conn: &mut SqliteConnection, t: &NewTouch<'_>) -> sqlx::Result<i64> {
     let id = sqlx::query(
-        "INSERT INTO touches (team_id, user_id, prospect_id, channel, outcome, note, day, created_at, gap_days)
+        "INSERT INTO touches (team_id, user_id, prospect_id, channel, outcome, note, day, created_at, gap_days, callback_on)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-                 (SELECT CAST(julianday(?7) - julianday(last_touch_day) AS INTEGER) FROM prospects WHERE id = ?3))",
+                 (SELECT CAST(julianday(?7) - julianday(last_touch_day) AS INTEGER) FROM prospects WHERE id = ?3), ?9)",
     )
     .bind(t.team_id)
     .bind(t.user_id)
@@ -30,13 +33,39 @@ pub async fn insert(conn: &mut SqliteConnection, t: &NewTouch<'_>) -> sqlx::Resu
     .bind(t.note)
     .bind(t.day)
     .bind(ts(t.at))
+    .bind(t.callback_on)
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
-    sqlx::query("UPDATE prospects SET touch_count = touch_count + 1, last_touch_day = max(coalesce(last_touch_day, ''), ?) WHERE id = ?")
-        .bind(t.day)
-        .bind(t.prospect_id)
-        .execute(conn)
-        .await?;
+    // Stages only move forward: prospecting → engaged → meeting.
+    sqlx::query(
+        "UPDATE prospects SET touch_count = touch_count + 1,
+            last_touch_day = max(coalesce(last_touch_day, ''), ?1),
+            stage = CASE
+                WHEN stage = 'closed' THEN stage
+                WHEN ?2 = 'meeting' THEN 'meeting'
+                WHEN ?2 IN ('replied','talked','callback') AND stage = 'prospecting' THEN 'engaged'
+                ELSE stage END
+         WHERE id = ?3",
+    )
+    .bind(t.day)
+    .bind(t.outcome)
+    .bind(t.prospect_id)
+    .execute(conn)
+    .await?;
     Ok(id)
+}
+
+/// How many touches on a prospect went through each channel, most used first.
+pub async fn channels_used(
+    db: impl SqliteExecutor<'_>,
+    prospect_id: i64,
+) -> sqlx::Result<Vec<(Channel, i64)>> {
+    sqlx::query_as(
+        "SELECT channel, COUNT(*) FROM touches WHERE prospect_id = ?
+         GROUP BY channel ORDER BY COUNT(*) DESC, MIN(id)",
+    )
+    .bind(prospect_id)
+    .fetch_all(db)
+    .await
 }

@@ -1,6 +1,6 @@
 //! Wins: small steps worth celebrating.
 use super::ts;
-use crate::domain::WinKind;
+use crate::domain::{WinKind, WinSource};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
@@ -61,5 +61,43 @@ pub async fn insert(conn: &mut SqliteConnection, win: &NewWin<'_>) -> sqlx::Resu
         .execute(conn)
         .await?
         .last_insert_rowid();
+    Ok(id)
+}
+
+/// A touch outcome or block result celebrated as a win without being typed.
+pub struct StepWin<'a> {
+    pub team_id: &'a str,
+    pub user_id: &'a str,
+    pub kind: WinKind,
+    /// Who it was with ("Jane Doe (Acme)"), empty for a block.
+    pub text: &'a str,
+    pub source: WinSource,
+    pub touch_id: Option<i64>,
+    pub block_id: Option<i64>,
+    /// How many steps it stands for (a block's meetings or conversations).
+    pub steps: i64,
+    pub day: NaiveDate,
+    pub at: DateTime<Utc>,
+}
+
+/// Stores a step win. It is not counted on the member's day: the touch or block was.
+pub async fn insert_step(conn: &mut SqliteConnection, w: &StepWin<'_>) -> sqlx::Result<i64> {
+    let id = sqlx::query(
+        "INSERT INTO wins (team_id, user_id, kind, text, day, created_at, source, touch_id, block_id, steps)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(w.team_id)
+    .bind(w.user_id)
+    .bind(w.kind)
+    .bind(w.text)
+    .bind(w.day)
+    .bind(ts(w.at))
+    .bind(w.source)
+    .bind(w.touch_id)
+    .bind(w.block_id)
+    .bind(w.steps)
+    .execute(conn)
+    .await?
+    .last_insert_rowid();
     Ok(id)
 }

@@ -53,6 +53,21 @@ impl TestApp {
         Self::spawn_with(Clock::fixed(monday_afternoon()), true).await
     }
 
+    /// A team whose manager U0BOSS manages U0JANE and U0BOB and celebrates in #wins
+    /// (C0WINS); everyone's zone is New York. Nothing sent so far is kept.
+    pub async fn spawn_team() -> Self {
+        let app = TestApp::spawn().await;
+        app.reply("U0BOSS", "/momentum", "team add <@U0JANE> <@U0BOB>")
+            .await;
+        app.reply("U0BOSS", "/momentum", "channel <#C0WINS|wins>")
+            .await;
+        app.drain_all().await;
+        app.slack.reset().await;
+        mount_user(&app.slack, None, "America/New_York", false).await;
+        mount_post_ok(&app.slack).await;
+        app
+    }
+
     /// A fresh app with no Slack mocks mounted: the test mounts its own.
     pub async fn spawn_bare(clock: Clock) -> Self {
         Self::spawn_with(clock, false).await
