@@ -217,3 +217,41 @@ async fn ten_touches_without_a_response_suggest_letting_go_once() {
         "{dms:?}"
     );
 }
+
+#[tokio::test]
+async fn the_digest_tells_the_manager_only_when_a_reps_touches_were_mostly_one_channel() {
+    let app = TestApp::spawn_team().await;
+    for i in 0..9 {
+        app.reply("U0JANE", "/touch", &format!("Prospect {i} phone no_answer"))
+            .await;
+    }
+    app.reply("U0JANE", "/touch", "Prospect 9 email no_answer")
+        .await;
+    for (i, channel) in ["phone", "email", "social", "text", "video"]
+        .iter()
+        .enumerate()
+    {
+        for j in 0..2 {
+            app.reply(
+                "U0BOB",
+                "/touch",
+                &format!("Lead {i}{j} {channel} no_answer"),
+            )
+            .await;
+        }
+    }
+    app.reply("U0BOSS", "/momentum", "digest").await;
+    app.drain_all().await;
+    let dm = &app.posts_to("U0BOSS").await[0];
+    assert!(dm.contains("*Mostly one channel*"), "{dm}");
+    assert!(
+        dm.contains("<@U0JANE>: 90% phone (9 of 10) — suggest mixing in email and social"),
+        "{dm}"
+    );
+    assert!(!dm.contains("<@U0BOB>: "), "{dm}");
+    // Nothing of it anywhere public.
+    app.run_job(Job::Shoutouts, "2026-11-23T21:00:30Z").await;
+    for post in app.posts_to("C0WINS").await {
+        assert!(!post.contains("one channel"), "{post}");
+    }
+}

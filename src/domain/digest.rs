@@ -264,7 +264,27 @@ impl Totals {
     pub fn rate(&self) -> Option<i64> {
         response_rate(self.responses(), self.touches())
     }
+
+    /// The channel that carried at least [`ONE_CHANNEL_PERCENT`] of [`MIN_TOUCHES_FOR_MIX`] or
+    /// more touches, with its share in whole percent.
+    pub fn mostly_one_channel(&self) -> Option<(Channel, i64)> {
+        let total = self.touches();
+        if total < MIN_TOUCHES_FOR_MIX {
+            return None;
+        }
+        let (channel, n) = self
+            .touches_by_channel
+            .iter()
+            .max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c)))?;
+        let share = n * 100 / total;
+        (share >= ONE_CHANNEL_PERCENT).then_some((*channel, share))
+    }
 }
+
+/// A rep's touches are "mostly one channel" from this share…
+pub const ONE_CHANNEL_PERCENT: i64 = 80;
+/// …of at least this many touches in the period.
+pub const MIN_TOUCHES_FOR_MIX: i64 = 10;
 
 /// The median of values given as (value, how many times), to one decimal.
 pub fn median(counts: &[(i64, i64)]) -> Option<f64> {
@@ -294,6 +314,19 @@ pub fn median(counts: &[(i64, i64)]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::median;
+
+    #[test]
+    fn mostly_one_channel_needs_ten_touches_and_four_in_five_on_one() {
+        use super::{Channel, Totals};
+        let with = |phone: i64, email: i64| Totals {
+            touches_by_channel: [(Channel::Phone, phone), (Channel::Email, email)].into(),
+            ..Totals::default()
+        };
+        assert_eq!(with(8, 2).mostly_one_channel(), Some((Channel::Phone, 80)));
+        assert_eq!(with(7, 3).mostly_one_channel(), None);
+        assert_eq!(with(8, 0).mostly_one_channel(), None);
+        assert_eq!(with(1, 19).mostly_one_channel(), Some((Channel::Email, 95)));
+    }
 
     #[test]
     fn the_median_is_read_from_counts() {

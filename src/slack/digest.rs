@@ -2,10 +2,10 @@
 //! per rep, who went quiet, who gave up early, which no's still need a replacement, and the
 //! wins worth recognising. Pure: built from the numbers in `domain::digest`.
 use super::messages::{self, chunk_lines, context, section};
-use crate::domain::WinKind;
 use crate::domain::digest::{ByPerson, Totals, median};
 use crate::domain::text::{UserText, cut};
 use crate::domain::words::count;
+use crate::domain::{Channel, WinKind};
 use slack_morphism::prelude::*;
 use std::collections::BTreeMap;
 
@@ -101,6 +101,7 @@ pub fn render(input: &DigestInput<'_>) -> String {
             each_rep(by, reps),
             vec![cadence(by, reps)],
             gone_quiet(&input.quiet),
+            one_channel(by, reps).into_iter().collect(),
             chunk_lines(&accountability(by, reps)),
             worth_recognising(by, reps).into_iter().collect(),
         ];
@@ -168,6 +169,36 @@ fn cadence(by: &ByPerson<'_>, reps: &[&str]) -> String {
         Some(m) => format!("*Median days between touches:* {m}"),
         None => "*Median days between touches:* — (no repeat touches yet)".to_owned(),
     }
+}
+
+/// Reps whose touches were mostly one channel: varied persistence reaches more people.
+fn one_channel(by: &ByPerson<'_>, reps: &[&str]) -> Option<String> {
+    let lines: Vec<String> = reps
+        .iter()
+        .filter_map(|rep| {
+            let t = by.totals(&[rep], true);
+            let (channel, share) = t.mostly_one_channel()?;
+            let others: Vec<&str> = Channel::SUGGESTED
+                .into_iter()
+                .filter(|c| *c != channel)
+                .take(2)
+                .map(Channel::label)
+                .collect();
+            Some(format!(
+                "• <@{rep}>: {share}% {} ({} of {}) — suggest mixing in {}",
+                channel.label(),
+                t.touches_by_channel.get(&channel).copied().unwrap_or(0),
+                t.touches(),
+                others.join(" and ")
+            ))
+        })
+        .collect();
+    (!lines.is_empty()).then(|| {
+        format!(
+            "*Mostly one channel* — ten different touches reach more people than the same call ten times:\n{}",
+            lines.join("\n")
+        )
+    })
 }
 
 /// Reps with no step for a while, one line each (a big team can have hundreds).
