@@ -42,12 +42,11 @@ pub fn once_each(wins: Vec<WinToCelebrate>) -> Vec<WinToCelebrate> {
     }
     wins.into_iter()
         .filter_map(|mut w| {
-            if !w.is_typed() {
-                if let Some(left) = typed.get_mut(&(w.user_id.clone(), w.day, w.kind)) {
-                    let used = (*left).min(w.steps);
-                    *left -= used;
-                    w.steps -= used;
-                }
+            let key = (w.user_id.clone(), w.day, w.kind);
+            if let Some(left) = typed.get_mut(&key).filter(|_| !w.is_typed()) {
+                let used = (*left).min(w.steps);
+                *left -= used;
+                w.steps -= used;
             }
             (w.steps > 0).then_some(w)
         })

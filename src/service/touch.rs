@@ -186,10 +186,9 @@ fn render(r: &TouchRequest, t: &Touched, today: NaiveDate) -> String {
             .map(|(c, n)| format!("{} ×{n}", c.label()))
             .collect();
         let mut line = format!("Channels so far: {}", used.join(" · "));
-        if still_chasing {
-            if let Some(next) = Channel::not_yet_used(t.channels.iter().map(|(c, _)| *c)) {
-                line.push_str(&format!(" — try {} next", next.label()));
-            }
+        let untried = Channel::not_yet_used(t.channels.iter().map(|(c, _)| *c));
+        if let Some(next) = untried.filter(|_| still_chasing) {
+            line.push_str(&format!(" — try {} next", next.label()));
         }
         lines.push(line);
     }
