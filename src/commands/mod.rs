@@ -28,6 +28,16 @@ pub enum Request {
     Targets(TargetsRequest),
     Momentum(MomentumRequest),
     Blitz(BlitzRequest),
+    /// `/win undo`, `/touch undo`, `/block undo`: remove your own last log of that kind.
+    Undo(Undo),
+}
+
+/// What `undo` removes: the caller's last win, touch or block log of the last 24 hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undo {
+    Win,
+    Touch,
+    Block,
 }
 
 /// Text we could not read: what was wrong, and an example that works.
@@ -78,6 +88,14 @@ impl ParseError {
 /// assert!(parse("/touch", "Jane Doe").unwrap_err().message().contains("For example"));
 /// ```
 pub fn parse(command: &str, text: &str) -> Result<Request, ParseError> {
+    if text.trim().eq_ignore_ascii_case("undo") {
+        match command {
+            "/win" => return Ok(Request::Undo(Undo::Win)),
+            "/touch" => return Ok(Request::Undo(Undo::Touch)),
+            "/block" => return Ok(Request::Undo(Undo::Block)),
+            _ => {}
+        }
+    }
     match command {
         "/win" => win::parse(text).map(Request::Win),
         "/block" => block::parse(text).map(Request::Block),

@@ -37,9 +37,37 @@ pub fn current(last_step: Option<NaiveDate>, streak: i64, today: NaiveDate, work
     streak
 }
 
+/// The streak ending on the latest of `days` (the days with a step, latest first), as
+/// [`after_step`] would have counted it step by step.
+pub fn from_days(days: &[NaiveDate], work: WorkDays) -> i64 {
+    let mut streak = 0;
+    let mut later: Option<NaiveDate> = None;
+    for day in days {
+        streak = match later {
+            None => 1,
+            Some(next) if after_step(Some(*day), 1, next, work) == 2 => streak + 1,
+            Some(_) => break,
+        };
+        later = Some(*day);
+    }
+    streak
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_streak_is_recounted_from_the_days_with_steps() {
+        let days = [
+            d("2026-11-23"), // Monday
+            d("2026-11-20"), // Friday: the weekend between does not break it
+            d("2026-11-19"),
+            d("2026-11-17"), // a missed Wednesday does
+        ];
+        assert_eq!(from_days(&days, WorkDays::MON_FRI), 3);
+        assert_eq!(from_days(&[], WorkDays::MON_FRI), 0);
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -8,6 +8,7 @@ mod momentum;
 mod profile;
 mod targets;
 mod touch;
+mod undo;
 mod win;
 
 pub use profile::refresh_profile;
@@ -71,6 +72,7 @@ pub type Result<T> = std::result::Result<T, store::StoreError>;
 pub async fn handle(state: &AppState, caller: &Caller, request: Request) -> Result<Reply> {
     match request {
         Request::Win(r) => win::log(state, caller, r).await,
+        Request::Undo(what) => undo::undo(state, caller, what).await,
         Request::Touch(r) => touch::log(state, caller, r).await,
         Request::Block(r) => block::handle(state, caller, r).await,
         Request::Blitz(r) => {

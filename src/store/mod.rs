@@ -17,6 +17,7 @@ pub mod schedule;
 pub mod stats;
 pub mod teams;
 pub mod touches;
+pub mod undo;
 pub mod wins;
 
 use futures::future::BoxFuture;

@@ -1,0 +1,246 @@
+//! Undo: a member's own last log of the last day — a typed win, a touch, or a block planned or
+//! reported — removed with everything that followed from it (its celebrated win and kudos,
+//! the prospect's count and stage, the day's counts). The service recomputes the streak.
+use super::ts;
+use crate::domain::text::UserText;
+use crate::domain::{Channel, Outcome, WinKind};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+
+/// A typed win that can be undone.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LastWin {
+    pub id: i64,
+    pub kind: WinKind,
+    pub text: UserText,
+    pub day: NaiveDate,
+}
+
+pub async fn last_win(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    since: DateTime<Utc>,
+) -> sqlx::Result<Option<LastWin>> {
+    sqlx::query_as(
+        "SELECT id, kind, text, day FROM wins
+         WHERE team_id = ? AND user_id = ? AND source = 'win' AND created_at >= ?
+         ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .bind(ts(since))
+    .fetch_optional(conn)
+    .await
+}
+
+/// Removes wins and the kudos they received.
+async fn delete_wins(conn: &mut SqliteConnection, condition: &str, id: i64) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "DELETE FROM kudos WHERE win_id IN (SELECT id FROM wins WHERE {condition})"
+    ))
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!("DELETE FROM wins WHERE {condition}"))
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_win(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
+    delete_wins(conn, "id = ?", id).await
+}
+
+/// A touch that can be undone, with its prospect.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LastTouch {
+    pub id: i64,
+    pub prospect_id: i64,
+    pub name: UserText,
+    pub channel: Channel,
+    pub outcome: Outcome,
+    pub day: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn last_touch(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    since: DateTime<Utc>,
+) -> sqlx::Result<Option<LastTouch>> {
+    sqlx::query_as(
+        "SELECT t.id, t.prospect_id, p.name, t.channel, t.outcome, t.day, t.created_at
+         FROM touches t JOIN prospects p ON p.id = t.prospect_id
+         WHERE t.team_id = ? AND t.user_id = ? AND t.created_at >= ?
+         ORDER BY t.created_at DESC, t.id DESC LIMIT 1",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .bind(ts(since))
+    .fetch_optional(conn)
+    .await
+}
+
+/// Removes a touch and its celebrated win, and sets its prospect back as the remaining
+/// touches say: count, last day, stage (a closed prospect stays closed), and — when this was
+/// the no that dropped them — active again. A prospect this touch created goes too.
+/// Returns whether the prospect was removed.
+pub async fn delete_touch(conn: &mut SqliteConnection, t: &LastTouch) -> sqlx::Result<bool> {
+    delete_wins(conn, "touch_id = ?", t.id).await?;
+    sqlx::query("DELETE FROM touches WHERE id = ?")
+        .bind(t.id)
+        .execute(&mut *conn)
+        .await?;
+    let removed = sqlx::query(
+        "DELETE FROM prospects WHERE id = ?
+           AND NOT EXISTS (SELECT 1 FROM touches WHERE prospect_id = prospects.id)
+           AND NOT EXISTS (SELECT 1 FROM prospects r WHERE r.replaces_id = prospects.id)
+           AND replaces_id IS NULL
+           AND created_at >= ?",
+    )
+    .bind(t.prospect_id)
+    .bind(ts(t.created_at))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if removed {
+        return Ok(true);
+    }
+    sqlx::query(
+        "UPDATE prospects SET
+            touch_count = (SELECT COUNT(*) FROM touches WHERE prospect_id = ?1),
+            last_touch_day = (SELECT max(day) FROM touches WHERE prospect_id = ?1),
+            stage = CASE
+                WHEN stage = 'closed' THEN stage
+                WHEN EXISTS (SELECT 1 FROM touches WHERE prospect_id = ?1 AND outcome = 'meeting') THEN 'meeting'
+                WHEN EXISTS (SELECT 1 FROM touches WHERE prospect_id = ?1
+                             AND outcome IN ('replied','talked','callback')) THEN 'engaged'
+                ELSE 'prospecting' END,
+            status = CASE WHEN ?2 = 'no' AND status = 'dropped'
+                          AND NOT EXISTS (SELECT 1 FROM touches WHERE prospect_id = ?1 AND outcome = 'no')
+                          THEN 'active' ELSE status END,
+            dropped_at = CASE WHEN ?2 = 'no' AND status = 'dropped'
+                          AND NOT EXISTS (SELECT 1 FROM touches WHERE prospect_id = ?1 AND outcome = 'no')
+                          THEN NULL ELSE dropped_at END
+         WHERE id = ?1",
+    )
+    .bind(t.prospect_id)
+    .bind(t.outcome)
+    .execute(conn)
+    .await?;
+    Ok(false)
+}
+
+/// A block log that can be undone: planned (`reported` false) or reported.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LastBlock {
+    pub id: i64,
+    pub planned: bool,
+    pub reported: bool,
+    pub starts_at: DateTime<Utc>,
+    pub minutes: i64,
+    pub reported_at: Option<DateTime<Utc>>,
+}
+
+/// The latest of: a block planned and still planned, or results reported, since `since`.
+pub async fn last_block(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    since: DateTime<Utc>,
+) -> sqlx::Result<Option<LastBlock>> {
+    sqlx::query_as(
+        "SELECT id, planned, status = 'done' AS reported, starts_at, minutes, reported_at FROM blocks
+         WHERE team_id = ?1 AND user_id = ?2
+           AND ((status = 'planned' AND created_at >= ?3) OR (status = 'done' AND reported_at >= ?3))
+         ORDER BY coalesce(reported_at, created_at) DESC, id DESC LIMIT 1",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .bind(ts(since))
+    .fetch_optional(conn)
+    .await
+}
+
+/// Undoes a block log: reported results are cleared (a block that was planned goes back to
+/// planned, one logged without a plan goes), a plan is removed.
+pub async fn undo_block(conn: &mut SqliteConnection, b: &LastBlock) -> sqlx::Result<()> {
+    delete_wins(conn, "block_id = ?", b.id).await?;
+    if b.reported && b.planned {
+        sqlx::query(
+            "UPDATE blocks SET status = 'planned', dials = 0, emails = 0, social = 0, conversations = 0,
+             meetings = 0, callbacks = 0, nos = 0, reported_at = NULL WHERE id = ?",
+        )
+        .bind(b.id)
+        .execute(conn)
+        .await?;
+    } else {
+        sqlx::query("DELETE FROM blocks WHERE id = ?")
+            .bind(b.id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Takes one step off a member's day, forgetting the day when no step is left; returns the
+/// days they still have steps on, latest first (up to a year).
+pub async fn unrecord_step(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    day: NaiveDate,
+    wins: i64,
+    touches: i64,
+) -> sqlx::Result<Vec<NaiveDate>> {
+    sqlx::query(
+        "UPDATE member_days SET steps = steps - 1, wins = max(wins - ?, 0), touches = max(touches - ?, 0)
+         WHERE team_id = ? AND user_id = ? AND day = ?",
+    )
+    .bind(wins)
+    .bind(touches)
+    .bind(team_id)
+    .bind(user_id)
+    .bind(day)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM member_days WHERE team_id = ? AND user_id = ? AND day = ? AND steps <= 0",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .bind(day)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query_scalar(
+        "SELECT day FROM member_days WHERE team_id = ? AND user_id = ? ORDER BY day DESC LIMIT 366",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Sets the member's streak and last step day as recomputed.
+pub async fn set_streak(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    streak: i64,
+    last_step_day: Option<NaiveDate>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE members SET streak = ?, last_step_day = ? WHERE team_id = ? AND user_id = ?",
+    )
+    .bind(streak)
+    .bind(last_step_day)
+    .bind(team_id)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
