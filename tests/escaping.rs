@@ -104,6 +104,7 @@ fn celebration(text: &str) -> Celebration {
         persistent_meetings: vec![milestone("U0BOB", &t, 7)],
         streaks: vec![count("U0JANE", 5)],
         blocks: vec![count("U0BOB", 2)],
+        goals_reached: Vec::new(),
     }
 }
 

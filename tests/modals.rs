@@ -45,35 +45,6 @@ fn number(v: &str) -> Value {
     json!({ "type": "number_input", "value": v })
 }
 
-/// Submits a form as `user`: `fields` are (block id, value), each block with one action of the same id.
-async fn submit(
-    app: &TestApp,
-    user: &str,
-    callback: &str,
-    metadata: &str,
-    fields: &[(&str, Value)],
-) -> (StatusCode, Value) {
-    let mut values = serde_json::Map::new();
-    for (id, v) in fields {
-        values.insert((*id).to_owned(), json!({ *id: v }));
-    }
-    let payload = include_str!("fixtures/view_submission.json")
-        .replace("USER_ID", user)
-        .replace("CALLBACK", callback)
-        .replace("METADATA", metadata)
-        .replace("STATE", &Value::Object(values).to_string());
-    let body = serde_urlencoded::to_string([("payload", payload)]).unwrap();
-    let ts = now_ts();
-    let request = axum::http::Request::post("/slack/interactions")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-slack-request-timestamp", ts.to_string())
-        .header("x-slack-signature", signature(SECRET, ts, &body))
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    let (status, body) = app.send(request).await;
-    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn a_bare_win_opens_the_win_form() {
     let app = TestApp::spawn().await;

@@ -10,7 +10,7 @@ pub mod words;
 
 pub use blitz::BlitzRequest;
 pub use block::{BlockRequest, BlockStart, DaySpec};
-pub use momentum::{MomentumRequest, Period, SettingChange};
+pub use momentum::{GoalsRequest, MomentumRequest, Period, SettingChange};
 pub use targets::TargetsRequest;
 pub use touch::TouchRequest;
 pub use win::WinRequest;

@@ -1,5 +1,6 @@
 //! `/momentum`: help, stats, team, channel, away, private, settings.
 use super::{ParseError, channel_mention, tokenize, user_mention, words};
+use crate::domain::goals::{Goals, Metric};
 use crate::domain::time::WorkDays;
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
@@ -40,6 +41,102 @@ pub enum MomentumRequest {
     Settings(Option<SettingChange>),
     /// The manager digest, now, by DM to the caller.
     Digest,
+    Goals(GoalsRequest),
+}
+
+/// `/momentum goals …`: show this week's goals and progress, set them for the caller's team or
+/// one rep, or clear them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GoalsRequest {
+    Show,
+    Set { goals: Goals, rep: Option<String> },
+    Clear { rep: Option<String> },
+}
+
+const GOALS: &[&str] = &[
+    "/momentum goals",
+    "/momentum goals touches 50 conversations 10 meetings 2 blocks 3",
+    "/momentum goals touches 80 @jane",
+    "/momentum goals off @jane",
+];
+
+/// The largest weekly goal accepted for any number.
+pub const MAX_GOAL: u32 = 9999;
+
+fn goals(rest: &[String]) -> Result<MomentumRequest, ParseError> {
+    let mut rep = None;
+    let mut goals = Goals::default();
+    let mut off = false;
+    let mut pending_number: Option<u32> = None;
+    let mut pending_metric: Option<Metric> = None;
+    for word in rest {
+        if let Some(user) = user_mention(word) {
+            if rep.replace(user).is_some() {
+                return Err(ParseError::new("Set goals for one rep at a time.", GOALS));
+            }
+            continue;
+        }
+        let lower = word.to_lowercase();
+        if matches!(lower.as_str(), "off" | "clear" | "none" | "remove") {
+            off = true;
+            continue;
+        }
+        if let Some(n) = words::count(&lower) {
+            if !(1..=MAX_GOAL).contains(&n) {
+                return Err(ParseError::new(
+                    format!("A weekly goal is a number from 1 to {MAX_GOAL}."),
+                    GOALS,
+                ));
+            }
+            match pending_metric.take() {
+                Some(m) => goals.set(m, Some(n.into())),
+                None => pending_number = Some(n),
+            }
+            continue;
+        }
+        let Some(metric) = metric(&lower) else {
+            return Err(ParseError::new(
+                format!(
+                    "I set goals on touches, conversations, meetings and blocks — not `{}`.",
+                    super::echo(word, 30)
+                ),
+                GOALS,
+            ));
+        };
+        match pending_number.take() {
+            Some(n) => goals.set(metric, Some(n.into())),
+            None => pending_metric = Some(metric),
+        }
+    }
+    if pending_metric.is_some() || pending_number.is_some() {
+        return Err(ParseError::new(
+            "Give each goal a number, like `touches 50`.",
+            GOALS,
+        ));
+    }
+    match (off, goals.is_empty()) {
+        (true, true) => Ok(MomentumRequest::Goals(GoalsRequest::Clear { rep })),
+        (true, false) => Err(ParseError::new(
+            "Either set goals or clear them with `off`.",
+            GOALS,
+        )),
+        (false, true) if rep.is_none() => Ok(MomentumRequest::Goals(GoalsRequest::Show)),
+        (false, true) => Err(ParseError::new(
+            "Which goals? Give numbers, or `off` to clear theirs.",
+            GOALS,
+        )),
+        (false, false) => Ok(MomentumRequest::Goals(GoalsRequest::Set { goals, rep })),
+    }
+}
+
+fn metric(word: &str) -> Option<Metric> {
+    Some(match word.trim_end_matches([',', ':']) {
+        "touches" | "touch" => Metric::Touches,
+        "conversations" | "conversation" | "convos" | "convo" => Metric::Conversations,
+        "meetings" | "meeting" => Metric::Meetings,
+        "blocks" | "block" => Metric::Blocks,
+        _ => return None,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +200,7 @@ pub fn parse(text: &str) -> Result<MomentumRequest, ParseError> {
         },
         "settings" | "setting" | "set" => settings(rest),
         "digest" if rest.is_empty() => Ok(MomentumRequest::Digest),
+        "goals" | "goal" => goals(rest),
         other => Err(ParseError::new(
             format!("I don't know `/momentum {}`.", super::echo(other, 30)),
             EXAMPLES,
@@ -301,6 +399,44 @@ fn work_days(spec: &str) -> Option<WorkDays> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn goals_read_number_and_word_in_either_order_for_the_team_or_one_rep() {
+        let set = |text: &str| parse(text);
+        assert_eq!(
+            set("goals touches 50 conversations 10 meetings 2 blocks 3"),
+            Ok(MomentumRequest::Goals(GoalsRequest::Set {
+                goals: Goals {
+                    touches: Some(50),
+                    conversations: Some(10),
+                    meetings: Some(2),
+                    blocks: Some(3)
+                },
+                rep: None
+            }))
+        );
+        assert_eq!(
+            set("goals 80 touches <@U0JANE|jane>"),
+            Ok(MomentumRequest::Goals(GoalsRequest::Set {
+                goals: Goals {
+                    touches: Some(80),
+                    ..Goals::default()
+                },
+                rep: Some("U0JANE".into())
+            }))
+        );
+        assert_eq!(
+            set("goals off <@U0JANE>"),
+            Ok(MomentumRequest::Goals(GoalsRequest::Clear {
+                rep: Some("U0JANE".into())
+            }))
+        );
+        assert_eq!(set("goals"), Ok(MomentumRequest::Goals(GoalsRequest::Show)));
+        assert!(set("goals touches").is_err());
+        assert!(set("goals dials 50").is_err());
+        assert!(set("goals touches 0").is_err());
+        assert!(set("goals touches 50 off").is_err());
+    }
 
     #[test]
     fn bare_momentum_is_help() {

@@ -12,6 +12,8 @@ const EXAMPLES: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TargetsRequest {
     List,
+    /// A rep's targets and planned blocks, for their manager.
+    Of(String),
     Add {
         name: String,
         company: Option<String>,
@@ -32,6 +34,9 @@ pub fn parse(text: &str) -> Result<TargetsRequest, ParseError> {
         return Ok(TargetsRequest::List);
     };
     let rest = &tokens[1..];
+    if let Some(user) = super::user_mention(first) {
+        return Ok(TargetsRequest::Of(user));
+    }
     match first.to_lowercase().as_str() {
         "list" | "ls" | "due" => Ok(TargetsRequest::List),
         "add" | "new" => {
@@ -81,6 +86,10 @@ mod tests {
     #[test]
     fn targets_are_listed_added_dropped_and_replaced() {
         assert_eq!(parse(""), Ok(TargetsRequest::List));
+        assert_eq!(
+            parse("<@U0JANE|jane>"),
+            Ok(TargetsRequest::Of("U0JANE".into()))
+        );
         assert_eq!(
             parse("add Jane Doe @ Acme"),
             Ok(TargetsRequest::Add {

@@ -87,6 +87,14 @@ pub struct LastStep {
     pub day: Option<NaiveDate>,
 }
 
+/// A block a rep has planned (for the manager's view of the coming week).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PlannedSlot {
+    pub user_id: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub minutes: i64,
+}
+
 /// What a team's digests read over two periods.
 #[derive(Debug, Clone, Default)]
 pub struct DigestData {

@@ -83,6 +83,17 @@ pub struct Celebration {
     pub streaks: Vec<PersonCount>,
     /// Blocks completed.
     pub blocks: Vec<PersonCount>,
+    /// Weekly goals reached since the last shout-out.
+    pub goals_reached: Vec<GoalReached>,
+}
+
+/// A weekly goal a rep reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalReached {
+    pub user_id: String,
+    pub private: bool,
+    pub metric: super::goals::Metric,
+    pub goal: i64,
 }
 
 #[cfg(test)]

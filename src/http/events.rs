@@ -122,6 +122,7 @@ async fn handle_interaction(state: AppState, body: Bytes) -> Response {
                 .await
             }
             Action::OpenWin => open(&state, &trigger, modals::win_form()).await,
+            Action::SetGoals => open(&state, &trigger, modals::goals_form()).await,
             Action::PlanBlock => {
                 let tz = service::member_zone(&state, &team, &user).await;
                 let today = crate::domain::time::local_day(state.clock.now(), tz);

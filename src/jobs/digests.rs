@@ -3,6 +3,7 @@
 //! grouped queries per team and period, never a query per rep.
 use super::JobReport;
 use crate::domain::digest::{ByPerson, Periods};
+use crate::domain::goals::Progress;
 use crate::domain::streak::missed_working_days;
 use crate::domain::time::{local_day, local_instant, short_date};
 use crate::slack::digest::{DigestInput, render};
@@ -24,6 +25,8 @@ pub enum Span {
     Daily,
     /// The last seven days including today, against the seven before (`/momentum digest`).
     ToDate,
+    /// This week so far, Monday to today, against as many days before it (the Home tab).
+    ThisWeek,
 }
 
 /// `(previous from, from, to)` local days.
@@ -32,6 +35,7 @@ pub fn days(span: Span, today: NaiveDate) -> (NaiveDate, NaiveDate, NaiveDate) {
         Span::Weekly => (today - Duration::days(7), today - Duration::days(1)),
         Span::Daily => (today - Duration::days(1), today - Duration::days(1)),
         Span::ToDate => (today - Duration::days(6), today),
+        Span::ThisWeek => (crate::domain::goals::week_of(today).0, today),
     };
     let length = (to - from).num_days() + 1;
     (from - Duration::days(length), from, to)
@@ -121,6 +125,17 @@ pub async fn send_now(state: &AppState, team_id: &str, user_id: &str, tz: Tz) ->
     Ok(())
 }
 
+/// Goal progress over `from..=to`: the digest's period (a calendar week for the weekly digest
+/// on its Monday).
+async fn goal_progress(
+    reader: &sqlx::SqlitePool,
+    team_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> store::Result<Vec<Progress>> {
+    Ok(store::goals::progress(reader, team_id, None, from, to).await?)
+}
+
 /// Builds the digests of some managers of one team: one set of queries per distinct period.
 pub async fn build(
     state: &AppState,
@@ -128,6 +143,18 @@ pub async fn build(
     wanted: &[Wanted],
     now: DateTime<Utc>,
 ) -> store::Result<Vec<(Wanted, String)>> {
+    build_with(state, team_id, wanted, now, render).await
+}
+
+/// Reads what managers' views of their teams need — one set of queries per distinct period —
+/// and renders each with `view` (the digest DM, or the team part of a manager's Home tab).
+pub async fn build_with<T>(
+    state: &AppState,
+    team_id: &str,
+    wanted: &[Wanted],
+    now: DateTime<Utc>,
+    view: impl Fn(&DigestInput<'_>) -> T,
+) -> store::Result<Vec<(Wanted, T)>> {
     let reader = state.db.reader();
     let team = teams::get(reader, team_id).await?;
     let (work, quiet_after) = (team.work_days, team.quiet_after);
@@ -163,6 +190,10 @@ pub async fn build(
         )
         .await?;
         let by = ByPerson::new(&data);
+        let goals = goal_progress(reader, team_id, from, to).await?;
+        // The coming week's planned blocks, from now.
+        let planned =
+            digest::planned_between(reader, team_id, now, now + Duration::days(7)).await?;
         let last_steps: HashMap<&str, Option<NaiveDate>> = data
             .last_steps
             .iter()
@@ -193,12 +224,16 @@ pub async fn build(
             };
             let input = DigestInput {
                 manager: &w.manager,
+                tz: w.tz,
+                today,
                 reps,
                 period_label: label,
                 by: &by,
                 quiet,
+                goals: &goals,
+                planned: &planned,
             };
-            out.push((w.clone(), render(&input)));
+            out.push((w.clone(), view(&input)));
         }
     }
     Ok(out)

@@ -3,10 +3,13 @@
 //! Praise only: nobody is ever mentioned for doing nothing, and reps who chose
 //! `/momentum private` are counted but not named.
 use super::JobReport;
+use crate::domain::goals::week_of;
+use crate::domain::shoutout::GoalReached;
+use crate::domain::time::local_day;
 use crate::slack::shoutout::render;
 use crate::state::AppState;
 use crate::store::outbox::Method;
-use crate::store::{self, jobs, outbox, schedule};
+use crate::store::{self, goals, jobs, outbox, schedule};
 use chrono::{DateTime, Duration, Utc};
 
 /// A shout-out missed while the service was down is still posted within this window.
@@ -41,9 +44,43 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
                         Some(through) if through > oldest => through,
                         _ => oldest,
                     };
-                    let from_day = crate::domain::time::local_day(from, team.tz);
-                    let celebration =
+                    let from_day = local_day(from, team.tz);
+                    let mut celebration =
                         schedule::celebration(c, &team.team_id, from, due, from_day).await?;
+                    // Goals reached in the week of the window's start and, past a Monday,
+                    // in the week of its end: each once.
+                    let due_day = local_day(due, team.tz);
+                    let mut weeks = vec![week_of(from_day)];
+                    if week_of(due_day) != weeks[0] {
+                        weeks.push(week_of(due_day));
+                    }
+                    for (monday, sunday) in weeks {
+                        let progress =
+                            goals::progress(&mut *c, &team.team_id, None, monday, sunday).await?;
+                        for p in progress {
+                            let reached = p.reached();
+                            if reached.is_empty() {
+                                continue;
+                            }
+                            let new = goals::record_hits(
+                                c,
+                                &team.team_id,
+                                &p.user_id,
+                                monday,
+                                &reached,
+                                at,
+                            )
+                            .await?;
+                            celebration
+                                .goals_reached
+                                .extend(new.into_iter().map(|metric| GoalReached {
+                                    user_id: p.user_id.clone(),
+                                    private: p.private,
+                                    metric,
+                                    goal: p.goals.get(metric).unwrap_or_default(),
+                                }));
+                        }
+                    }
                     schedule::set_shoutout_through(c, &team.team_id, due).await?;
                     let Some((post, thread)) = render(&team.channel, &celebration) else {
                         return Ok(Some(0));

@@ -3,6 +3,8 @@
 use crate::domain::cadence::Cadence;
 use crate::domain::response_rate;
 use crate::domain::time::{days_ago, local_day, short_date};
+use crate::jobs::digests::{Span, Wanted, build_with};
+use crate::slack::digest::team_week;
 use crate::slack::home::{DueTarget, Home, publish};
 use crate::state::AppState;
 use crate::store::outbox::Method;
@@ -26,6 +28,7 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
     let mut due: Vec<(i64, DueTarget)> = prospects::active(reader, team_id, user_id)
         .await?
         .into_iter()
+        .filter(|p| p.stage.is_prospecting())
         .filter_map(|p| {
             let cadence = Cadence {
                 touches: p.touches,
@@ -46,6 +49,24 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
         })
         .collect();
     due.sort_by_key(|d| std::cmp::Reverse(d.0));
+    let goals = super::momentum::goals::progress_of(state, team_id, user_id)
+        .await?
+        .map(|p| p.line());
+    let team = if members::is_manager(reader, team_id, user_id).await? {
+        let wanted = [Wanted {
+            manager: user_id.to_owned(),
+            tz: at.tz,
+            span: Span::ThisWeek,
+            due: None,
+        }];
+        build_with(state, team_id, &wanted, state.clock.now(), team_week)
+            .await?
+            .pop()
+            .map(|(_, sections)| sections)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let home = Home {
         user_id: user_id.to_owned(),
         week_label: if monday == today {
@@ -62,6 +83,8 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
         kudos,
         due_total: due.len(),
         due: due.into_iter().take(DUE_SHOWN).map(|d| d.1).collect(),
+        goals,
+        team,
     };
     Ok(publish(&home))
 }

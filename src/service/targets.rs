@@ -4,16 +4,17 @@ use crate::commands::{TargetsRequest, name_key};
 use crate::domain::ProspectStatus;
 use crate::domain::cadence::{Cadence, TOUCH_GOAL};
 use crate::domain::text::UserText;
-use crate::domain::time::{days_ago, local_day, short_date};
+use crate::domain::time::{days_ago, local_day, relative_day, short_date};
 use crate::state::AppState;
-use crate::store::{members, prospects};
+use crate::store::{blocks, members, prospects};
 
 /// How many targets the list shows before "…and N more".
 const SHOWN: usize = 40;
 
 pub async fn handle(state: &AppState, caller: &Caller, request: TargetsRequest) -> Result<Reply> {
     match request {
-        TargetsRequest::List => list(state, caller).await,
+        TargetsRequest::List => list(state, caller, &caller.user_id).await,
+        TargetsRequest::Of(rep) => of(state, caller, rep).await,
         TargetsRequest::Add { name, company } => add(state, caller, name, company).await,
         TargetsRequest::Drop { name } => drop(state, caller, name).await,
         TargetsRequest::Replace { old, new, company } => {
@@ -22,13 +23,58 @@ pub async fn handle(state: &AppState, caller: &Caller, request: TargetsRequest) 
     }
 }
 
-async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
+/// `/targets @rep`: a rep's plan — who they are targeting, when their blocks are — for their
+/// manager (and the rep themselves); refused to anyone else.
+async fn of(state: &AppState, caller: &Caller, rep: String) -> Result<Reply> {
+    if rep == caller.user_id {
+        return list(state, caller, &rep).await;
+    }
+    let reader = state.db.reader();
+    let manager = members::get(reader, &caller.team_id, &rep)
+        .await?
+        .and_then(|m| m.manager_id);
+    if manager.as_deref() != Some(caller.user_id.as_str()) {
+        return Ok(Reply::ephemeral(format!(
+            "🔒 Only <@{rep}> and their manager see their targets. Managers add reps with `/momentum team add @name`."
+        )));
+    }
+    let mut reply = list(state, caller, &rep).await?;
+    let tz = super::profile::locate(state, &caller.team_id, &caller.user_id)
+        .await?
+        .tz;
+    let now = state.clock.now();
+    let today = local_day(now, tz);
+    let upcoming = blocks::upcoming(reader, &caller.team_id, &rep, now).await?;
+    let mut lines = vec![format!("\n📅 *Planned blocks* (times in {tz})")];
+    if upcoming.is_empty() {
+        lines.push("• none planned".to_owned());
+    }
+    for b in upcoming.iter().take(10) {
+        let start = b.starts_at.with_timezone(&tz);
+        lines.push(format!(
+            "• {} {} ({} min)",
+            relative_day(start.date_naive(), today),
+            start.format("%H:%M"),
+            b.minutes
+        ));
+    }
+    reply.text.push_str(&lines.join("\n"));
+    Ok(reply)
+}
+
+async fn list(state: &AppState, caller: &Caller, whose: &str) -> Result<Reply> {
     let reader = state.db.reader();
     let tz = super::profile::locate(state, &caller.team_id, &caller.user_id)
         .await?
         .tz;
     let today = local_day(state.clock.now(), tz);
-    let rows = prospects::active(reader, &caller.team_id, &caller.user_id).await?;
+    let rows = prospects::active(reader, &caller.team_id, whose).await?;
+    let mine = whose == caller.user_id;
+    if rows.is_empty() && !mine {
+        return Ok(Reply::ephemeral(format!(
+            "🎯 <@{whose}> has no active targets yet."
+        )));
+    }
     if rows.is_empty() {
         return Ok(Reply::ephemeral(
             "You have no active targets yet. Add one with `/targets add Jane Doe @ Acme`, \
@@ -48,6 +94,8 @@ async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
                 .map(|c| format!(" ({})", c.mrkdwn(60)))
                 .unwrap_or_default();
             let (rank, status) = match (cadence.last_touch, cadence.overdue_days(today)) {
+                // Reached: not chased any more, listed last.
+                _ if !p.stage.is_prospecting() => (i64::MIN, format!("✨ {}", p.stage)),
                 (None, _) => (i64::MAX - 1, "⏰ first touch due".to_string()),
                 (Some(_), Some(late)) if late > 0 => {
                     (late, format!("⚠️ overdue {}", plural(late, "day", "days")))
@@ -74,8 +122,13 @@ async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
         .collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.0));
     let overdue = entries.iter().filter(|(rank, _)| *rank > 0).count() as i64;
+    let whose_label = if mine {
+        "Your".to_owned()
+    } else {
+        format!("<@{whose}>'s")
+    };
     let mut text = format!(
-        "🎯 *Your targets* — {} · {} due or overdue\n",
+        "🎯 *{whose_label} targets* — {} · {} due or overdue\n",
         plural(rows.len() as i64, "prospect", "prospects"),
         overdue
     );

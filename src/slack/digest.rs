@@ -2,10 +2,13 @@
 //! per rep, who went quiet, who gave up early, which no's still need a replacement, and the
 //! wins worth recognising. Pure: built from the numbers in `domain::digest`.
 use super::messages::{self, chunk_lines, context, section};
-use crate::domain::digest::{ByPerson, Totals, median};
+use crate::domain::digest::{ByPerson, PlannedSlot, Totals, median};
+use crate::domain::goals::Progress;
 use crate::domain::text::{UserText, cut};
 use crate::domain::words::count;
 use crate::domain::{Channel, WinKind};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 use std::collections::BTreeMap;
 
@@ -75,11 +78,18 @@ fn summary(now: &Totals, before: &Totals) -> String {
 /// Everything one manager's digest shows.
 pub struct DigestInput<'a> {
     pub manager: &'a str,
+    /// The manager's zone and local day (planned blocks are shown in it).
+    pub tz: Tz,
+    pub today: NaiveDate,
     pub reps: Vec<&'a str>,
     pub period_label: String,
     pub by: &'a ByPerson<'a>,
     /// (rep, working days without a step) for reps gone quiet.
     pub quiet: Vec<(&'a str, i64)>,
+    /// Goal progress over the period, for every member of the team with goals.
+    pub goals: &'a [Progress],
+    /// Blocks planned for the coming week, for the whole team.
+    pub planned: &'a [PlannedSlot],
 }
 
 pub fn render(input: &DigestInput<'_>) -> String {
@@ -100,6 +110,8 @@ pub fn render(input: &DigestInput<'_>) -> String {
         let sections = [
             each_rep(by, reps),
             vec![cadence(by, reps)],
+            goals(input).into_iter().collect(),
+            planned(input),
             gone_quiet(&input.quiet),
             one_channel(by, reps).into_iter().collect(),
             chunk_lines(&accountability(by, reps)),
@@ -119,6 +131,23 @@ pub fn render(input: &DigestInput<'_>) -> String {
         count(now.wins(), "win")
     );
     messages::post(input.manager, &fallback, blocks)
+}
+
+/// The manager's Home tab: their team's week so far as sections — a line per rep, goals, the
+/// coming week's blocks, who is quiet, and no's without a replacement.
+pub fn team_week(input: &DigestInput<'_>) -> Vec<String> {
+    let (by, reps) = (input.by, &input.reps);
+    if reps.is_empty() {
+        return Vec::new();
+    }
+    let sections = [
+        each_rep(by, reps),
+        goals(input).into_iter().collect(),
+        planned(input),
+        gone_quiet(&input.quiet),
+        chunk_lines(&accountability(by, reps)),
+    ];
+    sections.into_iter().flatten().collect()
 }
 
 /// "12 touches · 3 wins · 1/2 blocks · 1 meeting".
@@ -169,6 +198,49 @@ fn cadence(by: &ByPerson<'_>, reps: &[&str]) -> String {
         Some(m) => format!("*Median days between touches:* {m}"),
         None => "*Median days between touches:* — (no repeat touches yet)".to_owned(),
     }
+}
+
+/// Each rep's progress toward their goals over the period (for the manager only).
+pub(super) fn goals(input: &DigestInput<'_>) -> Option<String> {
+    let lines: Vec<String> = input
+        .reps
+        .iter()
+        .filter_map(|rep| {
+            let p = input.goals.iter().find(|p| p.user_id == *rep)?;
+            Some(format!("• <@{rep}> — {}", p.line()))
+        })
+        .collect();
+    (!lines.is_empty()).then(|| format!("*Goals*\n{}", lines.join("\n")))
+}
+
+/// Each rep's blocks planned for the coming week, in the manager's zone.
+pub(super) fn planned(input: &DigestInput<'_>) -> Vec<String> {
+    let mut lines = vec![format!(
+        "*Blocks planned for the coming week* (times in {})",
+        input.tz
+    )];
+    for rep in &input.reps {
+        let slots: Vec<String> = input
+            .planned
+            .iter()
+            .filter(|b| b.user_id == *rep)
+            .map(|b| {
+                let start = b.starts_at.with_timezone(&input.tz);
+                let day = if start.date_naive() == input.today {
+                    "today".to_owned()
+                } else {
+                    start.format("%a %-d").to_string()
+                };
+                format!("{day} {} ({}m)", start.format("%H:%M"), b.minutes)
+            })
+            .collect();
+        lines.push(if slots.is_empty() {
+            format!("• <@{rep}> — none yet")
+        } else {
+            format!("• <@{rep}> — {}", slots.join(", "))
+        });
+    }
+    chunk_lines(&lines)
 }
 
 /// Reps whose touches were mostly one channel: varied persistence reaches more people.

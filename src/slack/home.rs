@@ -23,6 +23,10 @@ pub struct Home {
     /// (prospect, company, touches, status text), most urgent first.
     pub due: Vec<DueTarget>,
     pub due_total: usize,
+    /// This week's goal progress, when the member has goals.
+    pub goals: Option<String>,
+    /// For a manager: their team's week, as sections.
+    pub team: Vec<String>,
 }
 
 pub fn publish(h: &Home) -> String {
@@ -55,8 +59,11 @@ pub fn publish(h: &Home) -> String {
             },
             h.kudos,
         )),
-        SlackDividerBlock::new().into(),
     ];
+    if let Some(goals) = &h.goals {
+        blocks.push(section(format!("🎯 *Goals this week:* {goals}")));
+    }
+    blocks.push(SlackDividerBlock::new().into());
     if h.due.is_empty() {
         blocks.push(section(
             "*Targets:* nobody is due — add one with `/targets add Jane Doe @ Acme`.",
@@ -96,6 +103,18 @@ pub fn publish(h: &Home) -> String {
     blocks.push(context(
         "🔒 Only you (and your manager, in their digest) see your numbers.",
     ));
+    if !h.team.is_empty() {
+        blocks.push(SlackDividerBlock::new().into());
+        blocks.push(SlackHeaderBlock::new(pt!("Your team this week".to_owned())).into());
+        blocks.extend(h.team.iter().map(|s| section(s.clone())));
+        blocks.push(
+            SlackActionsBlock::new(vec![Action::SetGoals.button("🎯 Set team goals").into()])
+                .into(),
+        );
+        blocks.push(context(
+            "🔒 Only you see your team's individual numbers. `/momentum stats @rep` · `/targets @rep`",
+        ));
+    }
     let request = SlackApiViewsPublishRequest::new(
         h.user_id.clone().into(),
         SlackView::Home(SlackHomeView::new(blocks)),

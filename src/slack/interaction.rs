@@ -21,6 +21,8 @@ pub enum Action {
     PlanBlock,
     /// "Log a step" on a nudge (the prospect), or "Log a touch" on Home (none).
     LogStep(Option<ProspectRef>),
+    /// "Set team goals" on a manager's Home.
+    SetGoals,
 }
 
 /// The wins a 🎉 refers to: `FIRST-LAST` (one person's wins in a post), or — on posts from
@@ -51,6 +53,7 @@ impl Action {
             Action::OpenWin => "open_win",
             Action::PlanBlock => "plan_block",
             Action::LogStep(_) => "log_step",
+            Action::SetGoals => "set_goals",
         }
     }
 
@@ -66,7 +69,7 @@ impl Action {
                 ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
             }
             Action::SnoozeDay | Action::OpenWin => "1".to_owned(),
-            Action::PlanBlock => NONE.to_owned(),
+            Action::PlanBlock | Action::SetGoals => NONE.to_owned(),
             Action::LogBlock(block) => block.map_or(NONE.to_owned(), |id| id.to_string()),
             Action::AddReplacement(p) => prospect(p),
             Action::LogStep(p) => p.as_ref().map_or(NONE.to_owned(), prospect),
@@ -95,6 +98,7 @@ impl Action {
             "open_win" => Action::OpenWin,
             "plan_block" => Action::PlanBlock,
             "log_step" => Action::LogStep(prospect()),
+            "set_goals" => Action::SetGoals,
             _ => return None,
         })
     }
@@ -131,15 +135,17 @@ pub enum Form {
     BlockDone,
     BlockPlan,
     Replacement,
+    Goals,
 }
 
 impl Form {
-    pub const ALL: [Form; 5] = [
+    pub const ALL: [Form; 6] = [
         Form::Win,
         Form::Touch,
         Form::BlockDone,
         Form::BlockPlan,
         Form::Replacement,
+        Form::Goals,
     ];
 
     pub fn callback_id(self) -> &'static str {
@@ -149,6 +155,7 @@ impl Form {
             Form::BlockDone => "block_done",
             Form::BlockPlan => "block_plan",
             Form::Replacement => "replacement",
+            Form::Goals => "goals",
         }
     }
 
@@ -177,6 +184,7 @@ mod tests {
             Action::PlanBlock,
             Action::LogStep(Some(ProspectRef::Id(4))),
             Action::LogStep(None),
+            Action::SetGoals,
         ];
         for action in all {
             let back = Action::parse(action.action_id(), Some(&action.value()));

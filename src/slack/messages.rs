@@ -129,3 +129,16 @@ mod tests {
         insta::assert_json_snapshot!("welcome_dm", body);
     }
 }
+
+/// To a rep: their manager set weekly goals for them.
+pub fn goals_set(rep: &str, manager: &str, goals: &str) -> String {
+    let text = format!("🎯 <@{manager}> set your weekly goals: {goals}");
+    post(
+        rep,
+        &text,
+        vec![section(format!(
+            "{text}.\nYour progress is in `/momentum stats` and on your Home tab; only you and <@{manager}> see it. \
+                 Reaching one gets a shout-out."
+        ))],
+    )
+}

@@ -3,11 +3,14 @@
 //! submitted view's state into the same typed requests the text commands produce — or into
 //! errors shown on the fields (`response_action: errors`), keyed by block id.
 use super::interaction::Form;
+use crate::commands::momentum::MAX_GOAL;
 use crate::commands::touch::CallbackDay;
 use crate::commands::{
     BlockRequest, BlockStart, DaySpec, MAX_NAME, MAX_TEXT, Request, TargetsRequest, TouchRequest,
     WinRequest, win,
 };
+use crate::commands::{GoalsRequest, MomentumRequest};
+use crate::domain::goals::{Goals, Metric};
 use crate::domain::{BlockResults, Channel, Outcome, WinKind};
 use slack_morphism::prelude::*;
 use std::collections::BTreeMap;
@@ -250,6 +253,36 @@ pub fn replacement_form(old: &str) -> SlackView {
     )
 }
 
+/// Weekly goals for the manager's team, or for one rep when one is picked.
+pub fn goals_form() -> SlackView {
+    let rep = SlackInputBlock::new(
+        pt!("Only for (leave empty for the whole team)".to_owned()),
+        SlackInputBlockElement::UsersSelect(
+            SlackBlockUsersSelectElement::new().with_action_id("rep".into()),
+        ),
+    )
+    .with_block_id("rep".into())
+    .with_optional(true)
+    .into();
+    let mut blocks = vec![rep];
+    for metric in Metric::ALL {
+        blocks.push(number(
+            metric.as_str(),
+            &format!("{} per week", label(metric.as_str())),
+        ));
+    }
+    blocks.push(
+        SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(
+            SlackBlockMarkDownText::new(
+                "Leave all four empty to clear the goals. Reaching one is celebrated; missing one is never posted."
+                    .into(),
+            ),
+        )])
+        .into(),
+    );
+    modal(Form::Goals, "Weekly goals", "Set goals", blocks, None)
+}
+
 /// A short modal that confirms a submission with the same reply the text command gives.
 pub fn done(text: &str) -> SlackView {
     let blocks = vec![
@@ -411,6 +444,31 @@ pub fn read(
                 },
                 minutes,
             })
+        }
+        Form::Goals => {
+            let rep = v
+                .get("rep")
+                .and_then(|x| x.selected_user.as_ref())
+                .map(|u| u.to_string());
+            let mut goals = Goals::default();
+            for metric in Metric::ALL {
+                let raw = v.text(metric.as_str());
+                match raw.parse::<i64>() {
+                    Ok(n) if (1..=i64::from(MAX_GOAL)).contains(&n) => goals.set(*metric, Some(n)),
+                    _ if raw.is_empty() => {}
+                    _ => {
+                        errors.insert(
+                            metric.as_str().to_owned(),
+                            format!("A whole number from 1 to {MAX_GOAL}, or empty."),
+                        );
+                    }
+                }
+            }
+            Request::Momentum(MomentumRequest::Goals(if goals.is_empty() {
+                GoalsRequest::Clear { rep }
+            } else {
+                GoalsRequest::Set { goals, rep }
+            }))
         }
         Form::Replacement => {
             let new = v.text("prospect");

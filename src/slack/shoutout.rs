@@ -31,6 +31,7 @@ pub fn render(channel: &str, c: &Celebration) -> Option<(String, Option<String>)
         && c.persistent_meetings.is_empty()
         && c.streaks.is_empty()
         && c.blocks.is_empty()
+        && c.goals_reached.is_empty()
     {
         return None;
     }
@@ -189,6 +190,13 @@ fn milestones(c: &Celebration) -> Vec<String> {
             who(&m.user_id, m.private),
             prospect(m),
             count(m.touches, "touch")
+        ));
+    }
+    for g in &c.goals_reached {
+        milestones.push(format!(
+            "🎯 {} reached a weekly goal: {}",
+            who(&g.user_id, g.private),
+            g.metric.count(g.goal)
         ));
     }
     for s in &c.streaks {

@@ -3,7 +3,7 @@
 use super::members::ZONE;
 use super::teams::WORK_DAYS;
 use super::ts;
-use crate::domain::digest::{DigestData, Periods, TouchCount};
+use crate::domain::digest::{DigestData, Periods, PlannedSlot, TouchCount};
 use crate::domain::schedule::Schedule;
 use crate::domain::time::Local;
 use crate::domain::{Channel, Outcome};
@@ -185,4 +185,23 @@ pub async fn data(
         best_wins,
         last_steps,
     })
+}
+
+/// Blocks still planned to start in `[from, to)`, for the whole team, in start order.
+pub async fn planned_between(
+    pool: &SqlitePool,
+    team_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> sqlx::Result<Vec<PlannedSlot>> {
+    sqlx::query_as(
+        "SELECT user_id, starts_at, minutes FROM blocks
+         WHERE team_id = ? AND status = 'planned' AND starts_at >= ? AND starts_at < ?
+         ORDER BY starts_at, id",
+    )
+    .bind(team_id)
+    .bind(ts(from))
+    .bind(ts(to))
+    .fetch_all(pool)
+    .await
 }

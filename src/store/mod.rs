@@ -8,6 +8,7 @@
 pub mod blitz;
 pub mod blocks;
 pub mod digest;
+pub mod goals;
 pub mod interactions;
 pub mod jobs;
 pub mod members;

@@ -108,6 +108,7 @@ pub async fn celebration(
         persistent_meetings,
         streaks,
         blocks,
+        goals_reached: Vec::new(),
     })
 }
 

@@ -469,3 +469,68 @@ pub async fn hold_the_write_lock(app: &TestApp) -> tokio::sync::oneshot::Sender<
     });
     release
 }
+
+/// Submits a form as `user`: `fields` are (block id, value), each block with one action of the same id.
+pub async fn submit(
+    app: &TestApp,
+    user: &str,
+    callback: &str,
+    metadata: &str,
+    fields: &[(&str, Value)],
+) -> (StatusCode, Value) {
+    let mut values = serde_json::Map::new();
+    for (id, v) in fields {
+        values.insert((*id).to_owned(), json!({ *id: v }));
+    }
+    let payload = include_str!("../fixtures/view_submission.json")
+        .replace("USER_ID", user)
+        .replace("CALLBACK", callback)
+        .replace("METADATA", metadata)
+        .replace("STATE", &Value::Object(values).to_string());
+    let body = serde_urlencoded::to_string([("payload", payload)]).unwrap();
+    let ts = now_ts();
+    let request = axum::http::Request::post("/slack/interactions")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", ts.to_string())
+        .header("x-slack-signature", signature(SECRET, ts, &body))
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let (status, body) = app.send(request).await;
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+/// Opens `user`'s Home tab (a signed `app_home_opened` with its own event id) and returns the
+/// view Momentum published.
+pub async fn open_home(app: &TestApp, user: &str) -> Value {
+    Mock::given(method("POST"))
+        .and(path("/views.publish"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "ok": true,
+            "view": { "id": "V0HOME", "team_id": TEAM, "type": "home", "blocks": [], "hash": "1764000000.abc",
+                      "private_metadata": "", "callback_id": "", "state": { "values": {} }, "app_id": "A0APP" }
+        })))
+        .mount(&app.slack)
+        .await;
+    let event = include_str!("../fixtures/app_home_opened.json")
+        .replace("U0JANE", user)
+        .replace("Ev0HOME1", &format!("Ev0HOME{user}{}", now_ts()));
+    let ts = now_ts();
+    let request = Request::post("/slack/events")
+        .header("content-type", "application/json")
+        .header("x-slack-request-timestamp", ts.to_string())
+        .header("x-slack-signature", signature(SECRET, ts, &event))
+        .body(Body::from(event))
+        .unwrap();
+    assert_eq!(app.send(request).await.0, StatusCode::OK);
+    app.drain_all().await;
+    app.slack
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .filter(|r| r.url.path() == "/views.publish")
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap())
+        .find(|v| v["user_id"] == user)
+        .expect("a published home view")
+}

@@ -1,5 +1,6 @@
 //! `/momentum`: help, stats, who manages whom, the celebration channel, away, privacy and
 //! team settings, by subject. Individual numbers go to the member and their manager only.
+pub(crate) mod goals;
 mod presence;
 mod settings;
 mod stats;
@@ -20,6 +21,8 @@ pub const HELP: &str = "*Momentum* keeps your prospecting moving. Log small step
 • `/blitz start 60m goal 200` — a team prospecting blitz in this channel, with a live scoreboard · `status` · `end`\n\
 • `/momentum stats [week|month] [@rep]` — your numbers (managers: their reps')\n\
 • `/momentum team add @a @b` — you manage them and see their numbers · `team leave` · `digest` (by DM, now)\n\
+• `/momentum goals` — this week's goals and progress · managers: `goals touches 50 conversations 10 meetings 2 blocks 3 [@rep]`\n\
+• `/win undo`, `/touch undo`, `/block undo` — remove your last log of the last 24 hours\n\
 • `/momentum away until 2026-12-31` · `private` (counted, not named in channel posts)\n\
 • `/momentum channel #wins` · `settings` (managers and admins)\n\
 🔒 Your individual numbers go to you and your manager only.";
@@ -36,6 +39,7 @@ pub async fn handle(state: &AppState, caller: &Caller, request: MomentumRequest)
         MomentumRequest::Private(on) => presence::private(state, caller, on).await,
         MomentumRequest::Settings(change) => settings::change(state, caller, change).await,
         MomentumRequest::Digest => digest_now(state, caller).await,
+        MomentumRequest::Goals(r) => goals::handle(state, caller, r).await,
     }
 }
 

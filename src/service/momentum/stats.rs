@@ -30,9 +30,11 @@ pub(super) async fn show(
     } else {
         format!("<@{subject}>'s")
     };
-    Ok(Reply::ephemeral(render_stats(
-        &who, label, from, today, &s, streak,
-    )))
+    let mut text = render_stats(&who, label, from, today, &s, streak);
+    if let Some(p) = super::goals::progress_of(state, &caller.team_id, &subject).await? {
+        text.push_str(&format!("\n🎯 *Goals this week:* {}", p.line()));
+    }
+    Ok(Reply::ephemeral(text))
 }
 
 fn period_start(period: Period, today: NaiveDate) -> (NaiveDate, &'static str) {

@@ -1,0 +1,136 @@
+//! `/momentum goals`: weekly goals a manager sets for their team or one rep, and this week's
+//! progress. Progress goes to the rep and their manager only; reaching a goal is celebrated in
+//! the next shout-out, missing one is never mentioned anywhere public.
+use super::super::{Caller, Reply, Result};
+use super::is_admin;
+use crate::commands::GoalsRequest;
+use crate::domain::goals::{Goals, Progress, week_of};
+use crate::slack::messages;
+use crate::state::AppState;
+use crate::store::goals::{self, Scope};
+use crate::store::{members, outbox};
+
+pub(super) async fn handle(
+    state: &AppState,
+    caller: &Caller,
+    request: GoalsRequest,
+) -> Result<Reply> {
+    match request {
+        GoalsRequest::Show => show(state, caller).await,
+        GoalsRequest::Set { goals, rep } => set(state, caller, goals, rep).await,
+        GoalsRequest::Clear { rep } => set(state, caller, Goals::default(), rep).await,
+    }
+}
+
+/// This week's progress of `user` (their local week), if they have any goal.
+pub(crate) async fn progress_of(
+    state: &AppState,
+    team_id: &str,
+    user_id: &str,
+) -> Result<Option<Progress>> {
+    let at = super::super::profile::locate(state, team_id, user_id).await?;
+    let (monday, sunday) = week_of(crate::domain::time::local_day(state.clock.now(), at.tz));
+    let mut found =
+        goals::progress(state.db.reader(), team_id, Some(user_id), monday, sunday).await?;
+    Ok(found.pop())
+}
+
+async fn show(state: &AppState, caller: &Caller) -> Result<Reply> {
+    let mut lines = Vec::new();
+    match progress_of(state, &caller.team_id, &caller.user_id).await? {
+        Some(p) => lines.push(format!("🎯 *Your goals this week:* {}", p.line())),
+        None => lines.push("You have no weekly goals set.".to_owned()),
+    }
+    let reader = state.db.reader();
+    let reps = members::reps_of(reader, &caller.team_id, &caller.user_id).await?;
+    if !reps.is_empty() {
+        let team = goals::get(
+            reader,
+            &caller.team_id,
+            Scope::Team {
+                manager: &caller.user_id,
+            },
+        )
+        .await?;
+        lines.push(if team.is_empty() {
+            "*Team goals:* none yet — `/momentum goals touches 50 conversations 10 meetings 2 blocks 3`"
+                .to_owned()
+        } else {
+            format!("*Team goals (each rep, weekly):* {team}")
+        });
+        let at = super::super::profile::locate(state, &caller.team_id, &caller.user_id).await?;
+        let (monday, sunday) = week_of(crate::domain::time::local_day(state.clock.now(), at.tz));
+        let progress = goals::progress(reader, &caller.team_id, None, monday, sunday).await?;
+        for rep in &reps {
+            if let Some(p) = progress.iter().find(|p| p.user_id == rep.user_id) {
+                lines.push(format!("• <@{}> — {}", rep.user_id, p.line()));
+            }
+        }
+        lines.push("🔒 Progress is for you and each rep only.".to_owned());
+    }
+    Ok(Reply::ephemeral(lines.join("\n")))
+}
+
+async fn set(state: &AppState, caller: &Caller, new: Goals, rep: Option<String>) -> Result<Reply> {
+    let reader = state.db.reader();
+    let reps: Vec<String> = match &rep {
+        Some(rep) => {
+            let manager = members::get(reader, &caller.team_id, rep)
+                .await?
+                .and_then(|m| m.manager_id);
+            if manager.as_deref() != Some(caller.user_id.as_str())
+                && !is_admin(state, caller).await?
+            {
+                return Ok(Reply::ephemeral(format!(
+                    "🔒 Only <@{rep}>'s manager sets their goals. Managers add reps with `/momentum team add @name`."
+                )));
+            }
+            vec![rep.clone()]
+        }
+        None => {
+            let reps = members::reps_of(reader, &caller.team_id, &caller.user_id).await?;
+            if reps.is_empty() {
+                return Ok(Reply::ephemeral(
+                    "Team goals are for your reps, and you don't manage anyone yet: `/momentum team add @a @b` first.",
+                ));
+            }
+            reps.into_iter().map(|r| r.user_id).collect()
+        }
+    };
+    let now = state.clock.now();
+    let data = (caller.clone(), new, rep.clone(), reps, now);
+    state
+        .db
+        .write(data, |c, (caller, new, rep, reps, now)| {
+            Box::pin(async move {
+                let scope = match rep {
+                    Some(rep) => Scope::Rep(rep),
+                    None => Scope::Team {
+                        manager: &caller.user_id,
+                    },
+                };
+                goals::set(c, &caller.team_id, scope, new, &caller.user_id, *now).await?;
+                if !new.is_empty() {
+                    for r in reps.iter() {
+                        let dm = messages::goals_set(r, &caller.user_id, &new.describe());
+                        outbox::post(c, &caller.team_id, r, &dm, *now).await?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    state.outbox_wake.notify_one();
+    let whom = match &rep {
+        Some(r) => format!("<@{r}>"),
+        None => "each rep on your team".to_owned(),
+    };
+    Ok(Reply::ephemeral(if new.is_empty() {
+        format!("Cleared the weekly goals for {whom}.")
+    } else {
+        format!(
+            "🎯 Weekly goals for {whom}: {new}. I've told them by DM; progress shows in their `/momentum stats`, \
+             their Home tab and your digest. Reaching one is celebrated in the shout-out — missing one is never posted."
+        )
+    }))
+}

@@ -1,0 +1,159 @@
+//! Weekly goals and progress toward them: one grouped query for a whole team.
+use super::ts;
+use crate::domain::goals::{Goals, Metric, Progress};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{SqliteConnection, SqliteExecutor};
+
+/// Whose goals: a manager's whole team, or one rep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    Team { manager: &'a str },
+    Rep(&'a str),
+}
+
+impl Scope<'_> {
+    fn key(&self) -> (&'static str, &str) {
+        match self {
+            Scope::Team { manager } => ("team", manager),
+            Scope::Rep(rep) => ("rep", rep),
+        }
+    }
+}
+
+/// Sets (or, with empty goals, clears) the goals of a scope.
+pub async fn set(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    scope: Scope<'_>,
+    goals: &Goals,
+    set_by: &str,
+    at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let (scope, user) = scope.key();
+    if goals.is_empty() {
+        sqlx::query("DELETE FROM goals WHERE team_id = ? AND scope = ? AND user_id = ?")
+            .bind(team_id)
+            .bind(scope)
+            .bind(user)
+            .execute(conn)
+            .await?;
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO goals (team_id, scope, user_id, touches, conversations, meetings, blocks, set_by, set_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (team_id, scope, user_id) DO UPDATE SET touches = excluded.touches,
+           conversations = excluded.conversations, meetings = excluded.meetings,
+           blocks = excluded.blocks, set_by = excluded.set_by, set_at = excluded.set_at",
+    )
+    .bind(team_id)
+    .bind(scope)
+    .bind(user)
+    .bind(goals.touches)
+    .bind(goals.conversations)
+    .bind(goals.meetings)
+    .bind(goals.blocks)
+    .bind(set_by)
+    .bind(ts(at))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The goals set on a scope itself (not inherited).
+pub async fn get(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    scope: Scope<'_>,
+) -> sqlx::Result<Goals> {
+    let (scope, user) = scope.key();
+    Ok(sqlx::query_as(
+        "SELECT touches, conversations, meetings, blocks FROM goals
+         WHERE team_id = ? AND scope = ? AND user_id = ?",
+    )
+    .bind(team_id)
+    .bind(scope)
+    .bind(user)
+    .fetch_optional(db)
+    .await?
+    .unwrap_or_default())
+}
+
+/// Each member of the team with a goal (their own, else their manager's team goal, number by
+/// number) and what they did toward it on local days `from..=to`; `only` narrows to one.
+pub async fn progress(
+    db: impl SqliteExecutor<'_>,
+    team_id: &str,
+    only: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<Progress>> {
+    sqlx::query_as(
+        "WITH g AS (
+             SELECT m.user_id, m.private,
+                    coalesce(r.touches, t.touches) AS touches_goal,
+                    coalesce(r.conversations, t.conversations) AS conversations_goal,
+                    coalesce(r.meetings, t.meetings) AS meetings_goal,
+                    coalesce(r.blocks, t.blocks) AS blocks_goal
+             FROM members m
+             LEFT JOIN goals r ON r.team_id = m.team_id AND r.scope = 'rep' AND r.user_id = m.user_id
+             LEFT JOIN goals t ON t.team_id = m.team_id AND t.scope = 'team' AND t.user_id = m.manager_id
+             WHERE m.team_id = ?1 AND (?4 IS NULL OR m.user_id = ?4)
+               AND (r.user_id IS NOT NULL OR t.user_id IS NOT NULL)),
+         tc AS (
+             SELECT user_id, COUNT(*) AS touches,
+                    COUNT(*) FILTER (WHERE outcome = 'talked') AS conversations,
+                    COUNT(*) FILTER (WHERE outcome = 'meeting') AS meetings
+             FROM touches WHERE team_id = ?1 AND day BETWEEN ?2 AND ?3
+               AND user_id IN (SELECT user_id FROM g) GROUP BY user_id),
+         bc AS (
+             SELECT user_id, SUM(dials + emails + social) AS touches, SUM(conversations) AS conversations,
+                    SUM(meetings) AS meetings, COUNT(*) AS blocks
+             FROM blocks WHERE team_id = ?1 AND status = 'done' AND day BETWEEN ?2 AND ?3
+               AND user_id IN (SELECT user_id FROM g) GROUP BY user_id)
+         SELECT g.user_id, g.private,
+                g.touches_goal AS touches, g.conversations_goal AS conversations,
+                g.meetings_goal AS meetings, g.blocks_goal AS blocks,
+                coalesce(tc.touches, 0) + coalesce(bc.touches, 0) AS done_touches,
+                coalesce(tc.conversations, 0) + coalesce(bc.conversations, 0) AS done_conversations,
+                coalesce(tc.meetings, 0) + coalesce(bc.meetings, 0) AS done_meetings,
+                coalesce(bc.blocks, 0) AS done_blocks
+         FROM g LEFT JOIN tc ON tc.user_id = g.user_id LEFT JOIN bc ON bc.user_id = g.user_id
+         ORDER BY g.user_id",
+    )
+    .bind(team_id)
+    .bind(from)
+    .bind(to)
+    .bind(only)
+    .fetch_all(db)
+    .await
+}
+
+/// Records the goals reached in `week` (its Monday); returns those not recorded before.
+pub async fn record_hits(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    week: NaiveDate,
+    reached: &[Metric],
+    at: DateTime<Utc>,
+) -> sqlx::Result<Vec<Metric>> {
+    let mut new = Vec::new();
+    for metric in reached {
+        let done = sqlx::query(
+            "INSERT INTO goal_hits (team_id, user_id, week, metric, hit_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(team_id)
+        .bind(user_id)
+        .bind(week)
+        .bind(metric)
+        .bind(ts(at))
+        .execute(&mut *conn)
+        .await?;
+        if done.rows_affected() == 1 {
+            new.push(*metric);
+        }
+    }
+    Ok(new)
+}
