@@ -119,17 +119,6 @@ pub fn rep_left(manager: &str, rep: &str, new_manager: Option<&str>) -> String {
     post(manager, &text, vec![section(&text)])
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_welcome_dm_names_the_manager_and_the_three_commands() {
-        let body: serde_json::Value = serde_json::from_str(&welcome("U0REP", "U0BOSS")).unwrap();
-        insta::assert_json_snapshot!("welcome_dm", body);
-    }
-}
-
 /// To a rep: their manager set weekly goals for them.
 pub fn goals_set(rep: &str, manager: &str, goals: &str) -> String {
     let text = format!("🎯 <@{manager}> set your weekly goals: {goals}");
@@ -141,4 +130,15 @@ pub fn goals_set(rep: &str, manager: &str, goals: &str) -> String {
                  Reaching one gets a shout-out."
         ))],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_welcome_dm_names_the_manager_and_the_three_commands() {
+        let body: serde_json::Value = serde_json::from_str(&welcome("U0REP", "U0BOSS")).unwrap();
+        insta::assert_json_snapshot!("welcome_dm", body);
+    }
 }
