@@ -96,6 +96,25 @@ pub struct GoalReached {
     pub goal: i64,
 }
 
+/// A kudos a rep received, not yet told to them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KudosReceived {
+    pub team_id: String,
+    pub user_id: String,
+    pub win_id: i64,
+    pub giver: String,
+    pub kind: WinKind,
+    pub text: UserText,
+    pub source: WinSource,
+    pub steps: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub work_start_min: i64,
+    pub work_end_min: i64,
+    pub kudos_dm_day: Option<NaiveDate>,
+    #[sqlx(flatten)]
+    pub local: super::time::Local,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

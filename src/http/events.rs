@@ -7,8 +7,9 @@
 //! and the forms (`view_submission`), read into the same requests as the text commands.
 use crate::service::{self, Caller, home};
 use crate::slack::interaction::{Action, Form, Kudos, ProspectRef};
-use crate::slack::modals;
+use crate::slack::{modals, shoutout};
 use crate::state::AppState;
+use crate::store::interactions::WinsRef;
 use crate::store::{self, interactions};
 use axum::Json;
 use axum::body::Bytes;
@@ -98,6 +99,13 @@ async fn handle_interaction(state: AppState, body: Bytes) -> Response {
         _ => return StatusCode::OK.into_response(),
     };
     let trigger = actions.trigger_id.to_string();
+    let message = match &actions.container {
+        SlackInteractionActionContainer::Message(m) => m
+            .channel_id
+            .as_ref()
+            .map(|c| (c.to_string(), m.message_ts.to_string())),
+        _ => None,
+    };
     let (Some(user), team) = (
         actions.user.as_ref().map(|u| u.id.to_string()),
         actions.team.id.to_string(),
@@ -109,7 +117,9 @@ async fn handle_interaction(state: AppState, body: Bytes) -> Response {
             continue;
         };
         let result = match action {
-            Action::Celebrate(kudos) => celebrate(&state, &team, &user, kudos).await,
+            Action::Celebrate(kudos) => {
+                celebrate(&state, &team, &user, kudos, message.clone()).await
+            }
             Action::SnoozeDay => snooze(&state, &team, &user).await,
             Action::LogBlock(id) => open(&state, &trigger, modals::block_done_form(id)).await,
             Action::AddReplacement(prospect) => {
@@ -214,23 +224,71 @@ async fn submitted(state: &AppState, s: SlackInteractionViewSubmissionEvent) -> 
     }
 }
 
-/// 🎉 on a shout-out line: kudos from `user` on that person's wins in the post.
-async fn celebrate(state: &AppState, team: &str, user: &str, kudos: Kudos) -> store::Result<()> {
-    let data = (team.to_owned(), user.to_owned(), kudos, state.clock.now());
-    state
+/// How often a shout-out's celebrate counts are refreshed at most.
+const KUDOS_UPDATE_GAP: chrono::Duration = chrono::Duration::seconds(10);
+
+/// 🎉 on a shout-out line: kudos from `user` on that person's wins in the post, and the post's
+/// counts refreshed (`chat.update`, at most every [`KUDOS_UPDATE_GAP`]).
+async fn celebrate(
+    state: &AppState,
+    team: &str,
+    user: &str,
+    kudos: Kudos,
+    message: Option<(String, String)>,
+) -> store::Result<()> {
+    let data = (
+        team.to_owned(),
+        user.to_owned(),
+        kudos,
+        message,
+        state.clock.now(),
+    );
+    let queued = state
         .db
-        .write(data, |c, (team, user, kudos, at)| {
+        .write(data, |c, (team, user, kudos, message, at)| {
             Box::pin(async move {
-                match kudos {
+                let added = match kudos {
                     Kudos::Range(first, last) => {
-                        interactions::give_kudos_range(c, team, *first, *last, user, *at).await
+                        interactions::give_kudos_range(c, team, *first, *last, user, *at).await?
                     }
-                    Kudos::Ids(ids) => interactions::give_kudos(c, team, ids, user, *at).await,
+                    Kudos::Ids(ids) => interactions::give_kudos(c, team, ids, user, *at).await?,
+                };
+                let Some((channel, ts)) = message.as_ref().filter(|_| added > 0) else {
+                    return Ok(false);
+                };
+                let Some((id, payload)) = interactions::shoutout_at(c, team, channel, ts).await?
+                else {
+                    return Ok(false);
+                };
+                let mut counts = Vec::new();
+                for line in shoutout::celebrate_buttons(&payload) {
+                    let wins = match &line {
+                        Kudos::Range(a, b) => WinsRef::Range(*a, *b),
+                        Kudos::Ids(ids) => WinsRef::Ids(ids),
+                    };
+                    counts.push(interactions::celebrated_by(c, team, wins).await?);
                 }
-                .map(|_| ())
+                let Some(update) = shoutout::with_counts(&payload, ts, &counts) else {
+                    return Ok(false);
+                };
+                interactions::queue_kudos_update(
+                    c,
+                    team,
+                    channel,
+                    id,
+                    &update,
+                    *at,
+                    KUDOS_UPDATE_GAP,
+                )
+                .await?;
+                Ok(true)
             })
         })
-        .await
+        .await?;
+    if queued {
+        state.outbox_wake.notify_one();
+    }
+    Ok(())
 }
 
 async fn snooze(state: &AppState, team: &str, user: &str) -> store::Result<()> {

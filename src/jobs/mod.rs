@@ -4,6 +4,7 @@
 //! the claim and all its messages or neither. The outbox sender delivers them.
 pub mod blitz;
 pub mod digests;
+pub mod kudos;
 pub mod nudges;
 pub mod reminders;
 pub mod shoutouts;
@@ -22,15 +23,17 @@ pub enum Job {
     Reminders,
     Digests,
     Blitz,
+    Kudos,
 }
 
 impl Job {
-    pub const ALL: [Job; 5] = [
+    pub const ALL: [Job; 6] = [
         Job::Shoutouts,
         Job::Nudges,
         Job::Reminders,
         Job::Digests,
         Job::Blitz,
+        Job::Kudos,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,6 +43,7 @@ impl Job {
             Job::Reminders => "reminders",
             Job::Digests => "digests",
             Job::Blitz => "blitz",
+            Job::Kudos => "kudos",
         }
     }
 
@@ -66,6 +70,7 @@ pub async fn run(state: &AppState, job: Job, now: DateTime<Utc>) -> store::Resul
             Job::Reminders => reminders::run(state, now).await,
             Job::Digests => digests::run(state, now).await,
             Job::Blitz => blitz::run(state, now).await,
+            Job::Kudos => kudos::run(state, now).await,
         }
     };
     let report = work

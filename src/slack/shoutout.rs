@@ -4,10 +4,11 @@
 //! `/momentum private` are counted but not named. Pure: built from a `domain::shoutout`.
 use super::interaction::{Action, Kudos};
 use super::messages::{self, chunk_lines, context, section, section_with_button};
-use crate::domain::WinKind;
+use crate::domain::shoutout::KudosReceived;
 use crate::domain::shoutout::{Celebration, ProspectMilestone, WinToCelebrate};
 use crate::domain::text::cut;
 use crate::domain::words::count;
+use crate::domain::{WinKind, WinSource};
 use slack_morphism::prelude::*;
 
 /// People named in the post; the rest are summed up.
@@ -74,6 +75,105 @@ pub fn render(channel: &str, c: &Celebration) -> Option<(String, Option<String>)
     let thread =
         (!in_thread.is_empty()).then(|| messages::post(channel, "More of today's wins", in_thread));
     Some((messages::post(channel, &title, blocks_out), thread))
+}
+
+/// A celebrated step as its rep reads it: "“booked a demo”", "your meeting booked with Dana
+/// Diaz (Acme)", "your block's 3 conversations".
+pub fn step_phrase(k: &KudosReceived) -> String {
+    let noun = |n: i64| match k.kind {
+        WinKind::Meeting => count(n, "meeting"),
+        WinKind::Reply => crate::domain::words::plural(n, "reply", "replies"),
+        _ => count(n, "conversation"),
+    };
+    match k.source {
+        WinSource::Typed => format!("“{}”", k.text.mrkdwn(120)),
+        WinSource::Touch => {
+            let what = match k.kind {
+                WinKind::Meeting => "meeting booked with",
+                WinKind::Reply => "reply from",
+                _ => "conversation with",
+            };
+            format!("your {what} {}", k.text.mrkdwn(60))
+        }
+        WinSource::Block => format!("your block's {}", noun(k.steps)),
+    }
+}
+
+/// The once-a-day DM to a rep naming who celebrated which of their steps; `kudos` are the
+/// rep's, oldest first.
+pub fn kudos_dm(user: &str, kudos: &[&KudosReceived]) -> String {
+    let mut steps: Vec<(i64, String, Vec<String>)> = Vec::new();
+    for k in kudos {
+        let giver = format!("<@{}>", k.giver);
+        match steps.iter_mut().find(|s| s.0 == k.win_id) {
+            Some((_, _, givers)) if !givers.contains(&giver) => givers.push(giver),
+            Some(_) => {}
+            None => steps.push((k.win_id, step_phrase(k), vec![giver])),
+        }
+    }
+    let people: std::collections::BTreeSet<&str> = kudos.iter().map(|k| k.giver.as_str()).collect();
+    let text = format!(
+        "🎉 {} celebrated your steps",
+        count(people.len() as i64, "teammate")
+    );
+    let mut lines = vec![format!("*{text}:*")];
+    for (_, phrase, givers) in steps.iter().take(15) {
+        lines.push(format!("• {phrase} — {}", givers.join(", ")));
+    }
+    if steps.len() > 15 {
+        lines.push(format!("…and {} more", steps.len() - 15));
+    }
+    let blocks = vec![
+        section(cut(&lines.join("\n"), 2900)),
+        context("Keep them coming: every small step counts."),
+    ];
+    messages::post(user, &text, blocks)
+}
+
+/// The 🎉 buttons of a posted shout-out, in order: what each one celebrates.
+pub fn celebrate_buttons(payload: &str) -> Vec<Kudos> {
+    let Ok(body) = serde_json::from_str::<serde_json::Value>(payload) else {
+        return Vec::new();
+    };
+    body["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|block| celebrates(&block["accessory"]))
+        .collect()
+}
+
+/// What a block's accessory celebrates, when it is a 🎉 button.
+fn celebrates(accessory: &serde_json::Value) -> Option<Kudos> {
+    match Action::parse(
+        accessory["action_id"].as_str()?,
+        accessory["value"].as_str(),
+    ) {
+        Some(Action::Celebrate(kudos)) => Some(kudos),
+        _ => None,
+    }
+}
+
+/// The `chat.update` of a posted shout-out (`ts`) showing how many people celebrated each line:
+/// `counts` in the order of [`celebrate_buttons`].
+pub fn with_counts(payload: &str, ts: &str, counts: &[i64]) -> Option<String> {
+    let mut body: serde_json::Value = serde_json::from_str(payload).ok()?;
+    let mut i = 0;
+    for block in body["blocks"].as_array_mut().into_iter().flatten() {
+        let button = &mut block["accessory"];
+        if celebrates(button).is_none() {
+            continue;
+        }
+        let n = counts.get(i).copied().unwrap_or(0);
+        i += 1;
+        button["text"]["text"] = serde_json::Value::String(if n > 0 {
+            format!("🎉 {n}")
+        } else {
+            "🎉 Celebrate".to_owned()
+        });
+    }
+    body["ts"] = serde_json::Value::String(ts.to_owned());
+    Some(body.to_string())
 }
 
 /// One section per person with their wins and a 🎉 button, in the order people first logged

@@ -19,6 +19,9 @@ pub async fn prune(
     .execute(&mut *conn)
     .await?
     .rows_affected();
+    sqlx::query("DELETE FROM shoutout_kudos WHERE outbox_id NOT IN (SELECT id FROM outbox)")
+        .execute(&mut *conn)
+        .await?;
     let events = sqlx::query("DELETE FROM slack_events WHERE received_at < ?")
         .bind(ts(events_before))
         .execute(&mut *conn)
@@ -116,4 +119,120 @@ pub async fn kudos_received(
     .bind(to)
     .fetch_one(db)
     .await
+}
+
+/// The shout-out posted as `ts` in `channel`: its outbox row id and body.
+pub async fn shoutout_at(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    channel: &str,
+    ts: &str,
+) -> sqlx::Result<Option<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT id, payload FROM outbox
+         WHERE channel = ? AND slack_ts = ? AND team_id = ? AND method = 'chat.postMessage'
+           AND parent_id IS NULL
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(channel)
+    .bind(ts)
+    .bind(team_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// How many people celebrated one shout-out line: the wins `first..=last` of the author of
+/// `first`, or a list of win ids.
+pub async fn celebrated_by(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    wins: WinsRef<'_>,
+) -> sqlx::Result<i64> {
+    match wins {
+        WinsRef::Range(first, last) => {
+            sqlx::query_scalar(
+                "SELECT COUNT(DISTINCT k.user_id) FROM kudos k JOIN wins w ON w.id = k.win_id
+                 WHERE w.team_id = ?1 AND w.id BETWEEN ?2 AND ?3
+                   AND w.user_id = (SELECT user_id FROM wins WHERE id = ?2 AND team_id = ?1)",
+            )
+            .bind(team_id)
+            .bind(first)
+            .bind(last.min(first.saturating_add(100_000)))
+            .fetch_one(conn)
+            .await
+        }
+        WinsRef::Ids(ids) => {
+            let ids = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(e.into()))?;
+            sqlx::query_scalar(
+                "SELECT COUNT(DISTINCT k.user_id) FROM kudos k JOIN wins w ON w.id = k.win_id
+                 WHERE w.team_id = ? AND w.id IN (SELECT value FROM json_each(?))",
+            )
+            .bind(team_id)
+            .bind(ids)
+            .fetch_one(conn)
+            .await
+        }
+    }
+}
+
+/// The wins a shout-out line refers to.
+#[derive(Debug, Clone, Copy)]
+pub enum WinsRef<'a> {
+    Range(i64, i64),
+    Ids(&'a [i64]),
+}
+
+/// Queues the shout-out's `chat.update` carrying `payload`: a pending update takes the new
+/// body; otherwise a new one is queued no sooner than `gap` after the last.
+pub async fn queue_kudos_update(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    channel: &str,
+    shoutout_id: i64,
+    payload: &str,
+    now: DateTime<Utc>,
+    gap: chrono::Duration,
+) -> sqlx::Result<()> {
+    let last: Option<(i64, DateTime<Utc>)> =
+        sqlx::query_as("SELECT update_id, update_at FROM shoutout_kudos WHERE outbox_id = ?")
+            .bind(shoutout_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some((update_id, _)) = last {
+        let replaced = sqlx::query(
+            "UPDATE outbox SET payload = ? WHERE id = ? AND status = 'pending' AND attempts = 0",
+        )
+        .bind(payload)
+        .bind(update_id)
+        .execute(&mut *conn)
+        .await?;
+        if replaced.rows_affected() == 1 {
+            return Ok(());
+        }
+    }
+    let at = match last {
+        Some((_, previous)) if previous + gap > now => previous + gap,
+        _ => now,
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO outbox (team_id, method, channel, payload, next_attempt_at, created_at)
+         VALUES (?, 'chat.update', ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(team_id)
+    .bind(channel)
+    .bind(payload)
+    .bind(ts(at))
+    .bind(ts(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO shoutout_kudos (outbox_id, update_id, update_at) VALUES (?, ?, ?)
+         ON CONFLICT (outbox_id) DO UPDATE SET update_id = excluded.update_id, update_at = excluded.update_at",
+    )
+    .bind(shoutout_id)
+    .bind(id)
+    .bind(ts(at))
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -7,7 +7,7 @@ use crate::domain::Outcome;
 use crate::domain::PlannedBlock;
 use crate::domain::cadence::{CallbackDue, ColdProspect, LetGo};
 use crate::domain::schedule::Schedule;
-use crate::domain::shoutout::{Celebration, ProspectMilestone, once_each};
+use crate::domain::shoutout::{Celebration, KudosReceived, ProspectMilestone, once_each};
 use crate::domain::text::UserText;
 use crate::domain::time::{Local, ZoneName};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -233,6 +233,48 @@ pub async fn mark_callback_sent(
     )
     .bind(ts(at))
     .bind(touch_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Kudos received since `since` and since each rep was last told, with what the rep's DM
+/// needs (their zone, working hours, the day of their last kudos DM); oldest first.
+pub async fn kudos_to_tell(
+    db: impl SqliteExecutor<'_>,
+    since: DateTime<Utc>,
+) -> sqlx::Result<Vec<KudosReceived>> {
+    sqlx::query_as(&format!(
+        "SELECT w.team_id, w.user_id, w.id AS win_id, k.user_id AS giver, w.kind, w.text, w.source,
+                w.steps, k.created_at, {WORK_SETTINGS}, members.kudos_dm_day, {LOCAL}
+         FROM kudos k JOIN wins w ON w.id = k.win_id
+         LEFT JOIN members ON members.team_id = w.team_id AND members.user_id = w.user_id
+         LEFT JOIN teams t ON t.team_id = w.team_id
+         WHERE k.created_at > ? AND k.created_at > coalesce(members.kudos_dm_through, '')
+         ORDER BY w.team_id, w.user_id, k.created_at, k.win_id"
+    ))
+    .bind(ts(since))
+    .fetch_all(db)
+    .await
+}
+
+/// Records that the rep was told of their kudos through `through`, on their local `day`.
+pub async fn mark_kudos_told(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    through: DateTime<Utc>,
+    day: NaiveDate,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE members SET kudos_dm_through = ?, kudos_dm_day = ?
+         WHERE team_id = ? AND user_id = ? AND coalesce(kudos_dm_day, '') < ?",
+    )
+    .bind(ts(through))
+    .bind(day)
+    .bind(team_id)
+    .bind(user_id)
+    .bind(day)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -1,0 +1,67 @@
+//! Kudos DMs: a rep whose steps were celebrated hears who celebrated which step — at most
+//! one DM a day, within their working hours in their own zone. Kudos that arrive after the
+//! day's DM wait for the next working day's.
+use super::JobReport;
+use crate::domain::shoutout::KudosReceived;
+use crate::slack::shoutout::kudos_dm;
+use crate::state::AppState;
+use crate::store::{self, outbox, schedule};
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
+
+/// Kudos older than this are not told any more.
+pub const LOOK_BACK_DAYS: i64 = 7;
+
+pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobReport> {
+    let since = now - Duration::days(LOOK_BACK_DAYS);
+    let all = schedule::kudos_to_tell(state.db.reader(), since).await?;
+    // Each rep's kudos (the query orders them by rep), when it is a working moment for them
+    // and they have had no kudos DM today.
+    let mut due: Vec<Vec<&KudosReceived>> = Vec::new();
+    for k in &all {
+        match due.last_mut() {
+            Some(group) if group[0].team_id == k.team_id && group[0].user_id == k.user_id => {
+                group.push(k)
+            }
+            _ => due.push(vec![k]),
+        }
+    }
+    due.retain(|group| {
+        let k = group[0];
+        let local = now.with_timezone(&k.local.tz);
+        let minute = i64::from(local.hour() * 60 + local.minute());
+        k.local.work_days.contains(local.weekday())
+            && (k.work_start_min..k.work_end_min).contains(&minute)
+            && k.kudos_dm_day != Some(local.date_naive())
+    });
+    let dms: Vec<(String, String, DateTime<Utc>, chrono::NaiveDate, String)> = due
+        .iter()
+        .map(|group| {
+            let k = group[0];
+            let through = group.iter().map(|k| k.created_at).max().unwrap_or(now);
+            let today = k.local.today(now);
+            (
+                k.team_id.clone(),
+                k.user_id.clone(),
+                through,
+                today,
+                kudos_dm(&k.user_id, group),
+            )
+        })
+        .collect();
+    state
+        .db
+        .write((dms, now), |c, (dms, now)| {
+            Box::pin(async move {
+                let mut report = JobReport::default();
+                for (team, user, through, day, dm) in dms {
+                    if schedule::mark_kudos_told(c, team, user, *through, *day).await? {
+                        outbox::post(c, team, user, dm, *now).await?;
+                        report.claimed += 1;
+                        report.queued += 1;
+                    }
+                }
+                Ok(report)
+            })
+        })
+        .await
+}
