@@ -137,7 +137,7 @@ async fn ending_by_command_posts_the_results_and_thanks_everyone() {
     app.run_job(Job::Blitz, "2026-11-23T14:41:00Z").await;
     let last = app.posts_to("C0GENERAL").await.last().unwrap().clone();
     assert!(
-        last.contains("*Last blitz:* 2 attempts · 1 meeting · 50% response rate"),
+        last.contains("*Your team's last blitz:* 2 attempts · 1 meeting · 50% response rate"),
         "{last}"
     );
 }
@@ -183,4 +183,96 @@ async fn a_blitz_needs_a_channel_and_sensible_text() {
     let nonsense = app.reply("U0JANE", "/blitz", "start forever").await;
     assert!(nonsense.contains("For example"), "{nonsense}");
     assert_eq!(app.count("SELECT COUNT(*) FROM blitzes").await, 0);
+}
+
+#[tokio::test]
+async fn two_teams_blitz_at_once_each_counting_its_own_and_ranked_by_response_rate() {
+    let app = blitz_team().await;
+    // A second team: U0LEAD manages U0ANN and U0CY.
+    for user in ["U0LEAD", "U0ANN", "U0CY"] {
+        mount_user(&app.slack, Some(user), "America/New_York", false).await;
+    }
+    app.reply("U0LEAD", "/momentum", "team add <@U0ANN> <@U0CY>")
+        .await;
+    app.drain_all().await;
+    app.clock().set(monday_afternoon());
+    // Jane starts her team's blitz (her manager's team); Ann starts hers.
+    let first = app
+        .reply_in("C0SALES", "U0JANE", "/blitz", "start 30m")
+        .await;
+    assert!(first.contains("It counts <@U0BOSS>'s team"), "{first}");
+    let second = app.reply_in("C0EAST", "U0ANN", "/blitz", "start 30m").await;
+    assert!(second.contains("Blitz on"), "{second}");
+    app.run_job(Job::Blitz, "2026-11-23T14:00:01Z").await;
+
+    app.clock().set("2026-11-23T14:05:00Z".parse().unwrap());
+    // Bob: 10 attempts, 1 response (10%); Jane: 6 attempts, 3 responses (50%).
+    for i in 0..9 {
+        app.reply("U0BOB", "/touch", &format!("Lead {i} phone no_answer"))
+            .await;
+    }
+    app.reply("U0BOB", "/touch", "Lead 9 phone talked").await;
+    for (i, outcome) in [
+        "replied",
+        "talked",
+        "meeting",
+        "no_answer",
+        "voicemail",
+        "no_answer",
+    ]
+    .iter()
+    .enumerate()
+    {
+        app.reply("U0JANE", "/touch", &format!("Pro {i} email {outcome}"))
+            .await;
+    }
+    // Ann's team: Cy with 2 attempts.
+    app.reply("U0CY", "/touch", "Zed Zu phone no_answer").await;
+    app.reply("U0CY", "/touch", "Zed Zu email no_answer").await;
+
+    app.run_job(Job::Blitz, "2026-11-23T14:06:00Z").await;
+    let boards = updates(&app.slack).await;
+    let sales = boards.iter().rev().find(|b| b.contains("C0SALES")).unwrap();
+    let east = boards.iter().rev().find(|b| b.contains("C0EAST")).unwrap();
+    // Jane leads on rate with fewer attempts; the other team's people are not on the board.
+    let (jane, bob) = (sales.find("*Jane*").unwrap(), sales.find("*Bob*").unwrap());
+    assert!(jane < bob, "{sales}");
+    assert!(sales.contains("*Team:* 16 attempts"), "{sales}");
+    assert!(!sales.contains("*Cy*"), "{sales}");
+    assert!(east.contains("*Team:* 2 attempts"), "{east}");
+    assert!(
+        !east.contains("*Jane*") && !east.contains("*Bob*"),
+        "{east}"
+    );
+}
+
+#[tokio::test]
+async fn the_results_compare_the_teams_response_rate_with_its_previous_blitz() {
+    let app = blitz_team().await;
+    app.reply("U0BOSS", "/blitz", "start 30m").await;
+    app.clock().set("2026-11-23T14:05:00Z".parse().unwrap());
+    for i in 0..4 {
+        app.reply("U0BOB", "/touch", &format!("Lead {i} phone no_answer"))
+            .await;
+    }
+    app.reply("U0BOB", "/touch", "Lead 4 phone talked").await; // 1 in 5: 20%
+    app.run_job(Job::Blitz, "2026-11-23T14:31:00Z").await;
+
+    app.clock().set("2026-11-24T14:00:00Z".parse().unwrap());
+    app.reply("U0BOSS", "/blitz", "start 30m").await;
+    app.clock().set("2026-11-24T14:05:00Z".parse().unwrap());
+    for (i, outcome) in ["talked", "replied", "no_answer", "no_answer", "no_answer"]
+        .iter()
+        .enumerate()
+    {
+        app.reply("U0JANE", "/touch", &format!("Pro {i} phone {outcome}"))
+            .await; // 40%
+    }
+    app.run_job(Job::Blitz, "2026-11-24T14:31:00Z").await;
+    let results = app.posts_to("C0GENERAL").await.last().unwrap().clone();
+    assert!(results.contains("*40%* response rate"), "{results}");
+    assert!(
+        results.contains("*Your team's last blitz:* 5 attempts · 0 meetings · 20% response rate — response rate up 20 points"),
+        "{results}"
+    );
 }

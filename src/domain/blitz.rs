@@ -37,3 +37,49 @@ pub fn team(tallies: &[Tally]) -> Tally {
         t
     })
 }
+
+/// The board's order: people with at least [`MIN_ATTEMPTS_FOR_RATE`] attempts by response
+/// rate (exactly, not rounded), more attempts breaking ties; then everyone else by attempts.
+pub fn ranked(mut tallies: Vec<Tally>) -> Vec<Tally> {
+    use std::cmp::Ordering;
+    let rated = |t: &Tally| t.attempts >= MIN_ATTEMPTS_FOR_RATE;
+    tallies.sort_by(|a, b| match (rated(a), rated(b)) {
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (true, true) => (b.responses * a.attempts)
+            .cmp(&(a.responses * b.attempts))
+            .then(b.attempts.cmp(&a.attempts))
+            .then(a.user_id.cmp(&b.user_id)),
+        (false, false) => b.attempts.cmp(&a.attempts).then(a.user_id.cmp(&b.user_id)),
+    });
+    tallies
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(user: &str, attempts: i64, responses: i64) -> Tally {
+        Tally {
+            user_id: user.into(),
+            attempts,
+            responses,
+            ..Tally::default()
+        }
+    }
+
+    #[test]
+    fn the_board_ranks_by_response_rate_once_attempts_count_then_by_attempts() {
+        let order: Vec<String> = ranked(vec![
+            tally("busy", 40, 4),    // 10%
+            tally("sharp", 10, 3),   // 30%
+            tally("sharper", 20, 6), // 30%, more attempts
+            tally("new", 4, 4),      // too few attempts to rank by rate
+            tally("newer", 2, 0),
+        ])
+        .into_iter()
+        .map(|t| t.user_id)
+        .collect();
+        assert_eq!(order, ["sharper", "sharp", "busy", "new", "newer"]);
+    }
+}

@@ -54,7 +54,14 @@ async fn refresh(
     let Some(ts) = blitz::scoreboard_ts(state.db.reader(), outbox_id).await? else {
         return Ok(0);
     };
-    let tallies = blitz::tallies(state.db.reader(), &b.team_id, b.starts_at, now).await?;
+    let tallies = blitz::tallies(
+        state.db.reader(),
+        &b.team_id,
+        b.team_manager.as_deref(),
+        b.starts_at,
+        now,
+    )
+    .await?;
     let body = board_update(
         &b.channel_id,
         &ts,
@@ -92,17 +99,18 @@ pub async fn finish(state: &AppState, id: i64, end_at: DateTime<Utc>) -> store::
         return Ok(0);
     }
     let end = end_at;
-    let tallies = blitz::tallies(reader, &b.team_id, b.starts_at, end).await?;
-    let previous = match blitz::previous(reader, &b.team_id, b.id).await? {
+    let squad = b.team_manager.as_deref();
+    let tallies = blitz::tallies(reader, &b.team_id, squad, b.starts_at, end).await?;
+    let previous = match blitz::previous(reader, &b).await? {
         Some(p) => {
             let until = p.ended_at.unwrap_or(p.ends_at);
             Some(team(
-                &blitz::tallies(reader, &p.team_id, p.starts_at, until).await?,
+                &blitz::tallies(reader, &p.team_id, squad, p.starts_at, until).await?,
             ))
         }
         None => None,
     };
-    let moments = blitz::moments(reader, &b.team_id, b.starts_at, end).await?;
+    let moments = blitz::moments(reader, &b.team_id, squad, b.starts_at, end).await?;
     let minutes = (end_at - b.starts_at).num_minutes().max(1);
     let results_post = results_post(
         &b.channel_id,

@@ -83,12 +83,20 @@ async fn start(
         )));
     }
     state.outbox_wake.notify_one();
+    let counting = match blitz::running_in(state.db.reader(), &caller.team_id, &caller.channel_id)
+        .await?
+        .and_then(|b| b.team_manager)
+    {
+        Some(manager) => format!(" It counts <@{manager}>'s team, ranked by response rate."),
+        None => " It counts everyone in the workspace (set up teams with `/momentum team add @a @b` to blitz by team)."
+            .to_owned(),
+    };
     let goal = goal
         .map(|g| format!(", goal {}", count(g.into(), "attempt")))
         .unwrap_or_default();
     Ok(Reply::ephemeral(format!(
         "🏁 Blitz on: {}{goal}. The scoreboard is in this channel and updates as the team logs \
-         `/touch` and `/block done`. `/blitz end` stops it early.",
+         `/touch` and `/block done`.{counting} `/blitz end` stops it early.",
         count(minutes.into(), "minute")
     )))
 }
@@ -101,7 +109,8 @@ async fn status(state: &AppState, caller: &Caller) -> Result<Reply> {
         ));
     };
     let now = state.clock.now();
-    let tallies = blitz::tallies(reader, &b.team_id, b.starts_at, now).await?;
+    let squad = b.team_manager.as_deref();
+    let tallies = blitz::tallies(reader, &b.team_id, squad, b.starts_at, now).await?;
     let t = team(&tallies);
     let left = b.minutes_left(now);
     let rate = response_rate(t.responses, t.attempts).map_or("—".to_owned(), |r| format!("{r}%"));

@@ -71,7 +71,8 @@ pub fn scoreboard(
             "No attempts yet — log each one with `/touch`, or a batch with `/block done`.",
         ));
     } else {
-        // By attempts; the rate ranks only once someone has enough attempts for it to mean something.
+        // In the store's order (`domain::blitz::ranked`): by response rate once someone has
+        // enough attempts for it to mean something, attempts breaking ties.
         let lines: Vec<String> = tallies
             .iter()
             .take(25)
@@ -80,7 +81,7 @@ pub fn scoreboard(
         blocks.push(section(lines.join("\n")));
     }
     blocks.push(context(format!(
-        "Started by {started_by}. Every `/touch` and `/block done` in the team counts. Rates show from {MIN_ATTEMPTS_FOR_RATE} attempts."
+        "Started by {started_by}. Every `/touch` and `/block done` by the team counts. Ranked by response rate from {MIN_ATTEMPTS_FOR_RATE} attempts."
     )));
     (title, blocks)
 }
@@ -109,12 +110,21 @@ pub fn results(r: &Results<'_>) -> (String, Vec<SlackBlock>) {
         count(total.meetings, "meeting")
     );
     if let Some(prev) = &r.previous {
-        let prev_rate = response_rate(prev.responses, prev.attempts)
-            .map_or("—".to_owned(), |r| format!("{r}%"));
+        let before = response_rate(prev.responses, prev.attempts);
+        let now = response_rate(total.responses, total.attempts);
+        let change = match (now, before) {
+            (Some(n), Some(b)) if n > b => format!(" — response rate up {} points 📈", n - b),
+            (Some(n), Some(b)) if n < b => {
+                format!(" — response rate {} points lower this time", b - n)
+            }
+            (Some(_), Some(_)) => " — the same response rate".to_owned(),
+            _ => String::new(),
+        };
         summary.push_str(&format!(
-            "\n*Last blitz:* {} · {} · {prev_rate} response rate",
+            "\n*Your team's last blitz:* {} · {} · {} response rate{change}",
             count(prev.attempts, "attempt"),
-            count(prev.meetings, "meeting")
+            count(prev.meetings, "meeting"),
+            before.map_or("—".to_owned(), |r| format!("{r}%")),
         ));
     }
     blocks.push(section(summary));

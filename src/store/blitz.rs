@@ -1,6 +1,6 @@
 //! Blitzes and their tallies.
 use super::ts;
-use crate::domain::blitz::{Moment, Tally};
+use crate::domain::blitz::{Moment, Tally, ranked};
 use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqliteExecutor};
 
@@ -18,6 +18,8 @@ pub struct BlitzRow {
     pub last_update_at: Option<DateTime<Utc>>,
     /// The last scoreboard body sent (a `chat.update` JSON), to skip unchanged refreshes.
     pub last_scoreboard: Option<String>,
+    /// Whose team it counts (their reps and them); `None`: the whole workspace.
+    pub team_manager: Option<String>,
 }
 
 impl BlitzRow {
@@ -28,7 +30,7 @@ impl BlitzRow {
 }
 
 const COLUMNS: &str = "id, team_id, channel_id, started_by, goal, starts_at, ends_at, ended_at, scoreboard_outbox_id, \
-                       last_update_at, last_scoreboard";
+                       last_update_at, last_scoreboard, team_manager";
 
 /// Starts a blitz; `None` when one is already running in the channel (the unique index says so).
 pub async fn start(
@@ -40,9 +42,13 @@ pub async fn start(
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
+    // The starter's team: their manager's, else their own when they manage anyone.
     let id = sqlx::query_scalar(
-        "INSERT INTO blitzes (team_id, channel_id, started_by, goal, starts_at, ends_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+        "INSERT INTO blitzes (team_id, channel_id, started_by, goal, starts_at, ends_at, created_at, team_manager)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
+                 coalesce((SELECT manager_id FROM members WHERE team_id = ?1 AND user_id = ?3),
+                          (SELECT ?3 WHERE EXISTS (SELECT 1 FROM members WHERE team_id = ?1 AND manager_id = ?3))))
+         ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(team_id)
     .bind(channel_id)
@@ -100,17 +106,15 @@ pub async fn get(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<Bl
         .await
 }
 
-/// The team's most recent finished blitz before this one.
-pub async fn previous(
-    db: impl SqliteExecutor<'_>,
-    team_id: &str,
-    before_id: i64,
-) -> sqlx::Result<Option<BlitzRow>> {
+/// The same team's most recent finished blitz before this one.
+pub async fn previous(db: impl SqliteExecutor<'_>, b: &BlitzRow) -> sqlx::Result<Option<BlitzRow>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM blitzes WHERE team_id = ? AND id < ? AND ended_at IS NOT NULL ORDER BY id DESC LIMIT 1"
+        "SELECT {COLUMNS} FROM blitzes WHERE team_id = ? AND team_manager IS ? AND id < ?
+           AND ended_at IS NOT NULL ORDER BY id DESC LIMIT 1"
     ))
-    .bind(team_id)
-    .bind(before_id)
+    .bind(&b.team_id)
+    .bind(&b.team_manager)
+    .bind(b.id)
     .fetch_optional(db)
     .await
 }
@@ -157,44 +161,55 @@ pub async fn scoreboard_ts(
         .map(Option::flatten)
 }
 
-/// Everyone's numbers from touches and block results logged in `[from, to]` in the team.
+/// Who a blitz counts: a manager's reps and the manager, or (no manager) everyone.
+const IN_TEAM: &str = "(?4 IS NULL OR user_id IN
+    (SELECT user_id FROM members WHERE team_id = ?1 AND (manager_id = ?4 OR user_id = ?4)))";
+
+/// Each person's numbers from touches and block results logged in `[from, to]`, among the
+/// reps of `team_manager` and the manager (everyone in the workspace when `None`).
 pub async fn tallies(
     db: impl SqliteExecutor<'_>,
     team_id: &str,
+    team_manager: Option<&str>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<Tally>> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT s.user_id, m.name, coalesce(m.private, 0) AS private, SUM(s.attempts) AS attempts,
                 SUM(s.conversations) AS conversations, SUM(s.responses) AS responses, SUM(s.meetings) AS meetings
          FROM (
              SELECT user_id, COUNT(*) AS attempts, SUM(outcome = 'talked') AS conversations,
                     SUM(outcome IN ('replied', 'talked', 'meeting', 'callback')) AS responses,
                     SUM(outcome = 'meeting') AS meetings
-             FROM touches WHERE team_id = ?1 AND created_at >= ?2 AND created_at <= ?3 GROUP BY user_id
+             FROM touches WHERE team_id = ?1 AND created_at >= ?2 AND created_at <= ?3 AND {IN_TEAM}
+             GROUP BY user_id
              UNION ALL
              SELECT user_id, SUM(dials + emails + social), SUM(conversations),
                     SUM(conversations + meetings + callbacks), SUM(meetings)
              FROM blocks WHERE team_id = ?1 AND status = 'done' AND reported_at >= ?2 AND reported_at <= ?3
+               AND {IN_TEAM}
              GROUP BY user_id
          ) s LEFT JOIN members m ON m.team_id = ?1 AND m.user_id = s.user_id
          GROUP BY s.user_id ORDER BY attempts DESC, s.user_id",
-    )
+    ))
     .bind(team_id)
     .bind(ts(from))
     .bind(ts(to))
+    .bind(team_manager)
     .fetch_all(db)
     .await
+    .map(ranked)
 }
 
 /// The blitz's best moments: meetings booked on touches first, then wins logged.
 pub async fn moments(
     db: impl SqliteExecutor<'_>,
     team_id: &str,
+    team_manager: Option<&str>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<Moment>> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT user_id, private, rank = 0 AS meeting, text FROM (
              SELECT t.user_id, coalesce(m.private, 0) AS private, p.name AS text, 0 AS rank, t.id
              FROM touches t JOIN prospects p ON p.id = t.prospect_id
@@ -204,11 +219,13 @@ pub async fn moments(
              SELECT w.user_id, coalesce(m.private, 0), w.text, 1, w.id FROM wins w
              LEFT JOIN members m ON m.team_id = w.team_id AND m.user_id = w.user_id
              WHERE w.team_id = ?1 AND w.source = 'win' AND w.created_at >= ?2 AND w.created_at <= ?3)
+         WHERE {IN_TEAM}
          ORDER BY rank, id LIMIT 5",
-    )
+    ))
     .bind(team_id)
     .bind(ts(from))
     .bind(ts(to))
+    .bind(team_manager)
     .fetch_all(db)
     .await
 }

@@ -148,7 +148,18 @@ impl TestApp {
 
     /// Sends a signed slash command from `user` and returns the status and JSON reply.
     pub async fn command(&self, user: &str, command: &str, text: &str) -> (StatusCode, Value) {
-        let body = slash_body(user, command, text);
+        self.command_in("C0GENERAL", user, command, text).await
+    }
+
+    /// A signed slash command typed in `channel`.
+    pub async fn command_in(
+        &self,
+        channel: &str,
+        user: &str,
+        command: &str,
+        text: &str,
+    ) -> (StatusCode, Value) {
+        let body = slash_body(user, command, text).replace("C0GENERAL", channel);
         let response = self
             .router
             .clone()
@@ -166,7 +177,12 @@ impl TestApp {
 
     /// The ephemeral text a person reads in reply to a command (asserting it is ephemeral).
     pub async fn reply(&self, user: &str, command: &str, text: &str) -> String {
-        let (status, json) = self.command(user, command, text).await;
+        self.reply_in("C0GENERAL", user, command, text).await
+    }
+
+    /// The ephemeral reply to a command typed in `channel`.
+    pub async fn reply_in(&self, channel: &str, user: &str, command: &str, text: &str) -> String {
+        let (status, json) = self.command_in(channel, user, command, text).await;
         assert_eq!(status, StatusCode::OK, "{json}");
         assert_eq!(json["response_type"], "ephemeral", "{json}");
         json["text"].as_str().unwrap().to_owned()
