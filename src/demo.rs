@@ -45,6 +45,12 @@ const SCRIPT: &[Step] = &[
         "/momentum",
         "channel <#C0WINS|wins>",
     ),
+    Say(
+        "2026-11-16T13:08:00Z",
+        "U0MAYA",
+        "/momentum",
+        "goals touches 20 conversations 3 meetings 1 blocks 2",
+    ),
     Say("2026-11-16T13:10:00Z", "U0PRIYA", "/momentum", "private"),
     Say("2026-11-16T13:15:00Z", "U0JANE", "/block", "9:30 45m"),
     Run("2026-11-16T14:22:00Z", Job::Reminders),
@@ -106,6 +112,14 @@ const SCRIPT: &[Step] = &[
     Run("2026-11-16T21:00:30Z", Job::Shoutouts),
     Say("2026-11-17T14:30:00Z", "U0JANE", "/block", "now 30m"),
     Say(
+        "2026-11-17T14:40:00Z",
+        "U0BOB",
+        "/touch",
+        "Kim Yu @ Wayne phone callback thu after their board meeting",
+    ),
+    Say("2026-11-17T14:45:00Z", "U0BOB", "/win", "Kim picked up, finaly"),
+    Say("2026-11-17T14:46:00Z", "U0BOB", "/win", "undo"),
+    Say(
         "2026-11-17T15:00:00Z",
         "U0JANE",
         "/touch",
@@ -137,7 +151,24 @@ const SCRIPT: &[Step] = &[
         "/touch",
         "Sam Roe phone voicemail",
     ),
+    Say("2026-11-18T19:00:00Z", "U0MAYA", "/blitz", "start 30m goal 40"),
+    Say(
+        "2026-11-18T19:05:00Z",
+        "U0JANE",
+        "/touch",
+        "Eve Moss @ Acme phone replied",
+    ),
+    Say(
+        "2026-11-18T19:10:00Z",
+        "U0BOB",
+        "/block",
+        "done 18 dials 2 convos 1 meeting",
+    ),
+    Run("2026-11-18T19:31:00Z", Job::Blitz),
     Run("2026-11-18T21:00:30Z", Job::Shoutouts),
+    Run("2026-11-19T14:00:30Z", Job::Reminders),
+    Say("2026-11-19T15:00:00Z", "U0MAYA", "/targets", "<@U0JANE>"),
+    Say("2026-11-19T15:02:00Z", "U0BOB", "/targets", "<@U0JANE>"),
     Run("2026-11-20T15:00:30Z", Job::Nudges),
     Say(
         "2026-11-20T16:00:00Z",
@@ -151,6 +182,7 @@ const SCRIPT: &[Step] = &[
         "/win",
         "first meeting with Umbrella booked",
     ),
+    Say("2026-11-20T16:10:00Z", "U0JANE", "/block", "tue 9:30 45m"),
     Run("2026-11-20T21:00:30Z", Job::Shoutouts),
     Run("2026-11-23T13:00:30Z", Job::Digests),
 ];
@@ -217,8 +249,10 @@ pub async fn run() -> anyhow::Result<String> {
     let messages = crate::store::outbox::all_queued(state.db.reader()).await?;
     for (title, channel) in [
         ("#wins — the celebration channel", "C0WINS"),
+        ("#general — where the blitz ran", "C0GENERAL"),
         ("@bob's direct messages", "U0BOB"),
         ("@jane's direct messages", "U0JANE"),
+        ("@priya's direct messages", "U0PRIYA"),
         ("@maya's direct messages (the manager)", "U0MAYA"),
     ] {
         writeln!(out, "\n── {title} ──")?;
