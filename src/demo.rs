@@ -117,7 +117,12 @@ const SCRIPT: &[Step] = &[
         "/touch",
         "Kim Yu @ Wayne phone callback thu after their board meeting",
     ),
-    Say("2026-11-17T14:45:00Z", "U0BOB", "/win", "Kim picked up, finaly"),
+    Say(
+        "2026-11-17T14:45:00Z",
+        "U0BOB",
+        "/win",
+        "Kim picked up, finaly",
+    ),
     Say("2026-11-17T14:46:00Z", "U0BOB", "/win", "undo"),
     Say(
         "2026-11-17T15:00:00Z",
@@ -151,7 +156,12 @@ const SCRIPT: &[Step] = &[
         "/touch",
         "Sam Roe phone voicemail",
     ),
-    Say("2026-11-18T19:00:00Z", "U0MAYA", "/blitz", "start 30m goal 40"),
+    Say(
+        "2026-11-18T19:00:00Z",
+        "U0MAYA",
+        "/blitz",
+        "start 30m goal 40",
+    ),
     Say(
         "2026-11-18T19:05:00Z",
         "U0JANE",

@@ -19,18 +19,32 @@ async fn the_demo_shows_the_channel_a_rep_and_the_manager_what_they_would_receiv
         "{wins}"
     );
     assert!(!wins.contains("quiet"), "{wins}");
+    // Touch outcomes and block results are celebrated, and a reached goal is a milestone.
+    assert!(
+        wins.contains("@bob — 💬 conversation with Kim Yu (Wayne)"),
+        "{wins}"
+    );
+    assert!(wins.contains("🎯 @jane reached a weekly goal"), "{wins}");
     let bob = section("@bob's direct messages");
     assert!(
         bob.contains("Welcome to Momentum")
-            && bob.contains("2 working days since your last logged step"),
+            && bob.contains("Call-back due today: Kim Yu (Wayne)")
+            && bob.contains("after their board meeting"),
         "{bob}"
     );
+    let general = section("#general — where the blitz ran");
+    assert!(general.contains("Blitz results — 30 minutes"), "{general}");
+    // Bob's undone win never reaches the channel.
+    assert!(!wins.contains("Kim picked up"), "{wins}");
     let maya = section("@maya's direct messages (the manager)");
     assert!(
         maya.contains("Team digest — Mon 16 Nov – Sun 22 Nov"),
         "{maya}"
     );
-    assert!(maya.contains("Touches 9 (↑9)"), "{maya}");
+    // Jane's 6 touches, Bob's 3 and Priya's 2.
+    assert!(maya.contains("Touches 11 (↑11)"), "{maya}");
+    assert!(maya.contains("@jane — Tue 24 09:30 (45m)"), "{maya}");
+    assert!(maya.contains("Goals\n"), "{maya}");
     assert!(
         maya.contains("@bob: Ned Ortiz said no — who replaces them?"),
         "{maya}"
