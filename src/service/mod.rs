@@ -132,7 +132,7 @@ pub(crate) async fn count_step(
     let streak = streak::after_step(last, m.streak, ctx.today, ctx.work_days);
     // A step dated before the last one (a zone change, a late report) leaves the streak alone.
     if last.is_none_or(|l| l < ctx.today) {
-        members::set_streak(c, &m.team_id, &m.user_id, streak, day).await?;
+        members::set_streak(c, &m.team_id, &m.user_id, streak, Some(day)).await?;
     }
     Ok(Counted {
         touches_today,

@@ -269,12 +269,13 @@ pub async fn record_step(
     .await
 }
 
+/// Sets the member's streak and the day of their last step (`None` once no step is left).
 pub async fn set_streak(
     conn: &mut SqliteConnection,
     team_id: &str,
     user_id: &str,
     streak: i64,
-    day: NaiveDate,
+    day: Option<NaiveDate>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE members SET streak = ?, last_step_day = ? WHERE team_id = ? AND user_id = ?",

@@ -224,23 +224,3 @@ pub async fn unrecord_step(
     .fetch_all(conn)
     .await
 }
-
-/// Sets the member's streak and last step day as recomputed.
-pub async fn set_streak(
-    conn: &mut SqliteConnection,
-    team_id: &str,
-    user_id: &str,
-    streak: i64,
-    last_step_day: Option<NaiveDate>,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE members SET streak = ?, last_step_day = ? WHERE team_id = ? AND user_id = ?",
-    )
-    .bind(streak)
-    .bind(last_step_day)
-    .bind(team_id)
-    .bind(user_id)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
