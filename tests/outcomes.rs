@@ -255,3 +255,49 @@ async fn the_digest_tells_the_manager_only_when_a_reps_touches_were_mostly_one_c
         assert!(!post.contains("one channel"), "{post}");
     }
 }
+
+#[tokio::test]
+async fn the_touch_form_takes_a_call_back_day_and_refuses_one_without_a_callback() {
+    use serde_json::json;
+    let app = TestApp::spawn_team().await;
+    let field = |v: &str| json!({ "type": "plain_text_input", "value": v });
+    let pick = |v: &str| json!({ "type": "static_select", "selected_option": { "text": { "type": "plain_text", "text": v }, "value": v } });
+    let day = json!({ "type": "datepicker", "selected_date": "2026-11-27" });
+    let (_, wrong) = submit(
+        &app,
+        "U0JANE",
+        "touch",
+        "",
+        &[
+            ("prospect", field("Ann Park")),
+            ("channel", pick("phone")),
+            ("outcome", pick("talked")),
+            ("callback_on", day.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(wrong["response_action"], "errors", "{wrong}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM touches").await, 0);
+    let (_, done) = submit(
+        &app,
+        "U0JANE",
+        "touch",
+        "",
+        &[
+            ("prospect", field("Ann Park")),
+            ("channel", pick("phone")),
+            ("outcome", pick("callback")),
+            ("callback_on", day),
+        ],
+    )
+    .await;
+    assert!(
+        done.to_string().contains("Call-back set for Fri 27 Nov"),
+        "{done}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM touches WHERE callback_on = '2026-11-27'")
+            .await,
+        1
+    );
+}
