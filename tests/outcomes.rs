@@ -301,3 +301,31 @@ async fn the_touch_form_takes_a_call_back_day_and_refuses_one_without_a_callback
         1
     );
 }
+
+#[tokio::test]
+async fn a_closed_prospect_leaves_the_list_and_is_never_chased() {
+    let app = TestApp::spawn_team().await;
+    app.clock().set("2026-11-10T15:00:00Z".parse().unwrap());
+    app.reply("U0JANE", "/touch", "Dana Diaz @ Acme phone meeting")
+        .await;
+    app.reply("U0JANE", "/touch", "Eli Ray phone no_answer")
+        .await;
+    let closed = app.reply("U0JANE", "/targets", "close dana diaz").await;
+    assert!(
+        closed.contains("🏁 Closed *Dana Diaz* after 1 touch"),
+        "{closed}"
+    );
+    let list = app.reply("U0JANE", "/targets", "").await;
+    assert!(
+        !list.contains("Dana Diaz") && list.contains("Eli Ray"),
+        "{list}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM prospects WHERE stage = 'closed'")
+            .await,
+        1
+    );
+    app.run_job(Job::Nudges, "2026-11-23T15:00:00Z").await;
+    let dm = &app.posts_to("U0JANE").await[0];
+    assert!(dm.contains("Eli Ray") && !dm.contains("Dana"), "{dm}");
+}

@@ -6,6 +6,7 @@ const EXAMPLES: &[&str] = &[
     "/targets",
     "/targets add Jane Doe @ Acme",
     "/targets drop Jane Doe",
+    "/targets close Jane Doe",
     "/targets replace Jane Doe with Bob Lee @ Globex",
 ];
 
@@ -19,6 +20,10 @@ pub enum TargetsRequest {
         company: Option<String>,
     },
     Drop {
+        name: String,
+    },
+    /// The prospect became a customer (or the deal is otherwise done): off the list, closed.
+    Close {
         name: String,
     },
     Replace {
@@ -46,6 +51,10 @@ pub fn parse(text: &str) -> Result<TargetsRequest, ParseError> {
         "drop" | "remove" | "delete" => {
             let (name, _) = named(rest, "Which target should I drop?")?;
             Ok(TargetsRequest::Drop { name })
+        }
+        "close" | "closed" | "won" => {
+            let (name, _) = named(rest, "Which target did you close?")?;
+            Ok(TargetsRequest::Close { name })
         }
         "replace" => {
             let Some(with) = rest

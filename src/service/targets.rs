@@ -1,10 +1,10 @@
 //! `/targets`: the prospects a rep is working, what is due, and changes to the list.
 use super::{Caller, Reply, Result, plural};
 use crate::commands::{TargetsRequest, name_key};
-use crate::domain::ProspectStatus;
 use crate::domain::cadence::{Cadence, TOUCH_GOAL};
 use crate::domain::text::UserText;
 use crate::domain::time::{days_ago, local_day, relative_day, short_date};
+use crate::domain::{ProspectStatus, Stage};
 use crate::state::AppState;
 use crate::store::{blocks, members, prospects};
 
@@ -16,7 +16,8 @@ pub async fn handle(state: &AppState, caller: &Caller, request: TargetsRequest) 
         TargetsRequest::List => list(state, caller, &caller.user_id).await,
         TargetsRequest::Of(rep) => of(state, caller, rep).await,
         TargetsRequest::Add { name, company } => add(state, caller, name, company).await,
-        TargetsRequest::Drop { name } => drop(state, caller, name).await,
+        TargetsRequest::Drop { name } => drop_or_close(state, caller, name, false).await,
+        TargetsRequest::Close { name } => drop_or_close(state, caller, name, true).await,
         TargetsRequest::Replace { old, new, company } => {
             replace(state, caller, old, new, company).await
         }
@@ -152,6 +153,10 @@ enum Change {
         name: UserText,
         touches: i64,
     },
+    Closed {
+        name: UserText,
+        touches: i64,
+    },
     Replaced {
         old: UserText,
         new: UserText,
@@ -199,33 +204,51 @@ async fn add(
     Ok(Reply::ephemeral(render(change)))
 }
 
-async fn drop(state: &AppState, caller: &Caller, name: String) -> Result<Reply> {
+/// Takes an active target off the list: dropped (to be replaced), or closed (done).
+async fn drop_or_close(
+    state: &AppState,
+    caller: &Caller,
+    name: String,
+    close: bool,
+) -> Result<Reply> {
     let now = state.clock.now();
     let change = state
         .db
-        .write((caller.clone(), name, now), |c, (caller, name, now)| {
-            Box::pin(async move {
-                let key = name_key(name);
-                match prospects::find(&mut *c, &caller.team_id, &caller.user_id, &key).await? {
-                    Some(p) if p.status == ProspectStatus::Active => {
-                        prospects::drop(c, p.id, *now).await?;
-                        Ok(Change::Dropped {
-                            name: p.name,
-                            touches: p.touches,
-                        })
+        .write(
+            (caller.clone(), name, now),
+            move |c, (caller, name, now)| {
+                Box::pin(async move {
+                    let key = name_key(name);
+                    match prospects::find(&mut *c, &caller.team_id, &caller.user_id, &key).await? {
+                        Some(p)
+                            if p.status == ProspectStatus::Active && p.stage != Stage::Closed =>
+                        {
+                            if close {
+                                prospects::close(c, p.id).await?;
+                                return Ok(Change::Closed {
+                                    name: p.name,
+                                    touches: p.touches,
+                                });
+                            }
+                            prospects::drop(c, p.id, *now).await?;
+                            Ok(Change::Dropped {
+                                name: p.name,
+                                touches: p.touches,
+                            })
+                        }
+                        _ => Ok(Change::NotFound {
+                            similar: prospects::similar(
+                                &mut *c,
+                                &caller.team_id,
+                                &caller.user_id,
+                                &key,
+                            )
+                            .await?,
+                        }),
                     }
-                    _ => Ok(Change::NotFound {
-                        similar: prospects::similar(
-                            &mut *c,
-                            &caller.team_id,
-                            &caller.user_id,
-                            &key,
-                        )
-                        .await?,
-                    }),
-                }
-            })
-        })
+                })
+            },
+        )
         .await?;
     Ok(Reply::ephemeral(render(change)))
 }
@@ -324,6 +347,12 @@ fn render(change: Change) -> String {
                 plural(touches, "touch", "touches")
             )
         }
+        Change::Closed { name, touches } => format!(
+            "🏁 Closed *{}* after {} — congratulations! They're off your list; keep it full: \
+             `/targets add NAME @ Company`",
+            name.mrkdwn(120),
+            plural(touches, "touch", "touches")
+        ),
         Change::Replaced { old, new } => {
             format!(
                 "🔁 *{}* replaces *{}* on your targets — first touch due today.",

@@ -80,7 +80,8 @@ pub async fn active(
     user_id: &str,
 ) -> sqlx::Result<Vec<ProspectRow>> {
     sqlx::query_as(&format!(
-        "{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.status = 'active' ORDER BY p.created_at, p.id"
+        "{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.status = 'active' AND p.stage <> 'closed'
+         ORDER BY p.created_at, p.id"
     ))
     .bind(team_id)
     .bind(user_id)
@@ -150,6 +151,15 @@ pub async fn set_company(conn: &mut SqliteConnection, id: i64, company: &str) ->
 pub async fn drop(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> sqlx::Result<()> {
     sqlx::query("UPDATE prospects SET status = 'dropped', dropped_at = ? WHERE id = ?")
         .bind(ts(at))
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Marks the prospect closed: done, off the active list, never chased again.
+pub async fn close(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE prospects SET stage = 'closed' WHERE id = ?")
         .bind(id)
         .execute(conn)
         .await?;
