@@ -661,15 +661,31 @@ async fn what_a_rep_types_never_pings_mentions_or_links_in_shout_outs_nudges_and
     app.clock().set("2026-11-20T15:00:00Z".parse().unwrap());
     app.reply("U0JANE", "/win", &format!("meeting booked {typed}"))
         .await;
+    // A reply celebrated from a touch, and a call-back with a note, both carrying the text.
+    app.reply("U0JANE", "/touch", &format!("Rae {typed} email replied"))
+        .await;
+    app.reply(
+        "U0BOB",
+        "/touch",
+        &format!("Cal {typed} phone callback 2026-11-23 {typed}"),
+    )
+    .await;
 
     app.run_job(Job::Shoutouts, "2026-11-20T16:00:30Z").await;
-    app.run_job(Job::Nudges, "2026-11-23T15:00:00Z").await;
     app.run_job(Job::Digests, "2026-11-23T13:00:30Z").await;
+    app.run_job(Job::Reminders, "2026-11-23T14:00:30Z").await;
+    app.run_job(Job::Nudges, "2026-11-23T15:00:00Z").await;
 
     let posts = app.posted().await;
     assert!(
-        posts.len() >= 3,
-        "a shout-out, a nudge and a digest: {posts:?}"
+        posts.len() >= 4,
+        "a shout-out, a digest, a call-back and a nudge: {posts:?}"
+    );
+    assert!(
+        posts
+            .iter()
+            .any(|p| p.to_string().contains("Call-back due today")),
+        "{posts:?}"
     );
     for post in &posts {
         let text = post.to_string();

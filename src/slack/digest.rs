@@ -110,10 +110,10 @@ pub fn render(input: &DigestInput<'_>) -> String {
         let sections = [
             each_rep(by, reps),
             vec![cadence(by, reps)],
-            goals(input).into_iter().collect(),
+            goals(input),
             planned(input),
             gone_quiet(&input.quiet),
-            one_channel(by, reps).into_iter().collect(),
+            one_channel(by, reps),
             chunk_lines(&accountability(by, reps)),
             worth_recognising(by, reps).into_iter().collect(),
         ];
@@ -142,7 +142,7 @@ pub fn team_week(input: &DigestInput<'_>) -> Vec<String> {
     }
     let sections = [
         each_rep(by, reps),
-        goals(input).into_iter().collect(),
+        goals(input),
         planned(input),
         gone_quiet(&input.quiet),
         chunk_lines(&accountability(by, reps)),
@@ -200,8 +200,9 @@ fn cadence(by: &ByPerson<'_>, reps: &[&str]) -> String {
     }
 }
 
-/// Each rep's progress toward their goals over the period (for the manager only).
-pub(super) fn goals(input: &DigestInput<'_>) -> Option<String> {
+/// Each rep's progress toward their goals over the period (for the manager only), in as
+/// many sections as it takes.
+pub(super) fn goals(input: &DigestInput<'_>) -> Vec<String> {
     let lines: Vec<String> = input
         .reps
         .iter()
@@ -210,7 +211,10 @@ pub(super) fn goals(input: &DigestInput<'_>) -> Option<String> {
             Some(format!("• <@{rep}> — {}", p.line()))
         })
         .collect();
-    (!lines.is_empty()).then(|| format!("*Goals*\n{}", lines.join("\n")))
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    chunk_lines(&[vec!["*Goals*".to_owned()], lines].concat())
 }
 
 /// Each rep's blocks planned for the coming week, in the manager's zone.
@@ -244,7 +248,7 @@ pub(super) fn planned(input: &DigestInput<'_>) -> Vec<String> {
 }
 
 /// Reps whose touches were mostly one channel: varied persistence reaches more people.
-fn one_channel(by: &ByPerson<'_>, reps: &[&str]) -> Option<String> {
+fn one_channel(by: &ByPerson<'_>, reps: &[&str]) -> Vec<String> {
     let lines: Vec<String> = reps
         .iter()
         .filter_map(|rep| {
@@ -265,12 +269,11 @@ fn one_channel(by: &ByPerson<'_>, reps: &[&str]) -> Option<String> {
             ))
         })
         .collect();
-    (!lines.is_empty()).then(|| {
-        format!(
-            "*Mostly one channel* — ten different touches reach more people than the same call ten times:\n{}",
-            lines.join("\n")
-        )
-    })
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let title = "*Mostly one channel* — ten different touches reach more people than the same call ten times:";
+    chunk_lines(&[vec![title.to_owned()], lines].concat())
 }
 
 /// Reps with no step for a while, one line each (a big team can have hundreds).
