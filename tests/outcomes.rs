@@ -193,8 +193,11 @@ async fn ten_touches_without_a_response_suggest_letting_go_once() {
     let app = TestApp::spawn_team().await;
     let mut reply = String::new();
     for day in 0..10 {
-        app.clock()
-            .set(format!("2026-11-{:02}T15:00:00Z", 2 + day).parse().unwrap());
+        app.clock().set(
+            format!("2026-11-{:02}T15:00:00Z", 11 + day)
+                .parse()
+                .unwrap(),
+        );
         reply = app
             .reply("U0JANE", "/touch", "Bob Lee phone no_answer")
             .await;
@@ -328,4 +331,23 @@ async fn a_closed_prospect_leaves_the_list_and_is_never_chased() {
     app.run_job(Job::Nudges, "2026-11-23T15:00:00Z").await;
     let dm = &app.posts_to("U0JANE").await[0];
     assert!(dm.contains("Eli Ray") && !dm.contains("Dana"), "{dm}");
+}
+
+#[tokio::test]
+async fn an_old_ten_touch_backlog_is_not_dug_up_by_the_nudge() {
+    let app = TestApp::spawn_team().await;
+    for day in 0..10 {
+        app.clock().set(
+            format!("2026-10-{:02}T15:00:00Z", 10 + day)
+                .parse()
+                .unwrap(),
+        );
+        app.reply("U0JANE", "/touch", "Old Timer phone no_answer")
+            .await;
+    }
+    app.run_job(Job::Nudges, "2026-11-23T15:00:00Z").await;
+    let dms = app.posts_to("U0JANE").await;
+    // Jane is quiet, so she is nudged — but not about a prospect whose tenth touch was weeks ago.
+    assert_eq!(dms.len(), 1, "{dms:?}");
+    assert!(!dms[0].contains("Time to let go?"), "{}", dms[0]);
 }

@@ -2,7 +2,7 @@
 //! time zone) or daily, and on demand with `/momentum digest`. The numbers come from a few
 //! grouped queries per team and period, never a query per rep.
 use super::JobReport;
-use crate::domain::digest::{ByPerson, Periods};
+use crate::domain::digest::{ByPerson, Periods, PlannedSlot};
 use crate::domain::goals::Progress;
 use crate::domain::streak::missed_working_days;
 use crate::domain::time::{local_day, local_instant, short_date};
@@ -194,6 +194,12 @@ pub async fn build_with<T>(
         // The coming week's planned blocks, from now.
         let planned =
             digest::planned_between(reader, team_id, now, now + Duration::days(7)).await?;
+        let goals_by: HashMap<&str, &Progress> =
+            goals.iter().map(|p| (p.user_id.as_str(), p)).collect();
+        let mut planned_by: HashMap<&str, Vec<&PlannedSlot>> = HashMap::new();
+        for b in &planned {
+            planned_by.entry(b.user_id.as_str()).or_default().push(b);
+        }
         let last_steps: HashMap<&str, Option<NaiveDate>> = data
             .last_steps
             .iter()
@@ -230,8 +236,8 @@ pub async fn build_with<T>(
                 period_label: label,
                 by: &by,
                 quiet,
-                goals: &goals,
-                planned: &planned,
+                goals: &goals_by,
+                planned: &planned_by,
             };
             out.push((w.clone(), view(&input)));
         }

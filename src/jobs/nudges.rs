@@ -86,7 +86,7 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
             .push(p);
     }
     let mut let_go: HashMap<(String, String), Vec<LetGo>> = HashMap::new();
-    for p in schedule::let_go(reader, MAX_LET_GO as i64).await? {
+    for p in schedule::let_go(reader, cutoff, MAX_LET_GO as i64).await? {
         let_go
             .entry((p.team_id.clone(), p.user_id.clone()))
             .or_default()

@@ -10,7 +10,7 @@ use crate::domain::{Channel, WinKind};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use slack_morphism::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// "142 (↑18)" — a figure with its change from the previous period.
 fn versus(now: i64, before: i64) -> String {
@@ -86,10 +86,10 @@ pub struct DigestInput<'a> {
     pub by: &'a ByPerson<'a>,
     /// (rep, working days without a step) for reps gone quiet.
     pub quiet: Vec<(&'a str, i64)>,
-    /// Goal progress over the period, for every member of the team with goals.
-    pub goals: &'a [Progress],
-    /// Blocks planned for the coming week, for the whole team.
-    pub planned: &'a [PlannedSlot],
+    /// Goal progress over the period, by member (those with goals).
+    pub goals: &'a HashMap<&'a str, &'a Progress>,
+    /// Blocks planned for the coming week, by member, in start order.
+    pub planned: &'a HashMap<&'a str, Vec<&'a PlannedSlot>>,
 }
 
 pub fn render(input: &DigestInput<'_>) -> String {
@@ -207,7 +207,7 @@ pub(super) fn goals(input: &DigestInput<'_>) -> Vec<String> {
         .reps
         .iter()
         .filter_map(|rep| {
-            let p = input.goals.iter().find(|p| p.user_id == *rep)?;
+            let p = input.goals.get(rep)?;
             Some(format!("• <@{rep}> — {}", p.line()))
         })
         .collect();
@@ -226,8 +226,9 @@ pub(super) fn planned(input: &DigestInput<'_>) -> Vec<String> {
     for rep in &input.reps {
         let slots: Vec<String> = input
             .planned
-            .iter()
-            .filter(|b| b.user_id == *rep)
+            .get(rep)
+            .into_iter()
+            .flatten()
             .map(|b| {
                 let start = b.starts_at.with_timezone(&input.tz);
                 let day = if start.date_naive() == input.today {

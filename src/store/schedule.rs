@@ -280,34 +280,45 @@ pub async fn mark_kudos_told(
     Ok(done.rows_affected() == 1)
 }
 
-/// Prospects still being prospected after ten or more touches, not yet suggested for letting
-/// go: at most `per_rep` of each rep.
-pub async fn let_go(db: impl SqliteExecutor<'_>, per_rep: i64) -> sqlx::Result<Vec<LetGo>> {
+/// Prospects still being prospected that reached ten or more touches lately (last touched on
+/// or after `since`) and were not yet suggested for letting go: at most `per_rep` of each rep.
+/// An old backlog is not dug up: the `/touch` reply already said it at the tenth touch.
+pub async fn let_go(
+    db: impl SqliteExecutor<'_>,
+    since: NaiveDate,
+    per_rep: i64,
+) -> sqlx::Result<Vec<LetGo>> {
     sqlx::query_as(
         "SELECT id, team_id, user_id, name, touch_count FROM (
              SELECT id, team_id, user_id, name, touch_count,
                     ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY touch_count DESC, id) AS rank
              FROM prospects WHERE status = 'active' AND stage = 'prospecting' AND touch_count >= 10
-               AND let_go_suggested_at IS NULL)
+               AND let_go_suggested_at IS NULL AND last_touch_day >= ?)
          WHERE rank <= ? ORDER BY team_id, user_id, rank",
     )
+    .bind(since)
     .bind(per_rep)
     .fetch_all(db)
     .await
 }
 
+/// Records that these prospects were suggested for letting go (one statement for the run).
 pub async fn mark_let_go_suggested(
     conn: &mut SqliteConnection,
     ids: &[i64],
     at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    for id in ids {
-        sqlx::query("UPDATE prospects SET let_go_suggested_at = ? WHERE id = ?")
-            .bind(ts(at))
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+    if ids.is_empty() {
+        return Ok(());
     }
+    let ids = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    sqlx::query(
+        "UPDATE prospects SET let_go_suggested_at = ? WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(ts(at))
+    .bind(ids)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
