@@ -1,8 +1,9 @@
 //! `/touch prospect [@ company] channel outcome [note]`: one attempt on a prospect.
 use super::words;
 use super::{MAX_NAME, MAX_TEXT, ParseError, tokenize};
+use crate::domain::time::next_weekday;
 use crate::domain::{Channel, Outcome};
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Days, NaiveDate, Weekday};
 
 const EXAMPLES: &[&str] = &[
     "/touch Jane Doe @ Acme phone no_answer",
@@ -30,12 +31,8 @@ impl CallbackDay {
     pub fn resolve(self, today: NaiveDate) -> Option<NaiveDate> {
         let day = match self {
             CallbackDay::Tomorrow => today.checked_add_days(Days::new(1))?,
-            CallbackDay::Next(weekday) => {
-                let ahead = (weekday.num_days_from_monday() + 7
-                    - today.weekday().num_days_from_monday())
-                    % 7;
-                today.checked_add_days(Days::new(if ahead == 0 { 7 } else { ahead.into() }))?
-            }
+            // The next one after today (today's weekday means a week on).
+            CallbackDay::Next(weekday) => next_weekday(today.succ_opt()?, weekday),
             CallbackDay::In(days) => today.checked_add_days(Days::new(days.into()))?,
             CallbackDay::On(day) => day,
         };

@@ -84,11 +84,9 @@ impl CallbackDue {
     /// Due from the start of the rep's working day on the call-back day, until that day ends
     /// (a call-back missed while the service was down is not sent late: it would be stale).
     pub fn is_due(&self, now: DateTime<Utc>) -> bool {
-        let local = now.with_timezone(&self.local.tz);
-        let minute =
-            i64::from(chrono::Timelike::hour(&local) * 60 + chrono::Timelike::minute(&local));
-        let today = local.date_naive();
-        self.callback_on == today && minute >= self.work_start_min
+        let tz = self.local.tz;
+        self.callback_on == super::time::local_day(now, tz)
+            && super::time::minute_of_day(now, tz) >= self.work_start_min
     }
 }
 

@@ -108,6 +108,13 @@ pub fn local_day(now: DateTime<Utc>, tz: Tz) -> NaiveDate {
     now.with_timezone(&tz).date_naive()
 }
 
+/// Minutes after local midnight at `now` in `tz` (for working hours).
+pub fn minute_of_day(now: DateTime<Utc>, tz: Tz) -> i64 {
+    use chrono::Timelike;
+    let local = now.with_timezone(&tz);
+    i64::from(local.hour() * 60 + local.minute())
+}
+
 /// "today", "yesterday", "6 days ago".
 pub fn days_ago(days: i64) -> String {
     match days {

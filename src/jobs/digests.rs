@@ -125,17 +125,6 @@ pub async fn send_now(state: &AppState, team_id: &str, user_id: &str, tz: Tz) ->
     Ok(())
 }
 
-/// Goal progress over `from..=to`: the digest's period (a calendar week for the weekly digest
-/// on its Monday).
-async fn goal_progress(
-    reader: &sqlx::SqlitePool,
-    team_id: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> store::Result<Vec<Progress>> {
-    Ok(store::goals::progress(reader, team_id, None, from, to).await?)
-}
-
 /// Builds the digests of some managers of one team: one set of queries per distinct period.
 pub async fn build(
     state: &AppState,
@@ -190,7 +179,8 @@ pub async fn build_with<T>(
         )
         .await?;
         let by = ByPerson::new(&data);
-        let goals = goal_progress(reader, team_id, from, to).await?;
+        // Goals over the digest's period (a calendar week for the weekly digest on a Monday).
+        let goals = store::goals::progress(reader, team_id, None, from, to).await?;
         // The coming week's planned blocks, from now.
         let planned =
             digest::planned_between(reader, team_id, now, now + Duration::days(7)).await?;

@@ -3,10 +3,11 @@
 //! day's DM wait for the next working day's.
 use super::JobReport;
 use crate::domain::shoutout::KudosReceived;
+use crate::domain::time::minute_of_day;
 use crate::slack::shoutout::kudos_dm;
 use crate::state::AppState;
 use crate::store::{self, outbox, schedule};
-use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 
 /// Kudos older than this are not told any more.
 pub const LOOK_BACK_DAYS: i64 = 7;
@@ -27,11 +28,11 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
     }
     due.retain(|group| {
         let k = group[0];
-        let local = now.with_timezone(&k.local.tz);
-        let minute = i64::from(local.hour() * 60 + local.minute());
-        k.local.work_days.contains(local.weekday())
+        let today = k.local.today(now);
+        let minute = minute_of_day(now, k.local.tz);
+        k.local.work_days.contains(today.weekday())
             && (k.work_start_min..k.work_end_min).contains(&minute)
-            && k.kudos_dm_day != Some(local.date_naive())
+            && k.kudos_dm_day != Some(today)
     });
     let dms: Vec<(String, String, DateTime<Utc>, chrono::NaiveDate, String)> = due
         .iter()

@@ -49,7 +49,7 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
         })
         .collect();
     due.sort_by_key(|d| std::cmp::Reverse(d.0));
-    let goals = super::momentum::goals::progress_of(state, team_id, user_id)
+    let goals = super::momentum::goals::progress_of(state, team_id, user_id, today)
         .await?
         .map(|p| p.line());
     let team = if members::is_manager(reader, team_id, user_id).await? {

@@ -13,7 +13,15 @@ const SHOWN: usize = 40;
 
 pub async fn handle(state: &AppState, caller: &Caller, request: TargetsRequest) -> Result<Reply> {
     match request {
-        TargetsRequest::List => list(state, caller, &caller.user_id).await,
+        TargetsRequest::List => {
+            list(
+                state,
+                caller,
+                &caller.user_id,
+                caller_zone(state, caller).await?,
+            )
+            .await
+        }
         TargetsRequest::Of(rep) => of(state, caller, rep).await,
         TargetsRequest::Add { name, company } => add(state, caller, name, company).await,
         TargetsRequest::Drop { name } => drop_or_close(state, caller, name, false).await,
@@ -27,8 +35,9 @@ pub async fn handle(state: &AppState, caller: &Caller, request: TargetsRequest) 
 /// `/targets @rep`: a rep's plan — who they are targeting, when their blocks are — for their
 /// manager (and the rep themselves); refused to anyone else.
 async fn of(state: &AppState, caller: &Caller, rep: String) -> Result<Reply> {
+    let tz = caller_zone(state, caller).await?;
     if rep == caller.user_id {
-        return list(state, caller, &rep).await;
+        return list(state, caller, &rep, tz).await;
     }
     let reader = state.db.reader();
     let manager = members::get(reader, &caller.team_id, &rep)
@@ -39,10 +48,7 @@ async fn of(state: &AppState, caller: &Caller, rep: String) -> Result<Reply> {
             "🔒 Only <@{rep}> and their manager see their targets. Managers add reps with `/momentum team add @name`."
         )));
     }
-    let mut reply = list(state, caller, &rep).await?;
-    let tz = super::profile::locate(state, &caller.team_id, &caller.user_id)
-        .await?
-        .tz;
+    let mut reply = list(state, caller, &rep, tz).await?;
     let now = state.clock.now();
     let today = local_day(now, tz);
     let upcoming = blocks::upcoming(reader, &caller.team_id, &rep, now).await?;
@@ -63,11 +69,18 @@ async fn of(state: &AppState, caller: &Caller, rep: String) -> Result<Reply> {
     Ok(reply)
 }
 
-async fn list(state: &AppState, caller: &Caller, whose: &str) -> Result<Reply> {
+/// The caller's zone: days in the list are theirs.
+async fn caller_zone(state: &AppState, caller: &Caller) -> Result<chrono_tz::Tz> {
+    Ok(
+        super::profile::locate(state, &caller.team_id, &caller.user_id)
+            .await?
+            .tz,
+    )
+}
+
+/// `whose` targets as the caller reads them, in the caller's zone `tz`.
+async fn list(state: &AppState, caller: &Caller, whose: &str, tz: chrono_tz::Tz) -> Result<Reply> {
     let reader = state.db.reader();
-    let tz = super::profile::locate(state, &caller.team_id, &caller.user_id)
-        .await?
-        .tz;
     let today = local_day(state.clock.now(), tz);
     let rows = prospects::active(reader, &caller.team_id, whose).await?;
     let mine = whose == caller.user_id;

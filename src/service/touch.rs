@@ -61,6 +61,7 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
                     prospects::set_company(c, prospect.id, company).await?;
                 }
                 let day = ctx.today;
+                let stage = prospect.stage.after(r.outcome);
                 let touch = touches::NewTouch {
                     team_id: &caller.team_id,
                     user_id: &caller.user_id,
@@ -69,6 +70,7 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
                     outcome: r.outcome,
                     note: &r.note,
                     callback_on,
+                    stage,
                     day,
                     at,
                 };
@@ -115,7 +117,7 @@ pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Re
                         before,
                         after,
                         stage_before: prospect.stage,
-                        stage: prospect.stage.after(r.outcome),
+                        stage,
                         channels,
                         callback_on,
                         today_total: counted.touches_today,

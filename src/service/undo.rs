@@ -92,7 +92,7 @@ pub async fn undo(state: &AppState, caller: &Caller, what: Undo) -> Result<Reply
                     }
                 };
                 if let Some((day, wins, touches)) = step {
-                    let days = undo::unrecord_step(c, team, user, day, wins, touches).await?;
+                    let days = members::unrecord_step(c, team, user, day, wins, touches).await?;
                     let streak = streak::from_days(&days, member.local.work_days);
                     members::set_streak(c, team, user, streak, days.first().copied()).await?;
                 }

@@ -211,10 +211,15 @@ pub(super) fn goals(input: &DigestInput<'_>) -> Vec<String> {
             Some(format!("• <@{rep}> — {}", p.line()))
         })
         .collect();
+    titled("*Goals*", lines)
+}
+
+/// A titled list in as many sections as it takes; nothing when the list is empty.
+fn titled(title: &str, lines: Vec<String>) -> Vec<String> {
     if lines.is_empty() {
         return Vec::new();
     }
-    chunk_lines(&[vec!["*Goals*".to_owned()], lines].concat())
+    chunk_lines(&[vec![title.to_owned()], lines].concat())
 }
 
 /// Each rep's blocks planned for the coming week, in the manager's zone.
@@ -270,11 +275,10 @@ fn one_channel(by: &ByPerson<'_>, reps: &[&str]) -> Vec<String> {
             ))
         })
         .collect();
-    if lines.is_empty() {
-        return Vec::new();
-    }
-    let title = "*Mostly one channel* — ten different touches reach more people than the same call ten times:";
-    chunk_lines(&[vec![title.to_owned()], lines].concat())
+    titled(
+        "*Mostly one channel* — ten different touches reach more people than the same call ten times:",
+        lines,
+    )
 }
 
 /// Reps with no step for a while, one line each (a big team can have hundreds).

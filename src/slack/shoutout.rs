@@ -80,22 +80,34 @@ pub fn render(channel: &str, c: &Celebration) -> Option<(String, Option<String>)
 /// A celebrated step as its rep reads it: "“booked a demo”", "your meeting booked with Dana
 /// Diaz (Acme)", "your block's 3 conversations".
 pub fn step_phrase(k: &KudosReceived) -> String {
-    let noun = |n: i64| match k.kind {
-        WinKind::Meeting => count(n, "meeting"),
-        WinKind::Reply => crate::domain::words::plural(n, "reply", "replies"),
-        _ => count(n, "conversation"),
-    };
+    let (one_with, _, one, many) = step_words(k.kind);
     match k.source {
         WinSource::Typed => format!("“{}”", k.text.mrkdwn(120)),
-        WinSource::Touch => {
-            let what = match k.kind {
-                WinKind::Meeting => "meeting booked with",
-                WinKind::Reply => "reply from",
-                _ => "conversation with",
-            };
-            format!("your {what} {}", k.text.mrkdwn(60))
-        }
-        WinSource::Block => format!("your block's {}", noun(k.steps)),
+        WinSource::Touch => format!("your {one_with} {}", k.text.mrkdwn(60)),
+        WinSource::Block => format!(
+            "your block's {}",
+            crate::domain::words::plural(k.steps, one, many)
+        ),
+    }
+}
+
+/// How a step of `kind` is told: ("meeting booked with", "meetings booked", "meeting",
+/// "meetings"). A call-back agreed is a conversation.
+fn step_words(kind: WinKind) -> (&'static str, &'static str, &'static str, &'static str) {
+    match kind {
+        WinKind::Meeting => (
+            "meeting booked with",
+            "meetings booked",
+            "meeting",
+            "meetings",
+        ),
+        WinKind::Reply => ("reply from", "replies", "reply", "replies"),
+        _ => (
+            "conversation with",
+            "conversations",
+            "conversation",
+            "conversations",
+        ),
     }
 }
 
@@ -235,13 +247,9 @@ fn people(c: &Celebration) -> (Vec<SlackBlock>, Vec<String>) {
 /// A person's touch outcomes and block results in a few words, meetings first:
 /// "📅 meeting booked with Jane Doe (Acme)", "📬 3 replies", "💬 conversation with Bob Lee".
 fn steps_summary(wins: &[&WinToCelebrate]) -> Vec<String> {
-    let kinds = [
-        (WinKind::Meeting, "meeting booked with", "meetings booked"),
-        (WinKind::Reply, "reply from", "replies"),
-        (WinKind::Conversation, "conversation with", "conversations"),
-    ];
     let mut parts = Vec::new();
-    for (kind, one_with, many) in kinds {
+    for kind in [WinKind::Meeting, WinKind::Reply, WinKind::Conversation] {
+        let (one_with, many, _, _) = step_words(kind);
         let of_kind: Vec<&&WinToCelebrate> = wins
             .iter()
             .filter(|w| !w.is_typed() && w.kind == kind)

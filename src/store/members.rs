@@ -269,6 +269,44 @@ pub async fn record_step(
     .await
 }
 
+/// Takes one step off a member's day, forgetting the day when no step is left; returns the
+/// days they still have steps on, latest first (up to a year).
+pub async fn unrecord_step(
+    conn: &mut SqliteConnection,
+    team_id: &str,
+    user_id: &str,
+    day: NaiveDate,
+    wins: i64,
+    touches: i64,
+) -> sqlx::Result<Vec<NaiveDate>> {
+    sqlx::query(
+        "UPDATE member_days SET steps = steps - 1, wins = max(wins - ?, 0), touches = max(touches - ?, 0)
+         WHERE team_id = ? AND user_id = ? AND day = ?",
+    )
+    .bind(wins)
+    .bind(touches)
+    .bind(team_id)
+    .bind(user_id)
+    .bind(day)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM member_days WHERE team_id = ? AND user_id = ? AND day = ? AND steps <= 0",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .bind(day)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query_scalar(
+        "SELECT day FROM member_days WHERE team_id = ? AND user_id = ? ORDER BY day DESC LIMIT 366",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}
+
 /// Sets the member's streak and the day of their last step (`None` once no step is left).
 pub async fn set_streak(
     conn: &mut SqliteConnection,

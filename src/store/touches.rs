@@ -1,6 +1,6 @@
 //! Touches: attempts on prospects.
 use super::ts;
-use crate::domain::{Channel, Outcome};
+use crate::domain::{Channel, Outcome, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 use sqlx::SqliteExecutor;
@@ -14,6 +14,8 @@ pub struct NewTouch<'a> {
     pub note: &'a str,
     /// For a call-back: the local day to call back.
     pub callback_on: Option<NaiveDate>,
+    /// The prospect's stage after this touch (`Stage::after`).
+    pub stage: Stage,
     /// The member's local day.
     pub day: NaiveDate,
     pub at: DateTime<Utc>,
@@ -37,19 +39,13 @@ pub async fn insert(conn: &mut SqliteConnection, t: &NewTouch<'_>) -> sqlx::Resu
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
-    // Stages only move forward: prospecting → engaged → meeting.
     sqlx::query(
         "UPDATE prospects SET touch_count = touch_count + 1,
-            last_touch_day = max(coalesce(last_touch_day, ''), ?1),
-            stage = CASE
-                WHEN stage = 'closed' THEN stage
-                WHEN ?2 = 'meeting' THEN 'meeting'
-                WHEN ?2 IN ('replied','talked','callback') AND stage = 'prospecting' THEN 'engaged'
-                ELSE stage END
+            last_touch_day = max(coalesce(last_touch_day, ''), ?1), stage = ?2
          WHERE id = ?3",
     )
     .bind(t.day)
-    .bind(t.outcome)
+    .bind(t.stage)
     .bind(t.prospect_id)
     .execute(conn)
     .await?;

@@ -3,7 +3,7 @@
 //! the prospect's count and stage, the day's counts). The service recomputes the streak.
 use super::ts;
 use crate::domain::text::UserText;
-use crate::domain::{Channel, Outcome, WinKind};
+use crate::domain::{Channel, Outcome, Stage, WinKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
@@ -110,28 +110,39 @@ pub async fn delete_touch(conn: &mut SqliteConnection, t: &LastTouch) -> sqlx::R
     if removed {
         return Ok(true);
     }
+    // The stage the remaining outcomes give, by the same rule as logging them; closed stays.
+    let stage: Stage = sqlx::query_scalar("SELECT stage FROM prospects WHERE id = ?")
+        .bind(t.prospect_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let outcomes: Vec<Outcome> =
+        sqlx::query_scalar("SELECT outcome FROM touches WHERE prospect_id = ? ORDER BY id")
+            .bind(t.prospect_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let stage = match stage {
+        Stage::Closed => Stage::Closed,
+        _ => outcomes.iter().fold(Stage::Prospecting, |s, o| s.after(*o)),
+    };
     sqlx::query(
-        "UPDATE prospects SET
+        "UPDATE prospects SET stage = ?2,
             touch_count = (SELECT COUNT(*) FROM touches WHERE prospect_id = ?1),
-            last_touch_day = (SELECT max(day) FROM touches WHERE prospect_id = ?1),
-            stage = CASE
-                WHEN stage = 'closed' THEN stage
-                WHEN EXISTS (SELECT 1 FROM touches WHERE prospect_id = ?1 AND outcome = 'meeting') THEN 'meeting'
-                WHEN EXISTS (SELECT 1 FROM touches WHERE prospect_id = ?1
-                             AND outcome IN ('replied','talked','callback')) THEN 'engaged'
-                ELSE 'prospecting' END,
-            status = CASE WHEN ?2 = 'no' AND status = 'dropped'
-                          AND NOT EXISTS (SELECT 1 FROM touches WHERE prospect_id = ?1 AND outcome = 'no')
-                          THEN 'active' ELSE status END,
-            dropped_at = CASE WHEN ?2 = 'no' AND status = 'dropped'
-                          AND NOT EXISTS (SELECT 1 FROM touches WHERE prospect_id = ?1 AND outcome = 'no')
-                          THEN NULL ELSE dropped_at END
+            last_touch_day = (SELECT max(day) FROM touches WHERE prospect_id = ?1)
          WHERE id = ?1",
     )
     .bind(t.prospect_id)
-    .bind(t.outcome)
-    .execute(conn)
+    .bind(stage)
+    .execute(&mut *conn)
     .await?;
+    // The no that dropped them is gone, and no other: active again.
+    if t.outcome == Outcome::No && !outcomes.contains(&Outcome::No) {
+        sqlx::query(
+            "UPDATE prospects SET status = 'active', dropped_at = NULL WHERE id = ? AND status = 'dropped'",
+        )
+        .bind(t.prospect_id)
+        .execute(conn)
+        .await?;
+    }
     Ok(false)
 }
 
@@ -185,42 +196,4 @@ pub async fn undo_block(conn: &mut SqliteConnection, b: &LastBlock) -> sqlx::Res
             .await?;
     }
     Ok(())
-}
-
-/// Takes one step off a member's day, forgetting the day when no step is left; returns the
-/// days they still have steps on, latest first (up to a year).
-pub async fn unrecord_step(
-    conn: &mut SqliteConnection,
-    team_id: &str,
-    user_id: &str,
-    day: NaiveDate,
-    wins: i64,
-    touches: i64,
-) -> sqlx::Result<Vec<NaiveDate>> {
-    sqlx::query(
-        "UPDATE member_days SET steps = steps - 1, wins = max(wins - ?, 0), touches = max(touches - ?, 0)
-         WHERE team_id = ? AND user_id = ? AND day = ?",
-    )
-    .bind(wins)
-    .bind(touches)
-    .bind(team_id)
-    .bind(user_id)
-    .bind(day)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "DELETE FROM member_days WHERE team_id = ? AND user_id = ? AND day = ? AND steps <= 0",
-    )
-    .bind(team_id)
-    .bind(user_id)
-    .bind(day)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query_scalar(
-        "SELECT day FROM member_days WHERE team_id = ? AND user_id = ? ORDER BY day DESC LIMIT 366",
-    )
-    .bind(team_id)
-    .bind(user_id)
-    .fetch_all(conn)
-    .await
 }

@@ -5,10 +5,12 @@ use super::super::{Caller, Reply, Result};
 use super::is_admin;
 use crate::commands::GoalsRequest;
 use crate::domain::goals::{Goals, Progress, week_of};
+use crate::domain::time::local_day;
 use crate::slack::messages;
 use crate::state::AppState;
 use crate::store::goals::{self, Scope};
 use crate::store::{members, outbox};
+use chrono::NaiveDate;
 
 pub(super) async fn handle(
     state: &AppState,
@@ -22,27 +24,32 @@ pub(super) async fn handle(
     }
 }
 
-/// This week's progress of `user` (their local week), if they have any goal.
+/// The progress of `user` (if they have any goal) in the week of their local day `today`.
 pub(crate) async fn progress_of(
     state: &AppState,
     team_id: &str,
     user_id: &str,
+    today: NaiveDate,
 ) -> Result<Option<Progress>> {
-    let at = super::super::profile::locate(state, team_id, user_id).await?;
-    let (monday, sunday) = week_of(crate::domain::time::local_day(state.clock.now(), at.tz));
+    let (monday, sunday) = week_of(today);
     let mut found =
         goals::progress(state.db.reader(), team_id, Some(user_id), monday, sunday).await?;
     Ok(found.pop())
 }
 
 async fn show(state: &AppState, caller: &Caller) -> Result<Reply> {
+    let at = super::super::profile::locate(state, &caller.team_id, &caller.user_id).await?;
+    let (monday, sunday) = week_of(local_day(state.clock.now(), at.tz));
+    let reader = state.db.reader();
+    let reps = members::reps_of(reader, &caller.team_id, &caller.user_id).await?;
+    // One read for the caller and, for a manager, their reps.
+    let only = reps.is_empty().then_some(caller.user_id.as_str());
+    let progress = goals::progress(reader, &caller.team_id, only, monday, sunday).await?;
     let mut lines = Vec::new();
-    match progress_of(state, &caller.team_id, &caller.user_id).await? {
+    match progress.iter().find(|p| p.user_id == caller.user_id) {
         Some(p) => lines.push(format!("🎯 *Your goals this week:* {}", p.line())),
         None => lines.push("You have no weekly goals set.".to_owned()),
     }
-    let reader = state.db.reader();
-    let reps = members::reps_of(reader, &caller.team_id, &caller.user_id).await?;
     if !reps.is_empty() {
         let team = goals::get(
             reader,
@@ -58,9 +65,6 @@ async fn show(state: &AppState, caller: &Caller) -> Result<Reply> {
         } else {
             format!("*Team goals (each rep, weekly):* {team}")
         });
-        let at = super::super::profile::locate(state, &caller.team_id, &caller.user_id).await?;
-        let (monday, sunday) = week_of(crate::domain::time::local_day(state.clock.now(), at.tz));
-        let progress = goals::progress(reader, &caller.team_id, None, monday, sunday).await?;
         for rep in &reps {
             if let Some(p) = progress.iter().find(|p| p.user_id == rep.user_id) {
                 lines.push(format!("• <@{}> — {}", rep.user_id, p.line()));

@@ -31,7 +31,7 @@ pub(super) async fn show(
         format!("<@{subject}>'s")
     };
     let mut text = render_stats(&who, label, from, today, &s, streak);
-    if let Some(p) = super::goals::progress_of(state, &caller.team_id, &subject).await? {
+    if let Some(p) = super::goals::progress_of(state, &caller.team_id, &subject, today).await? {
         text.push_str(&format!("\n🎯 *Goals this week:* {}", p.line()));
     }
     Ok(Reply::ephemeral(text))
