@@ -11,6 +11,7 @@
 use momentum::clock::Clock;
 use momentum::config::{Secret, Settings};
 use momentum::jobs::{self, Job};
+use momentum::store::sql;
 use std::time::Instant;
 
 const DB: &str = "/tmp/momentum-jobs-bench.db";
@@ -43,14 +44,15 @@ async fn main() -> anyhow::Result<()> {
         .db
         .write((), |c, _| {
             Box::pin(async move {
-                sqlx::query("DELETE FROM job_runs; DELETE FROM outbox")
+                sql::query("DELETE FROM job_runs").execute(&mut *c).await?;
+                sql::query("DELETE FROM outbox")
                     .execute(c)
                     .await
                     .map(|_| ())
             })
         })
         .await?;
-    let counts: (i64, i64, i64, i64) = sqlx::query_as(
+    let counts: (i64, i64, i64, i64) = sql::query_as(
         "SELECT (SELECT COUNT(*) FROM members), (SELECT COUNT(*) FROM prospects), (SELECT COUNT(*) FROM touches), (SELECT COUNT(*) FROM wins)",
     )
     .fetch_one(state.db.reader())

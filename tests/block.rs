@@ -8,10 +8,12 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 async fn starts_at(app: &TestApp) -> Vec<String> {
-    sqlx::query_scalar("SELECT starts_at FROM blocks WHERE status = 'planned' ORDER BY id")
-        .fetch_all(app.state.db.reader())
-        .await
-        .unwrap()
+    momentum::store::sql::query_scalar(
+        "SELECT starts_at FROM blocks WHERE status = 'planned' ORDER BY id",
+    )
+    .scalar_all(app.state.db.reader())
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -65,11 +67,12 @@ async fn results_are_recorded_on_the_block_just_finished() {
     );
     // (4 + 2 + 1) responses of 33 attempts.
     assert!(text.contains("21% of attempts got a response"), "{text}");
-    let row: (String, i64, i64, i64) =
-        sqlx::query_as("SELECT status, dials, conversations, nos FROM blocks WHERE id = 1")
-            .fetch_one(app.state.db.reader())
-            .await
-            .unwrap();
+    let row: (String, i64, i64, i64) = momentum::store::sql::query_as(
+        "SELECT status, dials, conversations, nos FROM blocks WHERE id = 1",
+    )
+    .fetch_one(app.state.db.reader())
+    .await
+    .unwrap();
     assert_eq!(row, ("done".into(), 25, 4, 3));
 }
 

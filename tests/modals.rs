@@ -271,8 +271,8 @@ async fn a_bare_block_opens_the_plan_form_which_plans_in_the_reps_zone() {
         body["view"].to_string().contains("today 14:00–14:45"),
         "{body}"
     );
-    let starts: String = sqlx::query_scalar("SELECT starts_at FROM blocks")
-        .fetch_one(app.state.db.reader())
+    let starts: String = momentum::store::sql::query_scalar("SELECT starts_at FROM blocks")
+        .scalar_one(app.state.db.reader())
         .await
         .unwrap();
     assert_eq!(starts, "2026-11-23T19:00:00.000Z");

@@ -188,7 +188,7 @@ async fn only_managers_and_admins_set_the_channel_and_settings() {
         .await;
     app.reply("U0BOSS", "/momentum", "settings digest daily 8:00")
         .await;
-    let row: (Option<String>, i64, String, String) = sqlx::query_as(
+    let row: (Option<String>, i64, String, String) = momentum::store::sql::query_as(
         "SELECT celebration_channel, quiet_after, shoutout_cron, digest_cron FROM teams",
     )
     .fetch_one(app.state.db.reader())

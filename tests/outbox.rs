@@ -9,7 +9,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 async fn outbox_row(app: &TestApp) -> (String, i64) {
-    sqlx::query_as("SELECT status, attempts FROM outbox")
+    momentum::store::sql::query_as("SELECT status, attempts FROM outbox")
         .fetch_one(app.state.db.reader())
         .await
         .unwrap()

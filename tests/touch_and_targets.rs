@@ -48,10 +48,11 @@ async fn a_later_touch_shows_the_count_the_gap_and_the_next_due_day() {
     );
     assert!(text.contains("last touch 6 days ago"), "{text}");
     assert!(text.contains("next due by Sun 6 Dec"), "{text}");
-    let note: String = sqlx::query_scalar("SELECT note FROM touches ORDER BY id DESC LIMIT 1")
-        .fetch_one(app.state.db.reader())
-        .await
-        .unwrap();
+    let note: String =
+        momentum::store::sql::query_scalar("SELECT note FROM touches ORDER BY id DESC LIMIT 1")
+            .scalar_one(app.state.db.reader())
+            .await
+            .unwrap();
     assert_eq!(note, "wants pricing");
 }
 

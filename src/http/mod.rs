@@ -62,7 +62,10 @@ pub fn router(state: AppState) -> Router {
 async fn healthz(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> (StatusCode, &'static str) {
-    match sqlx::query("SELECT 1").execute(state.db.reader()).await {
+    match crate::store::sql::query("SELECT 1")
+        .execute(state.db.reader())
+        .await
+    {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");

@@ -1,8 +1,8 @@
 //! Blitzes and their tallies.
+use super::sql::{self, Conn, Ex};
 use super::ts;
 use crate::domain::blitz::{Moment, Tally, ranked};
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqliteExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BlitzRow {
@@ -34,7 +34,7 @@ const COLUMNS: &str = "id, team_id, channel_id, started_by, goal, starts_at, end
 
 /// Starts a blitz; `None` when one is already running in the channel (the unique index says so).
 pub async fn start(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     channel_id: &str,
     started_by: &str,
@@ -43,7 +43,7 @@ pub async fn start(
     ends_at: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
     // The starter's team: their manager's, else their own when they manage anyone.
-    let id = sqlx::query_scalar(
+    let id = sql::query_scalar(
         "INSERT INTO blitzes (team_id, channel_id, started_by, goal, starts_at, ends_at, created_at, team_manager)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
                  coalesce((SELECT manager_id FROM members WHERE team_id = ?1 AND user_id = ?3),
@@ -54,21 +54,21 @@ pub async fn start(
     .bind(channel_id)
     .bind(started_by)
     .bind(goal)
-    .bind(ts(starts_at))
-    .bind(ts(ends_at))
-    .bind(ts(starts_at))
-    .fetch_optional(conn)
+    .bind(starts_at)
+    .bind(ends_at)
+    .bind(starts_at)
+    .scalar_optional(conn)
     .await?;
     Ok(id)
 }
 
 pub async fn set_scoreboard(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     outbox_id: i64,
     body: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE blitzes SET scoreboard_outbox_id = ?, last_scoreboard = ? WHERE id = ?")
+    sql::query("UPDATE blitzes SET scoreboard_outbox_id = ?, last_scoreboard = ? WHERE id = ?")
         .bind(outbox_id)
         .bind(body)
         .bind(id)
@@ -78,11 +78,11 @@ pub async fn set_scoreboard(
 }
 
 pub async fn running_in(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     channel_id: &str,
 ) -> sqlx::Result<Option<BlitzRow>> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "SELECT {COLUMNS} FROM blitzes WHERE team_id = ? AND channel_id = ? AND ended_at IS NULL"
     ))
     .bind(team_id)
@@ -91,24 +91,24 @@ pub async fn running_in(
     .await
 }
 
-pub async fn running(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<BlitzRow>> {
-    sqlx::query_as(&format!(
+pub async fn running(db: impl Into<Ex<'_>>) -> sqlx::Result<Vec<BlitzRow>> {
+    sql::query_as(&format!(
         "SELECT {COLUMNS} FROM blitzes WHERE ended_at IS NULL ORDER BY id"
     ))
     .fetch_all(db)
     .await
 }
 
-pub async fn get(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<BlitzRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM blitzes WHERE id = ?"))
+pub async fn get(db: impl Into<Ex<'_>>, id: i64) -> sqlx::Result<Option<BlitzRow>> {
+    sql::query_as(&format!("SELECT {COLUMNS} FROM blitzes WHERE id = ?"))
         .bind(id)
         .fetch_optional(db)
         .await
 }
 
 /// The same team's most recent finished blitz before this one.
-pub async fn previous(db: impl SqliteExecutor<'_>, b: &BlitzRow) -> sqlx::Result<Option<BlitzRow>> {
-    sqlx::query_as(&format!(
+pub async fn previous(db: impl Into<Ex<'_>>, b: &BlitzRow) -> sqlx::Result<Option<BlitzRow>> {
+    sql::query_as(&format!(
         "SELECT {COLUMNS} FROM blitzes WHERE team_id = ? AND team_manager IS ? AND id < ?
            AND ended_at IS NOT NULL ORDER BY id DESC LIMIT 1"
     ))
@@ -120,9 +120,9 @@ pub async fn previous(db: impl SqliteExecutor<'_>, b: &BlitzRow) -> sqlx::Result
 }
 
 /// Ends a running blitz; `false` when it had already ended.
-pub async fn end(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE blitzes SET ended_at = ? WHERE id = ? AND ended_at IS NULL")
-        .bind(ts(at))
+pub async fn end(conn: &mut Conn, id: i64, at: DateTime<Utc>) -> sqlx::Result<bool> {
+    let done = sql::query("UPDATE blitzes SET ended_at = ? WHERE id = ? AND ended_at IS NULL")
+        .bind(at)
         .bind(id)
         .execute(conn)
         .await?;
@@ -131,16 +131,16 @@ pub async fn end(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> sql
 
 /// Records a scoreboard refresh; `false` when another refresh got there first.
 pub async fn mark_updated(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     at: DateTime<Utc>,
     body: &str,
     previous_at: Option<DateTime<Utc>>,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let done = sql::query(
         "UPDATE blitzes SET last_update_at = ?, last_scoreboard = ? WHERE id = ? AND last_update_at IS ?",
     )
-    .bind(ts(at))
+    .bind(at)
     .bind(body)
     .bind(id)
     .bind(previous_at.map(ts))
@@ -150,13 +150,10 @@ pub async fn mark_updated(
 }
 
 /// The Slack timestamp of the scoreboard message, once the outbox delivered it.
-pub async fn scoreboard_ts(
-    db: impl SqliteExecutor<'_>,
-    outbox_id: i64,
-) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT slack_ts FROM outbox WHERE id = ? AND status = 'sent'")
+pub async fn scoreboard_ts(db: impl Into<Ex<'_>>, outbox_id: i64) -> sqlx::Result<Option<String>> {
+    sql::query_scalar("SELECT slack_ts FROM outbox WHERE id = ? AND status = 'sent'")
         .bind(outbox_id)
-        .fetch_optional(db)
+        .scalar_optional(db)
         .await
         .map(Option::flatten)
 }
@@ -168,13 +165,13 @@ const IN_TEAM: &str = "(?4 IS NULL OR user_id IN
 /// Each person's numbers from touches and block results logged in `[from, to]`, among the
 /// reps of `team_manager` and the manager (everyone in the workspace when `None`).
 pub async fn tallies(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     team_manager: Option<&str>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<Tally>> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "SELECT s.user_id, m.name, coalesce(m.private, 0) AS private, SUM(s.attempts) AS attempts,
                 SUM(s.conversations) AS conversations, SUM(s.responses) AS responses, SUM(s.meetings) AS meetings
          FROM (
@@ -193,8 +190,8 @@ pub async fn tallies(
          GROUP BY s.user_id ORDER BY attempts DESC, s.user_id",
     ))
     .bind(team_id)
-    .bind(ts(from))
-    .bind(ts(to))
+    .bind(from)
+    .bind(to)
     .bind(team_manager)
     .fetch_all(db)
     .await
@@ -203,13 +200,13 @@ pub async fn tallies(
 
 /// The blitz's best moments: meetings booked on touches first, then wins logged.
 pub async fn moments(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     team_manager: Option<&str>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<Moment>> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "SELECT user_id, private, rank = 0 AS meeting, text FROM (
              SELECT t.user_id, coalesce(m.private, 0) AS private, p.name AS text, 0 AS rank, t.id
              FROM touches t JOIN prospects p ON p.id = t.prospect_id
@@ -223,8 +220,8 @@ pub async fn moments(
          ORDER BY rank, id LIMIT 5",
     ))
     .bind(team_id)
-    .bind(ts(from))
-    .bind(ts(to))
+    .bind(from)
+    .bind(to)
     .bind(team_manager)
     .fetch_all(db)
     .await

@@ -1,8 +1,7 @@
 //! Blocks: time set aside for prospecting, and what came of it.
-use super::ts;
+use super::sql::{self, Conn, Ex};
 use crate::domain::{BlockResults, BlockStatus};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{SqliteConnection, SqliteExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BlockRow {
@@ -21,7 +20,7 @@ impl BlockRow {
 
 /// Plans a block starting at `starts_at`, on the member's local day `day`.
 pub async fn plan(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     starts_at: DateTime<Utc>,
@@ -29,48 +28,47 @@ pub async fn plan(
     minutes: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
-    let id = sqlx::query("INSERT INTO blocks (team_id, user_id, starts_at, day, minutes, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+    let id = sql::query("INSERT INTO blocks (team_id, user_id, starts_at, day, minutes, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
         .bind(team_id)
         .bind(user_id)
-        .bind(ts(starts_at))
+        .bind(starts_at)
         .bind(day)
         .bind(minutes)
-        .bind(ts(now))
-        .execute(conn)
-        .await?
-        .last_insert_rowid();
+        .bind(now)
+        .scalar_one(conn)
+        .await?;
     Ok(id)
 }
 
 /// Planned blocks that overlap `[from, to)`.
 pub async fn overlapping(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     user_id: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<BlockRow>> {
-    sqlx::query_as(
+    sql::query_as(
         "SELECT id, starts_at, minutes, status, planned FROM blocks
          WHERE team_id = ? AND user_id = ? AND status = 'planned' AND starts_at < ?
            AND strftime('%Y-%m-%dT%H:%M:%fZ', starts_at, '+' || minutes || ' minutes') > ?",
     )
     .bind(team_id)
     .bind(user_id)
-    .bind(ts(to))
-    .bind(ts(from))
+    .bind(to)
+    .bind(from)
     .fetch_all(db)
     .await
 }
 
 /// Planned blocks that have not ended yet, soonest first.
 pub async fn upcoming(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     user_id: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Vec<BlockRow>> {
-    sqlx::query_as(
+    sql::query_as(
         "SELECT id, starts_at, minutes, status, planned FROM blocks
          WHERE team_id = ? AND user_id = ? AND status = 'planned'
            AND strftime('%Y-%m-%dT%H:%M:%fZ', starts_at, '+' || minutes || ' minutes') > ?
@@ -78,7 +76,7 @@ pub async fn upcoming(
     )
     .bind(team_id)
     .bind(user_id)
-    .bind(ts(now))
+    .bind(now)
     .fetch_all(db)
     .await
 }
@@ -86,28 +84,28 @@ pub async fn upcoming(
 /// The planned block a report is most likely about: the latest one that started since
 /// `since` and no later than `until`.
 pub async fn to_report(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     since: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> sqlx::Result<Option<BlockRow>> {
-    sqlx::query_as(
+    sql::query_as(
         "SELECT id, starts_at, minutes, status, planned FROM blocks
          WHERE team_id = ? AND user_id = ? AND status = 'planned' AND starts_at >= ? AND starts_at <= ?
          ORDER BY starts_at DESC LIMIT 1",
     )
     .bind(team_id)
     .bind(user_id)
-    .bind(ts(since))
-    .bind(ts(until))
+    .bind(since)
+    .bind(until)
     .fetch_optional(conn)
     .await
 }
 
 /// Records results on a planned block, or on a new unplanned one when `block_id` is `None`.
 pub async fn report(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     block_id: Option<i64>,
@@ -115,23 +113,21 @@ pub async fn report(
     r: &BlockResults,
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
-    let now = ts(now);
     let id = match block_id {
         Some(id) => id,
-        None => sqlx::query(
+        None => sql::query(
             "INSERT INTO blocks (team_id, user_id, starts_at, day, minutes, planned, created_at)
-             VALUES (?, ?, ?, ?, 60, 0, ?)",
+             VALUES (?, ?, ?, ?, 60, 0, ?) RETURNING id",
         )
         .bind(team_id)
         .bind(user_id)
-        .bind(&now)
+        .bind(now)
         .bind(day)
-        .bind(&now)
-        .execute(&mut *conn)
-        .await?
-        .last_insert_rowid(),
+        .bind(now)
+        .scalar_one(&mut *conn)
+        .await?,
     };
-    sqlx::query(
+    sql::query(
         "UPDATE blocks SET status = 'done', dials = ?, emails = ?, social = ?, conversations = ?, meetings = ?,
          callbacks = ?, nos = ?, reported_at = ? WHERE id = ?",
     )
@@ -150,13 +146,8 @@ pub async fn report(
 }
 
 /// Cancels a planned block of this member; false when there is no such block.
-pub async fn cancel(
-    conn: &mut SqliteConnection,
-    team_id: &str,
-    user_id: &str,
-    id: i64,
-) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+pub async fn cancel(conn: &mut Conn, team_id: &str, user_id: &str, id: i64) -> sqlx::Result<bool> {
+    let done = sql::query(
         "UPDATE blocks SET status = 'cancelled' WHERE id = ? AND team_id = ? AND user_id = ? AND status = 'planned'",
     )
     .bind(id)

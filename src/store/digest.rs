@@ -1,14 +1,13 @@
 //! Reads for manager digests: for one team, a set of people (the managers' reps and the
 //! managers themselves) over two periods of local days — each metric is one grouped query.
 use super::members::ZONE;
+use super::sql::{self, Reader};
 use super::teams::WORK_DAYS;
-use super::ts;
 use crate::domain::digest::{DigestData, Periods, PlannedSlot, TouchCount};
 use crate::domain::schedule::Schedule;
 use crate::domain::time::Local;
 use crate::domain::{Channel, Outcome};
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 
 /// A manager, where they are and when their team's digest is due.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -20,8 +19,8 @@ pub struct ManagerRow {
     pub digests: Schedule,
 }
 
-pub async fn managers(pool: &SqlitePool) -> sqlx::Result<Vec<ManagerRow>> {
-    sqlx::query_as(&format!(
+pub async fn managers(pool: &Reader) -> sqlx::Result<Vec<ManagerRow>> {
+    sql::query_as(&format!(
         "SELECT r.team_id, r.manager_id, {ZONE}, {WORK_DAYS}, COALESCE(t.digest_cron, ?) AS digests
          FROM (SELECT DISTINCT team_id, manager_id FROM members WHERE manager_id IS NOT NULL) r
          LEFT JOIN members m ON m.team_id = r.team_id AND m.user_id = r.manager_id
@@ -35,12 +34,12 @@ pub async fn managers(pool: &SqlitePool) -> sqlx::Result<Vec<ManagerRow>> {
 
 /// (rep, manager) pairs for the given managers of a team.
 pub async fn reps(
-    pool: &SqlitePool,
+    pool: &Reader,
     team_id: &str,
     managers: &[&str],
 ) -> sqlx::Result<Vec<(String, String)>> {
     let managers = serde_json::to_string(managers).map_err(|e| sqlx::Error::Encode(e.into()))?;
-    sqlx::query_as(
+    sql::query_as(
         "SELECT user_id, manager_id FROM members
          WHERE team_id = ? AND manager_id IN (SELECT value FROM json_each(?)) ORDER BY user_id",
     )
@@ -50,9 +49,14 @@ pub async fn reps(
     .await
 }
 
-impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for TouchCount {
-    fn from_row(row: &sqlx::sqlite::SqliteRow) -> sqlx::Result<Self> {
-        use sqlx::Row;
+impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for TouchCount
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> sqlx::Result<Self> {
         let mut by_channel = [0; Channel::ALL.len()];
         let mut by_outcome = [0; Outcome::ALL.len()];
         for (i, n) in by_channel.iter_mut().enumerate() {
@@ -74,13 +78,13 @@ impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for TouchCount {
 /// over the team's rows in the period (by the day indexes); the caller picks out its people.
 /// `dropped_from`/`dropped_to` bound the current period as instants.
 pub async fn data(
-    pool: &SqlitePool,
+    pool: &Reader,
     team_id: &str,
     p: &Periods,
     dropped_from: DateTime<Utc>,
     dropped_to: DateTime<Utc>,
 ) -> sqlx::Result<DigestData> {
-    let wins = sqlx::query_as(
+    let wins = sql::query_as(
         "SELECT user_id, day >= ?2 AS current, kind, COUNT(*) AS n FROM wins
          WHERE team_id = ?1 AND source = 'win' AND day >= ?3 AND day <= ?4 GROUP BY user_id, current, kind",
     )
@@ -97,7 +101,7 @@ pub async fn data(
         .map(|c| format!("SUM(channel = '{c}')"))
         .chain(Outcome::ALL.iter().map(|o| format!("SUM(outcome = '{o}')")))
         .collect();
-    let touches = sqlx::query_as(&format!(
+    let touches = sql::query_as(&format!(
         "SELECT user_id, day >= ?2 AS current, {} FROM touches
          WHERE team_id = ?1 AND day >= ?3 AND day <= ?4 GROUP BY user_id, current",
         columns.join(", ")
@@ -108,7 +112,7 @@ pub async fn data(
     .bind(p.to)
     .fetch_all(pool)
     .await?;
-    let blocks = sqlx::query_as(
+    let blocks = sql::query_as(
         "SELECT user_id, day >= ?2 AS current,
                 COUNT(*) FILTER (WHERE planned = 1) AS planned,
                 COUNT(*) FILTER (WHERE status = 'done') AS done,
@@ -124,18 +128,18 @@ pub async fn data(
     .bind(p.to)
     .fetch_all(pool)
     .await?;
-    let dropped_early = sqlx::query_as(
+    let dropped_early = sql::query_as(
         "SELECT user_id, name AS prospect, touch_count AS touches FROM prospects p
          WHERE team_id = ?1 AND status = 'dropped' AND touch_count <= 3 AND dropped_at >= ?2 AND dropped_at < ?3
            AND NOT EXISTS (SELECT 1 FROM touches t WHERE t.prospect_id = p.id AND t.outcome = 'no')
          ORDER BY user_id, name",
     )
     .bind(team_id)
-    .bind(ts(dropped_from))
-    .bind(ts(dropped_to))
+    .bind(dropped_from)
+    .bind(dropped_to)
     .fetch_all(pool)
     .await?;
-    let nos_unreplaced = sqlx::query_as(
+    let nos_unreplaced = sql::query_as(
         "SELECT DISTINCT t.user_id, p.name AS prospect FROM touches t JOIN prospects p ON p.id = t.prospect_id
          WHERE t.team_id = ?1 AND t.day >= ?2 AND t.day <= ?3 AND t.outcome = 'no'
            AND NOT EXISTS (SELECT 1 FROM prospects r WHERE r.replaces_id = p.id)
@@ -146,7 +150,7 @@ pub async fn data(
     .bind(p.to)
     .fetch_all(pool)
     .await?;
-    let gaps = sqlx::query_as(
+    let gaps = sql::query_as(
         "SELECT user_id, gap_days AS days, COUNT(*) AS n FROM touches
          WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND gap_days IS NOT NULL GROUP BY user_id, gap_days",
     )
@@ -155,7 +159,7 @@ pub async fn data(
     .bind(p.to)
     .fetch_all(pool)
     .await?;
-    let best_wins = sqlx::query_as(
+    let best_wins = sql::query_as(
         "SELECT user_id, kind, text FROM (
              SELECT user_id, kind, text, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY
                  CASE kind WHEN 'meeting' THEN 0 WHEN 'referral' THEN 1 WHEN 'reply' THEN 2 WHEN 'encounter' THEN 3
@@ -171,7 +175,7 @@ pub async fn data(
     .fetch_all(pool)
     .await?;
     let last_steps =
-        sqlx::query_as("SELECT user_id, last_step_day AS day FROM members WHERE team_id = ?1")
+        sql::query_as("SELECT user_id, last_step_day AS day FROM members WHERE team_id = ?1")
             .bind(team_id)
             .fetch_all(pool)
             .await?;
@@ -189,19 +193,19 @@ pub async fn data(
 
 /// Blocks still planned to start in `[from, to)`, for the whole team, in start order.
 pub async fn planned_between(
-    pool: &SqlitePool,
+    pool: &Reader,
     team_id: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<PlannedSlot>> {
-    sqlx::query_as(
+    sql::query_as(
         "SELECT user_id, starts_at, minutes FROM blocks
          WHERE team_id = ? AND status = 'planned' AND starts_at >= ? AND starts_at < ?
          ORDER BY starts_at, id",
     )
     .bind(team_id)
-    .bind(ts(from))
-    .bind(ts(to))
+    .bind(from)
+    .bind(to)
     .fetch_all(pool)
     .await
 }

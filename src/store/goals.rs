@@ -1,8 +1,7 @@
 //! Weekly goals and progress toward them: one grouped query for a whole team.
-use super::ts;
+use super::sql::{self, Conn, Ex};
 use crate::domain::goals::{Goals, Metric, Progress};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{SqliteConnection, SqliteExecutor};
 
 /// Whose goals: a manager's whole team, or one rep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +21,7 @@ impl Scope<'_> {
 
 /// Sets (or, with empty goals, clears) the goals of a scope.
 pub async fn set(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     scope: Scope<'_>,
     goals: &Goals,
@@ -31,7 +30,7 @@ pub async fn set(
 ) -> sqlx::Result<()> {
     let (scope, user) = scope.key();
     if goals.is_empty() {
-        sqlx::query("DELETE FROM goals WHERE team_id = ? AND scope = ? AND user_id = ?")
+        sql::query("DELETE FROM goals WHERE team_id = ? AND scope = ? AND user_id = ?")
             .bind(team_id)
             .bind(scope)
             .bind(user)
@@ -39,7 +38,7 @@ pub async fn set(
             .await?;
         return Ok(());
     }
-    sqlx::query(
+    sql::query(
         "INSERT INTO goals (team_id, scope, user_id, touches, conversations, meetings, blocks, set_by, set_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (team_id, scope, user_id) DO UPDATE SET touches = excluded.touches,
@@ -54,20 +53,16 @@ pub async fn set(
     .bind(goals.meetings)
     .bind(goals.blocks)
     .bind(set_by)
-    .bind(ts(at))
+    .bind(at)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// The goals set on a scope itself (not inherited).
-pub async fn get(
-    db: impl SqliteExecutor<'_>,
-    team_id: &str,
-    scope: Scope<'_>,
-) -> sqlx::Result<Goals> {
+pub async fn get(db: impl Into<Ex<'_>>, team_id: &str, scope: Scope<'_>) -> sqlx::Result<Goals> {
     let (scope, user) = scope.key();
-    Ok(sqlx::query_as(
+    Ok(sql::query_as(
         "SELECT touches, conversations, meetings, blocks FROM goals
          WHERE team_id = ? AND scope = ? AND user_id = ?",
     )
@@ -82,13 +77,13 @@ pub async fn get(
 /// Each member of the team with a goal (their own, else their manager's team goal, number by
 /// number) and what they did toward it on local days `from..=to`; `only` narrows to one.
 pub async fn progress(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     only: Option<&str>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> sqlx::Result<Vec<Progress>> {
-    sqlx::query_as(
+    sql::query_as(
         "WITH g AS (
              SELECT m.user_id, m.private,
                     coalesce(r.touches, t.touches) AS touches_goal,
@@ -131,7 +126,7 @@ pub async fn progress(
 
 /// Records the goals reached in `week` (its Monday); returns those not recorded before.
 pub async fn record_hits(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     week: NaiveDate,
@@ -140,15 +135,15 @@ pub async fn record_hits(
 ) -> sqlx::Result<Vec<Metric>> {
     let mut new = Vec::new();
     for metric in reached {
-        let done = sqlx::query(
+        let done = sql::query(
             "INSERT INTO goal_hits (team_id, user_id, week, metric, hit_at) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT DO NOTHING",
         )
         .bind(team_id)
         .bind(user_id)
         .bind(week)
-        .bind(metric)
-        .bind(ts(at))
+        .bind(*metric)
+        .bind(at)
         .execute(&mut *conn)
         .await?;
         if done.rows_affected() == 1 {

@@ -1,29 +1,28 @@
 //! Events API deduplication and kudos.
-use super::ts;
+use super::sql::{self, Conn, Ex};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{SqliteConnection, SqliteExecutor};
 
 /// Forgets delivered messages and seen event ids older than `before` (Slack retries an event
 /// for at most a few minutes; sent messages are kept a while for support). Returns rows removed.
 pub async fn prune(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     sent_before: DateTime<Utc>,
     events_before: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
-    let sent = sqlx::query(
+    let sent = sql::query(
         "DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?
            AND NOT EXISTS (SELECT 1 FROM blitzes b WHERE b.scoreboard_outbox_id = outbox.id)
            AND NOT EXISTS (SELECT 1 FROM outbox c WHERE c.parent_id = outbox.id)",
     )
-    .bind(ts(sent_before))
+    .bind(sent_before)
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    sqlx::query("DELETE FROM shoutout_kudos WHERE outbox_id NOT IN (SELECT id FROM outbox)")
+    sql::query("DELETE FROM shoutout_kudos WHERE outbox_id NOT IN (SELECT id FROM outbox)")
         .execute(&mut *conn)
         .await?;
-    let events = sqlx::query("DELETE FROM slack_events WHERE received_at < ?")
-        .bind(ts(events_before))
+    let events = sql::query("DELETE FROM slack_events WHERE received_at < ?")
+        .bind(events_before)
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -32,15 +31,15 @@ pub async fn prune(
 
 /// Records an event id; `false` when it was already seen (a retry).
 pub async fn first_delivery(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     event_id: &str,
     at: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let done = sql::query(
         "INSERT INTO slack_events (event_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
     )
     .bind(event_id)
-    .bind(ts(at))
+    .bind(at)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -48,22 +47,21 @@ pub async fn first_delivery(
 
 /// Kudos from `user_id` on each of the team's `win_ids`; returns how many were new.
 pub async fn give_kudos(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     win_ids: &[i64],
     user_id: &str,
     at: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
-    let at = ts(at);
     let mut added = 0;
     for id in win_ids {
-        added += sqlx::query(
+        added += sql::query(
             "INSERT INTO kudos (win_id, user_id, created_at)
              SELECT id, ?, ? FROM wins WHERE id = ? AND team_id = ? AND user_id <> ?
              ON CONFLICT DO NOTHING",
         )
         .bind(user_id)
-        .bind(&at)
+        .bind(at)
         .bind(id)
         .bind(team_id)
         .bind(user_id)
@@ -77,14 +75,14 @@ pub async fn give_kudos(
 /// Kudos from `user_id` for the wins `first..=last` by the author of win `first` (one
 /// shout-out line: a short button value refers to them by their first and last ids).
 pub async fn give_kudos_range(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     first: i64,
     last: i64,
     user_id: &str,
     at: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+    let done = sql::query(
         "INSERT INTO kudos (win_id, user_id, created_at)
          SELECT w.id, ?1, ?2 FROM wins w
          WHERE w.team_id = ?3 AND w.id BETWEEN ?4 AND ?5 AND w.user_id <> ?1
@@ -92,7 +90,7 @@ pub async fn give_kudos_range(
          ON CONFLICT DO NOTHING",
     )
     .bind(user_id)
-    .bind(ts(at))
+    .bind(at)
     .bind(team_id)
     .bind(first)
     .bind(last.min(first.saturating_add(100_000)))
@@ -103,13 +101,13 @@ pub async fn give_kudos_range(
 
 /// Kudos a member's wins on days `from..=to` received.
 pub async fn kudos_received(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     user_id: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+    sql::query_scalar(
         "SELECT COUNT(*) FROM kudos k JOIN wins w ON w.id = k.win_id
          WHERE w.team_id = ? AND w.user_id = ? AND w.day BETWEEN ? AND ?",
     )
@@ -117,18 +115,18 @@ pub async fn kudos_received(
     .bind(user_id)
     .bind(from)
     .bind(to)
-    .fetch_one(db)
+    .scalar_one(db)
     .await
 }
 
 /// The shout-out posted as `ts` in `channel`: its outbox row id and body.
 pub async fn shoutout_at(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     channel: &str,
     ts: &str,
 ) -> sqlx::Result<Option<(i64, String)>> {
-    sqlx::query_as(
+    sql::query_as(
         "SELECT id, payload FROM outbox
          WHERE channel = ? AND slack_ts = ? AND team_id = ? AND method = 'chat.postMessage'
            AND parent_id IS NULL
@@ -143,14 +141,10 @@ pub async fn shoutout_at(
 
 /// How many people celebrated one shout-out line: the wins `first..=last` of the author of
 /// `first`, or a list of win ids.
-pub async fn celebrated_by(
-    conn: &mut SqliteConnection,
-    team_id: &str,
-    wins: WinsRef<'_>,
-) -> sqlx::Result<i64> {
+pub async fn celebrated_by(conn: &mut Conn, team_id: &str, wins: WinsRef<'_>) -> sqlx::Result<i64> {
     match wins {
         WinsRef::Range(first, last) => {
-            sqlx::query_scalar(
+            sql::query_scalar(
                 "SELECT COUNT(DISTINCT k.user_id) FROM kudos k JOIN wins w ON w.id = k.win_id
                  WHERE w.team_id = ?1 AND w.id BETWEEN ?2 AND ?3
                    AND w.user_id = (SELECT user_id FROM wins WHERE id = ?2 AND team_id = ?1)",
@@ -158,18 +152,18 @@ pub async fn celebrated_by(
             .bind(team_id)
             .bind(first)
             .bind(last.min(first.saturating_add(100_000)))
-            .fetch_one(conn)
+            .scalar_one(conn)
             .await
         }
         WinsRef::Ids(ids) => {
             let ids = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(e.into()))?;
-            sqlx::query_scalar(
+            sql::query_scalar(
                 "SELECT COUNT(DISTINCT k.user_id) FROM kudos k JOIN wins w ON w.id = k.win_id
                  WHERE w.team_id = ? AND w.id IN (SELECT value FROM json_each(?))",
             )
             .bind(team_id)
             .bind(ids)
-            .fetch_one(conn)
+            .scalar_one(conn)
             .await
         }
     }
@@ -185,7 +179,7 @@ pub enum WinsRef<'a> {
 /// Queues the shout-out's `chat.update` carrying `payload`: a pending update takes the new
 /// body; otherwise a new one is queued no sooner than `gap` after the last.
 pub async fn queue_kudos_update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     channel: &str,
     shoutout_id: i64,
@@ -194,12 +188,12 @@ pub async fn queue_kudos_update(
     gap: chrono::Duration,
 ) -> sqlx::Result<()> {
     let last: Option<(i64, DateTime<Utc>)> =
-        sqlx::query_as("SELECT update_id, update_at FROM shoutout_kudos WHERE outbox_id = ?")
+        sql::query_as("SELECT update_id, update_at FROM shoutout_kudos WHERE outbox_id = ?")
             .bind(shoutout_id)
             .fetch_optional(&mut *conn)
             .await?;
     if let Some((update_id, _)) = last {
-        let replaced = sqlx::query(
+        let replaced = sql::query(
             "UPDATE outbox SET payload = ? WHERE id = ? AND status = 'pending' AND attempts = 0",
         )
         .bind(payload)
@@ -214,24 +208,24 @@ pub async fn queue_kudos_update(
         Some((_, previous)) if previous + gap > now => previous + gap,
         _ => now,
     };
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sql::query_scalar(
         "INSERT INTO outbox (team_id, method, channel, payload, next_attempt_at, created_at)
          VALUES (?, 'chat.update', ?, ?, ?, ?) RETURNING id",
     )
     .bind(team_id)
     .bind(channel)
     .bind(payload)
-    .bind(ts(at))
-    .bind(ts(now))
-    .fetch_one(&mut *conn)
+    .bind(at)
+    .bind(now)
+    .scalar_one(&mut *conn)
     .await?;
-    sqlx::query(
+    sql::query(
         "INSERT INTO shoutout_kudos (outbox_id, update_id, update_at) VALUES (?, ?, ?)
          ON CONFLICT (outbox_id) DO UPDATE SET update_id = excluded.update_id, update_at = excluded.update_at",
     )
     .bind(shoutout_id)
     .bind(id)
-    .bind(ts(at))
+    .bind(at)
     .execute(conn)
     .await?;
     Ok(())

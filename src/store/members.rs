@@ -1,11 +1,10 @@
 //! Members: the Slack users the bot knows, their time zone, manager, away and privacy.
+use super::sql::{self, Conn, Ex};
 use super::teams::WORK_DAYS;
-use super::ts;
 use crate::domain::text::UserText;
 use crate::domain::time::Local;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use sqlx::{SqliteConnection, SqliteExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MemberRow {
@@ -46,12 +45,12 @@ fn columns() -> String {
 /// The member, created on first sight, with where they are — one statement, since every
 /// logged step starts here.
 pub async fn upsert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<MemberRow> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "INSERT INTO members (team_id, user_id, created_at) VALUES (?, ?, ?)
          ON CONFLICT (team_id, user_id) DO UPDATE SET user_id = excluded.user_id
          RETURNING {}",
@@ -59,7 +58,7 @@ pub async fn upsert(
     ))
     .bind(team_id)
     .bind(user_id)
-    .bind(ts(now))
+    .bind(now)
     .fetch_one(conn)
     .await
 }
@@ -79,11 +78,11 @@ pub struct StepState {
 /// The member's zone, working week, streak and profile age in one read; `None`s for a member
 /// not seen yet (whose zone is the team's or the default).
 pub async fn step_state(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     user_id: &str,
 ) -> sqlx::Result<StepState> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "SELECT m.tz IS NOT NULL AS own_zone, m.last_step_day, m.streak, m.profile_at, {ZONE}, {WORK_DAYS}
          FROM (SELECT ?1 AS team_id, ?2 AS user_id) k
          LEFT JOIN members m ON m.team_id = k.team_id AND m.user_id = k.user_id
@@ -96,11 +95,11 @@ pub async fn step_state(
 }
 
 pub async fn get(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     user_id: &str,
 ) -> sqlx::Result<Option<MemberRow>> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "SELECT {} FROM members WHERE team_id = ? AND user_id = ?",
         columns()
     ))
@@ -112,11 +111,11 @@ pub async fn get(
 
 /// The reps a manager manages, in a stable order.
 pub async fn reps_of(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     manager_id: &str,
 ) -> sqlx::Result<Vec<MemberRow>> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "SELECT {} FROM members WHERE team_id = ? AND manager_id = ? ORDER BY user_id",
         columns()
     ))
@@ -126,24 +125,20 @@ pub async fn reps_of(
     .await
 }
 
-pub async fn is_manager(
-    db: impl SqliteExecutor<'_>,
-    team_id: &str,
-    user_id: &str,
-) -> sqlx::Result<bool> {
-    let n: i64 = sqlx::query_scalar(
+pub async fn is_manager(db: impl Into<Ex<'_>>, team_id: &str, user_id: &str) -> sqlx::Result<bool> {
+    let n: i64 = sql::query_scalar(
         "SELECT COUNT(*) FROM members WHERE team_id = ? AND manager_id = ? LIMIT 1",
     )
     .bind(team_id)
     .bind(user_id)
-    .fetch_one(db)
+    .scalar_one(db)
     .await?;
     Ok(n > 0)
 }
 
 /// What users.info told us.
 pub async fn set_profile(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     tz: Option<Tz>,
@@ -151,7 +146,7 @@ pub async fn set_profile(
     name: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sql::query(
         "INSERT INTO members (team_id, user_id, tz, is_admin, name, profile_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (team_id, user_id) DO UPDATE
          SET tz = coalesce(excluded.tz, tz), is_admin = excluded.is_admin, name = coalesce(excluded.name, name),
@@ -162,20 +157,20 @@ pub async fn set_profile(
     .bind(tz.map(|tz| tz.name()))
     .bind(is_admin)
     .bind(name)
-    .bind(ts(now))
-    .bind(ts(now))
+    .bind(now)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 pub async fn set_manager(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     manager_id: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE members SET manager_id = ? WHERE team_id = ? AND user_id = ?")
+    sql::query("UPDATE members SET manager_id = ? WHERE team_id = ? AND user_id = ?")
         .bind(manager_id)
         .bind(team_id)
         .bind(user_id)
@@ -185,13 +180,13 @@ pub async fn set_manager(
 }
 
 pub async fn mark_welcomed(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE members SET welcomed_at = ? WHERE team_id = ? AND user_id = ?")
-        .bind(ts(now))
+    sql::query("UPDATE members SET welcomed_at = ? WHERE team_id = ? AND user_id = ?")
+        .bind(now)
         .bind(team_id)
         .bind(user_id)
         .execute(conn)
@@ -200,12 +195,12 @@ pub async fn mark_welcomed(
 }
 
 pub async fn set_away(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     until: Option<NaiveDate>,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE members SET away_until = ? WHERE team_id = ? AND user_id = ?")
+    sql::query("UPDATE members SET away_until = ? WHERE team_id = ? AND user_id = ?")
         .bind(until)
         .bind(team_id)
         .bind(user_id)
@@ -216,13 +211,13 @@ pub async fn set_away(
 
 /// No nudges for this member until `until`.
 pub async fn set_snoozed(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     until: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE members SET snoozed_until = ? WHERE team_id = ? AND user_id = ?")
-        .bind(ts(until))
+    sql::query("UPDATE members SET snoozed_until = ? WHERE team_id = ? AND user_id = ?")
+        .bind(until)
         .bind(team_id)
         .bind(user_id)
         .execute(conn)
@@ -231,12 +226,12 @@ pub async fn set_snoozed(
 }
 
 pub async fn set_private(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     private: bool,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE members SET private = ? WHERE team_id = ? AND user_id = ?")
+    sql::query("UPDATE members SET private = ? WHERE team_id = ? AND user_id = ?")
         .bind(private)
         .bind(team_id)
         .bind(user_id)
@@ -247,14 +242,14 @@ pub async fn set_private(
 
 /// Counts one step on a member's local day; returns the day's wins and touches so far.
 pub async fn record_step(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     day: NaiveDate,
     wins: i64,
     touches: i64,
 ) -> sqlx::Result<(i64, i64)> {
-    sqlx::query_as(
+    sql::query_as(
         "INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?, ?, ?, 1, ?, ?)
          ON CONFLICT (team_id, user_id, day) DO UPDATE
          SET steps = steps + 1, wins = wins + excluded.wins, touches = touches + excluded.touches
@@ -272,14 +267,14 @@ pub async fn record_step(
 /// Takes one step off a member's day, forgetting the day when no step is left; returns the
 /// days they still have steps on, latest first (up to a year).
 pub async fn unrecord_step(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     day: NaiveDate,
     wins: i64,
     touches: i64,
 ) -> sqlx::Result<Vec<NaiveDate>> {
-    sqlx::query(
+    sql::query(
         "UPDATE member_days SET steps = steps - 1, wins = max(wins - ?, 0), touches = max(touches - ?, 0)
          WHERE team_id = ? AND user_id = ? AND day = ?",
     )
@@ -290,7 +285,7 @@ pub async fn unrecord_step(
     .bind(day)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sql::query(
         "DELETE FROM member_days WHERE team_id = ? AND user_id = ? AND day = ? AND steps <= 0",
     )
     .bind(team_id)
@@ -298,24 +293,24 @@ pub async fn unrecord_step(
     .bind(day)
     .execute(&mut *conn)
     .await?;
-    sqlx::query_scalar(
+    sql::query_scalar(
         "SELECT day FROM member_days WHERE team_id = ? AND user_id = ? ORDER BY day DESC LIMIT 366",
     )
     .bind(team_id)
     .bind(user_id)
-    .fetch_all(conn)
+    .scalar_all(conn)
     .await
 }
 
 /// Sets the member's streak and the day of their last step (`None` once no step is left).
 pub async fn set_streak(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     streak: i64,
     day: Option<NaiveDate>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sql::query(
         "UPDATE members SET streak = ?, last_step_day = ? WHERE team_id = ? AND user_id = ?",
     )
     .bind(streak)

@@ -15,6 +15,7 @@ pub mod members;
 pub mod outbox;
 pub mod prospects;
 pub mod schedule;
+pub mod sql;
 pub mod stats;
 pub mod teams;
 pub mod touches;
@@ -22,13 +23,19 @@ pub mod undo;
 pub mod wins;
 
 use futures::future::BoxFuture;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
+use sqlx::{ConnectOptions, Connection, PgConnection, SqliteConnection};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
-pub use sqlx::SqliteConnection as Conn;
+pub use sql::{Conn, Ex, Reader};
+
+/// The key of PostgreSQL's transaction-level advisory lock that every write transaction takes:
+/// writes are serialized across replicas exactly as SQLite serializes them within one file, so
+/// every read-then-write in `store/` means the same on both backends.
+const WRITE_LOCK: i64 = 0x6d6f6d656e74; // "moment"
 
 /// How many pieces of work may share one transaction.
 const MAX_GROUP: usize = 256;
@@ -67,13 +74,22 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[derive(Clone)]
 pub struct Db {
-    read: SqlitePool,
+    read: Reader,
     writer: mpsc::Sender<Box<dyn Work>>,
 }
 
+/// Whether a database URL names PostgreSQL (else it is a SQLite file).
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
 impl Db {
-    /// Opens (creating if needed) and migrates the database, then starts the writer task.
+    /// Opens and migrates the database — PostgreSQL for a `postgres://` URL, else a SQLite
+    /// file (created if needed) — then starts the writer task.
     pub async fn open(url: &str) -> Result<Self> {
+        if is_postgres(url) {
+            return Self::open_postgres(url).await;
+        }
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -94,8 +110,38 @@ impl Db {
             .connect_with(options.read_only(true))
             .await?;
         let (tx, rx) = mpsc::channel(4096);
-        tokio::spawn(run_writer(writer, rx));
-        Ok(Self { read, writer: tx })
+        tokio::spawn(run_writer(Conn::Lite(writer), rx, None));
+        Ok(Self {
+            read: Reader::Lite(read),
+            writer: tx,
+        })
+    }
+
+    /// PostgreSQL: migrations run under sqlx's migration lock, so replicas starting together
+    /// migrate once; one writer connection per process commits in groups like SQLite's.
+    async fn open_postgres(url: &str) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url)?
+            .application_name("momentum")
+            .log_statements(tracing::log::LevelFilter::Trace);
+        let mut writer = PgConnection::connect_with(&options).await?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&mut writer)
+            .await?;
+        let read = PgPoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        let (tx, rx) = mpsc::channel(4096);
+        tokio::spawn(run_writer(Conn::Pg(writer), rx, Some(options)));
+        Ok(Self {
+            read: Reader::Pg(read),
+            writer: tx,
+        })
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.read, Reader::Pg(_))
     }
 
     /// Applies the migrations and closes.
@@ -106,7 +152,7 @@ impl Db {
     }
 
     /// A pool for reads; never write through it.
-    pub fn reader(&self) -> &SqlitePool {
+    pub fn reader(&self) -> &Reader {
         &self.read
     }
 
@@ -121,7 +167,7 @@ impl Db {
     where
         D: Send + 'static,
         T: Send + 'static,
-        F: for<'c> Fn(&'c mut SqliteConnection, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>>
+        F: for<'c> Fn(&'c mut Conn, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>>
             + Send
             + 'static,
     {
@@ -149,16 +195,16 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        self.read.close().await;
+        match &self.read {
+            Reader::Lite(p) => p.close().await,
+            Reader::Pg(p) => p.close().await,
+        }
     }
 }
 
 /// One caller's piece of work, type-erased for the writer queue.
 trait Work: Send {
-    fn run<'c>(
-        &'c mut self,
-        conn: &'c mut SqliteConnection,
-    ) -> BoxFuture<'c, Result<(), sqlx::Error>>;
+    fn run<'c>(&'c mut self, conn: &'c mut Conn) -> BoxFuture<'c, Result<(), sqlx::Error>>;
     /// Whether someone still waits for this work and its deadline has not passed.
     fn wanted(&self, now: Instant) -> bool;
     fn finish(self: Box<Self>, result: Result<(), StoreError>);
@@ -176,14 +222,9 @@ impl<F, D, T> Work for Job<F, D, T>
 where
     D: Send + 'static,
     T: Send + 'static,
-    F: for<'c> Fn(&'c mut SqliteConnection, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>>
-        + Send
-        + 'static,
+    F: for<'c> Fn(&'c mut Conn, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>> + Send + 'static,
 {
-    fn run<'c>(
-        &'c mut self,
-        conn: &'c mut SqliteConnection,
-    ) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+    fn run<'c>(&'c mut self, conn: &'c mut Conn) -> BoxFuture<'c, Result<(), sqlx::Error>> {
         Box::pin(async move {
             let Job {
                 work, data, out, ..
@@ -208,11 +249,28 @@ where
     }
 }
 
-async fn run_writer(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Box<dyn Work>>) {
+async fn run_writer(
+    mut conn: Conn,
+    mut rx: mpsc::Receiver<Box<dyn Work>>,
+    reconnect: Option<PgConnectOptions>,
+) {
     let mut group: Vec<Box<dyn Work>> = Vec::with_capacity(MAX_GROUP);
     while rx.recv_many(&mut group, MAX_GROUP).await > 0 {
-        commit_group(&mut conn, &mut group, &mut rx).await;
+        let clean = commit_group(&mut conn, &mut group, &mut rx).await;
         group.clear();
+        // A PostgreSQL server restart or a dropped connection: open a new one for the next
+        // group (the failed group's callers were told; nothing of theirs was committed).
+        if let (false, Conn::Pg(pg), Some(options)) = (clean, &mut conn, &reconnect)
+            && pg.ping().await.is_err()
+        {
+            match PgConnection::connect_with(options).await {
+                Ok(fresh) => {
+                    tracing::warn!("the database connection was lost; reconnected");
+                    *pg = fresh;
+                }
+                Err(e) => tracing::error!(error = %e, "could not reconnect to the database"),
+            }
+        }
     }
 }
 
@@ -229,14 +287,39 @@ fn drop_unwanted(group: &mut Vec<Box<dyn Work>>) {
     }
 }
 
+/// SQLite's BUSY or LOCKED; PostgreSQL's lock timeout (the write lock is held elsewhere).
 fn is_busy(e: &sqlx::Error) -> bool {
     match e {
-        sqlx::Error::Database(db) => db
-            .code()
-            .and_then(|c| c.parse::<i32>().ok())
-            .is_some_and(|c| matches!(c & 0xff, 5 | 6)),
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code == "55P03" || code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+        }),
         _ => false,
     }
+}
+
+/// Opens the write transaction: SQLite's `BEGIN IMMEDIATE` takes the file's write lock;
+/// PostgreSQL takes [`WRITE_LOCK`], waiting at most one [`LOCK_POLL`] per try.
+async fn begin_transaction(conn: &mut Conn) -> Result<(), sqlx::Error> {
+    match conn {
+        Conn::Lite(c) => sqlx::query("BEGIN IMMEDIATE").execute(c).await.map(|_| ()),
+        Conn::Pg(c) => {
+            let sql = format!(
+                "BEGIN; SET LOCAL lock_timeout = '{}ms'; SELECT pg_advisory_xact_lock({WRITE_LOCK})",
+                LOCK_POLL.as_millis()
+            );
+            match sqlx::Executor::execute(&mut *c, sql.as_str()).await {
+                Ok(_) => Ok(()),
+                Err(e) => {
+                    let _ = sqlx::Executor::execute(&mut *c, "ROLLBACK").await;
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+async fn finish_transaction(conn: &mut Conn, how: &'static str) -> Result<(), sqlx::Error> {
+    sql::query(how).execute(conn).await.map(|_| ())
 }
 
 /// Takes SQLite's write lock (`BEGIN IMMEDIATE`) for the group, waiting in short polls while
@@ -245,7 +328,7 @@ fn is_busy(e: &sqlx::Error) -> bool {
 /// too). `false` when nothing is left to write, or on an error other than busy (then
 /// everyone has been answered).
 async fn begin(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     group: &mut Vec<Box<dyn Work>>,
     mut arrivals: Option<&mut mpsc::Receiver<Box<dyn Work>>>,
 ) -> bool {
@@ -255,7 +338,7 @@ async fn begin(
         if group.is_empty() {
             return false;
         }
-        match sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
+        match begin_transaction(conn).await {
             Ok(_) => return true,
             Err(e) if is_busy(&e) => {
                 if !waited {
@@ -286,26 +369,28 @@ async fn begin(
 }
 
 async fn commit_group(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     group: &mut Vec<Box<dyn Work>>,
     rx: &mut mpsc::Receiver<Box<dyn Work>>,
-) {
+) -> bool {
     if !begin(conn, group, Some(rx)).await {
-        return;
+        return false;
     }
     if group.len() == 1 {
         if let Some(mut work) = group.pop() {
             let result = run_begun(conn, work.as_mut()).await;
+            let clean = result.is_ok();
             work.finish(result);
+            return clean;
         }
-        return;
+        return true;
     }
     match run_all(conn, group).await {
         Ok(()) => {
             for work in group.drain(..) {
                 work.finish(Ok(()));
             }
-            return;
+            return true;
         }
         Err(e) => {
             tracing::warn!(error = %e, size = group.len(), "group write failed; retrying one by one")
@@ -321,29 +406,27 @@ async fn commit_group(
             work.finish(result);
         }
     }
+    false
 }
 
 /// Runs the whole group inside the transaction `begin` opened and commits it, unless a piece
 /// fails or a caller stopped waiting meanwhile (rolled back either way).
-async fn run_all(
-    conn: &mut SqliteConnection,
-    group: &mut [Box<dyn Work>],
-) -> Result<(), sqlx::Error> {
+async fn run_all(conn: &mut Conn, group: &mut [Box<dyn Work>]) -> Result<(), sqlx::Error> {
     for work in group.iter_mut() {
         if let Err(e) = work.run(conn).await {
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            let _ = finish_transaction(conn, "ROLLBACK").await;
             return Err(e);
         }
     }
     let now = Instant::now();
     if group.iter().any(|w| !w.wanted(now)) {
-        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        let _ = finish_transaction(conn, "ROLLBACK").await;
         return Err(sqlx::Error::Protocol(
             "a caller stopped waiting before COMMIT".into(),
         ));
     }
-    if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
-        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+    if let Err(e) = finish_transaction(conn, "COMMIT").await {
+        let _ = finish_transaction(conn, "ROLLBACK").await;
         return Err(e);
     }
     Ok(())
@@ -351,18 +434,16 @@ async fn run_all(
 
 /// Runs one piece of work inside the transaction already begun, and commits it unless it
 /// failed or its caller stopped waiting (then `Busy`: nothing was written).
-async fn run_begun(conn: &mut SqliteConnection, work: &mut dyn Work) -> Result<()> {
+async fn run_begun(conn: &mut Conn, work: &mut dyn Work) -> Result<()> {
     let result = match work.run(conn).await {
         Ok(()) if !work.wanted(Instant::now()) => Err(StoreError::Busy),
-        Ok(()) => sqlx::query("COMMIT")
-            .execute(&mut *conn)
+        Ok(()) => finish_transaction(conn, "COMMIT")
             .await
-            .map(|_| ())
             .map_err(StoreError::from),
         Err(e) => Err(StoreError::from(e)),
     };
     if result.is_err() {
-        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        let _ = finish_transaction(conn, "ROLLBACK").await;
     }
     result
 }

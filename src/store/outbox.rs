@@ -1,9 +1,8 @@
 //! The outbox: Slack Web API calls waiting to be delivered, written in the same transaction
 //! as the change that caused them.
-use super::ts;
+use super::sql::{self, Conn, Ex};
 use crate::domain::vocabulary;
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqliteExecutor};
 use std::fmt;
 
 vocabulary! {
@@ -28,16 +27,16 @@ pub struct NewMessage<'a> {
 }
 
 /// Queues a message; `false` when its dedupe key was already used.
-pub async fn enqueue(conn: &mut SqliteConnection, m: &NewMessage<'_>) -> sqlx::Result<bool> {
+pub async fn enqueue(conn: &mut Conn, m: &NewMessage<'_>) -> sqlx::Result<bool> {
     Ok(enqueue_returning_id(conn, m).await?.is_some())
 }
 
 /// Queues a message and returns its row id (`None` when its dedupe key was already used).
 pub async fn enqueue_returning_id(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     m: &NewMessage<'_>,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sql::query_scalar(
         "INSERT INTO outbox (team_id, method, channel, payload, dedupe_key, next_attempt_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
     )
@@ -46,15 +45,15 @@ pub async fn enqueue_returning_id(
     .bind(m.channel)
     .bind(m.payload)
     .bind(m.dedupe_key)
-    .bind(ts(m.at))
-    .bind(ts(m.at))
-    .fetch_optional(conn)
+    .bind(m.at)
+    .bind(m.at)
+    .scalar_optional(conn)
     .await
 }
 
 /// Queues a call of `method` (no dedupe key) and returns its row id.
 pub async fn queue(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     method: Method,
     channel: &str,
@@ -76,15 +75,14 @@ pub async fn queue(
 
 /// Queues a thread reply to the queued message `parent_id`, sent once the parent is.
 pub async fn post_in_thread(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     channel: &str,
     payload: &str,
     parent_id: i64,
     at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    let at = ts(at);
-    sqlx::query(
+    sql::query(
         "INSERT INTO outbox (team_id, method, channel, payload, parent_id, next_attempt_at, created_at)
          VALUES (?, 'chat.postMessage', ?, ?, ?, ?, ?)",
     )
@@ -92,8 +90,8 @@ pub async fn post_in_thread(
     .bind(channel)
     .bind(payload)
     .bind(parent_id)
-    .bind(&at)
-    .bind(&at)
+    .bind(at)
+    .bind(at)
     .execute(conn)
     .await?;
     Ok(())
@@ -101,7 +99,7 @@ pub async fn post_in_thread(
 
 /// Queues a `chat.postMessage` to `channel` (a channel id, or a user id for a DM).
 pub async fn post(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     channel: &str,
     payload: &str,
@@ -135,17 +133,17 @@ pub struct Pending {
 
 /// Messages due for a delivery attempt at `now`, oldest first.
 pub async fn due(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     now: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<Pending>> {
-    sqlx::query_as(
+    sql::query_as(
         "SELECT o.id, o.team_id, o.method, o.channel, o.payload, o.attempts, p.slack_ts AS parent_ts
          FROM outbox o LEFT JOIN outbox p ON p.id = o.parent_id
          WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.parent_id IS NULL OR p.status <> 'pending')
          ORDER BY o.next_attempt_at, o.id LIMIT ?",
     )
-    .bind(ts(now))
+    .bind(now)
     .bind(limit)
     .fetch_all(db)
     .await
@@ -154,15 +152,15 @@ pub async fn due(
 /// Takes the message for one delivery attempt: moves its next attempt to `until`, so another
 /// sender (a second process) leaves it alone meanwhile. `false` when someone else has it.
 pub async fn lease(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     now: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?")
-        .bind(ts(until))
+    let done = sql::query("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?")
+        .bind(until)
         .bind(id)
-        .bind(ts(now))
+        .bind(now)
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -170,32 +168,32 @@ pub async fn lease(
 
 /// Every queued message as (channel, created_at, payload), oldest first (for the demo).
 pub async fn all_queued(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
 ) -> sqlx::Result<Vec<(String, DateTime<Utc>, String)>> {
-    sqlx::query_as("SELECT channel, created_at, payload FROM outbox ORDER BY id")
+    sql::query_as("SELECT channel, created_at, payload FROM outbox ORDER BY id")
         .fetch_all(db)
         .await
 }
 
 /// How many messages are still waiting.
-pub async fn pending(db: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
-        .fetch_one(db)
+pub async fn pending(db: impl Into<Ex<'_>>) -> sqlx::Result<i64> {
+    sql::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+        .scalar_one(db)
         .await
 }
 
 pub async fn mark_sent(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     slack_ts: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sql::query(
         "UPDATE outbox SET status = 'sent', attempts = attempts + 1, slack_ts = ?, sent_at = ?, last_error = NULL
          WHERE id = ? AND status = 'pending'",
     )
     .bind(slack_ts)
-    .bind(ts(now))
+    .bind(now)
     .bind(id)
     .execute(conn)
     .await?;
@@ -214,18 +212,14 @@ pub enum Failure {
 }
 
 /// Records a failed attempt on a pending message.
-pub async fn mark_failed(
-    conn: &mut SqliteConnection,
-    id: i64,
-    failure: &Failure,
-) -> sqlx::Result<()> {
+pub async fn mark_failed(conn: &mut Conn, id: i64, failure: &Failure) -> sqlx::Result<()> {
     let (error, next, counts_as_attempt) = match failure {
-        Failure::RateLimited { at, error } => (error, Some(ts(*at)), false),
-        Failure::Retry { at, error } => (error, Some(ts(*at)), true),
+        Failure::RateLimited { at, error } => (error, Some(*at), false),
+        Failure::Retry { at, error } => (error, Some(*at), true),
         Failure::GiveUp { error } => (error, None, true),
     };
-    let next_attempt_at = next.as_deref();
-    sqlx::query(
+    let next_attempt_at = next;
+    sql::query(
         "UPDATE outbox SET attempts = attempts + ?, last_error = ?,
             status = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,
             next_attempt_at = coalesce(?, next_attempt_at)

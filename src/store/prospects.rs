@@ -1,9 +1,8 @@
 //! Prospects: the people a rep is trying to reach, with their touch counts.
-use super::ts;
+use super::sql::{self, Conn, Ex};
 use crate::domain::text::UserText;
 use crate::domain::{ProspectStatus, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{SqliteConnection, SqliteExecutor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProspectRow {
@@ -21,12 +20,12 @@ const SELECT: &str =
     FROM prospects p";
 
 pub async fn find(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     user_id: &str,
     name_key: &str,
 ) -> sqlx::Result<Option<ProspectRow>> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.name_key = ?"
     ))
     .bind(team_id)
@@ -38,12 +37,12 @@ pub async fn find(
 
 /// One of the rep's prospects by id (as a button refers to it).
 pub async fn by_id(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     user_id: &str,
     id: i64,
 ) -> sqlx::Result<Option<ProspectRow>> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.id = ?"
     ))
     .bind(team_id)
@@ -55,14 +54,14 @@ pub async fn by_id(
 
 /// Active prospects whose name starts like `prefix` (for "did you mean").
 pub async fn similar(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     user_id: &str,
     name_key: &str,
 ) -> sqlx::Result<Vec<UserText>> {
     let first = name_key.split(' ').next().unwrap_or(name_key);
     let pattern = format!("{}%", first.replace(['%', '_'], ""));
-    sqlx::query_scalar(
+    sql::query_scalar(
         "SELECT name FROM prospects WHERE team_id = ? AND user_id = ? AND status = 'active'
          AND (name_key LIKE ? OR name_key LIKE ?) ORDER BY name LIMIT 3",
     )
@@ -70,16 +69,16 @@ pub async fn similar(
     .bind(user_id)
     .bind(&pattern)
     .bind(format!("% {pattern}"))
-    .fetch_all(db)
+    .scalar_all(db)
     .await
 }
 
 pub async fn active(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     user_id: &str,
 ) -> sqlx::Result<Vec<ProspectRow>> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.status = 'active' AND p.stage <> 'closed'
          ORDER BY p.created_at, p.id"
     ))
@@ -101,15 +100,12 @@ pub struct NewProspect<'a> {
 
 /// Creates the prospect, or brings a dropped one with the same name back to active.
 /// Returns the row and whether it was already active.
-pub async fn add(
-    conn: &mut SqliteConnection,
-    p: &NewProspect<'_>,
-) -> sqlx::Result<(ProspectRow, bool)> {
+pub async fn add(conn: &mut Conn, p: &NewProspect<'_>) -> sqlx::Result<(ProspectRow, bool)> {
     if let Some(existing) = find(&mut *conn, p.team_id, p.user_id, p.name_key).await? {
         if existing.status == ProspectStatus::Active {
             return Ok((existing, true));
         }
-        sqlx::query(
+        sql::query(
             "UPDATE prospects SET status = 'active', dropped_at = NULL,
              company = coalesce(?, company), replaces_id = coalesce(?, replaces_id) WHERE id = ?",
         )
@@ -119,7 +115,7 @@ pub async fn add(
         .execute(&mut *conn)
         .await?;
     } else {
-        sqlx::query(
+        sql::query(
             "INSERT INTO prospects (team_id, user_id, name, name_key, company, replaces_id, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
@@ -129,7 +125,7 @@ pub async fn add(
         .bind(p.name_key)
         .bind(p.company)
         .bind(p.replaces_id)
-        .bind(ts(p.at))
+        .bind(p.at)
         .execute(&mut *conn)
         .await?;
     }
@@ -139,8 +135,8 @@ pub async fn add(
     Ok((row, false))
 }
 
-pub async fn set_company(conn: &mut SqliteConnection, id: i64, company: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE prospects SET company = ? WHERE id = ?")
+pub async fn set_company(conn: &mut Conn, id: i64, company: &str) -> sqlx::Result<()> {
+    sql::query("UPDATE prospects SET company = ? WHERE id = ?")
         .bind(company)
         .bind(id)
         .execute(conn)
@@ -148,9 +144,9 @@ pub async fn set_company(conn: &mut SqliteConnection, id: i64, company: &str) ->
     Ok(())
 }
 
-pub async fn drop(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> sqlx::Result<()> {
-    sqlx::query("UPDATE prospects SET status = 'dropped', dropped_at = ? WHERE id = ?")
-        .bind(ts(at))
+pub async fn drop(conn: &mut Conn, id: i64, at: DateTime<Utc>) -> sqlx::Result<()> {
+    sql::query("UPDATE prospects SET status = 'dropped', dropped_at = ? WHERE id = ?")
+        .bind(at)
         .bind(id)
         .execute(conn)
         .await?;
@@ -158,8 +154,8 @@ pub async fn drop(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> sq
 }
 
 /// Marks the prospect closed: done, off the active list, never chased again.
-pub async fn close(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE prospects SET stage = 'closed' WHERE id = ?")
+pub async fn close(conn: &mut Conn, id: i64) -> sqlx::Result<()> {
+    sql::query("UPDATE prospects SET stage = 'closed' WHERE id = ?")
         .bind(id)
         .execute(conn)
         .await?;

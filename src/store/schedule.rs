@@ -1,8 +1,8 @@
 //! Reads for the scheduled jobs. Each is one set-based query over every team, member or
 //! manager concerned — never a query per rep.
 use super::members::LOCAL;
+use super::sql::{self, Conn, Ex};
 use super::teams::WORK_SETTINGS;
-use super::ts;
 use crate::domain::Outcome;
 use crate::domain::PlannedBlock;
 use crate::domain::cadence::{CallbackDue, ColdProspect, LetGo};
@@ -12,7 +12,6 @@ use crate::domain::text::UserText;
 use crate::domain::time::{Local, ZoneName};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use sqlx::{SqliteConnection, SqliteExecutor};
 
 /// A team whose wins are celebrated in a channel.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -24,8 +23,8 @@ pub struct ShoutoutTeam {
     pub schedule: Schedule,
 }
 
-pub async fn shoutout_teams(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<ShoutoutTeam>> {
-    sqlx::query_as(
+pub async fn shoutout_teams(db: impl Into<Ex<'_>>) -> sqlx::Result<Vec<ShoutoutTeam>> {
+    sql::query_as(
         "SELECT team_id, COALESCE(tz, (SELECT tz FROM app_defaults)) AS tz,
                 celebration_channel AS channel, shoutout_cron AS schedule
          FROM teams WHERE celebration_channel IS NOT NULL ORDER BY team_id",
@@ -37,27 +36,26 @@ pub async fn shoutout_teams(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<Sho
 /// What a team did in `(from, to]`, for its shout-out; streaks count from the local day
 /// `from_day`.
 pub async fn celebration(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     from_day: NaiveDate,
 ) -> sqlx::Result<Celebration> {
-    let (from, to) = (ts(from), ts(to));
-    let wins = sqlx::query_as(
+    let wins = sql::query_as(
         "SELECT w.id, w.user_id, coalesce(m.private, 0) AS private, w.kind, w.text, w.source,
                 w.day, w.steps
          FROM wins w LEFT JOIN members m ON m.team_id = w.team_id AND m.user_id = w.user_id
          WHERE w.team_id = ? AND w.created_at > ? AND w.created_at <= ? ORDER BY w.id",
     )
     .bind(team_id)
-    .bind(&from)
-    .bind(&to)
+    .bind(from)
+    .bind(to)
     .fetch_all(&mut *conn)
     .await?;
     let wins = once_each(wins);
     // Each touch in the window with its rank among its prospect's touches.
-    let ranked: Vec<(String, bool, UserText, Outcome, i64)> = sqlx::query_as(
+    let ranked: Vec<(String, bool, UserText, Outcome, i64)> = sql::query_as(
         "SELECT t.user_id, coalesce(m.private, 0), p.name, t.outcome,
                 (SELECT COUNT(*) FROM touches e WHERE e.prospect_id = t.prospect_id AND e.id <= t.id) AS n
          FROM touches t JOIN prospects p ON p.id = t.prospect_id
@@ -67,8 +65,8 @@ pub async fn celebration(
          ORDER BY t.id",
     )
     .bind(team_id)
-    .bind(&from)
-    .bind(&to)
+    .bind(from)
+    .bind(to)
     .fetch_all(&mut *conn)
     .await?;
     let milestone = |r: &(String, bool, UserText, Outcome, i64)| ProspectMilestone {
@@ -83,7 +81,7 @@ pub async fn celebration(
         .filter(|r| r.3 == Outcome::Meeting && r.4 > 5)
         .map(milestone)
         .collect();
-    let streaks = sqlx::query_as(
+    let streaks = sql::query_as(
         "SELECT user_id, private, streak AS n FROM members
          WHERE team_id = ? AND streak >= 5 AND streak % 5 = 0 AND last_step_day >= ? ORDER BY user_id",
     )
@@ -91,15 +89,15 @@ pub async fn celebration(
     .bind(from_day)
     .fetch_all(&mut *conn)
     .await?;
-    let blocks = sqlx::query_as(
+    let blocks = sql::query_as(
         "SELECT b.user_id, coalesce(m.private, 0) AS private, COUNT(*) AS n
          FROM blocks b LEFT JOIN members m ON m.team_id = b.team_id AND m.user_id = b.user_id
          WHERE b.team_id = ? AND b.status = 'done' AND b.reported_at > ? AND b.reported_at <= ?
          GROUP BY b.user_id ORDER BY b.user_id",
     )
     .bind(team_id)
-    .bind(&from)
-    .bind(&to)
+    .bind(from)
+    .bind(to)
     .fetch_all(&mut *conn)
     .await?;
     Ok(Celebration {
@@ -113,12 +111,12 @@ pub async fn celebration(
 }
 
 pub async fn set_shoutout_through(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     through: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE teams SET shoutout_through = ? WHERE team_id = ?")
-        .bind(ts(through))
+    sql::query("UPDATE teams SET shoutout_through = ? WHERE team_id = ?")
+        .bind(through)
         .bind(team_id)
         .execute(conn)
         .await?;
@@ -126,12 +124,12 @@ pub async fn set_shoutout_through(
 }
 
 pub async fn shoutout_through(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
 ) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar("SELECT shoutout_through FROM teams WHERE team_id = ?")
+    sql::query_scalar("SELECT shoutout_through FROM teams WHERE team_id = ?")
         .bind(team_id)
-        .fetch_one(conn)
+        .scalar_one(conn)
         .await
 }
 
@@ -152,8 +150,8 @@ pub struct NudgeCandidate {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn nudge_candidates(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<NudgeCandidate>> {
-    sqlx::query_as(&format!(
+pub async fn nudge_candidates(db: impl Into<Ex<'_>>) -> sqlx::Result<Vec<NudgeCandidate>> {
+    sql::query_as(&format!(
         "SELECT members.team_id, members.user_id, {LOCAL}, {WORK_SETTINGS}, members.away_until,
                 members.snoozed_until, members.last_step_day, members.created_at
          FROM members LEFT JOIN teams t ON t.team_id = members.team_id"
@@ -164,11 +162,11 @@ pub async fn nudge_candidates(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<N
 
 /// (team, day) holidays between two local days, for every team.
 pub async fn holidays_between(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> sqlx::Result<Vec<(String, NaiveDate)>> {
-    sqlx::query_as("SELECT team_id, day FROM team_holidays WHERE day BETWEEN ? AND ?")
+    sql::query_as("SELECT team_id, day FROM team_holidays WHERE day BETWEEN ? AND ?")
         .bind(from)
         .bind(to)
         .fetch_all(db)
@@ -178,11 +176,11 @@ pub async fn holidays_between(
 /// Active prospects short of ten touches last touched before `before_day`: the `per_rep`
 /// coldest of each rep, with each rep's total.
 pub async fn cold_prospects(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     before_day: NaiveDate,
     per_rep: i64,
 ) -> sqlx::Result<Vec<ColdProspect>> {
-    sqlx::query_as(
+    sql::query_as(
         "SELECT id, team_id, user_id, name, company, touch_count, last_touch_day, cold_total,
                 coalesce((SELECT group_concat(DISTINCT channel) FROM touches t WHERE t.prospect_id = c.id), '') AS used
          FROM (
@@ -202,11 +200,11 @@ pub async fn cold_prospects(
 /// Call-backs on local days `from..=to` not yet reminded, whose prospect is still worked on
 /// and has had no touch since (a rep who already called back is not reminded).
 pub async fn callbacks_due(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> sqlx::Result<Vec<CallbackDue>> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "SELECT cb.id AS touch_id, cb.team_id, cb.user_id, cb.prospect_id, p.name, p.company,
                 cb.note, cb.channel, cb.callback_on, cb.day, {WORK_SETTINGS}, {LOCAL}
          FROM touches cb JOIN prospects p ON p.id = cb.prospect_id
@@ -224,14 +222,14 @@ pub async fn callbacks_due(
 }
 
 pub async fn mark_callback_sent(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     touch_id: i64,
     at: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let done = sql::query(
         "UPDATE touches SET callback_sent_at = ? WHERE id = ? AND callback_sent_at IS NULL",
     )
-    .bind(ts(at))
+    .bind(at)
     .bind(touch_id)
     .execute(conn)
     .await?;
@@ -241,10 +239,10 @@ pub async fn mark_callback_sent(
 /// Kudos received since `since` and since each rep was last told, with what the rep's DM
 /// needs (their zone, working hours, the day of their last kudos DM); oldest first.
 pub async fn kudos_to_tell(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     since: DateTime<Utc>,
 ) -> sqlx::Result<Vec<KudosReceived>> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "SELECT w.team_id, w.user_id, w.id AS win_id, k.user_id AS giver, w.kind, w.text, w.source,
                 w.steps, k.created_at, {WORK_SETTINGS}, members.kudos_dm_day, {LOCAL}
          FROM kudos k JOIN wins w ON w.id = k.win_id
@@ -253,24 +251,24 @@ pub async fn kudos_to_tell(
          WHERE k.created_at > ? AND k.created_at > coalesce(members.kudos_dm_through, '')
          ORDER BY w.team_id, w.user_id, k.created_at, k.win_id"
     ))
-    .bind(ts(since))
+    .bind(since)
     .fetch_all(db)
     .await
 }
 
 /// Records that the rep was told of their kudos through `through`, on their local `day`.
 pub async fn mark_kudos_told(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     through: DateTime<Utc>,
     day: NaiveDate,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let done = sql::query(
         "UPDATE members SET kudos_dm_through = ?, kudos_dm_day = ?
          WHERE team_id = ? AND user_id = ? AND coalesce(kudos_dm_day, '') < ?",
     )
-    .bind(ts(through))
+    .bind(through)
     .bind(day)
     .bind(team_id)
     .bind(user_id)
@@ -284,11 +282,11 @@ pub async fn mark_kudos_told(
 /// or after `since`) and were not yet suggested for letting go: at most `per_rep` of each rep.
 /// An old backlog is not dug up: the `/touch` reply already said it at the tenth touch.
 pub async fn let_go(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     since: NaiveDate,
     per_rep: i64,
 ) -> sqlx::Result<Vec<LetGo>> {
-    sqlx::query_as(
+    sql::query_as(
         "SELECT id, team_id, user_id, name, touch_count FROM (
              SELECT id, team_id, user_id, name, touch_count,
                     ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY touch_count DESC, id) AS rank
@@ -304,7 +302,7 @@ pub async fn let_go(
 
 /// Records that these prospects were suggested for letting go (one statement for the run).
 pub async fn mark_let_go_suggested(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &[i64],
     at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
@@ -312,10 +310,10 @@ pub async fn mark_let_go_suggested(
         return Ok(());
     }
     let ids = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(e.into()))?;
-    sqlx::query(
+    sql::query(
         "UPDATE prospects SET let_go_suggested_at = ? WHERE id IN (SELECT value FROM json_each(?))",
     )
-    .bind(ts(at))
+    .bind(at)
     .bind(ids)
     .execute(conn)
     .await?;
@@ -331,62 +329,52 @@ fn block_columns() -> String {
 
 /// Planned blocks starting in `(from, to]` not yet reminded.
 pub async fn blocks_starting(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<PlannedBlock>> {
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "{} WHERE b.status = 'planned' AND b.reminded_at IS NULL AND b.starts_at > ? AND b.starts_at <= ?",
         block_columns()
     ))
-    .bind(ts(from))
-    .bind(ts(to))
+    .bind(from)
+    .bind(to)
     .fetch_all(conn)
     .await
 }
 
 /// Planned blocks that ended in `(from, to]` with no results logged and no follow-up yet.
 pub async fn blocks_ended(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<PlannedBlock>> {
-    let (from, to) = (ts(from), ts(to));
-    sqlx::query_as(&format!(
+    sql::query_as(&format!(
         "{} WHERE b.status = 'planned' AND b.followed_up_at IS NULL
            AND b.starts_at > strftime('%Y-%m-%dT%H:%M:%fZ', ?, '-12 hours')
            AND strftime('%Y-%m-%dT%H:%M:%fZ', b.starts_at, '+' || b.minutes || ' minutes') > ?
            AND strftime('%Y-%m-%dT%H:%M:%fZ', b.starts_at, '+' || b.minutes || ' minutes') <= ?",
         block_columns()
     ))
-    .bind(&from)
-    .bind(&from)
-    .bind(&to)
+    .bind(from)
+    .bind(from)
+    .bind(to)
     .fetch_all(conn)
     .await
 }
 
-pub async fn mark_reminded(
-    conn: &mut SqliteConnection,
-    id: i64,
-    at: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    let done =
-        sqlx::query("UPDATE blocks SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL")
-            .bind(ts(at))
-            .bind(id)
-            .execute(conn)
-            .await?;
+pub async fn mark_reminded(conn: &mut Conn, id: i64, at: DateTime<Utc>) -> sqlx::Result<bool> {
+    let done = sql::query("UPDATE blocks SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL")
+        .bind(at)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn mark_followed_up(
-    conn: &mut SqliteConnection,
-    id: i64,
-    at: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE blocks SET followed_up_at = ? WHERE id = ? AND followed_up_at IS NULL AND status = 'planned'")
-        .bind(ts(at))
+pub async fn mark_followed_up(conn: &mut Conn, id: i64, at: DateTime<Utc>) -> sqlx::Result<bool> {
+    let done = sql::query("UPDATE blocks SET followed_up_at = ? WHERE id = ? AND followed_up_at IS NULL AND status = 'planned'")
+        .bind(at)
         .bind(id)
         .execute(conn)
         .await?;

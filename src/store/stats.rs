@@ -1,7 +1,7 @@
 //! Counts for `/momentum stats`: one member over a period, in a handful of grouped queries.
+use super::sql::{self, Reader};
 use crate::domain::{Channel, Outcome, WinKind};
 use chrono::NaiveDate;
-use sqlx::SqlitePool;
 
 /// Counts by kind, channel or outcome come most first.
 #[derive(Debug, Clone, Default)]
@@ -23,7 +23,7 @@ pub struct MemberStats {
 
 /// Everything `user_id` logged on local days `from..=to`.
 pub async fn member(
-    pool: &SqlitePool,
+    pool: &Reader,
     team_id: &str,
     user_id: &str,
     from: NaiveDate,
@@ -31,19 +31,19 @@ pub async fn member(
 ) -> sqlx::Result<MemberStats> {
     // (key, count) for one grouping column of one table over the member's days.
     async fn counts<K>(
-        pool: &SqlitePool,
+        pool: &Reader,
         (team_id, user_id, from, to): (&str, &str, NaiveDate, NaiveDate),
         table: &'static str,
         column: &'static str,
     ) -> sqlx::Result<Vec<(K, i64)>>
     where
-        K: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + Unpin,
+        K: sql::Scalar,
     {
         let sql = format!(
             "SELECT {column}, COUNT(*) FROM {table} WHERE team_id = ? AND user_id = ? AND day BETWEEN ? AND ?
              GROUP BY {column} ORDER BY COUNT(*) DESC, {column}"
         );
-        sqlx::query_as(&sql)
+        sql::query_as(&sql)
             .bind(team_id)
             .bind(user_id)
             .bind(from)
@@ -66,7 +66,7 @@ pub async fn member(
         ..Default::default()
     };
     // Blocks count on the member's local day they start.
-    let row: (i64, i64, i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+    let row: (i64, i64, i64, i64, i64, i64, i64, i64, i64) = sql::query_as(
         "SELECT COUNT(*) FILTER (WHERE planned = 1),
                 COUNT(*) FILTER (WHERE status = 'done'),
                 coalesce(SUM(dials), 0), coalesce(SUM(emails), 0), coalesce(SUM(social), 0),
@@ -92,14 +92,14 @@ pub async fn member(
         s.callbacks,
         s.nos,
     ) = row;
-    s.active_days = sqlx::query_scalar(
+    s.active_days = sql::query_scalar(
         "SELECT COUNT(*) FROM member_days WHERE team_id = ? AND user_id = ? AND day BETWEEN ? AND ?",
     )
     .bind(team_id)
     .bind(user_id)
     .bind(from)
     .bind(to)
-    .fetch_one(pool)
+    .scalar_one(pool)
     .await?;
     Ok(s)
 }

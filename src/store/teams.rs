@@ -1,10 +1,10 @@
 //! Team-wide settings (one row per workspace, created on first change).
+use super::sql::{self, Conn, Ex};
 use super::ts;
 use crate::domain::schedule::Schedule;
 use crate::domain::time::{WorkDays, ZoneName};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use sqlx::{SqliteConnection, SqliteExecutor};
 
 /// A team's settings; a team that never changed one reads as the defaults.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -31,8 +31,8 @@ pub(crate) const WORK_SETTINGS: &str = "COALESCE(t.quiet_after, 2) AS quiet_afte
      COALESCE(t.work_start_min, 540) AS work_start_min, COALESCE(t.work_end_min, 1020) AS work_end_min";
 
 /// The team's settings (the defaults for a team with no row yet).
-pub async fn get(db: impl SqliteExecutor<'_>, team_id: &str) -> sqlx::Result<TeamRow> {
-    sqlx::query_as(&format!(
+pub async fn get(db: impl Into<Ex<'_>>, team_id: &str) -> sqlx::Result<TeamRow> {
+    sql::query_as(&format!(
         "SELECT COALESCE(t.tz, d.tz) AS tz, t.tz IS NOT NULL AS tz_set, t.celebration_channel,
                 {WORK_DAYS}, {WORK_SETTINGS},
                 COALESCE(t.shoutout_cron, ?2) AS shoutouts, COALESCE(t.digest_cron, ?3) AS digests
@@ -47,8 +47,8 @@ pub async fn get(db: impl SqliteExecutor<'_>, team_id: &str) -> sqlx::Result<Tea
 
 /// The zone of teams (and members) that have not set their own: `MOMENTUM_TZ`, written at
 /// start-up.
-pub async fn set_default_zone(conn: &mut SqliteConnection, tz: Tz) -> sqlx::Result<()> {
-    sqlx::query("UPDATE app_defaults SET tz = ? WHERE id = 1")
+pub async fn set_default_zone(conn: &mut Conn, tz: Tz) -> sqlx::Result<()> {
+    sql::query("UPDATE app_defaults SET tz = ? WHERE id = 1")
         .bind(ZoneName(tz))
         .execute(conn)
         .await?;
@@ -57,7 +57,7 @@ pub async fn set_default_zone(conn: &mut SqliteConnection, tz: Tz) -> sqlx::Resu
 
 /// Adds (`on`) or removes a team holiday.
 pub async fn set_holiday(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     day: NaiveDate,
     on: bool,
@@ -67,7 +67,7 @@ pub async fn set_holiday(
     } else {
         "DELETE FROM team_holidays WHERE team_id = ? AND day = ?"
     };
-    sqlx::query(sql)
+    sql::query(sql)
         .bind(team_id)
         .bind(day)
         .execute(conn)
@@ -77,16 +77,16 @@ pub async fn set_holiday(
 
 /// The team's holidays from `from` on.
 pub async fn holidays(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     team_id: &str,
     from: NaiveDate,
 ) -> sqlx::Result<Vec<NaiveDate>> {
-    sqlx::query_scalar(
+    sql::query_scalar(
         "SELECT day FROM team_holidays WHERE team_id = ? AND day >= ? ORDER BY day LIMIT 20",
     )
     .bind(team_id)
     .bind(from)
-    .fetch_all(db)
+    .scalar_all(db)
     .await
 }
 
@@ -103,8 +103,8 @@ pub enum Setting {
     WorkEndMin(i64),
 }
 
-async fn ensure(conn: &mut SqliteConnection, team_id: &str, now: &str) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO teams (team_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+async fn ensure(conn: &mut Conn, team_id: &str, now: &str) -> sqlx::Result<()> {
+    sql::query("INSERT INTO teams (team_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         .bind(team_id)
         .bind(now)
         .bind(now)
@@ -115,7 +115,7 @@ async fn ensure(conn: &mut SqliteConnection, team_id: &str, now: &str) -> sqlx::
 
 /// Sets one setting (its column named by the enum, never by user text) on the team's row.
 pub async fn set(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     setting: &Setting,
     now: DateTime<Utc>,
@@ -133,7 +133,7 @@ pub async fn set(
         Setting::WorkEndMin(_) => "work_end_min",
     };
     let sql = format!("UPDATE teams SET {column} = ?, updated_at = ? WHERE team_id = ?");
-    let query = sqlx::query(&sql);
+    let query = sql::query(&sql);
     let query = match setting {
         Setting::Zone(tz) => query.bind(ZoneName(*tz)),
         Setting::CelebrationChannel(c) => query.bind(c.clone()),

@@ -1,9 +1,7 @@
 //! Touches: attempts on prospects.
-use super::ts;
+use super::sql::{self, Conn, Ex};
 use crate::domain::{Channel, Outcome, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
-use sqlx::SqliteExecutor;
 
 pub struct NewTouch<'a> {
     pub team_id: &'a str,
@@ -21,11 +19,18 @@ pub struct NewTouch<'a> {
     pub at: DateTime<Utc>,
 }
 
-pub async fn insert(conn: &mut SqliteConnection, t: &NewTouch<'_>) -> sqlx::Result<i64> {
-    let id = sqlx::query(
+pub async fn insert(conn: &mut Conn, t: &NewTouch<'_>) -> sqlx::Result<i64> {
+    let id = sql::query(
         "INSERT INTO touches (team_id, user_id, prospect_id, channel, outcome, note, day, created_at, gap_days, callback_on)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-                 (SELECT CAST(julianday(?7) - julianday(last_touch_day) AS INTEGER) FROM prospects WHERE id = ?3), ?9)",
+                 (SELECT CAST(julianday(?7) - julianday(last_touch_day) AS INTEGER) FROM prospects WHERE id = ?3), ?9)
+         RETURNING id",
+    )
+    .postgres(
+        "INSERT INTO touches (team_id, user_id, prospect_id, channel, outcome, note, day, created_at, gap_days, callback_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+                 (SELECT ?7 - last_touch_day FROM prospects WHERE id = ?3), ?9)
+         RETURNING id",
     )
     .bind(t.team_id)
     .bind(t.user_id)
@@ -34,14 +39,18 @@ pub async fn insert(conn: &mut SqliteConnection, t: &NewTouch<'_>) -> sqlx::Resu
     .bind(t.outcome)
     .bind(t.note)
     .bind(t.day)
-    .bind(ts(t.at))
+    .bind(t.at)
     .bind(t.callback_on)
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid();
-    sqlx::query(
+    .scalar_one(&mut *conn)
+    .await?;
+    sql::query(
         "UPDATE prospects SET touch_count = touch_count + 1,
             last_touch_day = max(coalesce(last_touch_day, ''), ?1), stage = ?2
+         WHERE id = ?3",
+    )
+    .postgres(
+        "UPDATE prospects SET touch_count = touch_count + 1,
+            last_touch_day = GREATEST(last_touch_day, ?1), stage = ?2
          WHERE id = ?3",
     )
     .bind(t.day)
@@ -54,10 +63,10 @@ pub async fn insert(conn: &mut SqliteConnection, t: &NewTouch<'_>) -> sqlx::Resu
 
 /// How many touches on a prospect went through each channel, most used first.
 pub async fn channels_used(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Ex<'_>>,
     prospect_id: i64,
 ) -> sqlx::Result<Vec<(Channel, i64)>> {
-    sqlx::query_as(
+    sql::query_as(
         "SELECT channel, COUNT(*) FROM touches WHERE prospect_id = ?
          GROUP BY channel ORDER BY COUNT(*) DESC, MIN(id)",
     )

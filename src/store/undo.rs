@@ -1,11 +1,10 @@
 //! Undo: a member's own last log of the last day — a typed win, a touch, or a block planned or
 //! reported — removed with everything that followed from it (its celebrated win and kudos,
 //! the prospect's count and stage, the day's counts). The service recomputes the streak.
-use super::ts;
+use super::sql::{self, Conn};
 use crate::domain::text::UserText;
 use crate::domain::{Channel, Outcome, Stage, WinKind};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
 
 /// A typed win that can be undone.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -17,39 +16,39 @@ pub struct LastWin {
 }
 
 pub async fn last_win(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     since: DateTime<Utc>,
 ) -> sqlx::Result<Option<LastWin>> {
-    sqlx::query_as(
+    sql::query_as(
         "SELECT id, kind, text, day FROM wins
          WHERE team_id = ? AND user_id = ? AND source = 'win' AND created_at >= ?
          ORDER BY created_at DESC, id DESC LIMIT 1",
     )
     .bind(team_id)
     .bind(user_id)
-    .bind(ts(since))
+    .bind(since)
     .fetch_optional(conn)
     .await
 }
 
 /// Removes wins and the kudos they received.
-async fn delete_wins(conn: &mut SqliteConnection, condition: &str, id: i64) -> sqlx::Result<()> {
-    sqlx::query(&format!(
+async fn delete_wins(conn: &mut Conn, condition: &str, id: i64) -> sqlx::Result<()> {
+    sql::query(&format!(
         "DELETE FROM kudos WHERE win_id IN (SELECT id FROM wins WHERE {condition})"
     ))
     .bind(id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(&format!("DELETE FROM wins WHERE {condition}"))
+    sql::query(&format!("DELETE FROM wins WHERE {condition}"))
         .bind(id)
         .execute(conn)
         .await?;
     Ok(())
 }
 
-pub async fn delete_win(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
+pub async fn delete_win(conn: &mut Conn, id: i64) -> sqlx::Result<()> {
     delete_wins(conn, "id = ?", id).await
 }
 
@@ -66,12 +65,12 @@ pub struct LastTouch {
 }
 
 pub async fn last_touch(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     since: DateTime<Utc>,
 ) -> sqlx::Result<Option<LastTouch>> {
-    sqlx::query_as(
+    sql::query_as(
         "SELECT t.id, t.prospect_id, p.name, t.channel, t.outcome, t.day, t.created_at
          FROM touches t JOIN prospects p ON p.id = t.prospect_id
          WHERE t.team_id = ? AND t.user_id = ? AND t.created_at >= ?
@@ -79,7 +78,7 @@ pub async fn last_touch(
     )
     .bind(team_id)
     .bind(user_id)
-    .bind(ts(since))
+    .bind(since)
     .fetch_optional(conn)
     .await
 }
@@ -88,13 +87,13 @@ pub async fn last_touch(
 /// touches say: count, last day, stage (a closed prospect stays closed), and — when this was
 /// the no that dropped them — active again. A prospect this touch created goes too.
 /// Returns whether the prospect was removed.
-pub async fn delete_touch(conn: &mut SqliteConnection, t: &LastTouch) -> sqlx::Result<bool> {
+pub async fn delete_touch(conn: &mut Conn, t: &LastTouch) -> sqlx::Result<bool> {
     delete_wins(conn, "touch_id = ?", t.id).await?;
-    sqlx::query("DELETE FROM touches WHERE id = ?")
+    sql::query("DELETE FROM touches WHERE id = ?")
         .bind(t.id)
         .execute(&mut *conn)
         .await?;
-    let removed = sqlx::query(
+    let removed = sql::query(
         "DELETE FROM prospects WHERE id = ?
            AND NOT EXISTS (SELECT 1 FROM touches WHERE prospect_id = prospects.id)
            AND NOT EXISTS (SELECT 1 FROM prospects r WHERE r.replaces_id = prospects.id)
@@ -102,7 +101,7 @@ pub async fn delete_touch(conn: &mut SqliteConnection, t: &LastTouch) -> sqlx::R
            AND created_at >= ?",
     )
     .bind(t.prospect_id)
-    .bind(ts(t.created_at))
+    .bind(t.created_at)
     .execute(&mut *conn)
     .await?
     .rows_affected()
@@ -111,20 +110,20 @@ pub async fn delete_touch(conn: &mut SqliteConnection, t: &LastTouch) -> sqlx::R
         return Ok(true);
     }
     // The stage the remaining outcomes give, by the same rule as logging them; closed stays.
-    let stage: Stage = sqlx::query_scalar("SELECT stage FROM prospects WHERE id = ?")
+    let stage: Stage = sql::query_scalar("SELECT stage FROM prospects WHERE id = ?")
         .bind(t.prospect_id)
-        .fetch_one(&mut *conn)
+        .scalar_one(&mut *conn)
         .await?;
     let outcomes: Vec<Outcome> =
-        sqlx::query_scalar("SELECT outcome FROM touches WHERE prospect_id = ? ORDER BY id")
+        sql::query_scalar("SELECT outcome FROM touches WHERE prospect_id = ? ORDER BY id")
             .bind(t.prospect_id)
-            .fetch_all(&mut *conn)
+            .scalar_all(&mut *conn)
             .await?;
     let stage = match stage {
         Stage::Closed => Stage::Closed,
         _ => outcomes.iter().fold(Stage::Prospecting, |s, o| s.after(*o)),
     };
-    sqlx::query(
+    sql::query(
         "UPDATE prospects SET stage = ?2,
             touch_count = (SELECT COUNT(*) FROM touches WHERE prospect_id = ?1),
             last_touch_day = (SELECT max(day) FROM touches WHERE prospect_id = ?1)
@@ -136,7 +135,7 @@ pub async fn delete_touch(conn: &mut SqliteConnection, t: &LastTouch) -> sqlx::R
     .await?;
     // The no that dropped them is gone, and no other: active again.
     if t.outcome == Outcome::No && !outcomes.contains(&Outcome::No) {
-        sqlx::query(
+        sql::query(
             "UPDATE prospects SET status = 'active', dropped_at = NULL WHERE id = ? AND status = 'dropped'",
         )
         .bind(t.prospect_id)
@@ -159,12 +158,12 @@ pub struct LastBlock {
 
 /// The latest of: a block planned and still planned, or results reported, since `since`.
 pub async fn last_block(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team_id: &str,
     user_id: &str,
     since: DateTime<Utc>,
 ) -> sqlx::Result<Option<LastBlock>> {
-    sqlx::query_as(
+    sql::query_as(
         "SELECT id, planned, status = 'done' AS reported, starts_at, minutes, reported_at FROM blocks
          WHERE team_id = ?1 AND user_id = ?2
            AND ((status = 'planned' AND created_at >= ?3) OR (status = 'done' AND reported_at >= ?3))
@@ -172,17 +171,17 @@ pub async fn last_block(
     )
     .bind(team_id)
     .bind(user_id)
-    .bind(ts(since))
+    .bind(since)
     .fetch_optional(conn)
     .await
 }
 
 /// Undoes a block log: reported results are cleared (a block that was planned goes back to
 /// planned, one logged without a plan goes), a plan is removed.
-pub async fn undo_block(conn: &mut SqliteConnection, b: &LastBlock) -> sqlx::Result<()> {
+pub async fn undo_block(conn: &mut Conn, b: &LastBlock) -> sqlx::Result<()> {
     delete_wins(conn, "block_id = ?", b.id).await?;
     if b.reported && b.planned {
-        sqlx::query(
+        sql::query(
             "UPDATE blocks SET status = 'planned', dials = 0, emails = 0, social = 0, conversations = 0,
              meetings = 0, callbacks = 0, nos = 0, reported_at = NULL WHERE id = ?",
         )
@@ -190,7 +189,7 @@ pub async fn undo_block(conn: &mut SqliteConnection, b: &LastBlock) -> sqlx::Res
         .execute(conn)
         .await?;
     } else {
-        sqlx::query("DELETE FROM blocks WHERE id = ?")
+        sql::query("DELETE FROM blocks WHERE id = ?")
             .bind(b.id)
             .execute(conn)
             .await?;

@@ -1,8 +1,7 @@
 //! Wins: small steps worth celebrating.
-use super::ts;
+use super::sql::{self, Conn};
 use crate::domain::{WinKind, WinSource};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
 
 pub struct NewWin<'a> {
     pub team_id: &'a str,
@@ -24,9 +23,39 @@ pub struct LoggedWin<'a> {
 /// Logs a win in one round trip to the database: creates the member if new, stores the win,
 /// moves the streak on for a new day (a concurrent step the same day leaves it as is), and
 /// counts the day. Returns the day's wins so far and the streak.
-pub async fn log(conn: &mut SqliteConnection, w: &LoggedWin<'_>) -> sqlx::Result<(i64, i64)> {
+pub async fn log(conn: &mut Conn, w: &LoggedWin<'_>) -> sqlx::Result<(i64, i64)> {
+    if conn.is_postgres() {
+        // One statement too: the member row, the win and the day's count as data-modifying
+        // parts of one query (they all see the snapshot before it, hence the upsert's streak).
+        return sql::query(
+            "WITH m AS (
+                INSERT INTO members (team_id, user_id, created_at, streak, last_step_day)
+                VALUES (?1, ?2, ?3, ?7, ?6)
+                ON CONFLICT (team_id, user_id) DO UPDATE SET streak = ?7, last_step_day = ?6
+                WHERE members.last_step_day IS NULL OR members.last_step_day < ?6
+                RETURNING streak),
+             w AS (INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?1, ?2, ?4, ?5, ?6, ?3)),
+             d AS (INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?1, ?2, ?6, 1, 1, 0)
+                ON CONFLICT (team_id, user_id, day)
+                DO UPDATE SET steps = member_days.steps + 1, wins = member_days.wins + 1 RETURNING wins)
+             SELECT d.wins, COALESCE((SELECT streak FROM m),
+                (SELECT streak FROM members WHERE team_id = ?1 AND user_id = ?2)) AS streak FROM d",
+        )
+        .bind(w.win.team_id)
+        .bind(w.win.user_id)
+        .bind(w.win.at)
+        .bind(w.win.kind)
+        .bind(w.win.text)
+        .bind(w.win.day)
+        .bind(w.streak_if_first_today)
+        .fetch_one(conn)
+        .await;
+    }
     use sqlx::Row;
-    let rows = sqlx::query(
+    let Conn::Lite(conn) = conn else {
+        unreachable!("PostgreSQL returned above")
+    };
+    let rows = sql::query(
         "INSERT INTO members (team_id, user_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING;
          INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?1, ?2, ?4, ?5, ?6, ?3);
          UPDATE members SET streak = ?7, last_step_day = ?6
@@ -37,12 +66,12 @@ pub async fn log(conn: &mut SqliteConnection, w: &LoggedWin<'_>) -> sqlx::Result
     )
     .bind(w.win.team_id)
     .bind(w.win.user_id)
-    .bind(ts(w.win.at))
+    .bind(w.win.at)
     .bind(w.win.kind)
     .bind(w.win.text)
     .bind(w.win.day)
     .bind(w.streak_if_first_today)
-    .fetch_all(conn)
+    .lite_rows(conn)
     .await?;
     match rows.as_slice() {
         [today, streak] => Ok((today.try_get(0)?, streak.try_get(0)?)),
@@ -50,17 +79,16 @@ pub async fn log(conn: &mut SqliteConnection, w: &LoggedWin<'_>) -> sqlx::Result
     }
 }
 
-pub async fn insert(conn: &mut SqliteConnection, win: &NewWin<'_>) -> sqlx::Result<i64> {
-    let id = sqlx::query("INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+pub async fn insert(conn: &mut Conn, win: &NewWin<'_>) -> sqlx::Result<i64> {
+    let id = sql::query("INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
         .bind(win.team_id)
         .bind(win.user_id)
         .bind(win.kind)
         .bind(win.text)
         .bind(win.day)
-        .bind(ts(win.at))
-        .execute(conn)
-        .await?
-        .last_insert_rowid();
+        .bind(win.at)
+        .scalar_one(conn)
+        .await?;
     Ok(id)
 }
 
@@ -81,23 +109,22 @@ pub struct StepWin<'a> {
 }
 
 /// Stores a step win. It is not counted on the member's day: the touch or block was.
-pub async fn insert_step(conn: &mut SqliteConnection, w: &StepWin<'_>) -> sqlx::Result<i64> {
-    let id = sqlx::query(
+pub async fn insert_step(conn: &mut Conn, w: &StepWin<'_>) -> sqlx::Result<i64> {
+    let id = sql::query(
         "INSERT INTO wins (team_id, user_id, kind, text, day, created_at, source, touch_id, block_id, steps)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(w.team_id)
     .bind(w.user_id)
     .bind(w.kind)
     .bind(w.text)
     .bind(w.day)
-    .bind(ts(w.at))
+    .bind(w.at)
     .bind(w.source)
     .bind(w.touch_id)
     .bind(w.block_id)
     .bind(w.steps)
-    .execute(conn)
-    .await?
-    .last_insert_rowid();
+    .scalar_one(conn)
+    .await?;
     Ok(id)
 }

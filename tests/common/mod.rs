@@ -198,8 +198,8 @@ impl TestApp {
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(self.state.db.reader())
+        momentum::store::sql::query_scalar(sql)
+            .scalar_one(self.state.db.reader())
             .await
             .unwrap()
     }
@@ -455,12 +455,13 @@ pub fn request_with(body: &str, ts: Option<String>, sig: Option<String>) -> Requ
 
 pub async fn wait_for_tz(app: &TestApp, user: &str) {
     for _ in 0..100 {
-        let tz: Option<String> = sqlx::query_scalar("SELECT tz FROM members WHERE user_id = ?")
-            .bind(user)
-            .fetch_optional(app.state.db.reader())
-            .await
-            .unwrap()
-            .flatten();
+        let tz: Option<String> =
+            momentum::store::sql::query_scalar("SELECT tz FROM members WHERE user_id = ?")
+                .bind(user)
+                .scalar_optional(app.state.db.reader())
+                .await
+                .unwrap()
+                .flatten();
         if tz.is_some() {
             return;
         }
@@ -474,14 +475,17 @@ pub async fn wait_for_tz(app: &TestApp, user: &str) {
 pub async fn hold_the_write_lock(app: &TestApp) -> tokio::sync::oneshot::Sender<()> {
     use sqlx::Connection;
     let mut other = sqlx::SqliteConnection::connect(&app.db_url).await.unwrap();
-    sqlx::query("BEGIN IMMEDIATE")
+    momentum::store::sql::query("BEGIN IMMEDIATE")
         .execute(&mut other)
         .await
         .unwrap();
     let (release, released) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         let _ = tokio::time::timeout(std::time::Duration::from_secs(10), released).await;
-        sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+        momentum::store::sql::query("ROLLBACK")
+            .execute(&mut other)
+            .await
+            .unwrap();
     });
     release
 }

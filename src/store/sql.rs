@@ -1,0 +1,513 @@
+//! One query, either backend. The store writes each statement once, in SQL that SQLite and
+//! PostgreSQL both accept, with `?` placeholders; where the dialects differ a statement carries
+//! its PostgreSQL form too ([`Query::postgres`]). At run time the builder binds its arguments to
+//! whichever backend the executor holds: `?` becomes `$1, $2, …` for PostgreSQL, a time is
+//! RFC 3339 text in SQLite (as it always was) and a `timestamptz` in PostgreSQL, a day is
+//! `YYYY-MM-DD` text in SQLite and a `date` in PostgreSQL.
+//!
+//! Why not sqlx's `Any` driver: it carries no chrono types and unifies no dialect. Why not a
+//! trait with two implementations: the ~140 statements are the same SQL in both dialects but
+//! for a dozen; writing each twice would double the store and let the two drift.
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{
+    Decode, FromRow, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Type,
+};
+use std::borrow::Cow;
+
+/// Where a statement runs: a pool of readers or the writer's connection, of either backend.
+pub enum Ex<'e> {
+    LitePool(&'e SqlitePool),
+    Lite(&'e mut SqliteConnection),
+    PgPool(&'e PgPool),
+    Pg(&'e mut PgConnection),
+}
+
+/// The readers' pool.
+#[derive(Clone, Debug)]
+pub enum Reader {
+    Lite(SqlitePool),
+    Pg(PgPool),
+}
+
+/// The writer's connection (the transaction a piece of work runs in).
+#[derive(Debug)]
+pub enum Conn {
+    Lite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+impl Conn {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Conn::Pg(_))
+    }
+}
+
+impl<'e> From<&'e Reader> for Ex<'e> {
+    fn from(r: &'e Reader) -> Self {
+        match r {
+            Reader::Lite(p) => Ex::LitePool(p),
+            Reader::Pg(p) => Ex::PgPool(p),
+        }
+    }
+}
+
+impl<'e> From<&'e mut Conn> for Ex<'e> {
+    fn from(c: &'e mut Conn) -> Self {
+        match c {
+            Conn::Lite(c) => Ex::Lite(c),
+            Conn::Pg(c) => Ex::Pg(c),
+        }
+    }
+}
+
+impl<'e> From<&'e mut SqliteConnection> for Ex<'e> {
+    fn from(c: &'e mut SqliteConnection) -> Self {
+        Ex::Lite(c)
+    }
+}
+
+impl<'e> From<&'e mut PgConnection> for Ex<'e> {
+    fn from(c: &'e mut PgConnection) -> Self {
+        Ex::Pg(c)
+    }
+}
+
+impl<'e> From<&'e SqlitePool> for Ex<'e> {
+    fn from(p: &'e SqlitePool) -> Self {
+        Ex::LitePool(p)
+    }
+}
+
+impl<'e> From<&'e PgPool> for Ex<'e> {
+    fn from(p: &'e PgPool) -> Self {
+        Ex::PgPool(p)
+    }
+}
+
+/// A bound value.
+#[derive(Debug, Clone)]
+pub enum Arg<'q> {
+    Null,
+    Int(i64),
+    Bool(bool),
+    Real(f64),
+    Text(Cow<'q, str>),
+    Time(DateTime<Utc>),
+    Day(NaiveDate),
+}
+
+/// What can be bound to a placeholder.
+pub trait Bind<'q> {
+    fn arg(self) -> Arg<'q>;
+}
+
+impl<'q> Bind<'q> for Arg<'q> {
+    fn arg(self) -> Arg<'q> {
+        self
+    }
+}
+impl<'q> Bind<'q> for &'q str {
+    fn arg(self) -> Arg<'q> {
+        Arg::Text(Cow::Borrowed(self))
+    }
+}
+impl<'q> Bind<'q> for &'q String {
+    fn arg(self) -> Arg<'q> {
+        Arg::Text(Cow::Borrowed(self))
+    }
+}
+impl<'q> Bind<'q> for String {
+    fn arg(self) -> Arg<'q> {
+        Arg::Text(Cow::Owned(self))
+    }
+}
+impl<'q> Bind<'q> for i64 {
+    fn arg(self) -> Arg<'q> {
+        Arg::Int(self)
+    }
+}
+impl<'q> Bind<'q> for &i64 {
+    fn arg(self) -> Arg<'q> {
+        Arg::Int(*self)
+    }
+}
+impl<'q> Bind<'q> for i32 {
+    fn arg(self) -> Arg<'q> {
+        Arg::Int(self.into())
+    }
+}
+impl<'q> Bind<'q> for u32 {
+    fn arg(self) -> Arg<'q> {
+        Arg::Int(self.into())
+    }
+}
+impl<'q> Bind<'q> for bool {
+    fn arg(self) -> Arg<'q> {
+        Arg::Bool(self)
+    }
+}
+impl<'q> Bind<'q> for f64 {
+    fn arg(self) -> Arg<'q> {
+        Arg::Real(self)
+    }
+}
+impl<'q> Bind<'q> for DateTime<Utc> {
+    fn arg(self) -> Arg<'q> {
+        Arg::Time(self)
+    }
+}
+impl<'q> Bind<'q> for &DateTime<Utc> {
+    fn arg(self) -> Arg<'q> {
+        Arg::Time(*self)
+    }
+}
+impl<'q> Bind<'q> for NaiveDate {
+    fn arg(self) -> Arg<'q> {
+        Arg::Day(self)
+    }
+}
+impl<'q> Bind<'q> for &NaiveDate {
+    fn arg(self) -> Arg<'q> {
+        Arg::Day(*self)
+    }
+}
+impl<'q> Bind<'q> for &'q crate::domain::text::UserText {
+    fn arg(self) -> Arg<'q> {
+        Arg::Text(Cow::Borrowed(self.raw()))
+    }
+}
+impl<'q, T: Bind<'q>> Bind<'q> for Option<T> {
+    fn arg(self) -> Arg<'q> {
+        self.map_or(Arg::Null, Bind::arg)
+    }
+}
+impl<'q, T> Bind<'q> for &'q Option<T>
+where
+    &'q T: Bind<'q>,
+{
+    fn arg(self) -> Arg<'q> {
+        self.as_ref().map_or(Arg::Null, Bind::arg)
+    }
+}
+
+/// A value stored as text (the vocabularies) binds as its text.
+impl<'q, T: crate::domain::TextValue> Bind<'q> for T {
+    fn arg(self) -> Arg<'q> {
+        Arg::Text(Cow::Owned(self.to_text()))
+    }
+}
+
+/// A statement with its arguments; run it with one of the `fetch_*` or `execute`.
+#[must_use]
+pub struct Query<'q> {
+    sqlite: &'q str,
+    postgres: Option<&'q str>,
+    args: Vec<Arg<'q>>,
+}
+
+pub fn query(sql: &str) -> Query<'_> {
+    Query {
+        sqlite: sql,
+        postgres: None,
+        args: Vec::new(),
+    }
+}
+
+/// A statement whose rows decode into `T` (kept for the call sites' readability: the row type
+/// is given where the rows are fetched).
+pub fn query_as(sql: &str) -> Query<'_> {
+    query(sql)
+}
+
+/// A statement whose first column decodes into `T`.
+pub fn query_scalar(sql: &str) -> Query<'_> {
+    query(sql)
+}
+
+/// What a statement changed.
+pub struct Done {
+    rows: u64,
+}
+
+impl Done {
+    pub fn rows_affected(&self) -> u64 {
+        self.rows
+    }
+}
+
+/// A type both backends decode a whole row into.
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
+
+/// A type both backends decode one column into.
+pub trait Scalar:
+    for<'r> Decode<'r, Sqlite>
+    + Type<Sqlite>
+    + for<'r> Decode<'r, Postgres>
+    + Type<Postgres>
+    + Send
+    + Unpin
+{
+}
+impl<T> Scalar for T where
+    T: for<'r> Decode<'r, Sqlite>
+        + Type<Sqlite>
+        + for<'r> Decode<'r, Postgres>
+        + Type<Postgres>
+        + Send
+        + Unpin
+{
+}
+
+macro_rules! run {
+    ($self:ident, $ex:ident, $make:ident, $how:ident) => {
+        match $ex.into() {
+            Ex::LitePool(p) => $self.$make::<Sqlite, _>().$how(p).await,
+            Ex::Lite(c) => $self.$make::<Sqlite, _>().$how(c).await,
+            Ex::PgPool(p) => {
+                let sql = pg_placeholders($self.postgres.unwrap_or($self.sqlite));
+                let q = Query {
+                    sqlite: &sql,
+                    postgres: None,
+                    args: $self.args,
+                };
+                q.$make::<Postgres, _>().$how(p).await
+            }
+            Ex::Pg(c) => {
+                let sql = pg_placeholders($self.postgres.unwrap_or($self.sqlite));
+                let q = Query {
+                    sqlite: &sql,
+                    postgres: None,
+                    args: $self.args,
+                };
+                q.$make::<Postgres, _>().$how(c).await
+            }
+        }
+    };
+}
+
+impl<'q> Query<'q> {
+    pub fn bind(mut self, value: impl Bind<'q>) -> Self {
+        self.args.push(value.arg());
+        self
+    }
+
+    /// The statement's PostgreSQL form, where the dialects differ (same arguments, same order).
+    pub fn postgres(mut self, sql: &'q str) -> Self {
+        self.postgres = Some(sql);
+        self
+    }
+
+    pub async fn execute<'e>(self, ex: impl Into<Ex<'e>>) -> sqlx::Result<Done> {
+        let rows = match ex.into() {
+            Ex::LitePool(p) => self.plain::<Sqlite>().execute(p).await?.rows_affected(),
+            Ex::Lite(c) => self.plain::<Sqlite>().execute(c).await?.rows_affected(),
+            Ex::PgPool(p) => {
+                let sql = pg_placeholders(self.postgres.unwrap_or(self.sqlite));
+                let q = Query {
+                    sqlite: &sql,
+                    postgres: None,
+                    args: self.args,
+                };
+                q.plain::<Postgres>().execute(p).await?.rows_affected()
+            }
+            Ex::Pg(c) => {
+                let sql = pg_placeholders(self.postgres.unwrap_or(self.sqlite));
+                let q = Query {
+                    sqlite: &sql,
+                    postgres: None,
+                    args: self.args,
+                };
+                q.plain::<Postgres>().execute(c).await?.rows_affected()
+            }
+        };
+        Ok(Done { rows })
+    }
+
+    pub async fn fetch_all<'e, T: Row>(self, ex: impl Into<Ex<'e>>) -> sqlx::Result<Vec<T>> {
+        run!(self, ex, rows, fetch_all)
+    }
+
+    pub async fn fetch_one<'e, T: Row>(self, ex: impl Into<Ex<'e>>) -> sqlx::Result<T> {
+        run!(self, ex, rows, fetch_one)
+    }
+
+    pub async fn fetch_optional<'e, T: Row>(
+        self,
+        ex: impl Into<Ex<'e>>,
+    ) -> sqlx::Result<Option<T>> {
+        run!(self, ex, rows, fetch_optional)
+    }
+
+    pub async fn scalar_all<'e, T: Scalar>(self, ex: impl Into<Ex<'e>>) -> sqlx::Result<Vec<T>> {
+        run!(self, ex, scalars, fetch_all)
+    }
+
+    pub async fn scalar_one<'e, T: Scalar>(self, ex: impl Into<Ex<'e>>) -> sqlx::Result<T> {
+        run!(self, ex, scalars, fetch_one)
+    }
+
+    pub async fn scalar_optional<'e, T: Scalar>(
+        self,
+        ex: impl Into<Ex<'e>>,
+    ) -> sqlx::Result<Option<T>> {
+        run!(self, ex, scalars, fetch_optional)
+    }
+
+    /// SQLite only: every row of a multi-statement query, each statement's rows in turn.
+    pub async fn lite_rows(self, c: &mut SqliteConnection) -> sqlx::Result<Vec<SqliteRow>> {
+        self.plain::<Sqlite>().fetch_all(c).await
+    }
+
+    fn plain<DB: Backend>(self) -> sqlx::query::Query<'q, DB, DB::Arguments<'q>> {
+        let mut q = sqlx::query::<DB>(self.sqlite);
+        for arg in self.args {
+            q = DB::bind(q, arg);
+        }
+        q
+    }
+
+    fn rows<DB: Backend, T>(self) -> sqlx::query::QueryAs<'q, DB, T, DB::Arguments<'q>>
+    where
+        T: for<'r> FromRow<'r, DB::Row>,
+    {
+        let mut q = sqlx::query_as::<DB, T>(self.sqlite);
+        for arg in self.args {
+            q = DB::bind_as(q, arg);
+        }
+        q
+    }
+
+    fn scalars<DB: Backend, T>(self) -> sqlx::query::QueryScalar<'q, DB, T, DB::Arguments<'q>>
+    where
+        (T,): for<'r> FromRow<'r, DB::Row>,
+    {
+        let mut q = sqlx::query_scalar::<DB, T>(self.sqlite);
+        for arg in self.args {
+            q = DB::bind_scalar(q, arg);
+        }
+        q
+    }
+}
+
+/// How each backend takes an [`Arg`].
+trait Backend: sqlx::Database {
+    fn bind<'q>(
+        q: sqlx::query::Query<'q, Self, Self::Arguments<'q>>,
+        arg: Arg<'q>,
+    ) -> sqlx::query::Query<'q, Self, Self::Arguments<'q>>;
+    fn bind_as<'q, T>(
+        q: sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>>,
+        arg: Arg<'q>,
+    ) -> sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>>;
+    fn bind_scalar<'q, T>(
+        q: sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>>,
+        arg: Arg<'q>,
+    ) -> sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>>;
+}
+
+macro_rules! bind_each {
+    ($q:ident, $arg:ident, $time:expr) => {
+        match $arg {
+            Arg::Null => $q.bind(None::<&str>),
+            Arg::Int(i) => $q.bind(i),
+            Arg::Bool(b) => $q.bind(b),
+            Arg::Real(f) => $q.bind(f),
+            Arg::Text(Cow::Borrowed(s)) => $q.bind(s),
+            Arg::Text(Cow::Owned(s)) => $q.bind(s),
+            Arg::Time(t) => $q.bind($time(t)),
+            Arg::Day(d) => $q.bind(d),
+        }
+    };
+}
+
+impl Backend for Sqlite {
+    fn bind<'q>(
+        q: sqlx::query::Query<'q, Self, Self::Arguments<'q>>,
+        arg: Arg<'q>,
+    ) -> sqlx::query::Query<'q, Self, Self::Arguments<'q>> {
+        bind_each!(q, arg, super::ts)
+    }
+    fn bind_as<'q, T>(
+        q: sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>>,
+        arg: Arg<'q>,
+    ) -> sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>> {
+        bind_each!(q, arg, super::ts)
+    }
+    fn bind_scalar<'q, T>(
+        q: sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>>,
+        arg: Arg<'q>,
+    ) -> sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>> {
+        bind_each!(q, arg, super::ts)
+    }
+}
+
+fn same(t: DateTime<Utc>) -> DateTime<Utc> {
+    t
+}
+
+impl Backend for Postgres {
+    fn bind<'q>(
+        q: sqlx::query::Query<'q, Self, Self::Arguments<'q>>,
+        arg: Arg<'q>,
+    ) -> sqlx::query::Query<'q, Self, Self::Arguments<'q>> {
+        bind_each!(q, arg, same)
+    }
+    fn bind_as<'q, T>(
+        q: sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>>,
+        arg: Arg<'q>,
+    ) -> sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>> {
+        bind_each!(q, arg, same)
+    }
+    fn bind_scalar<'q, T>(
+        q: sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>>,
+        arg: Arg<'q>,
+    ) -> sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>> {
+        bind_each!(q, arg, same)
+    }
+}
+
+/// `?` → `$1, $2, …`, outside quoted text.
+pub fn pg_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            // `?7` is SQLite's numbered placeholder: `$7` as is.
+            '?' if !quoted && chars.peek().is_some_and(char::is_ascii_digit) => out.push('$'),
+            '?' if !quoted => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_in_order_outside_quoted_text() {
+        assert_eq!(
+            pg_placeholders("SELECT '?' , a FROM t WHERE b = ? AND c IN (?, ?)"),
+            "SELECT '?' , a FROM t WHERE b = $1 AND c IN ($2, $3)"
+        );
+        assert_eq!(
+            pg_placeholders("a = ?2 OR b = ?1 OR c = ?2"),
+            "a = $2 OR b = $1 OR c = $2"
+        );
+    }
+}
