@@ -8,12 +8,13 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 async fn starts_at(app: &TestApp) -> Vec<String> {
-    momentum::store::sql::query_scalar(
+    let starts: Vec<chrono::DateTime<chrono::Utc>> = momentum::store::sql::query_scalar(
         "SELECT starts_at FROM blocks WHERE status = 'planned' ORDER BY id",
     )
     .scalar_all(app.state.db.reader())
     .await
-    .unwrap()
+    .unwrap();
+    starts.into_iter().map(momentum::store::ts).collect()
 }
 
 #[tokio::test]
@@ -83,7 +84,7 @@ async fn results_without_a_plan_are_kept_as_an_unplanned_block() {
     assert!(text.contains("it wasn't planned"), "{text}");
     assert_eq!(
         app.count(
-            "SELECT COUNT(*) FROM blocks WHERE planned = 0 AND status = 'done' AND dials = 10"
+            "SELECT COUNT(*) FROM blocks WHERE NOT planned AND status = 'done' AND dials = 10"
         )
         .await,
         1

@@ -271,11 +271,12 @@ async fn a_bare_block_opens_the_plan_form_which_plans_in_the_reps_zone() {
         body["view"].to_string().contains("today 14:00–14:45"),
         "{body}"
     );
-    let starts: String = momentum::store::sql::query_scalar("SELECT starts_at FROM blocks")
-        .scalar_one(app.state.db.reader())
-        .await
-        .unwrap();
-    assert_eq!(starts, "2026-11-23T19:00:00.000Z");
+    let starts: chrono::DateTime<chrono::Utc> =
+        momentum::store::sql::query_scalar("SELECT starts_at FROM blocks")
+            .scalar_one(app.state.db.reader())
+            .await
+            .unwrap();
+    assert_eq!(momentum::store::ts(starts), "2026-11-23T19:00:00.000Z");
     let (_, body) = submit(
         &app,
         "U0JANE",

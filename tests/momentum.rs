@@ -236,7 +236,7 @@ async fn private_mode_is_stored() {
     let text = app.reply("U0JANE", "/momentum", "private").await;
     assert!(text.contains("won't name you"), "{text}");
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM members WHERE user_id = 'U0JANE' AND private = 1")
+        app.count("SELECT COUNT(*) FROM members WHERE user_id = 'U0JANE' AND private")
             .await,
         1
     );

@@ -52,10 +52,11 @@ async fn a_win_counts_on_the_reps_local_day() {
     app.clock().set("2026-11-24T03:00:00Z".parse().unwrap());
     let text = app.reply("U0JANE", "/win", "Bob replied to my email").await;
     assert!(text.contains("2 wins today"), "{text}");
-    let days: Vec<String> = momentum::store::sql::query_scalar("SELECT day FROM wins ORDER BY id")
-        .scalar_all(app.state.db.reader())
-        .await
-        .unwrap();
+    let days: Vec<String> =
+        momentum::store::sql::query_scalar("SELECT CAST(day AS TEXT) FROM wins ORDER BY id")
+            .scalar_all(app.state.db.reader())
+            .await
+            .unwrap();
     assert_eq!(days, ["2026-11-23", "2026-11-23"]);
 }
 
@@ -161,7 +162,7 @@ async fn without_a_known_zone_a_win_counts_on_the_teams_day() {
         .await;
     // 14:00 UTC on Monday is already Tuesday 03:00 in Auckland.
     app.reply("U0JANE", "/win", "Bob replied to my email").await;
-    let day: String = momentum::store::sql::query_scalar("SELECT day FROM wins")
+    let day: String = momentum::store::sql::query_scalar("SELECT CAST(day AS TEXT) FROM wins")
         .scalar_one(app.state.db.reader())
         .await
         .unwrap();

@@ -1,6 +1,5 @@
 //! Blitzes and their tallies.
 use super::sql::{self, Conn, Ex};
-use super::ts;
 use crate::domain::blitz::{Moment, Tally, ranked};
 use chrono::{DateTime, Utc};
 
@@ -109,7 +108,7 @@ pub async fn get(db: impl Into<Ex<'_>>, id: i64) -> sqlx::Result<Option<BlitzRow
 /// The same team's most recent finished blitz before this one.
 pub async fn previous(db: impl Into<Ex<'_>>, b: &BlitzRow) -> sqlx::Result<Option<BlitzRow>> {
     sql::query_as(&format!(
-        "SELECT {COLUMNS} FROM blitzes WHERE team_id = ? AND team_manager IS ? AND id < ?
+        "SELECT {COLUMNS} FROM blitzes WHERE team_id = ? AND team_manager IS NOT DISTINCT FROM ? AND id < ?
            AND ended_at IS NOT NULL ORDER BY id DESC LIMIT 1"
     ))
     .bind(&b.team_id)
@@ -138,12 +137,12 @@ pub async fn mark_updated(
     previous_at: Option<DateTime<Utc>>,
 ) -> sqlx::Result<bool> {
     let done = sql::query(
-        "UPDATE blitzes SET last_update_at = ?, last_scoreboard = ? WHERE id = ? AND last_update_at IS ?",
+        "UPDATE blitzes SET last_update_at = ?, last_scoreboard = ? WHERE id = ? AND last_update_at IS NOT DISTINCT FROM ?",
     )
     .bind(at)
     .bind(body)
     .bind(id)
-    .bind(previous_at.map(ts))
+    .bind(previous_at)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -172,22 +171,22 @@ pub async fn tallies(
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<Tally>> {
     sql::query_as(&format!(
-        "SELECT s.user_id, m.name, coalesce(m.private, 0) AS private, SUM(s.attempts) AS attempts,
-                SUM(s.conversations) AS conversations, SUM(s.responses) AS responses, SUM(s.meetings) AS meetings
+        "SELECT s.user_id, m.name, coalesce(m.private, FALSE) AS private, CAST(SUM(s.attempts) AS BIGINT) AS attempts,
+                CAST(SUM(s.conversations) AS BIGINT) AS conversations, CAST(SUM(s.responses) AS BIGINT) AS responses, CAST(SUM(s.meetings) AS BIGINT) AS meetings
          FROM (
-             SELECT user_id, COUNT(*) AS attempts, SUM(outcome = 'talked') AS conversations,
-                    SUM(outcome IN ('replied', 'talked', 'meeting', 'callback')) AS responses,
-                    SUM(outcome = 'meeting') AS meetings
+             SELECT user_id, COUNT(*) AS attempts, COUNT(*) FILTER (WHERE outcome = 'talked') AS conversations,
+                    COUNT(*) FILTER (WHERE outcome IN ('replied', 'talked', 'meeting', 'callback')) AS responses,
+                    COUNT(*) FILTER (WHERE outcome = 'meeting') AS meetings
              FROM touches WHERE team_id = ?1 AND created_at >= ?2 AND created_at <= ?3 AND {IN_TEAM}
              GROUP BY user_id
              UNION ALL
-             SELECT user_id, SUM(dials + emails + social), SUM(conversations),
-                    SUM(conversations + meetings + callbacks), SUM(meetings)
+             SELECT user_id, CAST(SUM(dials + emails + social) AS BIGINT), CAST(SUM(conversations) AS BIGINT),
+                    CAST(SUM(conversations + meetings + callbacks) AS BIGINT), CAST(SUM(meetings) AS BIGINT)
              FROM blocks WHERE team_id = ?1 AND status = 'done' AND reported_at >= ?2 AND reported_at <= ?3
                AND {IN_TEAM}
              GROUP BY user_id
          ) s LEFT JOIN members m ON m.team_id = ?1 AND m.user_id = s.user_id
-         GROUP BY s.user_id ORDER BY attempts DESC, s.user_id",
+         GROUP BY s.user_id, m.name, m.private ORDER BY attempts DESC, s.user_id",
     ))
     .bind(team_id)
     .bind(from)
@@ -208,14 +207,14 @@ pub async fn moments(
 ) -> sqlx::Result<Vec<Moment>> {
     sql::query_as(&format!(
         "SELECT user_id, private, rank = 0 AS meeting, text FROM (
-             SELECT t.user_id, coalesce(m.private, 0) AS private, p.name AS text, 0 AS rank, t.id
+             SELECT t.user_id, coalesce(m.private, FALSE) AS private, p.name AS text, 0 AS rank, t.id
              FROM touches t JOIN prospects p ON p.id = t.prospect_id
              LEFT JOIN members m ON m.team_id = t.team_id AND m.user_id = t.user_id
              WHERE t.team_id = ?1 AND t.created_at >= ?2 AND t.created_at <= ?3 AND t.outcome = 'meeting'
              UNION ALL
-             SELECT w.user_id, coalesce(m.private, 0), w.text, 1, w.id FROM wins w
+             SELECT w.user_id, coalesce(m.private, FALSE), w.text, 1, w.id FROM wins w
              LEFT JOIN members m ON m.team_id = w.team_id AND m.user_id = w.user_id
-             WHERE w.team_id = ?1 AND w.source = 'win' AND w.created_at >= ?2 AND w.created_at <= ?3)
+             WHERE w.team_id = ?1 AND w.source = 'win' AND w.created_at >= ?2 AND w.created_at <= ?3) moments
          WHERE {IN_TEAM}
          ORDER BY rank, id LIMIT 5",
     ))

@@ -53,6 +53,11 @@ pub async fn overlapping(
          WHERE team_id = ? AND user_id = ? AND status = 'planned' AND starts_at < ?
            AND strftime('%Y-%m-%dT%H:%M:%fZ', starts_at, '+' || minutes || ' minutes') > ?",
     )
+    .postgres(
+        "SELECT id, starts_at, minutes, status, planned FROM blocks
+         WHERE team_id = ? AND user_id = ? AND status = 'planned' AND starts_at < ?
+           AND starts_at + minutes * interval '1 minute' > ?",
+    )
     .bind(team_id)
     .bind(user_id)
     .bind(to)
@@ -72,6 +77,12 @@ pub async fn upcoming(
         "SELECT id, starts_at, minutes, status, planned FROM blocks
          WHERE team_id = ? AND user_id = ? AND status = 'planned'
            AND strftime('%Y-%m-%dT%H:%M:%fZ', starts_at, '+' || minutes || ' minutes') > ?
+         ORDER BY starts_at LIMIT 20",
+    )
+    .postgres(
+        "SELECT id, starts_at, minutes, status, planned FROM blocks
+         WHERE team_id = ? AND user_id = ? AND status = 'planned'
+           AND starts_at + minutes * interval '1 minute' > ?
          ORDER BY starts_at LIMIT 20",
     )
     .bind(team_id)
@@ -117,7 +128,7 @@ pub async fn report(
         Some(id) => id,
         None => sql::query(
             "INSERT INTO blocks (team_id, user_id, starts_at, day, minutes, planned, created_at)
-             VALUES (?, ?, ?, ?, 60, 0, ?) RETURNING id",
+             VALUES (?, ?, ?, ?, 60, FALSE, ?) RETURNING id",
         )
         .bind(team_id)
         .bind(user_id)

@@ -43,6 +43,11 @@ pub async fn reps(
         "SELECT user_id, manager_id FROM members
          WHERE team_id = ? AND manager_id IN (SELECT value FROM json_each(?)) ORDER BY user_id",
     )
+    .postgres(
+        "SELECT user_id, manager_id FROM members
+         WHERE team_id = ? AND manager_id IN (SELECT value FROM jsonb_array_elements_text(CAST(? AS jsonb)))
+         ORDER BY user_id",
+    )
     .bind(team_id)
     .bind(managers)
     .fetch_all(pool)
@@ -98,8 +103,12 @@ pub async fn data(
     // (their words are fixed identifiers, never user text).
     let columns: Vec<String> = Channel::ALL
         .iter()
-        .map(|c| format!("SUM(channel = '{c}')"))
-        .chain(Outcome::ALL.iter().map(|o| format!("SUM(outcome = '{o}')")))
+        .map(|c| format!("COUNT(*) FILTER (WHERE channel = '{c}')"))
+        .chain(
+            Outcome::ALL
+                .iter()
+                .map(|o| format!("COUNT(*) FILTER (WHERE outcome = '{o}')")),
+        )
         .collect();
     let touches = sql::query_as(&format!(
         "SELECT user_id, day >= ?2 AS current, {} FROM touches
@@ -114,11 +123,11 @@ pub async fn data(
     .await?;
     let blocks = sql::query_as(
         "SELECT user_id, day >= ?2 AS current,
-                COUNT(*) FILTER (WHERE planned = 1) AS planned,
+                COUNT(*) FILTER (WHERE planned) AS planned,
                 COUNT(*) FILTER (WHERE status = 'done') AS done,
-                coalesce(SUM(dials + emails + social), 0) AS attempts,
-                coalesce(SUM(conversations), 0) AS conversations, coalesce(SUM(meetings), 0) AS meetings,
-                coalesce(SUM(callbacks), 0) AS callbacks, coalesce(SUM(nos), 0) AS nos
+                coalesce(CAST(SUM(dials + emails + social) AS BIGINT), 0) AS attempts,
+                coalesce(CAST(SUM(conversations) AS BIGINT), 0) AS conversations, coalesce(CAST(SUM(meetings) AS BIGINT), 0) AS meetings,
+                coalesce(CAST(SUM(callbacks) AS BIGINT), 0) AS callbacks, coalesce(CAST(SUM(nos) AS BIGINT), 0) AS nos
          FROM blocks WHERE team_id = ?1 AND status <> 'cancelled' AND day >= ?3 AND day <= ?4
          GROUP BY user_id, current",
     )
@@ -166,7 +175,7 @@ pub async fn data(
                  WHEN 'conversation' THEN 4 WHEN 'connect' THEN 5 ELSE 6 END, id DESC) AS rank,
                  CASE kind WHEN 'meeting' THEN 0 WHEN 'referral' THEN 1 WHEN 'reply' THEN 2 WHEN 'encounter' THEN 3
                  WHEN 'conversation' THEN 4 WHEN 'connect' THEN 5 ELSE 6 END AS priority, id
-             FROM wins WHERE team_id = ?1 AND source = 'win' AND day >= ?2 AND day <= ?3)
+             FROM wins WHERE team_id = ?1 AND source = 'win' AND day >= ?2 AND day <= ?3) ranked
          WHERE rank <= 3 ORDER BY priority, id DESC",
     )
     .bind(team_id)

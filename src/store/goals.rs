@@ -102,8 +102,8 @@ pub async fn progress(
              FROM touches WHERE team_id = ?1 AND day BETWEEN ?2 AND ?3
                AND user_id IN (SELECT user_id FROM g) GROUP BY user_id),
          bc AS (
-             SELECT user_id, SUM(dials + emails + social) AS touches, SUM(conversations) AS conversations,
-                    SUM(meetings) AS meetings, COUNT(*) AS blocks
+             SELECT user_id, CAST(SUM(dials + emails + social) AS BIGINT) AS touches, CAST(SUM(conversations) AS BIGINT) AS conversations,
+                    CAST(SUM(meetings) AS BIGINT) AS meetings, COUNT(*) AS blocks
              FROM blocks WHERE team_id = ?1 AND status = 'done' AND day BETWEEN ?2 AND ?3
                AND user_id IN (SELECT user_id FROM g) GROUP BY user_id)
          SELECT g.user_id, g.private,

@@ -161,6 +161,11 @@ pub async fn celebrated_by(conn: &mut Conn, team_id: &str, wins: WinsRef<'_>) ->
                 "SELECT COUNT(DISTINCT k.user_id) FROM kudos k JOIN wins w ON w.id = k.win_id
                  WHERE w.team_id = ? AND w.id IN (SELECT value FROM json_each(?))",
             )
+            .postgres(
+                "SELECT COUNT(DISTINCT k.user_id) FROM kudos k JOIN wins w ON w.id = k.win_id
+                 WHERE w.team_id = ?
+                   AND w.id IN (SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(? AS jsonb)))",
+            )
             .bind(team_id)
             .bind(ids)
             .scalar_one(conn)

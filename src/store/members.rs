@@ -149,7 +149,7 @@ pub async fn set_profile(
     sql::query(
         "INSERT INTO members (team_id, user_id, tz, is_admin, name, profile_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (team_id, user_id) DO UPDATE
-         SET tz = coalesce(excluded.tz, tz), is_admin = excluded.is_admin, name = coalesce(excluded.name, name),
+         SET tz = coalesce(excluded.tz, members.tz), is_admin = excluded.is_admin, name = coalesce(excluded.name, members.name),
              profile_at = excluded.profile_at",
     )
     .bind(team_id)
@@ -252,7 +252,7 @@ pub async fn record_step(
     sql::query_as(
         "INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?, ?, ?, 1, ?, ?)
          ON CONFLICT (team_id, user_id, day) DO UPDATE
-         SET steps = steps + 1, wins = wins + excluded.wins, touches = touches + excluded.touches
+         SET steps = member_days.steps + 1, wins = member_days.wins + excluded.wins, touches = member_days.touches + excluded.touches
          RETURNING wins, touches",
     )
     .bind(team_id)
@@ -276,6 +276,10 @@ pub async fn unrecord_step(
 ) -> sqlx::Result<Vec<NaiveDate>> {
     sql::query(
         "UPDATE member_days SET steps = steps - 1, wins = max(wins - ?, 0), touches = max(touches - ?, 0)
+         WHERE team_id = ? AND user_id = ? AND day = ?",
+    )
+    .postgres(
+        "UPDATE member_days SET steps = steps - 1, wins = GREATEST(wins - ?, 0), touches = GREATEST(touches - ?, 0)
          WHERE team_id = ? AND user_id = ? AND day = ?",
     )
     .bind(wins)

@@ -35,7 +35,7 @@ pub use sql::{Conn, Ex, Reader};
 /// The key of PostgreSQL's transaction-level advisory lock that every write transaction takes:
 /// writes are serialized across replicas exactly as SQLite serializes them within one file, so
 /// every read-then-write in `store/` means the same on both backends.
-const WRITE_LOCK: i64 = 0x6d6f6d656e74; // "moment"
+pub const WRITE_LOCK: i64 = 0x6d6f6d656e74; // "moment"
 
 /// How many pieces of work may share one transaction.
 const MAX_GROUP: usize = 256;

@@ -43,7 +43,7 @@ pub async fn celebration(
     from_day: NaiveDate,
 ) -> sqlx::Result<Celebration> {
     let wins = sql::query_as(
-        "SELECT w.id, w.user_id, coalesce(m.private, 0) AS private, w.kind, w.text, w.source,
+        "SELECT w.id, w.user_id, coalesce(m.private, FALSE) AS private, w.kind, w.text, w.source,
                 w.day, w.steps
          FROM wins w LEFT JOIN members m ON m.team_id = w.team_id AND m.user_id = w.user_id
          WHERE w.team_id = ? AND w.created_at > ? AND w.created_at <= ? ORDER BY w.id",
@@ -56,7 +56,7 @@ pub async fn celebration(
     let wins = once_each(wins);
     // Each touch in the window with its rank among its prospect's touches.
     let ranked: Vec<(String, bool, UserText, Outcome, i64)> = sql::query_as(
-        "SELECT t.user_id, coalesce(m.private, 0), p.name, t.outcome,
+        "SELECT t.user_id, coalesce(m.private, FALSE), p.name, t.outcome,
                 (SELECT COUNT(*) FROM touches e WHERE e.prospect_id = t.prospect_id AND e.id <= t.id) AS n
          FROM touches t JOIN prospects p ON p.id = t.prospect_id
          LEFT JOIN members m ON m.team_id = t.team_id AND m.user_id = t.user_id
@@ -90,10 +90,10 @@ pub async fn celebration(
     .fetch_all(&mut *conn)
     .await?;
     let blocks = sql::query_as(
-        "SELECT b.user_id, coalesce(m.private, 0) AS private, COUNT(*) AS n
+        "SELECT b.user_id, coalesce(m.private, FALSE) AS private, COUNT(*) AS n
          FROM blocks b LEFT JOIN members m ON m.team_id = b.team_id AND m.user_id = b.user_id
          WHERE b.team_id = ? AND b.status = 'done' AND b.reported_at > ? AND b.reported_at <= ?
-         GROUP BY b.user_id ORDER BY b.user_id",
+         GROUP BY b.user_id, m.private ORDER BY b.user_id",
     )
     .bind(team_id)
     .bind(from)
@@ -191,6 +191,17 @@ pub async fn cold_prospects(
                AND last_touch_day < ?) c
          WHERE rank <= ? ORDER BY team_id, user_id, rank",
     )
+    .postgres(
+        "SELECT id, team_id, user_id, name, company, touch_count, last_touch_day, cold_total,
+                coalesce((SELECT string_agg(DISTINCT channel, ',') FROM touches t WHERE t.prospect_id = c.id), '') AS used
+         FROM (
+             SELECT id, team_id, user_id, name, company, touch_count, last_touch_day,
+                    ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY last_touch_day, id) AS rank,
+                    COUNT(*) OVER (PARTITION BY team_id, user_id) AS cold_total
+             FROM prospects WHERE status = 'active' AND stage = 'prospecting' AND touch_count < 10
+               AND last_touch_day < ?) c
+         WHERE rank <= ? ORDER BY team_id, user_id, rank",
+    )
     .bind(before_day)
     .bind(per_rep)
     .fetch_all(db)
@@ -248,7 +259,8 @@ pub async fn kudos_to_tell(
          FROM kudos k JOIN wins w ON w.id = k.win_id
          LEFT JOIN members ON members.team_id = w.team_id AND members.user_id = w.user_id
          LEFT JOIN teams t ON t.team_id = w.team_id
-         WHERE k.created_at > ? AND k.created_at > coalesce(members.kudos_dm_through, '')
+         WHERE k.created_at > ?
+           AND (members.kudos_dm_through IS NULL OR k.created_at > members.kudos_dm_through)
          ORDER BY w.team_id, w.user_id, k.created_at, k.win_id"
     ))
     .bind(since)
@@ -266,7 +278,7 @@ pub async fn mark_kudos_told(
 ) -> sqlx::Result<bool> {
     let done = sql::query(
         "UPDATE members SET kudos_dm_through = ?, kudos_dm_day = ?
-         WHERE team_id = ? AND user_id = ? AND coalesce(kudos_dm_day, '') < ?",
+         WHERE team_id = ? AND user_id = ? AND (kudos_dm_day IS NULL OR kudos_dm_day < ?)",
     )
     .bind(through)
     .bind(day)
@@ -291,7 +303,7 @@ pub async fn let_go(
              SELECT id, team_id, user_id, name, touch_count,
                     ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY touch_count DESC, id) AS rank
              FROM prospects WHERE status = 'active' AND stage = 'prospecting' AND touch_count >= 10
-               AND let_go_suggested_at IS NULL AND last_touch_day >= ?)
+               AND let_go_suggested_at IS NULL AND last_touch_day >= ?) ranked
          WHERE rank <= ? ORDER BY team_id, user_id, rank",
     )
     .bind(since)
@@ -312,6 +324,10 @@ pub async fn mark_let_go_suggested(
     let ids = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(e.into()))?;
     sql::query(
         "UPDATE prospects SET let_go_suggested_at = ? WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .postgres(
+        "UPDATE prospects SET let_go_suggested_at = ?
+         WHERE id IN (SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(? AS jsonb)))",
     )
     .bind(at)
     .bind(ids)
@@ -349,14 +365,20 @@ pub async fn blocks_ended(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<PlannedBlock>> {
+    let postgres = format!(
+        "{} WHERE b.status = 'planned' AND b.followed_up_at IS NULL AND b.starts_at > ?
+           AND b.starts_at + b.minutes * interval '1 minute' > ?
+           AND b.starts_at + b.minutes * interval '1 minute' <= ?",
+        block_columns()
+    );
     sql::query_as(&format!(
-        "{} WHERE b.status = 'planned' AND b.followed_up_at IS NULL
-           AND b.starts_at > strftime('%Y-%m-%dT%H:%M:%fZ', ?, '-12 hours')
+        "{} WHERE b.status = 'planned' AND b.followed_up_at IS NULL AND b.starts_at > ?
            AND strftime('%Y-%m-%dT%H:%M:%fZ', b.starts_at, '+' || b.minutes || ' minutes') > ?
            AND strftime('%Y-%m-%dT%H:%M:%fZ', b.starts_at, '+' || b.minutes || ' minutes') <= ?",
         block_columns()
     ))
-    .bind(from)
+    .postgres(&postgres)
+    .bind(from - chrono::Duration::hours(12))
     .bind(from)
     .bind(to)
     .fetch_all(conn)

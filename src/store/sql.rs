@@ -86,10 +86,10 @@ impl<'e> From<&'e PgPool> for Ex<'e> {
     }
 }
 
-/// A bound value.
+/// A bound value. A NULL keeps its type: PostgreSQL will not store a text NULL in a bigint.
 #[derive(Debug, Clone)]
 pub enum Arg<'q> {
-    Null,
+    Null(Kind),
     Int(i64),
     Bool(bool),
     Real(f64),
@@ -98,9 +98,27 @@ pub enum Arg<'q> {
     Day(NaiveDate),
 }
 
+/// The type of a NULL.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Int,
+    Bool,
+    Real,
+    Text,
+    Time,
+    Day,
+}
+
 /// What can be bound to a placeholder.
 pub trait Bind<'q> {
     fn arg(self) -> Arg<'q>;
+    /// The NULL of this type (for `None`).
+    fn null() -> Arg<'q>
+    where
+        Self: Sized,
+    {
+        Arg::Null(Kind::Text)
+    }
 }
 
 impl<'q> Bind<'q> for Arg<'q> {
@@ -124,51 +142,81 @@ impl<'q> Bind<'q> for String {
     }
 }
 impl<'q> Bind<'q> for i64 {
+    fn null() -> Arg<'q> {
+        Arg::Null(Kind::Int)
+    }
     fn arg(self) -> Arg<'q> {
         Arg::Int(self)
     }
 }
 impl<'q> Bind<'q> for &i64 {
+    fn null() -> Arg<'q> {
+        Arg::Null(Kind::Int)
+    }
     fn arg(self) -> Arg<'q> {
         Arg::Int(*self)
     }
 }
 impl<'q> Bind<'q> for i32 {
+    fn null() -> Arg<'q> {
+        Arg::Null(Kind::Int)
+    }
     fn arg(self) -> Arg<'q> {
         Arg::Int(self.into())
     }
 }
 impl<'q> Bind<'q> for u32 {
+    fn null() -> Arg<'q> {
+        Arg::Null(Kind::Int)
+    }
     fn arg(self) -> Arg<'q> {
         Arg::Int(self.into())
     }
 }
 impl<'q> Bind<'q> for bool {
+    fn null() -> Arg<'q> {
+        Arg::Null(Kind::Bool)
+    }
     fn arg(self) -> Arg<'q> {
         Arg::Bool(self)
     }
 }
 impl<'q> Bind<'q> for f64 {
+    fn null() -> Arg<'q> {
+        Arg::Null(Kind::Real)
+    }
     fn arg(self) -> Arg<'q> {
         Arg::Real(self)
     }
 }
 impl<'q> Bind<'q> for DateTime<Utc> {
+    fn null() -> Arg<'q> {
+        Arg::Null(Kind::Time)
+    }
     fn arg(self) -> Arg<'q> {
         Arg::Time(self)
     }
 }
 impl<'q> Bind<'q> for &DateTime<Utc> {
+    fn null() -> Arg<'q> {
+        Arg::Null(Kind::Time)
+    }
     fn arg(self) -> Arg<'q> {
         Arg::Time(*self)
     }
 }
 impl<'q> Bind<'q> for NaiveDate {
+    fn null() -> Arg<'q> {
+        Arg::Null(Kind::Day)
+    }
     fn arg(self) -> Arg<'q> {
         Arg::Day(self)
     }
 }
 impl<'q> Bind<'q> for &NaiveDate {
+    fn null() -> Arg<'q> {
+        Arg::Null(Kind::Day)
+    }
     fn arg(self) -> Arg<'q> {
         Arg::Day(*self)
     }
@@ -180,7 +228,7 @@ impl<'q> Bind<'q> for &'q crate::domain::text::UserText {
 }
 impl<'q, T: Bind<'q>> Bind<'q> for Option<T> {
     fn arg(self) -> Arg<'q> {
-        self.map_or(Arg::Null, Bind::arg)
+        self.map_or_else(T::null, Bind::arg)
     }
 }
 impl<'q, T> Bind<'q> for &'q Option<T>
@@ -188,7 +236,7 @@ where
     &'q T: Bind<'q>,
 {
     fn arg(self) -> Arg<'q> {
-        self.as_ref().map_or(Arg::Null, Bind::arg)
+        self.as_ref().map_or_else(<&'q T>::null, Bind::arg)
     }
 }
 
@@ -410,9 +458,14 @@ trait Backend: sqlx::Database {
 }
 
 macro_rules! bind_each {
-    ($q:ident, $arg:ident, $time:expr) => {
+    ($q:ident, $arg:ident, $time:expr, $timety:ty) => {
         match $arg {
-            Arg::Null => $q.bind(None::<&str>),
+            Arg::Null(Kind::Int) => $q.bind(None::<i64>),
+            Arg::Null(Kind::Bool) => $q.bind(None::<bool>),
+            Arg::Null(Kind::Real) => $q.bind(None::<f64>),
+            Arg::Null(Kind::Text) => $q.bind(None::<&str>),
+            Arg::Null(Kind::Time) => $q.bind(None::<$timety>),
+            Arg::Null(Kind::Day) => $q.bind(None::<NaiveDate>),
             Arg::Int(i) => $q.bind(i),
             Arg::Bool(b) => $q.bind(b),
             Arg::Real(f) => $q.bind(f),
@@ -429,19 +482,19 @@ impl Backend for Sqlite {
         q: sqlx::query::Query<'q, Self, Self::Arguments<'q>>,
         arg: Arg<'q>,
     ) -> sqlx::query::Query<'q, Self, Self::Arguments<'q>> {
-        bind_each!(q, arg, super::ts)
+        bind_each!(q, arg, super::ts, String)
     }
     fn bind_as<'q, T>(
         q: sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>>,
         arg: Arg<'q>,
     ) -> sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>> {
-        bind_each!(q, arg, super::ts)
+        bind_each!(q, arg, super::ts, String)
     }
     fn bind_scalar<'q, T>(
         q: sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>>,
         arg: Arg<'q>,
     ) -> sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>> {
-        bind_each!(q, arg, super::ts)
+        bind_each!(q, arg, super::ts, String)
     }
 }
 
@@ -454,19 +507,19 @@ impl Backend for Postgres {
         q: sqlx::query::Query<'q, Self, Self::Arguments<'q>>,
         arg: Arg<'q>,
     ) -> sqlx::query::Query<'q, Self, Self::Arguments<'q>> {
-        bind_each!(q, arg, same)
+        bind_each!(q, arg, same, DateTime<Utc>)
     }
     fn bind_as<'q, T>(
         q: sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>>,
         arg: Arg<'q>,
     ) -> sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>> {
-        bind_each!(q, arg, same)
+        bind_each!(q, arg, same, DateTime<Utc>)
     }
     fn bind_scalar<'q, T>(
         q: sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>>,
         arg: Arg<'q>,
     ) -> sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>> {
-        bind_each!(q, arg, same)
+        bind_each!(q, arg, same, DateTime<Utc>)
     }
 }
 

@@ -57,7 +57,7 @@ pub async fn member(
         wins_by_kind: counts(
             pool,
             key,
-            "(SELECT * FROM wins WHERE source = 'win')",
+            "(SELECT * FROM wins WHERE source = 'win') typed",
             "kind",
         )
         .await?,
@@ -67,11 +67,11 @@ pub async fn member(
     };
     // Blocks count on the member's local day they start.
     let row: (i64, i64, i64, i64, i64, i64, i64, i64, i64) = sql::query_as(
-        "SELECT COUNT(*) FILTER (WHERE planned = 1),
+        "SELECT COUNT(*) FILTER (WHERE planned),
                 COUNT(*) FILTER (WHERE status = 'done'),
-                coalesce(SUM(dials), 0), coalesce(SUM(emails), 0), coalesce(SUM(social), 0),
-                coalesce(SUM(conversations), 0), coalesce(SUM(meetings), 0),
-                coalesce(SUM(callbacks), 0), coalesce(SUM(nos), 0)
+                coalesce(CAST(SUM(dials) AS BIGINT), 0), coalesce(CAST(SUM(emails) AS BIGINT), 0), coalesce(CAST(SUM(social) AS BIGINT), 0),
+                coalesce(CAST(SUM(conversations) AS BIGINT), 0), coalesce(CAST(SUM(meetings) AS BIGINT), 0),
+                coalesce(CAST(SUM(callbacks) AS BIGINT), 0), coalesce(CAST(SUM(nos) AS BIGINT), 0)
          FROM blocks WHERE team_id = ? AND user_id = ? AND status <> 'cancelled'
            AND day BETWEEN ? AND ?",
     )

@@ -1,6 +1,5 @@
 //! Team-wide settings (one row per workspace, created on first change).
 use super::sql::{self, Conn, Ex};
-use super::ts;
 use crate::domain::schedule::Schedule;
 use crate::domain::time::{WorkDays, ZoneName};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -103,7 +102,7 @@ pub enum Setting {
     WorkEndMin(i64),
 }
 
-async fn ensure(conn: &mut Conn, team_id: &str, now: &str) -> sqlx::Result<()> {
+async fn ensure(conn: &mut Conn, team_id: &str, now: DateTime<Utc>) -> sqlx::Result<()> {
     sql::query("INSERT INTO teams (team_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         .bind(team_id)
         .bind(now)
@@ -120,8 +119,7 @@ pub async fn set(
     setting: &Setting,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    let now = ts(now);
-    ensure(conn, team_id, &now).await?;
+    ensure(conn, team_id, now).await?;
     let column = match setting {
         Setting::Zone(_) => "tz",
         Setting::CelebrationChannel(_) => "celebration_channel",

@@ -61,7 +61,7 @@ pub async fn log(conn: &mut Conn, w: &LoggedWin<'_>) -> sqlx::Result<(i64, i64)>
          UPDATE members SET streak = ?7, last_step_day = ?6
           WHERE team_id = ?1 AND user_id = ?2 AND (last_step_day IS NULL OR last_step_day < ?6);
          INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?1, ?2, ?6, 1, 1, 0)
-          ON CONFLICT (team_id, user_id, day) DO UPDATE SET steps = steps + 1, wins = wins + 1 RETURNING wins;
+          ON CONFLICT (team_id, user_id, day) DO UPDATE SET steps = member_days.steps + 1, wins = member_days.wins + 1 RETURNING wins;
          SELECT streak FROM members WHERE team_id = ?1 AND user_id = ?2;",
     )
     .bind(w.win.team_id)

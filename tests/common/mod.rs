@@ -16,6 +16,26 @@ use tower::ServiceExt;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+pub mod pg;
+
+mod on_postgresql {
+    /// Every test of this binary again, on PostgreSQL (see `pg`).
+    #[test]
+    fn the_whole_suite() {
+        super::pg::run_suite_on_postgres()
+    }
+}
+
+/// A new database for one test: a SQLite file in `dir`, or a fresh PostgreSQL database when
+/// the suite runs on PostgreSQL.
+pub async fn database_url(dir: &TempDir) -> String {
+    if pg::on_postgres() {
+        pg::fresh_database().await
+    } else {
+        format!("sqlite://{}", dir.path().join("momentum.db").display())
+    }
+}
+
 pub const SECRET: &str = "test-signing-secret";
 pub const TEAM: &str = "T0TEAM";
 
@@ -78,7 +98,7 @@ impl TestApp {
         let slack = MockServer::start().await;
         mount_post_ok(&slack).await;
         let dir = tempfile::tempdir().unwrap();
-        let db_url = format!("sqlite://{}", dir.path().join("momentum.db").display());
+        let db_url = database_url(&dir).await;
         let mut settings = settings(&slack.uri());
         settings.default_tz = tz;
         Self::open_with(
@@ -98,7 +118,7 @@ impl TestApp {
             mount_post_ok(&slack).await;
         }
         let dir = tempfile::tempdir().unwrap();
-        let db_url = format!("sqlite://{}", dir.path().join("momentum.db").display());
+        let db_url = database_url(&dir).await;
         Self::open(slack, dir, db_url, clock).await
     }
 
@@ -474,6 +494,27 @@ pub async fn wait_for_tz(app: &TestApp, user: &str) {
 /// for 10 s; it lets go when `release` fires.
 pub async fn hold_the_write_lock(app: &TestApp) -> tokio::sync::oneshot::Sender<()> {
     use sqlx::Connection;
+    if pg::on_postgres() {
+        let mut other = sqlx::PgConnection::connect(&app.db_url).await.unwrap();
+        sqlx::Executor::execute(
+            &mut other,
+            format!(
+                "BEGIN; SELECT pg_advisory_xact_lock({})",
+                momentum::store::WRITE_LOCK
+            )
+            .as_str(),
+        )
+        .await
+        .unwrap();
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), released).await;
+            sqlx::Executor::execute(&mut other, "ROLLBACK")
+                .await
+                .unwrap();
+        });
+        return release;
+    }
     let mut other = sqlx::SqliteConnection::connect(&app.db_url).await.unwrap();
     momentum::store::sql::query("BEGIN IMMEDIATE")
         .execute(&mut other)
