@@ -18,8 +18,17 @@ pub const MAX_ATTEMPTS: i64 = 300;
 /// Longest back-off between attempts.
 pub const MAX_BACKOFF_SECS: i64 = 300;
 const BATCH: i64 = 200;
-/// How long a picked message is reserved for the attempt under way.
+/// How long a claimed message is reserved for the attempt under way; past it, another process
+/// takes the message over (the holder died). `MOMENTUM_OUTBOX_LEASE_SECS` overrides it.
 const LEASE_SECS: i64 = 60;
+
+fn lease_secs() -> i64 {
+    std::env::var("MOMENTUM_OUTBOX_LEASE_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(LEASE_SECS)
+}
 const PARALLEL: usize = 8;
 
 /// What one pass did.
@@ -34,34 +43,22 @@ pub struct Drained {
 
 pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
     let now = state.clock.now();
-    let due = outbox::due(state.db.reader(), now, BATCH).await?;
     let mut report = Drained::default();
-    let mut picked = Vec::new();
-    for msg in due {
-        if state.pacing.take_turn(&msg.team_id, &msg.channel, now) {
-            picked.push(msg);
-        } else {
-            report.held += 1;
-        }
+    // A cheap look first: most passes find nothing due.
+    if outbox::due(state.db.reader(), now, 1).await?.is_empty() {
+        return Ok(report);
     }
-    // Lease what we picked, so a second process (`run-job`) never sends the same row too.
-    let lease_until = now + ChronoDuration::seconds(LEASE_SECS);
-    let ids: Vec<i64> = picked.iter().map(|m| m.id).collect();
-    let leased: Vec<i64> = state
+    // Claim and lease in one write: pacing and pauses live in the database, so they hold
+    // across every process (replicas, `run-job`) and no row is claimed twice.
+    let lease_until = now + ChronoDuration::seconds(lease_secs());
+    let claimed = state
         .db
-        .write((ids, now, lease_until), |c, (ids, now, until)| {
-            Box::pin(async move {
-                let mut leased = Vec::new();
-                for id in ids {
-                    if outbox::lease(c, *id, *now, *until).await? {
-                        leased.push(*id);
-                    }
-                }
-                Ok(leased)
-            })
+        .write((now, lease_until), |c, (now, until)| {
+            Box::pin(outbox::claim(c, *now, *until, gap(CHANNEL_GAP), BATCH))
         })
         .await?;
-    picked.retain(|m| leased.contains(&m.id));
+    report.held = claimed.held;
+    let picked = claimed.messages;
     let results: Vec<_> = futures::stream::iter(picked)
         .map(|msg| async move {
             let payload = match &msg.parent_ts {
@@ -90,7 +87,13 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
             }
             Err(CallError::RateLimited(wait)) => {
                 tracing::warn!(id = msg.id, team = %msg.team_id, ?wait, "Slack rate limit; pausing the team");
-                state.pacing.pause_team(&msg.team_id, at + gap(wait));
+                let pause = (msg.team_id.clone(), at + gap(wait));
+                state
+                    .db
+                    .write(pause, |c, (team, until)| {
+                        Box::pin(outbox::pause_team(c, team, *until))
+                    })
+                    .await?;
                 let failure = Failure::RateLimited {
                     at: at + gap(wait),
                     error: format!("rate limited for {wait:?}"),

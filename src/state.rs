@@ -2,7 +2,6 @@
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::slack::SlackApi;
-use crate::slack::pacing::Pacing;
 use crate::store::Db;
 use slack_morphism::prelude::SlackSigningSecret;
 use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
@@ -22,7 +21,6 @@ pub struct AppState {
     pub verifier: SlackEventSignatureVerifier,
     /// Wakes the outbox sender when a message is queued.
     pub outbox_wake: Arc<Notify>,
-    pub pacing: Arc<Pacing>,
     /// When we last asked Slack for each member's profile, so we ask at most once an hour.
     pub profile_asked: Arc<Mutex<ProfileAsks>>,
 }
@@ -39,7 +37,6 @@ impl AppState {
             settings: Arc::new(settings),
             verifier,
             outbox_wake: Arc::new(Notify::new()),
-            pacing: Arc::new(Pacing::default()),
             profile_asked: Arc::default(),
         }
     }

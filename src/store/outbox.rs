@@ -149,21 +149,77 @@ pub async fn due(
     .await
 }
 
-/// Takes the message for one delivery attempt: moves its next attempt to `until`, so another
-/// sender (a second process) leaves it alone meanwhile. `false` when someone else has it.
-pub async fn lease(
+/// What one claim took, and how many due messages it held back for pacing or a pause.
+#[derive(Debug, Default)]
+pub struct Claimed {
+    pub messages: Vec<Pending>,
+    pub held: usize,
+}
+
+/// Claims due messages for one delivery pass, in the writer's transaction (which every
+/// process on the database takes in turn, so two replicas never claim the same row): at most
+/// one per channel whose turn has come (then its next turn is `gap` later), none of a team
+/// paused after a 429. Each claimed row is leased until `until`: its next attempt moves
+/// there, so if this process dies mid-delivery another takes the row over after the lease.
+pub async fn claim(
     conn: &mut Conn,
-    id: i64,
     now: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    let done = sql::query("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?")
-        .bind(until)
-        .bind(id)
+    gap: chrono::Duration,
+    limit: i64,
+) -> sqlx::Result<Claimed> {
+    let due = due(&mut *conn, now, limit).await?;
+    if due.is_empty() {
+        return Ok(Claimed::default());
+    }
+    let paused: Vec<String> = sql::query_scalar("SELECT team_id FROM team_pauses WHERE until > ?")
         .bind(now)
-        .execute(conn)
+        .scalar_all(&mut *conn)
         .await?;
-    Ok(done.rows_affected() == 1)
+    let busy: Vec<(String, String)> =
+        sql::query_as("SELECT team_id, channel FROM channel_pacing WHERE free_at > ?")
+            .bind(now)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut taken: std::collections::HashSet<(String, String)> = busy.into_iter().collect();
+    let mut claimed = Claimed::default();
+    for msg in due {
+        let key = (msg.team_id.clone(), msg.channel.clone());
+        if paused.contains(&msg.team_id) || taken.contains(&key) {
+            claimed.held += 1;
+            continue;
+        }
+        sql::query("UPDATE outbox SET next_attempt_at = ? WHERE id = ?")
+            .bind(until)
+            .bind(msg.id)
+            .execute(&mut *conn)
+            .await?;
+        sql::query(
+            "INSERT INTO channel_pacing (team_id, channel, free_at) VALUES (?, ?, ?)
+             ON CONFLICT (team_id, channel) DO UPDATE SET free_at = excluded.free_at",
+        )
+        .bind(&msg.team_id)
+        .bind(&msg.channel)
+        .bind(now + gap)
+        .execute(&mut *conn)
+        .await?;
+        taken.insert(key);
+        claimed.messages.push(msg);
+    }
+    Ok(claimed)
+}
+
+/// Holds every message of the team until `until` (Slack answered 429), in every process.
+pub async fn pause_team(conn: &mut Conn, team_id: &str, until: DateTime<Utc>) -> sqlx::Result<()> {
+    sql::query(
+        "INSERT INTO team_pauses (team_id, until) VALUES (?, ?)
+         ON CONFLICT (team_id) DO UPDATE SET until = excluded.until",
+    )
+    .bind(team_id)
+    .bind(until)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Every queued message as (channel, created_at, payload), oldest first (for the demo).

@@ -1,0 +1,13 @@
+-- Pacing shared by every replica: when each channel may next receive a message, and a
+-- workspace's pause after Slack answered HTTP 429.
+CREATE TABLE channel_pacing (
+    team_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    free_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (team_id, channel)
+);
+
+CREATE TABLE team_pauses (
+    team_id TEXT PRIMARY KEY NOT NULL,
+    until   TIMESTAMPTZ NOT NULL
+);
