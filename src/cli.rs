@@ -42,7 +42,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve(args) => {
             let settings = args.slack.settings().map_err(anyhow::Error::msg)?;
-            let state = build_state(settings, &cli.database_url, Clock::system()).await?;
+            let clock = args.now.map_or_else(Clock::system, Clock::running_from);
+            let state = build_state(settings, &cli.database_url, clock).await?;
             Application::build(state, args.port)
                 .await?
                 .run_until_stopped()

@@ -64,6 +64,11 @@ pub struct ServeArgs {
     /// HTTP port (listens on all interfaces).
     #[arg(long, env = "PORT", default_value_t = 3000)]
     pub port: u16,
+
+    /// Runs as if the clock read this instant at start-up (RFC 3339), then at the normal pace:
+    /// for rehearsing a schedule and for tests with real processes. Never in production.
+    #[arg(long, value_parser = parse_instant, hide = true)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -1,0 +1,393 @@
+//! Replicas: several real `momentum serve` processes on one PostgreSQL database, with a fake
+//! Slack that records which replica made each call and when. These tests need PostgreSQL, so
+//! they run in this binary's PostgreSQL half (see `common::pg`); the SQLite half of the
+//! binary has no replicas to run (SQLite is one process's file) and says so.
+mod common;
+use common::*;
+use momentum::clock::Clock;
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// One call the fake Slack received.
+#[derive(Clone, Debug)]
+struct Call {
+    at: Instant,
+    replica: String,
+    method: String,
+    channel: String,
+    body: String,
+}
+
+/// The fake Slack: answers like Slack, records every call, and holds the first post to
+/// `slow` for a few seconds (a replica killed meanwhile dies mid-delivery).
+#[derive(Clone)]
+struct Recorder {
+    calls: Arc<Mutex<Vec<Call>>>,
+    slow: &'static str,
+}
+
+impl Respond for Recorder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let mut parts = request.url.path().trim_start_matches('/').splitn(2, '/');
+        let replica = parts.next().unwrap_or_default().to_owned();
+        let method = parts.next().unwrap_or_default().to_owned();
+        if method == "users.info" {
+            let user = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "user")
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            return ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "ok": true,
+                "user": { "id": user, "team_id": TEAM, "name": "someone", "tz": "UTC",
+                          "tz_offset": 0, "is_admin": false, "is_bot": false, "deleted": false,
+                          "profile": { "display_name": user, "real_name": user } }
+            }));
+        }
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+        let channel = body["channel"].as_str().unwrap_or_default().to_owned();
+        let mut calls = self.calls.lock().unwrap();
+        let first_slow = channel == self.slow && !calls.iter().any(|c| c.channel == self.slow);
+        calls.push(Call {
+            at: Instant::now(),
+            replica,
+            method,
+            channel,
+            body: String::from_utf8_lossy(&request.body).into_owned(),
+        });
+        if first_slow {
+            post_ok().set_delay(Duration::from_secs(4))
+        } else {
+            post_ok()
+        }
+    }
+}
+
+impl Recorder {
+    fn posts(&self) -> Vec<Call> {
+        self.calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|c| c.method == "chat.postMessage")
+            .cloned()
+            .collect()
+    }
+}
+
+async fn fake_slack(slow: &'static str) -> (MockServer, Recorder) {
+    let slack = MockServer::start().await;
+    let recorder = Recorder {
+        calls: Arc::default(),
+        slow,
+    };
+    Mock::given(wiremock::matchers::any())
+        .respond_with(recorder.clone())
+        .mount(&slack)
+        .await;
+    (slack, recorder)
+}
+
+struct Replica {
+    name: String,
+    port: u16,
+    child: Child,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `momentum serve` as replica `name`: its Web API calls go to `{slack}/{name}/…`.
+fn replica(name: &str, db_url: &str, slack: &str, now: Option<&str>) -> Replica {
+    let port = free_port();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_momentum"));
+    cmd.args(["serve", "--port", &port.to_string()])
+        .env("DATABASE_URL", db_url)
+        .env("SLACK_SIGNING_SECRET", SECRET)
+        .env("SLACK_BOT_TOKEN", "xoxb-test")
+        .env("SLACK_API_URL", format!("{slack}/{name}/"))
+        .env("MOMENTUM_OUTBOX_LEASE_SECS", "3")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(now) = now {
+        cmd.args(["--now", now]);
+    }
+    Replica {
+        name: name.to_owned(),
+        port,
+        child: cmd.spawn().unwrap(),
+    }
+}
+
+/// One HTTP/1.1 request over a plain socket; the raw response.
+fn http(port: u16, request: &str) -> Option<String> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut out = String::new();
+    let _ = stream.read_to_string(&mut out);
+    Some(out)
+}
+
+fn healthy(port: u16) -> bool {
+    http(
+        port,
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .is_some_and(|r| r.starts_with("HTTP/1.1 200"))
+}
+
+fn wait_healthy(replicas: &[Replica]) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !replicas.iter().all(|r| healthy(r.port)) {
+        assert!(Instant::now() < deadline, "the replicas never became healthy");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A signed slash command to one replica; the raw HTTP response.
+fn command(port: u16, user: &str, command: &str, text: &str) -> String {
+    let body = slash_body(user, command, text);
+    let ts = now_ts();
+    let request = format!(
+        "POST /slack/commands HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         X-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {}\r\n\r\n{body}",
+        body.len(),
+        signature(SECRET, ts, &body)
+    );
+    http(port, &request).unwrap_or_default()
+}
+
+/// Waits (up to `secs`) until `done` holds.
+async fn eventually(secs: u64, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !done() {
+        assert!(Instant::now() < deadline, "never happened: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The only place these tests look at the database directly: counts.
+async fn count(db_url: &str, sql: &str) -> i64 {
+    let db = momentum::store::Db::open(db_url).await.unwrap();
+    let n = momentum::store::sql::query_scalar(sql)
+        .scalar_one(db.reader())
+        .await
+        .unwrap();
+    db.close().await;
+    n
+}
+
+/// A team with history, written ten days earlier through the real app in-process: Jane has a
+/// prospect not touched for a week, Bob has logged nothing, Jane's win this morning waits for
+/// the 10:15 shout-out, and the manager's digest is due at 10:05.
+async fn team_with_a_week_behind_it() -> TestApp {
+    let app = TestApp::spawn_bare(Clock::fixed("2026-11-13T10:00:00Z".parse().unwrap())).await;
+    mount_user(&app.slack, None, "UTC", false).await;
+    mount_post_ok(&app.slack).await;
+    app.reply("U0BOSS", "/momentum", "team add <@U0JANE> <@U0BOB>")
+        .await;
+    app.reply("U0BOSS", "/momentum", "channel <#C0WINS|wins>")
+        .await;
+    app.reply("U0BOSS", "/momentum", "settings shoutout 10:15")
+        .await;
+    app.reply("U0BOSS", "/momentum", "settings digest mon 10:05")
+        .await;
+    app.reply("U0JANE", "/touch", "Dana Diaz @ Acme phone no_answer")
+        .await;
+    for user in ["U0BOSS", "U0JANE", "U0BOB"] {
+        app.wait_for_tz(user).await;
+    }
+    app.clock().set("2026-11-23T09:30:00Z".parse().unwrap());
+    app.reply("U0JANE", "/win", "Landed a demo with Acme").await;
+    app.drain_all().await;
+    app.state.db.close().await;
+    app
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_replicas_deliver_each_message_once_pace_each_channel_and_take_over_a_dead_ones_rows()
+ {
+    if !pg::on_postgres() {
+        return; // SQLite is one process's file; this binary's PostgreSQL half runs it
+    }
+    let app = team_with_a_week_behind_it().await;
+    // Five posts to one channel wait in the outbox when the replicas start.
+    let db = momentum::store::Db::open(&app.db_url).await.unwrap();
+    let at: chrono::DateTime<chrono::Utc> = "2026-11-23T10:29:00Z".parse().unwrap();
+    for i in 0..5 {
+        db.write(i, move |c, i| {
+            let body = format!(r#"{{"channel":"C0PACE","text":"pace {i}"}}"#);
+            Box::pin(async move {
+                momentum::store::outbox::post(c, TEAM, "C0PACE", &body, at)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .await
+        .unwrap();
+    }
+    let (slack, recorder) = fake_slack("C0SLOW").await;
+    let now = Some("2026-11-23T10:30:00Z");
+    let replicas: Vec<Replica> = ["r1", "r2", "r3"]
+        .iter()
+        .map(|name| replica(name, &app.db_url, &slack.uri(), now))
+        .collect();
+    wait_healthy(&replicas);
+
+    // Thirty signed wins spread over the three replicas: every one answered and stored once.
+    for i in 0..30 {
+        let r = &replicas[i % 3];
+        let user = format!("U0W{:02}", i % 10);
+        let response = command(r.port, &user, "/win", &format!("win number {i}"));
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    }
+    assert_eq!(
+        count(&app.db_url, "SELECT COUNT(*) FROM wins WHERE user_id LIKE 'U0W%'").await,
+        30
+    );
+
+    // The jobs were due when the three started: the shout-out, the digest and both nudges
+    // arrive, and after every replica has run its jobs again (every 20 s) nothing came twice.
+    let expected = ["C0WINS", "U0BOSS", "U0JANE", "U0BOB"];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let posts = recorder.posts();
+        if expected.iter().all(|ch| posts.iter().any(|p| p.channel == *ch)) {
+            break;
+        }
+        let channels: Vec<_> = posts.iter().map(|p| p.channel.as_str()).collect();
+        assert!(
+            Instant::now() < deadline,
+            "expected posts to {expected:?}, got {channels:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(22)).await;
+    let posts = recorder.posts();
+    let mut seen = std::collections::HashMap::new();
+    for p in &posts {
+        *seen.entry((p.channel.clone(), p.body.clone())).or_insert(0) += 1;
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "delivered more than once: {twice:?}");
+    let shoutouts: Vec<_> = posts.iter().filter(|p| p.channel == "C0WINS").collect();
+    assert_eq!(shoutouts.len(), 1);
+    assert!(shoutouts[0].body.contains("Landed a demo with Acme"));
+    let jane: Vec<_> = posts.iter().filter(|p| p.channel == "U0JANE").collect();
+    assert!(
+        jane.iter().any(|p| p.body.contains("Dana Diaz")),
+        "Jane is nudged about her cold prospect: {jane:?}"
+    );
+
+    // The five posts to one channel went out at least 1.1 s apart (measured where the fake
+    // Slack received them, so a few ms of network jitter are allowed), whichever replica sent.
+    let pace: Vec<_> = posts.iter().filter(|p| p.channel == "C0PACE").collect();
+    assert_eq!(pace.len(), 5);
+    for pair in pace.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(gap >= Duration::from_millis(1080), "{gap:?} between posts to one channel");
+    }
+
+    // A replica dies (SIGKILL) while Slack is still answering its post: once the lease runs
+    // out another replica delivers the row.
+    db.write((), move |c, _| {
+        Box::pin(async move {
+            momentum::store::outbox::post(
+                c,
+                TEAM,
+                "C0SLOW",
+                r#"{"channel":"C0SLOW","text":"slow"}"#,
+                "2026-11-23T10:29:00Z".parse().unwrap(),
+            )
+            .await
+            .map(|_| ())
+        })
+    })
+    .await
+    .unwrap();
+    eventually(20, "a replica posting to C0SLOW", || {
+        recorder.posts().iter().any(|p| p.channel == "C0SLOW")
+    })
+    .await;
+    let holder = recorder
+        .posts()
+        .into_iter()
+        .find(|p| p.channel == "C0SLOW")
+        .unwrap()
+        .replica;
+    let mut replicas = replicas;
+    let dead = replicas.iter().position(|r| r.name == holder).unwrap();
+    Command::new("kill")
+        .args(["-KILL", &replicas[dead].child.id().to_string()])
+        .status()
+        .unwrap();
+    let _ = replicas[dead].child.wait();
+    replicas.remove(dead);
+    eventually(20, "another replica delivering the dead one's row", || {
+        recorder
+            .posts()
+            .iter()
+            .any(|p| p.channel == "C0SLOW" && p.replica != holder)
+    })
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while count(
+        &app.db_url,
+        "SELECT COUNT(*) FROM outbox WHERE channel = 'C0SLOW' AND status = 'sent'",
+    )
+    .await
+        != 1
+    {
+        assert!(Instant::now() < deadline, "the row was never marked sent");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_replicas_started_at_the_same_moment_migrate_once() {
+    if !pg::on_postgres() {
+        return; // SQLite is one process's file; this binary's PostgreSQL half runs it
+    }
+    let db_url = pg::fresh_database().await;
+    let (slack, _recorder) = fake_slack("none").await;
+    let replicas: Vec<Replica> = ["r1", "r2", "r3"]
+        .iter()
+        .map(|name| replica(name, &db_url, &slack.uri(), None))
+        .collect();
+    wait_healthy(&replicas);
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
+        })
+        .count() as i64;
+    assert_eq!(
+        count(&db_url, "SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await,
+        files
+    );
+    assert_eq!(count(&db_url, "SELECT COUNT(*) FROM app_defaults").await, 1);
+}
