@@ -32,10 +32,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Migrate => {
             Db::migrate(&cli.database_url).await?;
-            println!("database {} is up to date", cli.database_url);
+            println!("the database is up to date");
             Ok(())
         }
         Command::RunJob(args) => run_job(&cli.database_url, args).await,
+        Command::MigrateData(args) => {
+            let counts = crate::store::copy::copy(&args.from, &args.to).await?;
+            let total: i64 = counts.iter().map(|(_, n)| n).sum();
+            for (table, n) in &counts {
+                println!("{table:<16} {n:>10}");
+            }
+            println!("copied {total} rows; every table's count matches the source");
+            Ok(())
+        }
         Command::Demo => {
             print!("{}", crate::demo::run().await?);
             Ok(())

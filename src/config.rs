@@ -32,9 +32,23 @@ pub enum Command {
     /// Run one scheduled job now (shoutouts, nudges, reminders, digests), deliver what it
     /// queued if Slack answers, and exit. Running it twice for the same instant does the work once.
     RunJob(RunJobArgs),
+    /// Copy an existing deployment's data into an empty PostgreSQL database (scaling out):
+    /// `momentum migrate-data --from sqlite://momentum.db --to postgres://…`. Both are
+    /// migrated first; the row counts are checked; a non-empty target is refused.
+    MigrateData(MigrateDataArgs),
     /// Play a scripted week of a sample team (no Slack needed) and print what the channel,
     /// a rep and the manager would have received.
     Demo,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct MigrateDataArgs {
+    /// The database to copy from (`sqlite://…`).
+    #[arg(long)]
+    pub from: String,
+    /// The empty database to copy into (`postgres://…`).
+    #[arg(long)]
+    pub to: String,
 }
 
 #[derive(Args, Debug, Clone)]

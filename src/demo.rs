@@ -19,14 +19,14 @@ const PEOPLE: [(&str, &str); 4] = [
 ];
 
 /// One scripted moment: at this instant, someone types a command, or a job runs.
-enum Step {
+pub enum Step {
     Say(&'static str, &'static str, &'static str, &'static str),
     Run(&'static str, Job),
 }
 use Step::{Run, Say};
 
 /// The week: Monday 16 to Monday 23 November 2026, in New York (UTC-5).
-const SCRIPT: &[Step] = &[
+pub const SCRIPT: &[Step] = &[
     Say(
         "2026-11-16T13:05:00Z",
         "U0MAYA",
@@ -202,15 +202,7 @@ pub async fn run() -> anyhow::Result<String> {
     let dir = std::env::temp_dir().join(format!("momentum-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let url = format!("sqlite://{}", dir.join("demo.db").display());
-    let settings = Settings {
-        signing_secret: Secret::new("demo"),
-        bot_token: Secret::new("xoxb-demo"),
-        // Nothing is sent: the console sink below reads the outbox instead.
-        slack_api_url: "http://127.0.0.1:9/".into(),
-        default_tz: chrono_tz::UTC,
-    };
-    let start: DateTime<Utc> = "2026-11-16T13:00:00Z".parse()?;
-    let state = crate::startup::build_state(settings, &url, Clock::fixed(start)).await?;
+    let state = open(&url).await?;
     let mut out = String::new();
     writeln!(
         out,
@@ -224,38 +216,7 @@ pub async fn run() -> anyhow::Result<String> {
         out,
         "── What the reps typed, and the replies only they saw ──"
     )?;
-    for step in SCRIPT {
-        match step {
-            Say(at, user, command, text) => {
-                let at: DateTime<Utc> = at.parse()?;
-                state.clock.set(at);
-                let caller = Caller {
-                    team_id: TEAM.into(),
-                    user_id: (*user).into(),
-                    channel_id: "C0GENERAL".into(),
-                };
-                let reply = match commands::parse(command, text) {
-                    Ok(request) => service::handle(&state, &caller, request).await?.text,
-                    Err(e) => e.message(),
-                };
-                writeln!(
-                    out,
-                    "{} @{}: {command} {}",
-                    local(at),
-                    name(user),
-                    readable(text)
-                )?;
-                for line in readable(&reply).lines() {
-                    writeln!(out, "    {line}")?;
-                }
-            }
-            Run(at, job) => {
-                let now: DateTime<Utc> = at.parse()?;
-                state.clock.set(now);
-                jobs::run(&state, *job, now).await?;
-            }
-        }
-    }
+    out.push_str(&play(&state, SCRIPT).await?);
     let messages = crate::store::outbox::all_queued(state.db.reader()).await?;
     for (title, channel) in [
         ("#wins — the celebration channel", "C0WINS"),
@@ -279,6 +240,58 @@ pub async fn run() -> anyhow::Result<String> {
     }
     state.db.close().await;
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(out)
+}
+
+/// The demo's app on the database at `url` (nothing is sent: Slack is unreachable and the
+/// queued messages are read from the outbox), its clock standing at the week's start.
+pub async fn open(url: &str) -> anyhow::Result<crate::state::AppState> {
+    let settings = Settings {
+        signing_secret: Secret::new("demo"),
+        bot_token: Secret::new("xoxb-demo"),
+        slack_api_url: "http://127.0.0.1:9/".into(),
+        default_tz: chrono_tz::UTC,
+    };
+    let start: DateTime<Utc> = "2026-11-16T13:00:00Z".parse()?;
+    crate::startup::build_state(settings, url, Clock::fixed(start)).await
+}
+
+/// Plays `steps` through the real handlers and jobs; returns what each person typed and the
+/// reply only they saw.
+pub async fn play(state: &crate::state::AppState, steps: &[Step]) -> anyhow::Result<String> {
+    let mut out = String::new();
+    for step in steps {
+        match step {
+            Say(at, user, command, text) => {
+                let at: DateTime<Utc> = at.parse()?;
+                state.clock.set(at);
+                let caller = Caller {
+                    team_id: TEAM.into(),
+                    user_id: (*user).into(),
+                    channel_id: "C0GENERAL".into(),
+                };
+                let reply = match commands::parse(command, text) {
+                    Ok(request) => service::handle(state, &caller, request).await?.text,
+                    Err(e) => e.message(),
+                };
+                writeln!(
+                    out,
+                    "{} @{}: {command} {}",
+                    local(at),
+                    name(user),
+                    readable(text)
+                )?;
+                for line in readable(&reply).lines() {
+                    writeln!(out, "    {line}")?;
+                }
+            }
+            Run(at, job) => {
+                let now: DateTime<Utc> = at.parse()?;
+                state.clock.set(now);
+                jobs::run(state, *job, now).await?;
+            }
+        }
+    }
     Ok(out)
 }
 

@@ -160,7 +160,10 @@ fn healthy(port: u16) -> bool {
 fn wait_healthy(replicas: &[Replica]) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while !replicas.iter().all(|r| healthy(r.port)) {
-        assert!(Instant::now() < deadline, "the replicas never became healthy");
+        assert!(
+            Instant::now() < deadline,
+            "the replicas never became healthy"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -228,7 +231,7 @@ async fn team_with_a_week_behind_it() -> TestApp {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_replicas_deliver_each_message_once_pace_each_channel_and_take_over_a_dead_ones_rows()
- {
+{
     if !pg::on_postgres() {
         return; // SQLite is one process's file; this binary's PostgreSQL half runs it
     }
@@ -264,7 +267,11 @@ async fn three_replicas_deliver_each_message_once_pace_each_channel_and_take_ove
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     }
     assert_eq!(
-        count(&app.db_url, "SELECT COUNT(*) FROM wins WHERE user_id LIKE 'U0W%'").await,
+        count(
+            &app.db_url,
+            "SELECT COUNT(*) FROM wins WHERE user_id LIKE 'U0W%'"
+        )
+        .await,
         30
     );
 
@@ -274,7 +281,10 @@ async fn three_replicas_deliver_each_message_once_pace_each_channel_and_take_ove
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let posts = recorder.posts();
-        if expected.iter().all(|ch| posts.iter().any(|p| p.channel == *ch)) {
+        if expected
+            .iter()
+            .all(|ch| posts.iter().any(|p| p.channel == *ch))
+        {
             break;
         }
         let channels: Vec<_> = posts.iter().map(|p| p.channel.as_str()).collect();
@@ -307,7 +317,10 @@ async fn three_replicas_deliver_each_message_once_pace_each_channel_and_take_ove
     assert_eq!(pace.len(), 5);
     for pair in pace.windows(2) {
         let gap = pair[1].at - pair[0].at;
-        assert!(gap >= Duration::from_millis(1080), "{gap:?} between posts to one channel");
+        assert!(
+            gap >= Duration::from_millis(1080),
+            "{gap:?} between posts to one channel"
+        );
     }
 
     // A replica dies (SIGKILL) while Slack is still answering its post: once the lease runs
@@ -386,7 +399,11 @@ async fn three_replicas_started_at_the_same_moment_migrate_once() {
         })
         .count() as i64;
     assert_eq!(
-        count(&db_url, "SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await,
+        count(
+            &db_url,
+            "SELECT COUNT(*) FROM _sqlx_migrations WHERE success"
+        )
+        .await,
         files
     );
     assert_eq!(count(&db_url, "SELECT COUNT(*) FROM app_defaults").await, 1);

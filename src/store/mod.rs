@@ -7,6 +7,7 @@
 //! alone, so one bad request never costs another its write.
 pub mod blitz;
 pub mod blocks;
+pub mod copy;
 pub mod digest;
 pub mod goals;
 pub mod interactions;
