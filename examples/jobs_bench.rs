@@ -4,6 +4,9 @@
 //! ```sh
 //! cargo run --release --example jobs_bench            # builds /tmp/momentum-jobs-bench.db once
 //! cargo run --release --example jobs_bench -- --fresh # rebuilds it
+//! cargo run --release --example jobs_bench -- --postgres postgres://…/empty_db
+//!                                                       # the same fixture, copied to PostgreSQL
+//!                                                       # with migrate-data (once), then timed there
 //! ```
 //! The fixture is generated with set-based SQL here (bench tooling, not app code); the jobs
 //! run exactly as `momentum run-job` runs them. Nothing is delivered: Slack is unreachable and
@@ -37,7 +40,33 @@ async fn main() -> anyhow::Result<()> {
         slack_api_url: "http://127.0.0.1:9/".into(),
         default_tz: chrono_tz::UTC,
     };
-    let url = format!("sqlite://{DB}");
+    let args: Vec<String> = std::env::args().collect();
+    let postgres = args
+        .iter()
+        .position(|a| a == "--postgres")
+        .and_then(|i| args.get(i + 1).cloned());
+    let url = match postgres {
+        Some(pg) => {
+            let db = momentum::store::Db::open(&pg).await?;
+            let empty: i64 = sql::query_scalar("SELECT COUNT(*) FROM touches")
+                .scalar_one(db.reader())
+                .await?;
+            db.close().await;
+            if empty == 0 {
+                let started = Instant::now();
+                momentum::store::copy::copy(&format!("sqlite://{DB}"), &pg).await?;
+                sql::query("ANALYZE")
+                    .execute(momentum::store::Db::open(&pg).await?.reader())
+                    .await?;
+                println!(
+                    "fixture copied to PostgreSQL in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            pg
+        }
+        None => format!("sqlite://{DB}"),
+    };
     let state = momentum::startup::build_state(settings, &url, Clock::system()).await?;
     // Let every run count again: forget earlier claims and queued messages.
     state

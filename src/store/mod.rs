@@ -5,6 +5,13 @@
 //!
 //! If any work in a group fails, the group is rolled back and each piece of work is run again
 //! alone, so one bad request never costs another its write.
+//!
+//! Two backends, one store: a `sqlite://` URL (the embedded default) or a `postgres://` one
+//! (several replicas on one database). Each statement is written once in SQL both accept,
+//! with a PostgreSQL form where the dialects differ ([`sql`]); the schemas are
+//! `migrations/*.sql` and `migrations/postgres/*.sql`. On PostgreSQL every write transaction
+//! takes one advisory lock ([`WRITE_LOCK`]) so writes are serialized across replicas as SQLite
+//! serializes them in its file: the same read-then-write code is correct on both.
 pub mod blitz;
 pub mod blocks;
 pub mod copy;
