@@ -115,7 +115,7 @@ async fn five_hundred_concurrent_wins_are_all_stored_and_counted_once_each() {
             .next()
             .unwrap()
             .parse()
-            .unwrap();
+            .unwrap_or_else(|_| panic!("no count in the reply: {text}"));
         counts.push(n);
     }
     counts.sort();

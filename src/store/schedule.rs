@@ -180,32 +180,30 @@ pub async fn cold_prospects(
     before_day: NaiveDate,
     per_rep: i64,
 ) -> sqlx::Result<Vec<ColdProspect>> {
-    sql::query_as(
-        "SELECT id, team_id, user_id, name, company, touch_count, last_touch_day, cold_total,
-                coalesce((SELECT group_concat(DISTINCT channel) FROM touches t WHERE t.prospect_id = c.id), '') AS used
-         FROM (
-             SELECT id, team_id, user_id, name, company, touch_count, last_touch_day,
-                    ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY last_touch_day, id) AS rank,
-                    COUNT(*) OVER (PARTITION BY team_id, user_id) AS cold_total
-             FROM prospects WHERE status = 'active' AND stage = 'prospecting' AND touch_count < 10
-               AND last_touch_day < ?) c
-         WHERE rank <= ? ORDER BY team_id, user_id, rank",
-    )
-    .postgres(
-        "SELECT id, team_id, user_id, name, company, touch_count, last_touch_day, cold_total,
-                coalesce((SELECT string_agg(DISTINCT channel, ',') FROM touches t WHERE t.prospect_id = c.id), '') AS used
-         FROM (
-             SELECT id, team_id, user_id, name, company, touch_count, last_touch_day,
-                    ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY last_touch_day, id) AS rank,
-                    COUNT(*) OVER (PARTITION BY team_id, user_id) AS cold_total
-             FROM prospects WHERE status = 'active' AND stage = 'prospecting' AND touch_count < 10
-               AND last_touch_day < ?) c
-         WHERE rank <= ? ORDER BY team_id, user_id, rank",
-    )
-    .bind(before_day)
-    .bind(per_rep)
-    .fetch_all(db)
-    .await
+    // Only the aggregate that lists a prospect's channels differs between the dialects.
+    let select = |channels: &str| {
+        format!(
+            "SELECT id, team_id, user_id, name, company, touch_count, last_touch_day, cold_total,
+                    coalesce((SELECT {channels} FROM touches t WHERE t.prospect_id = c.id), '') AS used
+             FROM (
+                 SELECT id, team_id, user_id, name, company, touch_count, last_touch_day,
+                        ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY last_touch_day, id) AS rank,
+                        COUNT(*) OVER (PARTITION BY team_id, user_id) AS cold_total
+                 FROM prospects WHERE status = 'active' AND stage = 'prospecting' AND touch_count < 10
+                   AND last_touch_day < ?) c
+             WHERE rank <= ? ORDER BY team_id, user_id, rank"
+        )
+    };
+    let (sqlite, postgres) = (
+        select("group_concat(DISTINCT channel)"),
+        select("string_agg(DISTINCT channel, ',')"),
+    );
+    sql::query_as(&sqlite)
+        .postgres(&postgres)
+        .bind(before_day)
+        .bind(per_rep)
+        .fetch_all(db)
+        .await
 }
 
 /// Call-backs on local days `from..=to` not yet reminded, whose prospect is still worked on

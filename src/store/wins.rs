@@ -24,38 +24,9 @@ pub struct LoggedWin<'a> {
 /// moves the streak on for a new day (a concurrent step the same day leaves it as is), and
 /// counts the day. Returns the day's wins so far and the streak.
 pub async fn log(conn: &mut Conn, w: &LoggedWin<'_>) -> sqlx::Result<(i64, i64)> {
-    if conn.is_postgres() {
-        // One statement too: the member row, the win and the day's count as data-modifying
-        // parts of one query (they all see the snapshot before it, hence the upsert's streak).
-        return sql::query(
-            "WITH m AS (
-                INSERT INTO members (team_id, user_id, created_at, streak, last_step_day)
-                VALUES (?1, ?2, ?3, ?7, ?6)
-                ON CONFLICT (team_id, user_id) DO UPDATE SET streak = ?7, last_step_day = ?6
-                WHERE members.last_step_day IS NULL OR members.last_step_day < ?6
-                RETURNING streak),
-             w AS (INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?1, ?2, ?4, ?5, ?6, ?3)),
-             d AS (INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?1, ?2, ?6, 1, 1, 0)
-                ON CONFLICT (team_id, user_id, day)
-                DO UPDATE SET steps = member_days.steps + 1, wins = member_days.wins + 1 RETURNING wins)
-             SELECT d.wins, COALESCE((SELECT streak FROM m),
-                (SELECT streak FROM members WHERE team_id = ?1 AND user_id = ?2)) AS streak FROM d",
-        )
-        .bind(w.win.team_id)
-        .bind(w.win.user_id)
-        .bind(w.win.at)
-        .bind(w.win.kind)
-        .bind(w.win.text)
-        .bind(w.win.day)
-        .bind(w.streak_if_first_today)
-        .fetch_one(conn)
-        .await;
-    }
-    use sqlx::Row;
-    let Conn::Lite(conn) = conn else {
-        unreachable!("PostgreSQL returned above")
-    };
-    let rows = sql::query(
+    // SQLite takes the five statements in one round trip; PostgreSQL, as one statement whose
+    // data-modifying parts all see the snapshot before it (hence the upsert's streak).
+    let query = sql::query(
         "INSERT INTO members (team_id, user_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING;
          INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?1, ?2, ?4, ?5, ?6, ?3);
          UPDATE members SET streak = ?7, last_step_day = ?6
@@ -64,15 +35,33 @@ pub async fn log(conn: &mut Conn, w: &LoggedWin<'_>) -> sqlx::Result<(i64, i64)>
           ON CONFLICT (team_id, user_id, day) DO UPDATE SET steps = member_days.steps + 1, wins = member_days.wins + 1 RETURNING wins;
          SELECT streak FROM members WHERE team_id = ?1 AND user_id = ?2;",
     )
+    .postgres(
+        "WITH m AS (
+            INSERT INTO members (team_id, user_id, created_at, streak, last_step_day)
+            VALUES (?1, ?2, ?3, ?7, ?6)
+            ON CONFLICT (team_id, user_id) DO UPDATE SET streak = ?7, last_step_day = ?6
+            WHERE members.last_step_day IS NULL OR members.last_step_day < ?6
+            RETURNING streak),
+         w AS (INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?1, ?2, ?4, ?5, ?6, ?3)),
+         d AS (INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?1, ?2, ?6, 1, 1, 0)
+            ON CONFLICT (team_id, user_id, day)
+            DO UPDATE SET steps = member_days.steps + 1, wins = member_days.wins + 1 RETURNING wins)
+         SELECT d.wins, COALESCE((SELECT streak FROM m),
+            (SELECT streak FROM members WHERE team_id = ?1 AND user_id = ?2)) AS streak FROM d",
+    )
     .bind(w.win.team_id)
     .bind(w.win.user_id)
     .bind(w.win.at)
     .bind(w.win.kind)
     .bind(w.win.text)
     .bind(w.win.day)
-    .bind(w.streak_if_first_today)
-    .lite_rows(conn)
-    .await?;
+    .bind(w.streak_if_first_today);
+    let conn = match conn {
+        Conn::Pg(_) => return query.fetch_one(conn).await,
+        Conn::Lite(conn) => conn,
+    };
+    use sqlx::Row;
+    let rows = query.lite_rows(conn).await?;
     match rows.as_slice() {
         [today, streak] => Ok((today.try_get(0)?, streak.try_get(0)?)),
         _ => Err(sqlx::Error::RowNotFound),
