@@ -110,21 +110,26 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
         .db
         .write((nudges, now), |c, (nudges, now)| {
             Box::pin(async move {
+                // Set-based: one statement claims the runs, one queues the nudges, one marks
+                // the let-go suggestions (a few thousand rows per statement).
                 let at = *now;
                 let mut report = JobReport::default();
-                for n in nudges {
-                    let scope = format!("{}/{}", n.team_id, n.user_id);
-                    if !jobs::claim(c, "nudges", &scope, n.due, at).await? {
-                        continue;
-                    }
+                let scope = |n: &Nudge| format!("{}/{}", n.team_id, n.user_id);
+                let runs: Vec<(String, DateTime<Utc>)> =
+                    nudges.iter().map(|n| (scope(n), n.due)).collect();
+                let claimed = jobs::claim_all(c, "nudges", &runs, at).await?;
+                let mut messages = Vec::new();
+                let mut suggested = Vec::new();
+                for n in nudges.iter().filter(|n| claimed.contains(&scope(n))) {
                     report.claimed += 1;
                     if let Some(payload) = render(n) {
-                        outbox::post(c, &n.team_id, &n.user_id, &payload, at).await?;
-                        let suggested: Vec<i64> = n.let_go.iter().map(|p| p.id).collect();
-                        schedule::mark_let_go_suggested(c, &suggested, at).await?;
-                        report.queued += 1;
+                        messages.push((n.team_id.as_str(), n.user_id.as_str(), payload));
+                        suggested.extend(n.let_go.iter().map(|p| p.id));
                     }
                 }
+                report.queued = messages.len();
+                outbox::post_all(c, &messages, at).await?;
+                schedule::mark_let_go_suggested(c, &suggested, at).await?;
                 Ok(report)
             })
         })

@@ -21,3 +21,28 @@ pub async fn claim(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Claims many runs of `job` at once (one statement per few thousand): the scopes claimed now,
+/// leaving out those already claimed (by this or another process).
+pub async fn claim_all(
+    conn: &mut Conn,
+    job: &str,
+    runs: &[(String, DateTime<Utc>)],
+    now: DateTime<Utc>,
+) -> sqlx::Result<std::collections::HashSet<String>> {
+    let mut claimed = std::collections::HashSet::new();
+    for chunk in runs.chunks(2_000) {
+        let statement = format!(
+            "INSERT INTO job_runs (job, scope, scheduled_at, claimed_at) VALUES {}
+             ON CONFLICT DO NOTHING RETURNING scope",
+            vec!["(?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut query = sql::query(&statement);
+        for (scope, at) in chunk {
+            query = query.bind(job).bind(scope.as_str()).bind(*at).bind(now);
+        }
+        let scopes: Vec<String> = query.scalar_all(&mut *conn).await?;
+        claimed.extend(scopes);
+    }
+    Ok(claimed)
+}

@@ -97,6 +97,32 @@ pub async fn post_in_thread(
     Ok(())
 }
 
+/// Queues many `chat.postMessage` calls, each (team, channel, payload), a few thousand per
+/// statement.
+pub async fn post_all(
+    conn: &mut Conn,
+    messages: &[(&str, &str, String)],
+    at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    for chunk in messages.chunks(2_000) {
+        let statement = format!(
+            "INSERT INTO outbox (team_id, channel, payload, next_attempt_at, created_at) VALUES {}",
+            vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut query = sql::query(&statement);
+        for (team_id, channel, payload) in chunk {
+            query = query
+                .bind(*team_id)
+                .bind(*channel)
+                .bind(payload.as_str())
+                .bind(at)
+                .bind(at);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// Queues a `chat.postMessage` to `channel` (a channel id, or a user id for a DM).
 pub async fn post(
     conn: &mut Conn,
