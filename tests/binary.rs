@@ -2,7 +2,6 @@
 //! and otherwise serves signed commands on its port and stops cleanly on SIGTERM.
 mod common;
 use common::*;
-use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -37,18 +36,6 @@ fn serve_without_a_signing_secret_says_which_variable_and_where_to_find_it() {
     );
 }
 
-/// Sends one HTTP/1.1 request over a plain socket and returns the raw response.
-fn http(port: u16, request: &str) -> String {
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut out = String::new();
-    let _ = stream.read_to_string(&mut out);
-    out
-}
-
 #[test]
 fn serve_answers_signed_commands_on_its_port_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -72,33 +59,18 @@ fn serve_answers_signed_commands_on_its_port_and_stops_on_sigterm() {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let health = std::net::TcpStream::connect(("127.0.0.1", port))
-            .ok()
-            .map(|_| {
-                http(
-                    port,
-                    "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-                )
-            });
-        if health
-            .as_deref()
-            .is_some_and(|h| h.starts_with("HTTP/1.1 200"))
-        {
+        let health = http(
+            port,
+            "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        );
+        if health.is_some_and(|h| h.starts_with("HTTP/1.1 200")) {
             break;
         }
         assert!(Instant::now() < deadline, "the service did not come up");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let body = slash_body("U0JANE", "/win", "Jane accepted my invite");
-    let ts = now_ts();
-    let request = format!(
-        "POST /slack/commands HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
-         X-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {}\r\n\r\n{body}",
-        body.len(),
-        signature(SECRET, ts, &body)
-    );
-    let response = http(port, &request);
+    let request = raw_command("U0JANE", "/win", "Jane accepted my invite");
+    let response = http(port, &request).unwrap_or_default();
     assert!(
         response.starts_with("HTTP/1.1 200") && response.contains("1 win today"),
         "{response}"

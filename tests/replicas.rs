@@ -6,7 +6,6 @@ mod common;
 use common::*;
 use momentum::clock::Clock;
 use serde_json::Value;
-use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -137,18 +136,6 @@ fn replica(name: &str, db_url: &str, slack: &str, now: Option<&str>) -> Replica 
     }
 }
 
-/// One HTTP/1.1 request over a plain socket; the raw response.
-fn http(port: u16, request: &str) -> Option<String> {
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut out = String::new();
-    let _ = stream.read_to_string(&mut out);
-    Some(out)
-}
-
 fn healthy(port: u16) -> bool {
     http(
         port,
@@ -170,16 +157,7 @@ fn wait_healthy(replicas: &[Replica]) {
 
 /// A signed slash command to one replica; the raw HTTP response.
 fn command(port: u16, user: &str, command: &str, text: &str) -> String {
-    let body = slash_body(user, command, text);
-    let ts = now_ts();
-    let request = format!(
-        "POST /slack/commands HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
-         X-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {}\r\n\r\n{body}",
-        body.len(),
-        signature(SECRET, ts, &body)
-    );
-    http(port, &request).unwrap_or_default()
+    http(port, &raw_command(user, command, text)).unwrap_or_default()
 }
 
 /// Waits (up to `secs`) until `done` holds.

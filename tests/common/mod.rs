@@ -595,3 +595,30 @@ pub async fn open_home(app: &TestApp, user: &str) -> Value {
         .find(|v| v["user_id"] == user)
         .expect("a published home view")
 }
+
+/// One HTTP/1.1 request to a local port over a plain socket; the raw response (`None` when
+/// nothing listens there).
+pub fn http(port: u16, request: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok()?;
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut out = String::new();
+    let _ = stream.read_to_string(&mut out);
+    Some(out)
+}
+
+/// A signed slash command as raw HTTP, for a real `momentum serve` process.
+pub fn raw_command(user: &str, command: &str, text: &str) -> String {
+    let body = slash_body(user, command, text);
+    let ts = now_ts();
+    format!(
+        "POST /slack/commands HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         X-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {}\r\n\r\n{body}",
+        body.len(),
+        signature(SECRET, ts, &body)
+    )
+}
