@@ -706,3 +706,15 @@ async fn what_a_rep_types_never_pings_mentions_or_links_in_shout_outs_nudges_and
     let all: String = posts.iter().map(|p| p.to_string()).collect();
     assert!(all.contains("&lt;!here&gt;"), "{all}");
 }
+
+#[tokio::test]
+async fn housekeeping_is_claimed_once_an_hour_whichever_process_gets_there_first() {
+    let app = TestApp::spawn().await;
+    let runs = "SELECT COUNT(*) FROM job_runs WHERE job = 'housekeeping'";
+    let now = app.clock().now();
+    momentum::jobs::housekeeping(&app.state, now).await;
+    momentum::jobs::housekeeping(&app.state, now + chrono::Duration::minutes(20)).await;
+    assert_eq!(app.count(runs).await, 1);
+    momentum::jobs::housekeeping(&app.state, now + chrono::Duration::minutes(70)).await;
+    assert_eq!(app.count(runs).await, 2);
+}

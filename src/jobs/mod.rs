@@ -125,20 +125,32 @@ pub async fn run_scheduler(state: AppState, mut shutdown: tokio::sync::watch::Re
 /// Sent messages are kept this long, then forgotten.
 pub const KEEP_SENT_DAYS: i64 = 30;
 
-/// Drops delivered outbox rows and old event ids, about once an hour.
+/// Drops delivered outbox rows, old event ids and old run claims, about once an hour; the
+/// hour's run is claimed like any job's, so one replica does it.
 pub async fn housekeeping(state: &AppState, now: DateTime<Utc>) {
+    use chrono::{DurationRound, TimeDelta};
+    let hour = now.duration_trunc(TimeDelta::hours(1)).unwrap_or(now);
     let data = (
         now - chrono::Duration::days(KEEP_SENT_DAYS),
         now - chrono::Duration::days(2),
+        hour,
+        now,
     );
     let pruned = state
         .db
-        .write(data, |c, (sent, events)| {
-            Box::pin(store::interactions::prune(c, *sent, *events))
+        .write(data, |c, (sent, events, hour, now)| {
+            Box::pin(async move {
+                if !store::jobs::claim(c, "housekeeping", "all", *hour, *now).await? {
+                    return Ok(None);
+                }
+                store::interactions::prune(c, *sent, *events)
+                    .await
+                    .map(Some)
+            })
         })
         .await;
     match pruned {
-        Ok(n) if n > 0 => tracing::info!(rows = n, "housekeeping"),
+        Ok(Some(n)) if n > 0 => tracing::info!(rows = n, "housekeeping"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
     }

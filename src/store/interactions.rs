@@ -26,7 +26,21 @@ pub async fn prune(
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    Ok(sent + events)
+    // Claims of runs long past every catch-up window, and pacing long past.
+    let runs = sql::query("DELETE FROM job_runs WHERE scheduled_at < ?")
+        .bind(sent_before)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    sql::query("DELETE FROM channel_pacing WHERE free_at < ?")
+        .bind(events_before)
+        .execute(&mut *conn)
+        .await?;
+    sql::query("DELETE FROM team_pauses WHERE until < ?")
+        .bind(events_before)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sent + events + runs)
 }
 
 /// Records an event id; `false` when it was already seen (a retry).
