@@ -170,20 +170,20 @@ pub async fn build_with<T>(
             from,
             to,
         };
-        let data = digest::data(
-            reader,
-            team_id,
-            &periods,
-            utc(from),
-            utc(to + Duration::days(1)),
-        )
-        .await?;
+        // The period's data, goals over the digest's period (a calendar week for the weekly
+        // digest on a Monday) and the coming week's planned blocks: read at once.
+        let (data, goals, planned) = tokio::try_join!(
+            digest::data(
+                reader,
+                team_id,
+                &periods,
+                utc(from),
+                utc(to + Duration::days(1)),
+            ),
+            store::goals::progress(reader, team_id, None, from, to),
+            digest::planned_between(reader, team_id, now, now + Duration::days(7)),
+        )?;
         let by = ByPerson::new(&data);
-        // Goals over the digest's period (a calendar week for the weekly digest on a Monday).
-        let goals = store::goals::progress(reader, team_id, None, from, to).await?;
-        // The coming week's planned blocks, from now.
-        let planned =
-            digest::planned_between(reader, team_id, now, now + Duration::days(7)).await?;
         let goals_by: HashMap<&str, &Progress> =
             goals.iter().map(|p| (p.user_id.as_str(), p)).collect();
         let mut planned_by: HashMap<&str, Vec<&PlannedSlot>> = HashMap::new();
