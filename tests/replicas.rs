@@ -386,3 +386,38 @@ async fn three_replicas_started_at_the_same_moment_migrate_once() {
     );
     assert_eq!(count(&db_url, "SELECT COUNT(*) FROM app_defaults").await, 1);
 }
+
+#[tokio::test]
+async fn a_dropped_database_connection_is_reopened_before_the_next_write_and_nothing_is_lost() {
+    if !pg::on_postgres() {
+        return; // this binary's PostgreSQL half runs it
+    }
+    let app = TestApp::spawn().await;
+    assert!(
+        app.reply("U0JANE", "/win", "first")
+            .await
+            .contains("Logged")
+    );
+    // The database drops every connection of the app (a failover, a restart, an idle kill).
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&app.db_url)
+        .await
+        .unwrap();
+    sqlx::Executor::execute(
+        &mut admin,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .await
+    .unwrap();
+    let mut logged = 1;
+    let mut answers = Vec::new();
+    for i in 0..3 {
+        let text = app.reply("U0JANE", "/win", &format!("after {i}")).await;
+        if text.contains("Logged") {
+            logged += 1;
+        }
+        answers.push(text);
+    }
+    assert_eq!(logged, 4, "every win after the drop is logged: {answers:?}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, logged);
+}

@@ -264,7 +264,7 @@ async fn run_writer(
 ) {
     let mut group: Vec<Box<dyn Work>> = Vec::with_capacity(MAX_GROUP);
     while rx.recv_many(&mut group, MAX_GROUP).await > 0 {
-        let clean = commit_group(&mut conn, &mut group, &mut rx).await;
+        let clean = commit_group(&mut conn, &mut group, &mut rx, reconnect.as_ref()).await;
         group.clear();
         // A PostgreSQL server restart or a dropped connection: open a new one for the next
         // group (the failed group's callers were told; nothing of theirs was committed).
@@ -305,6 +305,17 @@ fn is_busy(e: &sqlx::Error) -> bool {
     }
 }
 
+/// Whether the error says the connection itself is gone (rather than a statement failing).
+fn connection_lost(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+        _ => false,
+    }
+}
+
 /// Opens the write transaction: SQLite's `BEGIN IMMEDIATE` takes the file's write lock;
 /// PostgreSQL takes [`WRITE_LOCK`], waiting at most one [`LOCK_POLL`] per try.
 async fn begin_transaction(conn: &mut Conn) -> Result<(), sqlx::Error> {
@@ -339,8 +350,10 @@ async fn begin(
     conn: &mut Conn,
     group: &mut Vec<Box<dyn Work>>,
     mut arrivals: Option<&mut mpsc::Receiver<Box<dyn Work>>>,
+    reconnect: Option<&PgConnectOptions>,
 ) -> bool {
     let mut waited = false;
+    let mut reconnected = false;
     loop {
         drop_unwanted(group);
         if group.is_empty() {
@@ -348,6 +361,22 @@ async fn begin(
         }
         match begin_transaction(conn).await {
             Ok(_) => return true,
+            // PostgreSQL dropped the connection (a restart, a failover, an idle kill): nothing
+            // of this group has run yet, so open a new connection and begin again, once.
+            Err(e) if !reconnected && connection_lost(&e) => {
+                reconnected = true;
+                if let (Conn::Pg(pg), Some(options)) = (&mut *conn, reconnect) {
+                    match PgConnection::connect_with(options).await {
+                        Ok(fresh) => {
+                            tracing::warn!(error = %e, "the database connection was lost; reconnected");
+                            *pg = fresh;
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "could not reconnect to the database")
+                        }
+                    }
+                }
+            }
             Err(e) if is_busy(&e) => {
                 if !waited {
                     tracing::warn!("the database is locked by another connection; writes wait");
@@ -380,8 +409,9 @@ async fn commit_group(
     conn: &mut Conn,
     group: &mut Vec<Box<dyn Work>>,
     rx: &mut mpsc::Receiver<Box<dyn Work>>,
+    reconnect: Option<&PgConnectOptions>,
 ) -> bool {
-    if !begin(conn, group, Some(rx)).await {
+    if !begin(conn, group, Some(rx), reconnect).await {
         return false;
     }
     if group.len() == 1 {
@@ -406,7 +436,7 @@ async fn commit_group(
     }
     for work in std::mem::take(group) {
         let mut one = vec![work];
-        if !begin(conn, &mut one, None).await {
+        if !begin(conn, &mut one, None, reconnect).await {
             continue;
         }
         if let Some(mut work) = one.pop() {
