@@ -3,8 +3,8 @@
 # PostgreSQL with three replicas behind haproxy (round robin), one after the other in the
 # same run, with the shared load generator (../shared/bench/slash_load.sh).
 #
-#   bench/scale_out.sh POSTGRES_ADMIN_URL [DURATION_S] [CONNECTIONS]
-#   e.g. bench/scale_out.sh postgres://postgres@127.0.0.1:5432/postgres 10 32
+#   examples/scale_out.sh POSTGRES_ADMIN_URL [DURATION_S] [CONNECTIONS]
+#   e.g. examples/scale_out.sh postgres://postgres@127.0.0.1:5432/postgres 10 32
 #
 # Needs a release build (cargo build --release), wrk, haproxy and psql. Each run gets a fresh
 # database (a temp SQLite file; a new PostgreSQL database created through the admin URL).
