@@ -3,7 +3,7 @@
 //! must be empty. Every table is copied in one transaction on the target, in an order that
 //! keeps foreign keys satisfied, each value read as the type the target column holds; identity
 //! sequences are moved past the copied ids; then every table's row count is compared.
-use super::sql::{self, Arg, Conn, Ex};
+use super::sql::{self, Arg, Conn, Ex, Kind};
 use super::{Db, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::TryStreamExt;
@@ -69,16 +69,6 @@ pub enum CopyError {
 }
 
 /// What a column holds on the target (PostgreSQL's `information_schema` names).
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    Int,
-    Bool,
-    Time,
-    Day,
-    Real,
-    Text,
-}
-
 fn kind(data_type: &str) -> Kind {
     match data_type {
         "bigint" | "integer" | "smallint" => Kind::Int,
@@ -187,27 +177,17 @@ async fn copy_between(source: &Db, target: &Db) -> Result<Counts, CopyError> {
 
 /// Column `i` of a SQLite row, as the target's type.
 fn read(row: &sqlx::sqlite::SqliteRow, i: usize, kind: Kind) -> Result<Arg<'static>, sqlx::Error> {
-    let null = Arg::Null;
-    Ok(match kind {
-        Kind::Int => row
-            .try_get::<Option<i64>, _>(i)?
-            .map_or(null(sql::Kind::Int), Arg::Int),
-        Kind::Bool => row
-            .try_get::<Option<bool>, _>(i)?
-            .map_or(null(sql::Kind::Bool), Arg::Bool),
-        Kind::Real => row
-            .try_get::<Option<f64>, _>(i)?
-            .map_or(null(sql::Kind::Real), Arg::Real),
-        Kind::Time => row
-            .try_get::<Option<DateTime<Utc>>, _>(i)?
-            .map_or(null(sql::Kind::Time), Arg::Time),
-        Kind::Day => row
-            .try_get::<Option<NaiveDate>, _>(i)?
-            .map_or(null(sql::Kind::Day), Arg::Day),
+    let value = match kind {
+        Kind::Int => row.try_get::<Option<i64>, _>(i)?.map(Arg::Int),
+        Kind::Bool => row.try_get::<Option<bool>, _>(i)?.map(Arg::Bool),
+        Kind::Real => row.try_get::<Option<f64>, _>(i)?.map(Arg::Real),
+        Kind::Time => row.try_get::<Option<DateTime<Utc>>, _>(i)?.map(Arg::Time),
+        Kind::Day => row.try_get::<Option<NaiveDate>, _>(i)?.map(Arg::Day),
         Kind::Text => row
             .try_get::<Option<String>, _>(i)?
-            .map_or(null(sql::Kind::Text), |s| Arg::Text(s.into())),
-    })
+            .map(|s| Arg::Text(s.into())),
+    };
+    Ok(value.unwrap_or(Arg::Null(kind)))
 }
 
 /// Inserts the rows in `batch` (flattened) and empties it; the rows inserted.

@@ -275,12 +275,10 @@ pub async fn unrecord_step(
     touches: i64,
 ) -> sqlx::Result<Vec<NaiveDate>> {
     sql::query(
-        "UPDATE member_days SET steps = steps - 1, wins = max(wins - ?, 0), touches = max(touches - ?, 0)
-         WHERE team_id = ? AND user_id = ? AND day = ?",
-    )
-    .postgres(
-        "UPDATE member_days SET steps = steps - 1, wins = GREATEST(wins - ?, 0), touches = GREATEST(touches - ?, 0)
-         WHERE team_id = ? AND user_id = ? AND day = ?",
+        "UPDATE member_days SET steps = steps - 1,
+            wins = CASE WHEN wins > ?1 THEN wins - ?1 ELSE 0 END,
+            touches = CASE WHEN touches > ?2 THEN touches - ?2 ELSE 0 END
+         WHERE team_id = ?3 AND user_id = ?4 AND day = ?5",
     )
     .bind(wins)
     .bind(touches)

@@ -148,10 +148,6 @@ impl Db {
         })
     }
 
-    pub fn is_postgres(&self) -> bool {
-        matches!(self.read, Reader::Pg(_))
-    }
-
     /// Applies the migrations and closes.
     pub async fn migrate(url: &str) -> Result<()> {
         let db = Self::open(url).await?;
@@ -264,21 +260,9 @@ async fn run_writer(
 ) {
     let mut group: Vec<Box<dyn Work>> = Vec::with_capacity(MAX_GROUP);
     while rx.recv_many(&mut group, MAX_GROUP).await > 0 {
-        let clean = commit_group(&mut conn, &mut group, &mut rx, reconnect.as_ref()).await;
+        // A dropped PostgreSQL connection is reopened where it shows: at BEGIN (`begin`).
+        commit_group(&mut conn, &mut group, &mut rx, reconnect.as_ref()).await;
         group.clear();
-        // A PostgreSQL server restart or a dropped connection: open a new one for the next
-        // group (the failed group's callers were told; nothing of theirs was committed).
-        if let (false, Conn::Pg(pg), Some(options)) = (clean, &mut conn, &reconnect)
-            && pg.ping().await.is_err()
-        {
-            match PgConnection::connect_with(options).await {
-                Ok(fresh) => {
-                    tracing::warn!("the database connection was lost; reconnected");
-                    *pg = fresh;
-                }
-                Err(e) => tracing::error!(error = %e, "could not reconnect to the database"),
-            }
-        }
     }
 }
 
@@ -410,25 +394,23 @@ async fn commit_group(
     group: &mut Vec<Box<dyn Work>>,
     rx: &mut mpsc::Receiver<Box<dyn Work>>,
     reconnect: Option<&PgConnectOptions>,
-) -> bool {
+) {
     if !begin(conn, group, Some(rx), reconnect).await {
-        return false;
+        return;
     }
     if group.len() == 1 {
         if let Some(mut work) = group.pop() {
             let result = run_begun(conn, work.as_mut()).await;
-            let clean = result.is_ok();
             work.finish(result);
-            return clean;
         }
-        return true;
+        return;
     }
     match run_all(conn, group).await {
         Ok(()) => {
             for work in group.drain(..) {
                 work.finish(Ok(()));
             }
-            return true;
+            return;
         }
         Err(e) => {
             tracing::warn!(error = %e, size = group.len(), "group write failed; retrying one by one")
@@ -444,7 +426,6 @@ async fn commit_group(
             work.finish(result);
         }
     }
-    false
 }
 
 /// Runs the whole group inside the transaction `begin` opened and commits it, unless a piece

@@ -38,12 +38,6 @@ pub enum Conn {
     Pg(PgConnection),
 }
 
-impl Conn {
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Conn::Pg(_))
-    }
-}
-
 impl<'e> From<&'e Reader> for Ex<'e> {
     fn from(r: &'e Reader) -> Self {
         match r {
@@ -157,14 +151,6 @@ impl<'q> Bind<'q> for &i64 {
         Arg::Int(*self)
     }
 }
-impl<'q> Bind<'q> for i32 {
-    fn null() -> Arg<'q> {
-        Arg::Null(Kind::Int)
-    }
-    fn arg(self) -> Arg<'q> {
-        Arg::Int(self.into())
-    }
-}
 impl<'q> Bind<'q> for u32 {
     fn null() -> Arg<'q> {
         Arg::Null(Kind::Int)
@@ -181,14 +167,6 @@ impl<'q> Bind<'q> for bool {
         Arg::Bool(self)
     }
 }
-impl<'q> Bind<'q> for f64 {
-    fn null() -> Arg<'q> {
-        Arg::Null(Kind::Real)
-    }
-    fn arg(self) -> Arg<'q> {
-        Arg::Real(self)
-    }
-}
 impl<'q> Bind<'q> for DateTime<Utc> {
     fn null() -> Arg<'q> {
         Arg::Null(Kind::Time)
@@ -197,28 +175,12 @@ impl<'q> Bind<'q> for DateTime<Utc> {
         Arg::Time(self)
     }
 }
-impl<'q> Bind<'q> for &DateTime<Utc> {
-    fn null() -> Arg<'q> {
-        Arg::Null(Kind::Time)
-    }
-    fn arg(self) -> Arg<'q> {
-        Arg::Time(*self)
-    }
-}
 impl<'q> Bind<'q> for NaiveDate {
     fn null() -> Arg<'q> {
         Arg::Null(Kind::Day)
     }
     fn arg(self) -> Arg<'q> {
         Arg::Day(self)
-    }
-}
-impl<'q> Bind<'q> for &NaiveDate {
-    fn null() -> Arg<'q> {
-        Arg::Null(Kind::Day)
-    }
-    fn arg(self) -> Arg<'q> {
-        Arg::Day(*self)
     }
 }
 impl<'q> Bind<'q> for &'q crate::domain::text::UserText {
@@ -310,31 +272,34 @@ impl<T> Scalar for T where
 {
 }
 
+/// Runs the statement on whichever backend `ex` holds: `$with` is sqlx's `query_with`,
+/// `query_as_with` or `query_scalar_with`, `$how` the fetch, `$then` applied to its result.
 macro_rules! run {
-    ($self:ident, $ex:ident, $make:ident, $how:ident) => {
+    ($self:ident, $ex:ident, $with:path, $how:ident, $then:expr) => {{
+        let Query {
+            sqlite,
+            postgres,
+            args,
+        } = $self;
         match $ex.into() {
-            Ex::LitePool(p) => $self.$make::<Sqlite, _>().$how(p).await,
-            Ex::Lite(c) => $self.$make::<Sqlite, _>().$how(c).await,
+            Ex::LitePool(p) => $with(sqlite, lite_arguments(args)?)
+                .$how(p)
+                .await
+                .map($then),
+            Ex::Lite(c) => $with(sqlite, lite_arguments(args)?)
+                .$how(c)
+                .await
+                .map($then),
             Ex::PgPool(p) => {
-                let sql = pg_placeholders($self.postgres.unwrap_or($self.sqlite));
-                let q = Query {
-                    sqlite: &sql,
-                    postgres: None,
-                    args: $self.args,
-                };
-                q.$make::<Postgres, _>().$how(p).await
+                let sql = pg_placeholders(postgres.unwrap_or(sqlite));
+                $with(&sql, pg_arguments(args)?).$how(p).await.map($then)
             }
             Ex::Pg(c) => {
-                let sql = pg_placeholders($self.postgres.unwrap_or($self.sqlite));
-                let q = Query {
-                    sqlite: &sql,
-                    postgres: None,
-                    args: $self.args,
-                };
-                q.$make::<Postgres, _>().$how(c).await
+                let sql = pg_placeholders(postgres.unwrap_or(sqlite));
+                $with(&sql, pg_arguments(args)?).$how(c).await.map($then)
             }
         }
-    };
+    }};
 }
 
 impl<'q> Query<'q> {
@@ -350,177 +315,88 @@ impl<'q> Query<'q> {
     }
 
     pub async fn execute<'e>(self, ex: impl Into<Ex<'e>>) -> sqlx::Result<Done> {
-        let rows = match ex.into() {
-            Ex::LitePool(p) => self.plain::<Sqlite>().execute(p).await?.rows_affected(),
-            Ex::Lite(c) => self.plain::<Sqlite>().execute(c).await?.rows_affected(),
-            Ex::PgPool(p) => {
-                let sql = pg_placeholders(self.postgres.unwrap_or(self.sqlite));
-                let q = Query {
-                    sqlite: &sql,
-                    postgres: None,
-                    args: self.args,
-                };
-                q.plain::<Postgres>().execute(p).await?.rows_affected()
-            }
-            Ex::Pg(c) => {
-                let sql = pg_placeholders(self.postgres.unwrap_or(self.sqlite));
-                let q = Query {
-                    sqlite: &sql,
-                    postgres: None,
-                    args: self.args,
-                };
-                q.plain::<Postgres>().execute(c).await?.rows_affected()
-            }
-        };
-        Ok(Done { rows })
+        run!(self, ex, sqlx::query_with, execute, |r| Done {
+            rows: r.rows_affected()
+        })
     }
 
     pub async fn fetch_all<'e, T: Row>(self, ex: impl Into<Ex<'e>>) -> sqlx::Result<Vec<T>> {
-        run!(self, ex, rows, fetch_all)
+        run!(self, ex, sqlx::query_as_with, fetch_all, |rows| rows)
     }
 
     pub async fn fetch_one<'e, T: Row>(self, ex: impl Into<Ex<'e>>) -> sqlx::Result<T> {
-        run!(self, ex, rows, fetch_one)
+        run!(self, ex, sqlx::query_as_with, fetch_one, |row| row)
     }
 
     pub async fn fetch_optional<'e, T: Row>(
         self,
         ex: impl Into<Ex<'e>>,
     ) -> sqlx::Result<Option<T>> {
-        run!(self, ex, rows, fetch_optional)
+        run!(self, ex, sqlx::query_as_with, fetch_optional, |row| row)
     }
 
     pub async fn scalar_all<'e, T: Scalar>(self, ex: impl Into<Ex<'e>>) -> sqlx::Result<Vec<T>> {
-        run!(self, ex, scalars, fetch_all)
+        run!(self, ex, sqlx::query_scalar_with, fetch_all, |values| {
+            values
+        })
     }
 
     pub async fn scalar_one<'e, T: Scalar>(self, ex: impl Into<Ex<'e>>) -> sqlx::Result<T> {
-        run!(self, ex, scalars, fetch_one)
+        run!(self, ex, sqlx::query_scalar_with, fetch_one, |value| value)
     }
 
     pub async fn scalar_optional<'e, T: Scalar>(
         self,
         ex: impl Into<Ex<'e>>,
     ) -> sqlx::Result<Option<T>> {
-        run!(self, ex, scalars, fetch_optional)
+        run!(self, ex, sqlx::query_scalar_with, fetch_optional, |value| {
+            value
+        })
     }
 
     /// SQLite only: every row of a multi-statement query, each statement's rows in turn.
     pub async fn lite_rows(self, c: &mut SqliteConnection) -> sqlx::Result<Vec<SqliteRow>> {
-        self.plain::<Sqlite>().fetch_all(c).await
+        sqlx::query_with(self.sqlite, lite_arguments(self.args)?)
+            .fetch_all(c)
+            .await
     }
+}
 
-    fn plain<DB: Backend>(self) -> sqlx::query::Query<'q, DB, DB::Arguments<'q>> {
-        let mut q = sqlx::query::<DB>(self.sqlite);
-        for arg in self.args {
-            q = DB::bind(q, arg);
+/// Fills a backend's argument buffer; `$time` turns an instant into what the backend stores.
+macro_rules! arguments {
+    ($args:ident, $buffer:ty, $time:expr, $null_time:ty) => {{
+        use sqlx::Arguments;
+        let mut out = <$buffer>::default();
+        for arg in $args {
+            match arg {
+                Arg::Null(Kind::Int) => out.add(None::<i64>),
+                Arg::Null(Kind::Bool) => out.add(None::<bool>),
+                Arg::Null(Kind::Real) => out.add(None::<f64>),
+                Arg::Null(Kind::Text) => out.add(None::<String>),
+                Arg::Null(Kind::Time) => out.add(None::<$null_time>),
+                Arg::Null(Kind::Day) => out.add(None::<NaiveDate>),
+                Arg::Int(i) => out.add(i),
+                Arg::Bool(b) => out.add(b),
+                Arg::Real(f) => out.add(f),
+                Arg::Text(Cow::Borrowed(t)) => out.add(t),
+                Arg::Text(Cow::Owned(t)) => out.add(t),
+                Arg::Time(t) => out.add($time(t)),
+                Arg::Day(d) => out.add(d),
+            }
+            .map_err(sqlx::Error::Encode)?;
         }
-        q
-    }
-
-    fn rows<DB: Backend, T>(self) -> sqlx::query::QueryAs<'q, DB, T, DB::Arguments<'q>>
-    where
-        T: for<'r> FromRow<'r, DB::Row>,
-    {
-        let mut q = sqlx::query_as::<DB, T>(self.sqlite);
-        for arg in self.args {
-            q = DB::bind_as(q, arg);
-        }
-        q
-    }
-
-    fn scalars<DB: Backend, T>(self) -> sqlx::query::QueryScalar<'q, DB, T, DB::Arguments<'q>>
-    where
-        (T,): for<'r> FromRow<'r, DB::Row>,
-    {
-        let mut q = sqlx::query_scalar::<DB, T>(self.sqlite);
-        for arg in self.args {
-            q = DB::bind_scalar(q, arg);
-        }
-        q
-    }
+        Ok(out)
+    }};
 }
 
-/// How each backend takes an [`Arg`].
-trait Backend: sqlx::Database {
-    fn bind<'q>(
-        q: sqlx::query::Query<'q, Self, Self::Arguments<'q>>,
-        arg: Arg<'q>,
-    ) -> sqlx::query::Query<'q, Self, Self::Arguments<'q>>;
-    fn bind_as<'q, T>(
-        q: sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>>,
-        arg: Arg<'q>,
-    ) -> sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>>;
-    fn bind_scalar<'q, T>(
-        q: sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>>,
-        arg: Arg<'q>,
-    ) -> sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>>;
+/// SQLite keeps instants as RFC 3339 text (`store::ts`), as it always has.
+fn lite_arguments(args: Vec<Arg<'_>>) -> sqlx::Result<sqlx::sqlite::SqliteArguments<'_>> {
+    arguments!(args, sqlx::sqlite::SqliteArguments<'_>, super::ts, String)
 }
 
-macro_rules! bind_each {
-    ($q:ident, $arg:ident, $time:expr, $timety:ty) => {
-        match $arg {
-            Arg::Null(Kind::Int) => $q.bind(None::<i64>),
-            Arg::Null(Kind::Bool) => $q.bind(None::<bool>),
-            Arg::Null(Kind::Real) => $q.bind(None::<f64>),
-            Arg::Null(Kind::Text) => $q.bind(None::<&str>),
-            Arg::Null(Kind::Time) => $q.bind(None::<$timety>),
-            Arg::Null(Kind::Day) => $q.bind(None::<NaiveDate>),
-            Arg::Int(i) => $q.bind(i),
-            Arg::Bool(b) => $q.bind(b),
-            Arg::Real(f) => $q.bind(f),
-            Arg::Text(Cow::Borrowed(s)) => $q.bind(s),
-            Arg::Text(Cow::Owned(s)) => $q.bind(s),
-            Arg::Time(t) => $q.bind($time(t)),
-            Arg::Day(d) => $q.bind(d),
-        }
-    };
-}
-
-impl Backend for Sqlite {
-    fn bind<'q>(
-        q: sqlx::query::Query<'q, Self, Self::Arguments<'q>>,
-        arg: Arg<'q>,
-    ) -> sqlx::query::Query<'q, Self, Self::Arguments<'q>> {
-        bind_each!(q, arg, super::ts, String)
-    }
-    fn bind_as<'q, T>(
-        q: sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>>,
-        arg: Arg<'q>,
-    ) -> sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>> {
-        bind_each!(q, arg, super::ts, String)
-    }
-    fn bind_scalar<'q, T>(
-        q: sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>>,
-        arg: Arg<'q>,
-    ) -> sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>> {
-        bind_each!(q, arg, super::ts, String)
-    }
-}
-
-fn same(t: DateTime<Utc>) -> DateTime<Utc> {
-    t
-}
-
-impl Backend for Postgres {
-    fn bind<'q>(
-        q: sqlx::query::Query<'q, Self, Self::Arguments<'q>>,
-        arg: Arg<'q>,
-    ) -> sqlx::query::Query<'q, Self, Self::Arguments<'q>> {
-        bind_each!(q, arg, same, DateTime<Utc>)
-    }
-    fn bind_as<'q, T>(
-        q: sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>>,
-        arg: Arg<'q>,
-    ) -> sqlx::query::QueryAs<'q, Self, T, Self::Arguments<'q>> {
-        bind_each!(q, arg, same, DateTime<Utc>)
-    }
-    fn bind_scalar<'q, T>(
-        q: sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>>,
-        arg: Arg<'q>,
-    ) -> sqlx::query::QueryScalar<'q, Self, T, Self::Arguments<'q>> {
-        bind_each!(q, arg, same, DateTime<Utc>)
-    }
+/// PostgreSQL keeps instants as `timestamptz`.
+fn pg_arguments(args: Vec<Arg<'_>>) -> sqlx::Result<sqlx::postgres::PgArguments> {
+    arguments!(args, sqlx::postgres::PgArguments, |t| t, DateTime<Utc>)
 }
 
 /// `?` → `$1, $2, …`, outside quoted text.

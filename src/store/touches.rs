@@ -45,12 +45,7 @@ pub async fn insert(conn: &mut Conn, t: &NewTouch<'_>) -> sqlx::Result<i64> {
     .await?;
     sql::query(
         "UPDATE prospects SET touch_count = touch_count + 1,
-            last_touch_day = max(coalesce(last_touch_day, ''), ?1), stage = ?2
-         WHERE id = ?3",
-    )
-    .postgres(
-        "UPDATE prospects SET touch_count = touch_count + 1,
-            last_touch_day = GREATEST(last_touch_day, ?1), stage = ?2
+            last_touch_day = CASE WHEN last_touch_day > ?1 THEN last_touch_day ELSE ?1 END, stage = ?2
          WHERE id = ?3",
     )
     .bind(t.day)
