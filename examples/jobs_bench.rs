@@ -34,12 +34,11 @@ async fn main() -> anyhow::Result<()> {
         generate().await?;
         println!("fixture built in {:.1} s", started.elapsed().as_secs_f64());
     }
-    let settings = Settings {
-        signing_secret: Secret::new("bench"),
-        bot_token: Secret::new("xoxb-bench"),
-        slack_api_url: "http://127.0.0.1:9/".into(),
-        default_tz: chrono_tz::UTC,
-    };
+    let settings = Settings::single_workspace(
+        Secret::new("bench"),
+        Secret::new("xoxb-bench"),
+        "http://127.0.0.1:9/",
+    );
     let args: Vec<String> = std::env::args().collect();
     let postgres = args
         .iter()

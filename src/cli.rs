@@ -45,6 +45,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("copied {total} rows; every table's count matches the source");
             Ok(())
         }
+        Command::ForgetWorkspace(args) => {
+            let db = Db::open(&cli.database_url).await?;
+            let deleted = db
+                .write(args.team_id.clone(), |c, team| {
+                    Box::pin(crate::store::workspaces::forget(c, team))
+                })
+                .await?;
+            db.close().await;
+            println!("deleted {deleted} rows of workspace {}", args.team_id);
+            Ok(())
+        }
         Command::Demo => {
             print!("{}", crate::demo::run().await?);
             Ok(())

@@ -10,7 +10,7 @@ use std::fmt;
     about = "A Slack bot that keeps sales teams prospecting"
 )]
 pub struct Cli {
-    /// SQLite database; created and migrated at start.
+    /// `sqlite://…` (the default) or `postgres://…`; created and migrated at start.
     #[arg(
         long,
         env = "DATABASE_URL",
@@ -36,9 +36,18 @@ pub enum Command {
     /// `momentum migrate-data --from sqlite://momentum.db --to postgres://…`. Both are
     /// migrated first; the row counts are checked; a non-empty target is refused.
     MigrateData(MigrateDataArgs),
+    /// Delete everything stored about one workspace now (`momentum forget-workspace T0123`),
+    /// instead of waiting for MOMENTUM_RETENTION_DAYS after it uninstalls Momentum.
+    ForgetWorkspace(ForgetArgs),
     /// Play a scripted week of a sample team (no Slack needed) and print what the channel,
     /// a rep and the manager would have received.
     Demo,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ForgetArgs {
+    /// The workspace's team id (T…), as shown in the logs and the installations table.
+    pub team_id: String,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -88,12 +97,41 @@ pub struct ServeArgs {
 #[derive(Args, Debug, Clone)]
 pub struct SlackArgs {
     /// Verifies every request from Slack (app settings → Basic Information → Signing Secret).
+    /// Needed over HTTP; optional with Socket Mode.
     #[arg(long, env = "SLACK_SIGNING_SECRET", hide_env_values = true)]
     pub signing_secret: Option<Secret>,
 
-    /// `xoxb-…` bot token for the Web API (app settings → OAuth & Permissions).
+    /// `xoxb-…` bot token for the Web API (app settings → OAuth & Permissions): one workspace.
+    /// Leave unset to install into many workspaces with SLACK_CLIENT_ID/SLACK_CLIENT_SECRET.
     #[arg(long, env = "SLACK_BOT_TOKEN", hide_env_values = true)]
     pub bot_token: Option<Secret>,
+
+    /// `xapp-…` app-level token with `connections:write`: Slack reaches Momentum over Socket
+    /// Mode, so no public URL is needed (app settings → Basic Information → App-Level Tokens).
+    #[arg(long, env = "SLACK_APP_TOKEN", hide_env_values = true)]
+    pub app_token: Option<Secret>,
+
+    /// "Add to Slack" for many workspaces (app settings → Basic Information → App Credentials).
+    #[arg(long, env = "SLACK_CLIENT_ID")]
+    pub client_id: Option<String>,
+
+    /// The app's Client Secret, for "Add to Slack".
+    #[arg(long, env = "SLACK_CLIENT_SECRET", hide_env_values = true)]
+    pub client_secret: Option<Secret>,
+
+    /// 64 hex characters (`openssl rand -hex 32`) that encrypt the installed workspaces' bot
+    /// tokens in the database. Required with "Add to Slack"; keep it with your backups.
+    #[arg(long, env = "MOMENTUM_TOKEN_KEY", hide_env_values = true)]
+    pub token_key: Option<Secret>,
+
+    /// The public HTTPS address of this deployment (e.g. https://momentum.example.com), for
+    /// the OAuth redirect URL `…/slack/oauth/callback`; unset, Slack uses the app's only one.
+    #[arg(long, env = "MOMENTUM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Days a workspace's data is kept after it uninstalls Momentum, then deleted.
+    #[arg(long, env = "MOMENTUM_RETENTION_DAYS", default_value_t = 30)]
+    pub retention_days: u32,
 
     /// Slack Web API base URL; tests point it at a fake server.
     #[arg(long, env = "SLACK_API_URL", default_value = "https://slack.com/api/")]
@@ -135,48 +173,149 @@ impl std::str::FromStr for Secret {
     }
 }
 
+/// Where each workspace's bot token comes from.
+#[derive(Debug, Clone)]
+pub enum Workspaces {
+    /// One workspace, one `SLACK_BOT_TOKEN`.
+    Single(Secret),
+    /// Many workspaces installed through "Add to Slack"; their tokens are in the database.
+    Installed(Box<OAuthApp>),
+}
+
+/// The app's OAuth credentials and the key its stored tokens are sealed with.
+#[derive(Debug, Clone)]
+pub struct OAuthApp {
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub key: crate::crypto::TokenKey,
+    /// `{MOMENTUM_PUBLIC_URL}/slack/oauth/callback`, when set.
+    pub redirect_url: Option<String>,
+}
+
 /// The validated settings the running service needs.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub signing_secret: Secret,
-    pub bot_token: Secret,
+    /// Verifies HTTP requests from Slack; `None` only with Socket Mode (then every request
+    /// to the Slack routes is refused).
+    pub signing_secret: Option<Secret>,
+    pub workspaces: Workspaces,
+    /// Socket Mode's app-level token.
+    pub app_token: Option<Secret>,
     pub slack_api_url: String,
     pub default_tz: chrono_tz::Tz,
+    /// Days a workspace's data is kept after it leaves.
+    pub retention_days: u32,
+}
+
+impl Settings {
+    /// One workspace over HTTP: the first version's settings.
+    pub fn single_workspace(
+        signing_secret: Secret,
+        bot_token: Secret,
+        slack_api_url: &str,
+    ) -> Self {
+        Self {
+            signing_secret: Some(signing_secret),
+            workspaces: Workspaces::Single(bot_token),
+            app_token: None,
+            slack_api_url: slack_api_url.to_owned(),
+            default_tz: chrono_tz::UTC,
+            retention_days: 30,
+        }
+    }
+}
+
+fn present(value: &Option<Secret>) -> Option<Secret> {
+    value.clone().filter(|s| !s.expose().trim().is_empty())
 }
 
 impl SlackArgs {
-    /// Checks that both secrets are present; the error names the variable and where to find it.
+    /// Checks that the secrets fit together; each error names the variable and where to find
+    /// it.
     pub fn settings(&self) -> Result<Settings, String> {
         let missing = |var: &str, place: &str| {
             format!(
                 "{var} is not set. Find it in your Slack app's settings page ({place}) at \
-                 https://api.slack.com/apps — create the app from manifest.yml first if you have \
-                 not — then run again with {var}=… in the environment or the matching flag."
+                 https://api.slack.com/apps — create the app from manifest.yml (or \
+                 manifest.socket.yml for Socket Mode) first if you have not — then run again \
+                 with {var}=… in the environment or the matching flag."
             )
         };
-        let signing_secret = match &self.signing_secret {
-            Some(s) if !s.expose().trim().is_empty() => s.clone(),
-            _ => {
+        let app_token = present(&self.app_token);
+        if let Some(token) = &app_token
+            && !token.expose().starts_with("xapp-")
+        {
+            return Err(
+                "SLACK_APP_TOKEN must be an app-level token starting with xapp- \
+                 (Basic Information → App-Level Tokens, with the connections:write scope)."
+                    .into(),
+            );
+        }
+        let signing_secret = present(&self.signing_secret);
+        if signing_secret.is_none() && app_token.is_none() {
+            return Err(missing(
+                "SLACK_SIGNING_SECRET",
+                "Basic Information → App Credentials → Signing Secret; or use Socket Mode \
+                 with SLACK_APP_TOKEN",
+            ));
+        }
+        let client = (
+            self.client_id.clone().filter(|s| !s.trim().is_empty()),
+            present(&self.client_secret),
+        );
+        let workspaces = match (present(&self.bot_token), client) {
+            (Some(_), (Some(_), _) | (_, Some(_))) => {
+                return Err(
+                    "Set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and \
+                     SLACK_CLIENT_SECRET (\"Add to Slack\", many workspaces), not both."
+                        .into(),
+                );
+            }
+            (Some(token), _) => Workspaces::Single(token),
+            (None, (Some(client_id), Some(client_secret))) => {
+                let key = present(&self.token_key).ok_or_else(|| {
+                    "MOMENTUM_TOKEN_KEY is not set. \"Add to Slack\" stores each workspace's bot \
+                     token encrypted with it: make one with `openssl rand -hex 32`, keep it \
+                     safe, and run again with MOMENTUM_TOKEN_KEY=… in the environment."
+                        .to_owned()
+                })?;
+                Workspaces::Installed(Box::new(OAuthApp {
+                    client_id,
+                    client_secret,
+                    key: crate::crypto::TokenKey::from_hex(key.expose())?,
+                    redirect_url: self
+                        .public_url
+                        .as_deref()
+                        .map(|u| format!("{}/slack/oauth/callback", u.trim_end_matches('/'))),
+                }))
+            }
+            (None, (Some(_), None)) => {
                 return Err(missing(
-                    "SLACK_SIGNING_SECRET",
-                    "Basic Information → App Credentials → Signing Secret",
+                    "SLACK_CLIENT_SECRET",
+                    "Basic Information → App Credentials → Client Secret",
                 ));
             }
-        };
-        let bot_token = match &self.bot_token {
-            Some(s) if !s.expose().trim().is_empty() => s.clone(),
-            _ => {
+            (None, (None, Some(_))) => {
+                return Err(missing(
+                    "SLACK_CLIENT_ID",
+                    "Basic Information → App Credentials → Client ID",
+                ));
+            }
+            (None, (None, None)) => {
                 return Err(missing(
                     "SLACK_BOT_TOKEN",
-                    "OAuth & Permissions → Bot User OAuth Token, xoxb-…",
+                    "OAuth & Permissions → Bot User OAuth Token, xoxb-…; or SLACK_CLIENT_ID and \
+                     SLACK_CLIENT_SECRET for \"Add to Slack\"",
                 ));
             }
         };
         Ok(Settings {
             signing_secret,
-            bot_token,
+            workspaces,
+            app_token,
             slack_api_url: self.slack_api_url.clone(),
             default_tz: self.tz,
+            retention_days: self.retention_days,
         })
     }
 }
@@ -207,12 +346,72 @@ mod tests {
     fn secrets_never_print() {
         let s = Secret::new("xoxb-very-secret");
         assert_eq!(format!("{s:?}"), "***");
-        let settings = Settings {
-            signing_secret: s.clone(),
-            bot_token: s,
-            slack_api_url: "x".into(),
-            default_tz: chrono_tz::UTC,
-        };
+        let settings = Settings::single_workspace(s.clone(), s, "x");
         assert!(!format!("{settings:?}").contains("very-secret"));
+    }
+
+    fn slack_args() -> SlackArgs {
+        let cli = Cli::try_parse_from(["momentum", "serve"]).unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
+        let mut slack = args.slack;
+        slack.signing_secret = Some(Secret::new("s"));
+        slack.bot_token = None;
+        slack.app_token = None;
+        slack.client_id = None;
+        slack.client_secret = None;
+        slack.token_key = None;
+        slack
+    }
+
+    #[test]
+    fn one_bot_token_and_add_to_slack_are_exclusive() {
+        let mut slack = slack_args();
+        slack.bot_token = Some(Secret::new("xoxb-1"));
+        slack.client_id = Some("123.456".into());
+        slack.client_secret = Some(Secret::new("cs"));
+        let err = slack.settings().unwrap_err();
+        assert!(err.contains("not both"), "{err}");
+    }
+
+    #[test]
+    fn add_to_slack_needs_a_well_formed_token_key() {
+        let mut slack = slack_args();
+        slack.client_id = Some("123.456".into());
+        slack.client_secret = Some(Secret::new("cs"));
+        let err = slack.settings().unwrap_err();
+        assert!(err.contains("MOMENTUM_TOKEN_KEY is not set"), "{err}");
+        slack.token_key = Some(Secret::new("short"));
+        let err = slack.settings().unwrap_err();
+        assert!(err.contains("openssl rand -hex 32"), "{err}");
+        slack.token_key = Some(Secret::new("ab".repeat(32)));
+        slack.public_url = Some("https://m.example.com/".into());
+        let Workspaces::Installed(app) = slack.settings().unwrap().workspaces else {
+            panic!("not installed mode")
+        };
+        assert_eq!(
+            app.redirect_url.as_deref(),
+            Some("https://m.example.com/slack/oauth/callback")
+        );
+        assert!(!format!("{app:?}").contains("abab"), "{app:?}");
+    }
+
+    #[test]
+    fn socket_mode_needs_no_signing_secret_but_an_app_level_token() {
+        let mut slack = slack_args();
+        slack.signing_secret = None;
+        slack.bot_token = Some(Secret::new("xoxb-1"));
+        assert!(
+            slack
+                .settings()
+                .unwrap_err()
+                .contains("SLACK_SIGNING_SECRET")
+        );
+        slack.app_token = Some(Secret::new("xoxb-wrong-kind"));
+        assert!(slack.settings().unwrap_err().contains("xapp-"));
+        slack.app_token = Some(Secret::new("xapp-1"));
+        let settings = slack.settings().unwrap();
+        assert!(settings.signing_secret.is_none() && settings.app_token.is_some());
     }
 }

@@ -59,13 +59,26 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
         .await?;
     report.held = claimed.held;
     let picked = claimed.messages;
+    // Each message goes out with its own workspace's token, read once per pass.
+    let mut tokens = std::collections::HashMap::new();
+    for msg in &picked {
+        if !tokens.contains_key(&msg.team_id) {
+            tokens.insert(msg.team_id.clone(), state.bot_token(&msg.team_id).await?);
+        }
+    }
+    let tokens = &tokens;
     let results: Vec<_> = futures::stream::iter(picked)
         .map(|msg| async move {
             let payload = match &msg.parent_ts {
                 Some(ts) => in_thread(&msg.payload, ts),
                 None => msg.payload.clone(),
             };
-            let result = state.slack.deliver(msg.method, &payload).await;
+            let result = match tokens.get(&msg.team_id).cloned().flatten() {
+                Some(token) => state.slack.deliver(&token, msg.method, &payload).await,
+                None => Err(CallError::Permanent(
+                    crate::store::workspaces::CANCELLED.to_owned(),
+                )),
+            };
             (msg, result)
         })
         .buffer_unordered(PARALLEL)

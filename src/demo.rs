@@ -246,12 +246,11 @@ pub async fn run() -> anyhow::Result<String> {
 /// The demo's app on the database at `url` (nothing is sent: Slack is unreachable and the
 /// queued messages are read from the outbox), its clock standing at the week's start.
 pub async fn open(url: &str) -> anyhow::Result<crate::state::AppState> {
-    let settings = Settings {
-        signing_secret: Secret::new("demo"),
-        bot_token: Secret::new("xoxb-demo"),
-        slack_api_url: "http://127.0.0.1:9/".into(),
-        default_tz: chrono_tz::UTC,
-    };
+    let settings = Settings::single_workspace(
+        Secret::new("demo"),
+        Secret::new("xoxb-demo"),
+        "http://127.0.0.1:9/",
+    );
     let start: DateTime<Utc> = "2026-11-16T13:00:00Z".parse()?;
     crate::startup::build_state(settings, url, Clock::fixed(start)).await
 }

@@ -25,9 +25,30 @@ pub async fn build_state(
     })
     .await
     .context("storing the default time zone")?;
-    let slack = SlackApi::new(&settings.slack_api_url, &settings.bot_token)
-        .context("creating the Slack client")?;
+    check_token_key(&db, &settings).await?;
+    let slack = SlackApi::new(&settings.slack_api_url).context("creating the Slack client")?;
     Ok(AppState::new(db, slack, clock, settings))
+}
+
+/// With "Add to Slack", the key must open the tokens already stored: a changed or mistyped
+/// `MOMENTUM_TOKEN_KEY` stops start-up with a clear error instead of failing every call.
+async fn check_token_key(db: &Db, settings: &Settings) -> anyhow::Result<()> {
+    let crate::config::Workspaces::Installed(app) = &settings.workspaces else {
+        return Ok(());
+    };
+    let stored = crate::store::workspaces::any_sealed_token(db.reader())
+        .await
+        .context("reading the installed workspaces")?;
+    if let Some((team, sealed)) = stored
+        && app.key.open(&team, &sealed).is_err()
+    {
+        anyhow::bail!(
+            "MOMENTUM_TOKEN_KEY does not decrypt the bot tokens stored in this database. Run \
+             with the key they were stored with; if it is lost, every workspace must install \
+             Momentum again (Add to Slack) after the `installations` rows are deleted."
+        );
+    }
+    Ok(())
 }
 
 pub struct Application {

@@ -1,8 +1,9 @@
 //! The one application state, cloned into every handler, job and worker.
 use crate::clock::Clock;
-use crate::config::Settings;
+use crate::config::{Secret, Settings, Workspaces};
 use crate::slack::SlackApi;
-use crate::store::Db;
+use crate::store::workspaces::{self, Access};
+use crate::store::{Db, StoreError};
 use slack_morphism::prelude::SlackSigningSecret;
 use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
 use std::collections::HashMap;
@@ -18,7 +19,8 @@ pub struct AppState {
     pub slack: SlackApi,
     pub clock: Clock,
     pub settings: Arc<Settings>,
-    pub verifier: SlackEventSignatureVerifier,
+    /// Verifies HTTP requests from Slack; `None` with Socket Mode and no signing secret.
+    pub verifier: Option<SlackEventSignatureVerifier>,
     /// Wakes the outbox sender when a message is queued.
     pub outbox_wake: Arc<Notify>,
     /// When we last asked Slack for each member's profile, so we ask at most once an hour.
@@ -27,9 +29,9 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, slack: SlackApi, clock: Clock, settings: Settings) -> Self {
-        let verifier = SlackEventSignatureVerifier::new(&SlackSigningSecret::new(
-            settings.signing_secret.expose().into(),
-        ));
+        let verifier = settings.signing_secret.as_ref().map(|secret| {
+            SlackEventSignatureVerifier::new(&SlackSigningSecret::new(secret.expose().into()))
+        });
         Self {
             db,
             slack,
@@ -39,5 +41,28 @@ impl AppState {
             outbox_wake: Arc::new(Notify::new()),
             profile_asked: Arc::default(),
         }
+    }
+}
+
+impl AppState {
+    /// The bot token of workspace `team_id`: `SLACK_BOT_TOKEN` in single-workspace mode, else
+    /// its installation's (decrypted here, never logged). `None` once the workspace has left
+    /// (uninstalled or revoked), or when it never installed Momentum here.
+    pub async fn bot_token(&self, team_id: &str) -> Result<Option<Secret>, StoreError> {
+        let access = workspaces::access(self.db.reader(), team_id).await?;
+        Ok(match (&self.settings.workspaces, access) {
+            (_, Access::Left) => None,
+            (Workspaces::Single(token), _) => Some(token.clone()),
+            (Workspaces::Installed(_), Access::Unknown) => None,
+            (Workspaces::Installed(app), Access::Installed(sealed)) => {
+                match app.key.open(team_id, &sealed) {
+                    Ok(token) => Some(token),
+                    Err(e) => {
+                        tracing::error!(team = %team_id, error = %e, "unreadable bot token");
+                        None
+                    }
+                }
+            }
+        })
     }
 }

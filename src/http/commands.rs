@@ -66,8 +66,17 @@ async fn answer(state: AppState, body: Bytes) -> Response {
             }
             _ => None,
         };
-        if let (Some(view), Some(trigger)) = (view, form.trigger_id.as_deref()) {
-            match state.slack.open_view(trigger, view, MODAL_TIMEOUT).await {
+        let token = match &view {
+            Some(_) => state.bot_token(&caller.team_id).await.ok().flatten(),
+            None => None,
+        };
+        if let (Some(view), Some(trigger), Some(token)) = (view, form.trigger_id.as_deref(), token)
+        {
+            match state
+                .slack
+                .open_view(&token, trigger, view, MODAL_TIMEOUT)
+                .await
+            {
                 Ok(()) => return StatusCode::OK.into_response(),
                 Err(e) => tracing::warn!(error = %e, "views.open failed; answering with usage"),
             }

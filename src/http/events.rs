@@ -1,11 +1,12 @@
 //! `POST /slack/events` and `POST /slack/interactions`, verified like every Slack request.
 //! Events: Slack's `url_verification` challenge is answered; `app_home_opened` publishes the
-//! member's home tab once per `event_id` (Slack retries deliveries); everything else is
+//! member's home tab once per `event_id` (Slack retries deliveries); `app_uninstalled` and
+//! `tokens_revoked` (of the bot's token) stop everything for the workspace; everything else is
 //! acknowledged with 200 so Slack does not retry it. Interactions: the buttons on Momentum's
 //! messages — 🎉 on shout-outs (kudos, one per person per win), "snooze a day" and "log a
 //! step" on nudges, "log how it went" on block follow-ups, "add a replacement" after a no —
 //! and the forms (`view_submission`), read into the same requests as the text commands.
-use crate::service::{self, Caller, home};
+use crate::service::{self, Caller, home, workspaces};
 use crate::slack::interaction::{Action, Form, Kudos, ProspectRef};
 use crate::slack::{modals, shoutout};
 use crate::state::AppState;
@@ -41,6 +42,15 @@ struct Inner {
     user: Option<String>,
     #[serde(default)]
     tab: Option<String>,
+    /// `tokens_revoked`: the user ids (`oauth`) and bot user ids (`bot`) whose tokens went.
+    #[serde(default)]
+    tokens: Option<Revoked>,
+}
+
+#[derive(Deserialize, Default)]
+struct Revoked {
+    #[serde(default)]
+    bot: Vec<String>,
 }
 
 pub async fn event(State(state): State<AppState>, body: Bytes) -> Response {
@@ -61,10 +71,17 @@ async fn handle_event(state: AppState, body: Bytes) -> Response {
     else {
         return StatusCode::OK.into_response();
     };
+    let bot_revoked = inner.tokens.is_some_and(|t| !t.bot.is_empty());
     let result = match (inner.kind.as_str(), inner.user, inner.tab.as_deref()) {
         ("app_home_opened", Some(user), Some("home") | None) => {
             home::opened(&state, &event_id, &team_id, &user).await
         }
+        ("app_uninstalled", ..) => workspaces::left(&state, &event_id, &team_id)
+            .await
+            .map(|()| true),
+        ("tokens_revoked", ..) if bot_revoked => workspaces::left(&state, &event_id, &team_id)
+            .await
+            .map(|()| true),
         _ => home::acknowledge(&state, &event_id).await,
     };
     if let Err(e) = result {
@@ -121,26 +138,35 @@ async fn handle_interaction(state: AppState, body: Bytes) -> Response {
                 celebrate(&state, &team, &user, kudos, message.clone()).await
             }
             Action::SnoozeDay => snooze(&state, &team, &user).await,
-            Action::LogBlock(id) => open(&state, &trigger, modals::block_done_form(id)).await,
+            Action::LogBlock(id) => {
+                open(&state, &team, &trigger, modals::block_done_form(id)).await
+            }
             Action::AddReplacement(prospect) => {
                 let old = prospect_named(&state, &team, &user, Some(prospect)).await;
                 open(
                     &state,
+                    &team,
                     &trigger,
                     modals::replacement_form(&old.unwrap_or_default()),
                 )
                 .await
             }
-            Action::OpenWin => open(&state, &trigger, modals::win_form()).await,
-            Action::SetGoals => open(&state, &trigger, modals::goals_form()).await,
+            Action::OpenWin => open(&state, &team, &trigger, modals::win_form()).await,
+            Action::SetGoals => open(&state, &team, &trigger, modals::goals_form()).await,
             Action::PlanBlock => {
                 let tz = service::member_zone(&state, &team, &user).await;
                 let today = crate::domain::time::local_day(state.clock.now(), tz);
-                open(&state, &trigger, modals::block_plan_form(today)).await
+                open(&state, &team, &trigger, modals::block_plan_form(today)).await
             }
             Action::LogStep(prospect) => {
                 let prospect = prospect_named(&state, &team, &user, prospect).await;
-                open(&state, &trigger, modals::touch_form(prospect.as_deref())).await
+                open(
+                    &state,
+                    &team,
+                    &trigger,
+                    modals::touch_form(prospect.as_deref()),
+                )
+                .await
             }
         };
         if let Err(e) = result {
@@ -172,8 +198,16 @@ async fn prospect_named(
 }
 
 /// Opens a modal for a button press; a failure is logged (the button can be pressed again).
-async fn open(state: &AppState, trigger: &str, view: SlackView) -> store::Result<()> {
-    if let Err(e) = state.slack.open_view(trigger, view, MODAL_TIMEOUT).await {
+async fn open(state: &AppState, team: &str, trigger: &str, view: SlackView) -> store::Result<()> {
+    let Some(token) = state.bot_token(team).await? else {
+        tracing::warn!(%team, "no bot token for this workspace; the form was not opened");
+        return Ok(());
+    };
+    if let Err(e) = state
+        .slack
+        .open_view(&token, trigger, view, MODAL_TIMEOUT)
+        .await
+    {
         tracing::warn!(error = %e, "views.open failed");
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! The HTTP edge: routes, Slack request verification, body limits, request spans.
 mod commands;
 mod events;
+mod oauth;
 mod verify;
 
 use crate::state::AppState;
@@ -50,6 +51,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(slack)
         .route("/healthz", get(healthz))
+        .route("/slack/install", get(oauth::install))
+        .route("/slack/oauth/callback", get(oauth::callback))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(10)))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -125,7 +125,8 @@ pub async fn run_scheduler(state: AppState, mut shutdown: tokio::sync::watch::Re
 /// Sent messages are kept this long, then forgotten.
 pub const KEEP_SENT_DAYS: i64 = 30;
 
-/// Drops delivered outbox rows, old event ids and old run claims, about once an hour; the
+/// Drops delivered outbox rows, old event ids and old run claims, and deletes the data of
+/// workspaces that left more than `MOMENTUM_RETENTION_DAYS` ago, about once an hour; the
 /// hour's run is claimed like any job's, so one replica does it.
 pub async fn housekeeping(state: &AppState, now: DateTime<Utc>) {
     use chrono::{DurationRound, TimeDelta};
@@ -149,10 +150,15 @@ pub async fn housekeeping(state: &AppState, now: DateTime<Utc>) {
             })
         })
         .await;
-    match pruned {
-        Ok(Some(n)) if n > 0 => tracing::info!(rows = n, "housekeeping"),
+    match &pruned {
+        Ok(Some(n)) if *n > 0 => tracing::info!(rows = n, "housekeeping"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+    }
+    if matches!(pruned, Ok(Some(_)))
+        && let Err(e) = crate::service::workspaces::forget_departed(state, now).await
+    {
+        tracing::warn!(error = %e, "could not delete a departed workspace's data");
     }
 }
 

@@ -10,6 +10,7 @@ mod targets;
 mod touch;
 mod undo;
 mod win;
+pub mod workspaces;
 
 pub use profile::refresh_profile;
 

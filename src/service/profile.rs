@@ -66,7 +66,15 @@ pub async fn refresh_profile(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .insert((team_id.to_owned(), user_id.to_owned()), now);
-    match state.slack.user_profile(user_id, timeout).await {
+    let token = match state.bot_token(team_id).await {
+        Ok(Some(token)) => token,
+        Ok(None) => return None,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the workspace's token");
+            return None;
+        }
+    };
+    match state.slack.user_profile(&token, user_id, timeout).await {
         Ok(profile) => {
             let data = (team_id.to_owned(), user_id.to_owned(), profile.clone(), now);
             let stored = state

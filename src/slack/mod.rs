@@ -23,10 +23,46 @@ use std::time::Duration;
 /// Longest wait for any one Web API call.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The Web API client. It holds no token: every call takes the token of the workspace it is
+/// made for (`AppState::bot_token`).
 #[derive(Clone)]
 pub struct SlackApi {
     client: Arc<SlackClient<Connector>>,
-    token: SlackApiToken,
+}
+
+/// What `oauth.v2.access` grants for one installation.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub team_id: String,
+    pub team_name: Option<String>,
+    pub enterprise_id: Option<String>,
+    pub bot_user_id: Option<String>,
+    pub bot_token: Secret,
+    pub scopes: String,
+    pub installed_by: String,
+}
+
+/// The fields of `oauth.v2.access`'s answer that an installation keeps.
+#[derive(serde::Deserialize)]
+struct OAuthAccess {
+    access_token: String,
+    token_type: String,
+    #[serde(default)]
+    scope: String,
+    bot_user_id: Option<String>,
+    team: Option<IdName>,
+    enterprise: Option<IdName>,
+    authed_user: IdName,
+}
+
+#[derive(serde::Deserialize)]
+struct IdName {
+    id: String,
+    name: Option<String>,
+}
+
+fn session_token(token: &Secret) -> SlackApiToken {
+    SlackApiToken::new(token.expose().into())
 }
 
 /// What a user's Slack profile tells the bot.
@@ -55,7 +91,7 @@ pub enum CallError {
 impl SlackApi {
     /// A client for `api_url` (`https://slack.com/api/` in production; plain HTTP is allowed
     /// so tests can use a local fake).
-    pub fn new(api_url: &str, token: &Secret) -> std::io::Result<Self> {
+    pub fn new(api_url: &str) -> std::io::Result<Self> {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_native_roots()?
             .https_or_http()
@@ -66,17 +102,65 @@ impl SlackApi {
             .with_slack_api_url(api_url.trim_end_matches('/'));
         Ok(Self {
             client: Arc::new(SlackClient::new(connector)),
-            token: SlackApiToken::new(token.expose().into()),
+        })
+    }
+
+    /// The underlying client, for Socket Mode's listener.
+    pub fn client(&self) -> Arc<SlackClient<Connector>> {
+        self.client.clone()
+    }
+
+    /// `oauth.v2.access`: exchanges an install's `code` for the workspace's bot token.
+    pub async fn oauth_access(
+        &self,
+        client_id: &str,
+        client_secret: &Secret,
+        code: &str,
+        redirect_url: Option<&str>,
+    ) -> Result<Grant, CallError> {
+        let api = &self.client.http_api.connector;
+        let code_param = code.to_owned();
+        let redirect_param = redirect_url.map(str::to_owned);
+        let url = SlackClientHttpApiUri::create_url_with_params(
+            api.create_method_uri_path("oauth.v2.access")
+                .map_err(|e| CallError::Permanent(e.to_string()))?,
+            &vec![
+                ("code", Some(&code_param)),
+                ("redirect_uri", redirect_param.as_ref()),
+            ],
+        )
+        .map_err(|e| CallError::Permanent(e.to_string()))?;
+        // slack-morphism's typed answer has no `enterprise`; this one reads it too.
+        let granted: OAuthAccess = with_timeout(
+            CALL_TIMEOUT,
+            api.http_get_with_client_secret(url, &client_id.into(), &client_secret.expose().into()),
+        )
+        .await?;
+        let (Some(team), "bot") = (granted.team, granted.token_type.as_str()) else {
+            return Err(CallError::Permanent(
+                "Slack granted no workspace bot token (an organization-wide install?)".into(),
+            ));
+        };
+        Ok(Grant {
+            team_id: team.id,
+            team_name: team.name,
+            enterprise_id: granted.enterprise.map(|e| e.id),
+            bot_user_id: granted.bot_user_id,
+            bot_token: Secret::new(granted.access_token),
+            scopes: granted.scope,
+            installed_by: granted.authed_user.id,
         })
     }
 
     /// `users.info`: the member's time zone and whether they are a workspace admin.
     pub async fn user_profile(
         &self,
+        token: &Secret,
         user_id: &str,
         timeout: Duration,
     ) -> Result<Profile, CallError> {
-        let session = self.client.open_session(&self.token);
+        let token = session_token(token);
+        let session = self.client.open_session(&token);
         let request = SlackApiUsersInfoRequest::new(user_id.into());
         let user = with_timeout(timeout, session.users_info(&request))
             .await?
@@ -103,11 +187,13 @@ impl SlackApi {
     /// `views.open`: shows a modal in answer to a click or a command (the trigger lives 3 s).
     pub async fn open_view(
         &self,
+        token: &Secret,
         trigger_id: &str,
         view: SlackView,
         timeout: Duration,
     ) -> Result<(), CallError> {
-        let session = self.client.open_session(&self.token);
+        let token = session_token(token);
+        let session = self.client.open_session(&token);
         let view = limits::fitted_view("views.open", view);
         let request = SlackApiViewsOpenRequest::new(trigger_id.into(), view);
         with_timeout(timeout, session.views_open(&request))
@@ -118,10 +204,12 @@ impl SlackApi {
     /// Delivers one outbox row: `method` with its stored JSON `payload`. Returns the message ts.
     pub async fn deliver(
         &self,
+        token: &Secret,
         method: Method,
         payload: &str,
     ) -> Result<Option<String>, CallError> {
-        let session = self.client.open_session(&self.token);
+        let token = session_token(token);
+        let session = self.client.open_session(&token);
         let bad_payload =
             |e: serde_json::Error| CallError::Permanent(format!("unreadable payload: {e}"));
         match method {

@@ -92,7 +92,8 @@ pub async fn running_in(
 
 pub async fn running(db: impl Into<Ex<'_>>) -> sqlx::Result<Vec<BlitzRow>> {
     sql::query_as(&format!(
-        "SELECT {COLUMNS} FROM blitzes WHERE ended_at IS NULL ORDER BY id"
+        "SELECT {COLUMNS} FROM blitzes WHERE ended_at IS NULL AND {} ORDER BY id",
+        super::workspaces::staying("blitzes.team_id")
     ))
     .fetch_all(db)
     .await

@@ -31,6 +31,9 @@ pub const TABLES: &[&str] = &[
     "goal_hits",
     "channel_pacing",
     "team_pauses",
+    "installations",
+    "oauth_states",
+    "socket_envelopes",
 ];
 
 /// The tables whose `id` the database assigns.

@@ -25,7 +25,9 @@ pub async fn managers(pool: &Reader) -> sqlx::Result<Vec<ManagerRow>> {
          FROM (SELECT DISTINCT team_id, manager_id FROM members WHERE manager_id IS NOT NULL) r
          LEFT JOIN members m ON m.team_id = r.team_id AND m.user_id = r.manager_id
          LEFT JOIN teams t ON t.team_id = r.team_id
-         ORDER BY r.team_id, r.manager_id"
+         WHERE {}
+         ORDER BY r.team_id, r.manager_id",
+        super::workspaces::staying("r.team_id")
     ))
     .bind(Schedule::DIGESTS)
     .fetch_all(pool)

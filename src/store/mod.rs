@@ -29,6 +29,7 @@ pub mod teams;
 pub mod touches;
 pub mod undo;
 pub mod wins;
+pub mod workspaces;
 
 use futures::future::BoxFuture;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

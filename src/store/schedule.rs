@@ -3,6 +3,7 @@
 use super::members::LOCAL;
 use super::sql::{self, Conn, Ex};
 use super::teams::WORK_SETTINGS;
+use super::workspaces::staying;
 use crate::domain::Outcome;
 use crate::domain::PlannedBlock;
 use crate::domain::cadence::{CallbackDue, ColdProspect, LetGo};
@@ -24,11 +25,12 @@ pub struct ShoutoutTeam {
 }
 
 pub async fn shoutout_teams(db: impl Into<Ex<'_>>) -> sqlx::Result<Vec<ShoutoutTeam>> {
-    sql::query_as(
+    sql::query_as(&format!(
         "SELECT team_id, COALESCE(tz, (SELECT tz FROM app_defaults)) AS tz,
                 celebration_channel AS channel, shoutout_cron AS schedule
-         FROM teams WHERE celebration_channel IS NOT NULL ORDER BY team_id",
-    )
+         FROM teams WHERE celebration_channel IS NOT NULL AND {} ORDER BY team_id",
+        staying("teams.team_id")
+    ))
     .fetch_all(db)
     .await
 }
@@ -154,7 +156,9 @@ pub async fn nudge_candidates(db: impl Into<Ex<'_>>) -> sqlx::Result<Vec<NudgeCa
     sql::query_as(&format!(
         "SELECT members.team_id, members.user_id, {LOCAL}, {WORK_SETTINGS}, members.away_until,
                 members.snoozed_until, members.last_step_day, members.created_at
-         FROM members LEFT JOIN teams t ON t.team_id = members.team_id"
+         FROM members LEFT JOIN teams t ON t.team_id = members.team_id
+         WHERE {}",
+        staying("members.team_id")
     ))
     .fetch_all(db)
     .await
@@ -222,7 +226,9 @@ pub async fn callbacks_due(
          WHERE cb.callback_on BETWEEN ? AND ? AND cb.callback_sent_at IS NULL
            AND p.status = 'active' AND p.stage <> 'closed'
            AND NOT EXISTS (SELECT 1 FROM touches later
-                           WHERE later.prospect_id = cb.prospect_id AND later.id > cb.id)"
+                           WHERE later.prospect_id = cb.prospect_id AND later.id > cb.id)
+           AND {}",
+        staying("cb.team_id")
     ))
     .bind(from)
     .bind(to)
@@ -259,7 +265,9 @@ pub async fn kudos_to_tell(
          LEFT JOIN teams t ON t.team_id = w.team_id
          WHERE k.created_at > ?
            AND (members.kudos_dm_through IS NULL OR k.created_at > members.kudos_dm_through)
-         ORDER BY w.team_id, w.user_id, k.created_at, k.win_id"
+           AND {}
+         ORDER BY w.team_id, w.user_id, k.created_at, k.win_id",
+        staying("w.team_id")
     ))
     .bind(since)
     .fetch_all(db)
@@ -348,8 +356,10 @@ pub async fn blocks_starting(
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<PlannedBlock>> {
     sql::query_as(&format!(
-        "{} WHERE b.status = 'planned' AND b.reminded_at IS NULL AND b.starts_at > ? AND b.starts_at <= ?",
-        block_columns()
+        "{} WHERE b.status = 'planned' AND b.reminded_at IS NULL AND b.starts_at > ? AND b.starts_at <= ?
+           AND {}",
+        block_columns(),
+        staying("b.team_id")
     ))
     .bind(from)
     .bind(to)
@@ -366,14 +376,17 @@ pub async fn blocks_ended(
     let postgres = format!(
         "{} WHERE b.status = 'planned' AND b.followed_up_at IS NULL AND b.starts_at > ?
            AND b.starts_at + b.minutes * interval '1 minute' > ?
-           AND b.starts_at + b.minutes * interval '1 minute' <= ?",
-        block_columns()
+           AND b.starts_at + b.minutes * interval '1 minute' <= ? AND {}",
+        block_columns(),
+        staying("b.team_id")
     );
     sql::query_as(&format!(
         "{} WHERE b.status = 'planned' AND b.followed_up_at IS NULL AND b.starts_at > ?
            AND strftime('%Y-%m-%dT%H:%M:%fZ', b.starts_at, '+' || b.minutes || ' minutes') > ?
-           AND strftime('%Y-%m-%dT%H:%M:%fZ', b.starts_at, '+' || b.minutes || ' minutes') <= ?",
-        block_columns()
+           AND strftime('%Y-%m-%dT%H:%M:%fZ', b.starts_at, '+' || b.minutes || ' minutes') <= ?
+           AND {}",
+        block_columns(),
+        staying("b.team_id")
     ))
     .postgres(&postgres)
     .bind(from - chrono::Duration::hours(12))

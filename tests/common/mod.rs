@@ -53,12 +53,7 @@ pub fn monday_afternoon() -> DateTime<Utc> {
 }
 
 pub fn settings(api_url: &str) -> Settings {
-    Settings {
-        signing_secret: Secret::new(SECRET),
-        bot_token: Secret::new("xoxb-test-token"),
-        slack_api_url: api_url.to_owned(),
-        default_tz: chrono_tz::UTC,
-    }
+    Settings::single_workspace(Secret::new(SECRET), Secret::new("xoxb-test-token"), api_url)
 }
 
 impl TestApp {
