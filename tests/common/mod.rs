@@ -56,7 +56,63 @@ pub fn settings(api_url: &str) -> Settings {
     Settings::single_workspace(Secret::new(SECRET), Secret::new("xoxb-test-token"), api_url)
 }
 
+/// The key tests seal installed workspaces' tokens with.
+pub const TOKEN_KEY: &str = "4d6f6d656e74756d2074657374206b65792c206e6f7420666f72207573652121";
+
+/// "Add to Slack" settings: many workspaces, no `SLACK_BOT_TOKEN`.
+pub fn installable_settings(api_url: &str) -> Settings {
+    let mut settings = settings(api_url);
+    settings.workspaces =
+        momentum::config::Workspaces::Installed(Box::new(momentum::config::OAuthApp {
+            client_id: "111.222".into(),
+            client_secret: Secret::new("client-secret"),
+            key: momentum::crypto::TokenKey::from_hex(TOKEN_KEY).unwrap(),
+            redirect_url: Some("https://momentum.example.com/slack/oauth/callback".into()),
+        }));
+    settings
+}
+
 impl TestApp {
+    /// A fresh app installed through "Add to Slack" into no workspace yet; its fake Slack
+    /// knows every user in New York and accepts every message.
+    pub async fn spawn_installable() -> Self {
+        let slack = MockServer::start().await;
+        mount_user(&slack, None, "America/New_York", false).await;
+        mount_post_ok(&slack).await;
+        let dir = tempfile::tempdir().unwrap();
+        let db_url = database_url(&dir).await;
+        let settings = installable_settings(&slack.uri());
+        Self::open_with(
+            settings,
+            slack,
+            dir,
+            db_url,
+            Clock::fixed(monday_afternoon()),
+        )
+        .await
+    }
+
+    /// A signed slash command from `user` of workspace `team`; the JSON reply.
+    pub async fn command_from(&self, team: &str, user: &str, command: &str, text: &str) -> Value {
+        let body = slash_body(user, command, text).replace(TEAM, team);
+        let (status, reply) = self.send(signed(&body, now_ts())).await;
+        assert_eq!(status, StatusCode::OK, "{reply}");
+        serde_json::from_str(&reply).unwrap_or(Value::String(reply))
+    }
+
+    /// A signed Events API callback to `/slack/events`.
+    pub async fn event(&self, event: &Value) -> StatusCode {
+        let body = event.to_string();
+        let ts = now_ts();
+        let request = Request::post("/slack/events")
+            .header("content-type", "application/json")
+            .header("x-slack-request-timestamp", ts.to_string())
+            .header("x-slack-signature", signature(SECRET, ts, &body))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await.0
+    }
+
     /// Waits until the member's time zone, fetched from Slack in the background, is stored.
     pub async fn wait_for_tz(&self, user: &str) {
         wait_for_tz(self, user).await

@@ -1,0 +1,462 @@
+//! Many workspaces: "Add to Slack" end to end through the real router and a fake Slack, each
+//! workspace served with its own token, and a workspace leaving (uninstall, revoked token).
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{TestApp, post_ok};
+use momentum::jobs::Job;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, ResponseTemplate};
+
+/// What a browser sees for a GET: status, Location, Set-Cookie and the page.
+struct Page {
+    status: StatusCode,
+    location: String,
+    cookie: String,
+    body: String,
+}
+
+async fn get(app: &TestApp, uri: &str, cookie: Option<&str>) -> Page {
+    let mut request = Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = app
+        .router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let text = |name| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let (status, location, cookie) = (
+        response.status(),
+        text(header::LOCATION),
+        text(header::SET_COOKIE),
+    );
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Page {
+        status,
+        location,
+        cookie,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// The `state` of an authorize URL and the cookie that carries it.
+fn state_and_cookie(install: &Page) -> (String, String) {
+    let query = install.location.split_once('?').unwrap().1;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
+    let state = pairs.iter().find(|(k, _)| k == "state").unwrap().1.clone();
+    let cookie = install.cookie.split(';').next().unwrap().to_owned();
+    (state, cookie)
+}
+
+/// Slack's answer to `oauth.v2.access` for `code`: workspace `team` with bot token `token`.
+async fn slack_grants(app: &TestApp, code: &str, team: &str, name: &str, token: &str) {
+    Mock::given(method("GET"))
+        .and(path("/oauth.v2.access"))
+        .and(query_param("code", code))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "ok": true, "app_id": "A0APP", "access_token": token, "token_type": "bot",
+            "scope": "commands,chat:write,chat:write.public,users:read", "bot_user_id": "U0BOT",
+            "team": { "id": team, "name": name }, "enterprise": null,
+            "is_enterprise_install": false, "authed_user": { "id": "U0ADMIN" }
+        })))
+        .mount(&app.slack)
+        .await;
+}
+
+/// Installs Momentum into `team` the way a browser does; returns the success page.
+async fn add_to_slack(app: &TestApp, team: &str, name: &str, token: &str) -> Page {
+    let code = format!("code-{token}");
+    slack_grants(app, &code, team, name, token).await;
+    let install = get(app, "/slack/install", None).await;
+    let (state, cookie) = state_and_cookie(&install);
+    let uri = format!("/slack/oauth/callback?code={code}&state={state}");
+    get(app, &uri, Some(&cookie)).await
+}
+
+async fn exchanges(app: &TestApp) -> usize {
+    app.slack
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/oauth.v2.access")
+        .count()
+}
+
+/// (path, workspace the request was about, Authorization header) of every Web API call.
+async fn calls(app: &TestApp) -> Vec<(String, String, String)> {
+    app.slack
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() != "/oauth.v2.access")
+        .map(|r| {
+            let auth = r
+                .headers
+                .get("authorization")
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default();
+            let about = match r.url.path() {
+                "/users.info" => r
+                    .url
+                    .query_pairs()
+                    .find(|(k, _)| k == "user")
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default(),
+                _ => serde_json::from_slice::<Value>(&r.body).unwrap()["channel"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            };
+            (r.url.path().to_owned(), about, auth)
+        })
+        .collect()
+}
+
+/// A team in `team` with a rep, a celebration channel `C0{team}` and a win of the day.
+async fn a_team_with_a_win(app: &TestApp, team: &str) {
+    let boss = format!("U0{team}BOSS");
+    let rep = format!("U0{team}REP");
+    app.command_from(team, &boss, "/momentum", &format!("team add <@{rep}>"))
+        .await;
+    app.command_from(
+        team,
+        &boss,
+        "/momentum",
+        &format!("channel <#C0{team}|wins>"),
+    )
+    .await;
+    let reply = app
+        .command_from(team, &rep, "/win", "booked a demo with Initech")
+        .await;
+    assert!(
+        reply["text"].as_str().unwrap().contains("Logged"),
+        "{reply}"
+    );
+}
+
+fn uninstalled(team: &str, event_id: &str) -> Value {
+    json!({ "token": "x", "team_id": team, "api_app_id": "A0APP", "type": "event_callback",
+            "event_id": event_id, "event_time": 1764000000,
+            "event": { "type": "app_uninstalled", "event_ts": "1764000000.000100" } })
+}
+
+#[tokio::test]
+async fn add_to_slack_sends_the_admin_to_slack_with_the_manifests_scopes_and_a_signed_state() {
+    let app = TestApp::spawn_installable().await;
+    let install = get(&app, "/slack/install", None).await;
+    assert_eq!(install.status, StatusCode::FOUND);
+    let (base, query) = install.location.split_once('?').unwrap();
+    assert_eq!(base, "https://slack.com/oauth/v2/authorize");
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
+    let param = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    assert_eq!(param("client_id"), Some("111.222"));
+    assert_eq!(
+        param("scope"),
+        Some("commands,chat:write,chat:write.public,users:read")
+    );
+    assert_eq!(
+        param("redirect_uri"),
+        Some("https://momentum.example.com/slack/oauth/callback")
+    );
+    let state = param("state").unwrap();
+    assert!(
+        install
+            .cookie
+            .starts_with(&format!("momentum_oauth_state={state};")),
+        "{}",
+        install.cookie
+    );
+    assert!(install.cookie.contains("HttpOnly") && install.cookie.contains("Secure"));
+}
+
+#[tokio::test]
+async fn the_callback_stores_the_workspace_with_its_token_encrypted_and_says_what_to_try() {
+    let app = TestApp::spawn_installable().await;
+    let done = add_to_slack(&app, "T0ACME", "Acme <Sales>", "xoxb-acme-secret-1").await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(
+        done.body
+            .contains("Momentum is installed in Acme &lt;Sales&gt;"),
+        "{}",
+        done.body
+    );
+    assert!(done.body.contains("/momentum team add"), "{}", done.body);
+
+    let stored: (String, String, String, String) = momentum::store::sql::query_as(
+        "SELECT team_name, bot_user_id, installed_by, bot_token FROM installations WHERE team_id = 'T0ACME'",
+    )
+    .fetch_one(app.state.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(
+        (stored.0.as_str(), stored.1.as_str(), stored.2.as_str()),
+        ("Acme <Sales>", "U0BOT", "U0ADMIN")
+    );
+    assert!(stored.3.starts_with("v1."), "{}", stored.3);
+    assert!(!stored.3.contains("xoxb"), "{}", stored.3);
+
+    // Nowhere in the database files is the token in plaintext.
+    if app.db_url.starts_with("sqlite:") {
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(app.dir.path()).unwrap() {
+            bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+        }
+        let needle = b"xoxb-acme-secret-1";
+        assert!(bytes.len() > 10_000, "the database files were read");
+        assert!(!bytes.windows(needle.len()).any(|w| w == needle));
+    } else {
+        let dump: String = momentum::store::sql::query_scalar(
+            "SELECT string_agg(i::text, ' ') FROM installations i",
+        )
+        .scalar_one(app.state.db.reader())
+        .await
+        .unwrap();
+        assert!(!dump.contains("xoxb"), "{dump}");
+    }
+
+    // Installing again (a new token) updates the row.
+    add_to_slack(&app, "T0ACME", "Acme", "xoxb-acme-secret-2").await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM installations").await, 1);
+    app.command_from("T0ACME", "U0JANE", "/win", "reinstalled")
+        .await;
+    let token = app.state.bot_token("T0ACME").await.unwrap().unwrap();
+    assert_eq!(token.expose(), "xoxb-acme-secret-2");
+}
+
+#[tokio::test]
+async fn a_forged_replayed_expired_or_foreign_state_is_refused_and_stores_nothing() {
+    let app = TestApp::spawn_installable().await;
+    slack_grants(&app, "c1", "T0ACME", "Acme", "xoxb-acme").await;
+    let install = get(&app, "/slack/install", None).await;
+    let (state, cookie) = state_and_cookie(&install);
+
+    // Forged: the signature does not match.
+    let (body, _) = state.rsplit_once('.').unwrap();
+    let forged = format!("{body}.{}", "0".repeat(64));
+    let forged_cookie = format!("momentum_oauth_state={forged}");
+    let page = get(
+        &app,
+        &format!("/slack/oauth/callback?code=c1&state={forged}"),
+        Some(&forged_cookie),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.body.contains("expired or was already used"),
+        "{}",
+        page.body
+    );
+
+    // A valid state from another browser (no cookie, or another install's cookie).
+    let uri = format!("/slack/oauth/callback?code=c1&state={state}");
+    assert_eq!(get(&app, &uri, None).await.status, StatusCode::BAD_REQUEST);
+    let other = state_and_cookie(&get(&app, "/slack/install", None).await).1;
+    assert_eq!(
+        get(&app, &uri, Some(&other)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(exchanges(&app).await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM installations").await, 0);
+
+    // Used once, then replayed.
+    assert_eq!(get(&app, &uri, Some(&cookie)).await.status, StatusCode::OK);
+    assert_eq!(app.count("SELECT COUNT(*) FROM installations").await, 1);
+    let replay = get(&app, &uri, Some(&cookie)).await;
+    assert_eq!(replay.status, StatusCode::BAD_REQUEST);
+    assert_eq!(exchanges(&app).await, 1);
+
+    // Expired: eleven minutes after the install link was made.
+    let late = get(&app, "/slack/install", None).await;
+    let (state, cookie) = state_and_cookie(&late);
+    app.clock().advance(chrono::Duration::minutes(11));
+    slack_grants(&app, "c2", "T0GLOBEX", "Globex", "xoxb-globex").await;
+    let uri = format!("/slack/oauth/callback?code=c2&state={state}");
+    assert_eq!(
+        get(&app, &uri, Some(&cookie)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(exchanges(&app).await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM installations").await, 1);
+
+    // A cancelled install says so.
+    let cancelled = get(
+        &app,
+        "/slack/oauth/callback?error=access_denied&state=x",
+        None,
+    )
+    .await;
+    assert!(cancelled.body.contains("cancelled"), "{}", cancelled.body);
+}
+
+#[tokio::test]
+async fn each_workspaces_messages_and_lookups_use_its_own_token() {
+    let app = TestApp::spawn_installable().await;
+    add_to_slack(&app, "T0ACME", "Acme", "xoxb-acme").await;
+    add_to_slack(&app, "T0GLOBEX", "Globex", "xoxb-globex").await;
+    a_team_with_a_win(&app, "T0ACME").await;
+    a_team_with_a_win(&app, "T0GLOBEX").await;
+    app.run_job(Job::Shoutouts, "2026-11-23T16:00:30Z").await;
+    app.run_job(Job::Nudges, "2026-11-25T15:00:30Z").await;
+
+    let calls = calls(&app).await;
+    let shouts: Vec<_> = calls
+        .iter()
+        .filter(|(p, about, _)| p == "/chat.postMessage" && about.starts_with("C0T0"))
+        .collect();
+    assert_eq!(shouts.len(), 2, "{calls:?}");
+    let mut seen_acme = 0;
+    let mut seen_globex = 0;
+    for (path, about, auth) in &calls {
+        // Channel ids and user ids in these teams name their workspace.
+        if about.contains("T0ACME") {
+            assert_eq!(auth, "Bearer xoxb-acme", "{path} {about}");
+            seen_acme += 1;
+        } else if about.contains("T0GLOBEX") {
+            assert_eq!(auth, "Bearer xoxb-globex", "{path} {about}");
+            seen_globex += 1;
+        }
+    }
+    // The shout-out, and the profile lookups of the boss and the rep at least.
+    assert!(seen_acme >= 3 && seen_globex >= 3, "{calls:?}");
+    assert!(calls.iter().any(|(p, _, _)| p == "/users.info"));
+}
+
+#[tokio::test]
+async fn uninstalling_cancels_that_workspaces_messages_and_stops_its_jobs_but_not_the_others() {
+    let app = TestApp::spawn_installable().await;
+    add_to_slack(&app, "T0ACME", "Acme", "xoxb-acme").await;
+    add_to_slack(&app, "T0GLOBEX", "Globex", "xoxb-globex").await;
+    a_team_with_a_win(&app, "T0ACME").await;
+    a_team_with_a_win(&app, "T0GLOBEX").await;
+    app.drain_all().await;
+    app.slack.reset().await;
+    common::mount_user(&app.slack, None, "America/New_York", false).await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(post_ok())
+        .mount(&app.slack)
+        .await;
+
+    // The shout-outs are queued; Acme uninstalls before they go out.
+    let at: chrono::DateTime<chrono::Utc> = "2026-11-23T16:00:30Z".parse().unwrap();
+    app.clock().set(at);
+    let report = momentum::jobs::run(&app.state, Job::Shoutouts, at)
+        .await
+        .unwrap();
+    assert_eq!(report.queued, 2);
+    assert_eq!(
+        app.event(&uninstalled("T0ACME", "Ev0BYE")).await,
+        StatusCode::OK
+    );
+    // Slack retries the event: nothing changes.
+    assert_eq!(
+        app.event(&uninstalled("T0ACME", "Ev0BYE")).await,
+        StatusCode::OK
+    );
+    app.drain_all().await;
+
+    let sent: Vec<String> = calls(&app).await.into_iter().map(|(_, c, _)| c).collect();
+    assert_eq!(sent, ["C0T0GLOBEX"]);
+    let cancelled: String = momentum::store::sql::query_scalar(
+        "SELECT last_error FROM outbox WHERE team_id = 'T0ACME' AND status = 'failed'",
+    )
+    .scalar_one(app.state.db.reader())
+    .await
+    .unwrap();
+    assert!(cancelled.starts_with("cancelled"), "{cancelled}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM installations WHERE team_id = 'T0ACME' AND bot_token IS NULL AND left_at IS NOT NULL").await,
+        1
+    );
+    assert!(app.state.bot_token("T0ACME").await.unwrap().is_none());
+
+    // The next day, only Globex is celebrated; Acme's data is still there.
+    app.command_from("T0ACME", "U0T0ACMEREP", "/win", "a late one")
+        .await;
+    app.command_from("T0GLOBEX", "U0T0GLOBEXREP", "/win", "another")
+        .await;
+    let report = app.run_job(Job::Shoutouts, "2026-11-24T16:00:30Z").await;
+    assert_eq!(report.queued, 1);
+    let sent: Vec<String> = calls(&app).await.into_iter().map(|(_, c, _)| c).collect();
+    assert_eq!(sent, ["C0T0GLOBEX", "C0T0GLOBEX"]);
+    let acme_wins = "SELECT COUNT(*) FROM wins WHERE team_id = 'T0ACME'";
+    assert_eq!(app.count(acme_wins).await, 2);
+
+    // Thirty days on, housekeeping deletes Acme's data, and only Acme's.
+    let later = "2026-12-23T15:00:00Z".parse().unwrap();
+    app.clock().set(later);
+    momentum::jobs::housekeeping(&app.state, later).await;
+    assert_eq!(app.count(acme_wins).await, 2, "kept for 30 days");
+    let later = "2026-12-23T17:00:00Z".parse().unwrap();
+    app.clock().set(later);
+    momentum::jobs::housekeeping(&app.state, later).await;
+    for table in ["wins", "members", "teams", "outbox", "installations"] {
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE team_id = 'T0ACME'");
+        assert_eq!(app.count(&sql).await, 0, "{table}");
+    }
+    let globex = "SELECT COUNT(*) FROM wins WHERE team_id = 'T0GLOBEX'";
+    assert_eq!(app.count(globex).await, 2);
+}
+
+#[tokio::test]
+async fn a_revoked_bot_token_stops_the_workspace_but_a_revoked_user_token_does_not() {
+    let app = TestApp::spawn().await;
+    let revoked = |id: &str, tokens: Value| {
+        json!({ "token": "x", "team_id": common::TEAM, "api_app_id": "A0APP",
+                "type": "event_callback", "event_id": id, "event_time": 1764000000,
+                "event": { "type": "tokens_revoked", "tokens": tokens, "event_ts": "1" } })
+    };
+    let users_only = revoked("Ev0USER", json!({ "oauth": ["U0JANE"] }));
+    assert_eq!(app.event(&users_only).await, StatusCode::OK);
+    assert!(app.state.bot_token(common::TEAM).await.unwrap().is_some());
+
+    let bot = revoked("Ev0BOT", json!({ "bot": ["U0BOT"] }));
+    assert_eq!(app.event(&bot).await, StatusCode::OK);
+    // Single-workspace mode: SLACK_BOT_TOKEN is no longer used for this workspace.
+    assert!(app.state.bot_token(common::TEAM).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn with_one_bot_token_add_to_slack_is_not_offered() {
+    let app = TestApp::spawn().await;
+    let page = get(&app, "/slack/install", None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("SLACK_CLIENT_ID"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_changed_token_key_stops_start_up_with_a_clear_error() {
+    let app = TestApp::spawn_installable().await;
+    add_to_slack(&app, "T0ACME", "Acme", "xoxb-acme").await;
+    let mut settings = common::installable_settings(&app.slack.uri());
+    let momentum::config::Workspaces::Installed(oauth) = &mut settings.workspaces else {
+        unreachable!()
+    };
+    oauth.key = momentum::crypto::TokenKey::from_hex(&"ab".repeat(32)).unwrap();
+    let clock = momentum::clock::Clock::fixed(common::monday_afternoon());
+    let Err(error) = momentum::startup::build_state(settings, &app.db_url, clock).await else {
+        panic!("started with the wrong key");
+    };
+    let error = format!("{error:#}");
+    assert!(
+        error.contains("MOMENTUM_TOKEN_KEY does not decrypt"),
+        "{error}"
+    );
+    assert!(!error.contains("xoxb"), "{error}");
+}
