@@ -18,6 +18,7 @@ pub mod http;
 pub mod jobs;
 pub mod service;
 pub mod slack;
+pub mod socket;
 pub mod startup;
 pub mod state;
 pub mod store;

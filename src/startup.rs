@@ -80,6 +80,13 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let sender = tokio::spawn(sender::run(self.state.clone(), stop_rx.clone()));
+        let socket = self.state.settings.app_token.clone().map(|token| {
+            tokio::spawn(crate::socket::run(
+                self.state.clone(),
+                token,
+                stop_rx.clone(),
+            ))
+        });
         let scheduler = tokio::spawn(crate::jobs::run_scheduler(self.state.clone(), stop_rx));
         let app = crate::http::router(self.state.clone());
         tracing::info!(port = self.port(), "Momentum is listening");
@@ -90,6 +97,9 @@ impl Application {
         let _ = stop_tx.send(true);
         let _ = sender.await;
         let _ = scheduler.await;
+        if let Some(socket) = socket {
+            let _ = socket.await;
+        }
         self.state.db.close().await;
         tracing::info!("stopped");
         Ok(())

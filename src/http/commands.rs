@@ -11,17 +11,18 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 /// The fields of Slack's slash-command form that Momentum reads; the rest are ignored.
+/// Socket Mode fills the same struct from its envelope.
 #[derive(Debug, Deserialize)]
-struct SlashForm {
-    team_id: Option<String>,
-    user_id: Option<String>,
-    command: Option<String>,
+pub(crate) struct SlashForm {
+    pub team_id: Option<String>,
+    pub user_id: Option<String>,
+    pub command: Option<String>,
     #[serde(default)]
-    text: String,
+    pub text: String,
     #[serde(default)]
-    channel_id: String,
+    pub channel_id: String,
     #[serde(default)]
-    trigger_id: Option<String>,
+    pub trigger_id: Option<String>,
 }
 
 /// How long to wait for Slack to open a modal (its trigger lives 3 s).
@@ -32,10 +33,14 @@ pub async fn slash_command(State(state): State<AppState>, body: Bytes) -> Respon
 }
 
 async fn answer(state: AppState, body: Bytes) -> Response {
-    let form: SlashForm = match serde_urlencoded::from_bytes(&body) {
-        Ok(form) => form,
-        Err(_) => return (StatusCode::BAD_REQUEST, "malformed form").into_response(),
-    };
+    match serde_urlencoded::from_bytes(&body) {
+        Ok(form) => answer_form(state, form).await,
+        Err(_) => (StatusCode::BAD_REQUEST, "malformed form").into_response(),
+    }
+}
+
+/// Answers one slash command, whether it came over HTTP or Socket Mode.
+pub(crate) async fn answer_form(state: AppState, form: SlashForm) -> Response {
     let (Some(team_id), Some(user_id), Some(command)) = (form.team_id, form.user_id, form.command)
     else {
         return (

@@ -57,7 +57,8 @@ pub async fn event(State(state): State<AppState>, body: Bytes) -> Response {
     super::within_budget(handle_event(state, body)).await
 }
 
-async fn handle_event(state: AppState, body: Bytes) -> Response {
+/// Handles one Events API callback (its JSON), whether it came over HTTP or Socket Mode.
+pub(crate) async fn handle_event(state: AppState, body: Bytes) -> Response {
     let Ok(envelope) = serde_json::from_slice::<Envelope>(&body) else {
         return (StatusCode::BAD_REQUEST, "malformed event").into_response();
     };
@@ -108,6 +109,11 @@ async fn handle_interaction(state: AppState, body: Bytes) -> Response {
     let Some(event) = parsed else {
         return (StatusCode::BAD_REQUEST, "malformed interaction").into_response();
     };
+    interaction_event(state, event).await
+}
+
+/// Handles one interaction, whether it came over HTTP or Socket Mode.
+pub(crate) async fn interaction_event(state: AppState, event: SlackInteractionEvent) -> Response {
     let actions = match event {
         SlackInteractionEvent::BlockActions(actions) => actions,
         SlackInteractionEvent::ViewSubmission(submission) => {

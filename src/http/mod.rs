@@ -1,6 +1,6 @@
 //! The HTTP edge: routes, Slack request verification, body limits, request spans.
-mod commands;
-mod events;
+pub(crate) mod commands;
+pub(crate) mod events;
 mod oauth;
 mod verify;
 

@@ -26,6 +26,14 @@ pub async fn prune(
         .execute(&mut *conn)
         .await?
         .rows_affected();
+    sql::query("DELETE FROM socket_envelopes WHERE received_at < ?")
+        .bind(events_before)
+        .execute(&mut *conn)
+        .await?;
+    sql::query("DELETE FROM oauth_states WHERE used_at < ?")
+        .bind(events_before)
+        .execute(&mut *conn)
+        .await?;
     // Claims of runs long past every catch-up window, and pacing long past.
     let runs = sql::query("DELETE FROM job_runs WHERE scheduled_at < ?")
         .bind(sent_before)
@@ -57,6 +65,51 @@ pub async fn first_delivery(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// What became of a Socket Mode envelope's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Envelope {
+    /// First delivery: handle it.
+    New,
+    /// Handled before; this was the acknowledgement payload (`None`: a bare one, or still
+    /// being handled elsewhere).
+    Seen(Option<String>),
+}
+
+/// Claims a Socket Mode envelope by the id Slack redelivers it with, or reports the
+/// acknowledgement already sent for it.
+pub async fn claim_envelope(
+    conn: &mut Conn,
+    key: &str,
+    at: DateTime<Utc>,
+) -> sqlx::Result<Envelope> {
+    let done = sql::query(
+        "INSERT INTO socket_envelopes (key, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(key)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 1 {
+        return Ok(Envelope::New);
+    }
+    let response: Option<String> =
+        sql::query_scalar("SELECT response FROM socket_envelopes WHERE key = ?")
+            .bind(key)
+            .scalar_one(conn)
+            .await?;
+    Ok(Envelope::Seen(response))
+}
+
+/// Keeps the acknowledgement payload sent for an envelope, for its redeliveries.
+pub async fn envelope_answered(conn: &mut Conn, key: &str, response: &str) -> sqlx::Result<()> {
+    sql::query("UPDATE socket_envelopes SET response = ? WHERE key = ?")
+        .bind(response)
+        .bind(key)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Kudos from `user_id` on each of the team's `win_ids`; returns how many were new.

@@ -1,0 +1,296 @@
+//! Socket Mode against a fake Slack: `apps.connections.open` (wiremock) hands out the address
+//! of a local WebSocket server that plays Slack's side — hello, envelopes, acknowledgements,
+//! dropped connections and `disconnect` — while Momentum's real listener and handlers answer.
+mod common;
+
+use common::TestApp;
+use futures::{SinkExt, StreamExt};
+use momentum::config::Secret;
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+const APP_TOKEN: &str = "xapp-1-A0APP-test";
+
+/// One WebSocket connection Momentum opened to the fake Slack.
+struct Link {
+    ws: WebSocketStream<tokio::net::TcpStream>,
+}
+
+impl Link {
+    async fn send(&mut self, envelope: &Value) {
+        self.ws
+            .send(Message::Text(envelope.to_string().into()))
+            .await
+            .unwrap();
+    }
+
+    /// The acknowledgement of `envelope_id` (other frames are skipped), within 5 s.
+    async fn ack(&mut self, envelope_id: &str) -> Value {
+        let wait = async {
+            while let Some(frame) = self.ws.next().await {
+                if let Ok(Message::Text(text)) = frame {
+                    let ack: Value = serde_json::from_str(&text).unwrap();
+                    if ack["envelope_id"] == envelope_id {
+                        return ack;
+                    }
+                }
+            }
+            panic!("the connection closed before the ack of {envelope_id}");
+        };
+        tokio::time::timeout(Duration::from_secs(5), wait)
+            .await
+            .unwrap_or_else(|_| panic!("no ack of {envelope_id} within 5 s"))
+    }
+}
+
+/// The fake Slack's Socket Mode side: every connection Momentum opens, greeted with `hello`.
+struct SocketSlack {
+    links: mpsc::UnboundedReceiver<Link>,
+    /// Momentum's side of the app, running its real listener.
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl SocketSlack {
+    async fn start(app: &TestApp) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, links) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else {
+                    continue;
+                };
+                let hello = json!({ "type": "hello", "num_connections": 1,
+                    "debug_info": { "host": "applink-test", "approximate_connection_time": 18060 },
+                    "connection_info": { "app_id": "A0APP" } });
+                ws.send(Message::Text(hello.to_string().into()))
+                    .await
+                    .unwrap();
+                if tx.send(Link { ws }).is_err() {
+                    return;
+                }
+            }
+        });
+        Mock::given(method("POST"))
+            .and(path("/apps.connections.open"))
+            .and(header(
+                "authorization",
+                format!("Bearer {APP_TOKEN}").as_str(),
+            ))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(
+                    json!({ "ok": true, "url": format!("ws://127.0.0.1:{port}/link") }),
+                ),
+            )
+            .mount(&app.slack)
+            .await;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(momentum::socket::run(
+            app.state.clone(),
+            Secret::new(APP_TOKEN),
+            stopped,
+        ));
+        Self { links, stop }
+    }
+
+    /// The next connection Momentum opens, within 10 s.
+    async fn link(&mut self) -> Link {
+        tokio::time::timeout(Duration::from_secs(10), self.links.recv())
+            .await
+            .expect("Momentum connected within 10 s")
+            .unwrap()
+    }
+}
+
+impl Drop for SocketSlack {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+fn slash_envelope(envelope_id: &str, trigger: &str, user: &str, text: &str) -> Value {
+    json!({ "type": "slash_commands", "envelope_id": envelope_id, "accepts_response_payload": true,
+        "payload": { "token": "x", "team_id": common::TEAM, "team_domain": "acme",
+            "channel_id": "C0GENERAL", "channel_name": "general", "user_id": user,
+            "user_name": "someone", "command": "/win", "text": text, "api_app_id": "A0APP",
+            "is_enterprise_install": "false",
+            "response_url": "https://hooks.slack.com/commands/T0TEAM/1/abc",
+            "trigger_id": trigger } })
+}
+
+fn home_envelope(envelope_id: &str, event_id: &str) -> Value {
+    let event: Value = serde_json::from_str(include_str!("fixtures/app_home_opened.json")).unwrap();
+    let mut event = event;
+    event["event_id"] = json!(event_id);
+    json!({ "type": "events_api", "envelope_id": envelope_id, "accepts_response_payload": false,
+            "retry_attempt": 0, "retry_reason": "", "payload": event })
+}
+
+async fn mount_publish_ok(app: &TestApp) {
+    Mock::given(method("POST"))
+        .and(path("/views.publish"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "ok": true,
+            "view": { "id": "V0HOME", "team_id": common::TEAM, "type": "home", "blocks": [],
+                      "hash": "1764000000.abc", "private_metadata": "", "callback_id": "",
+                      "state": { "values": {} }, "app_id": "A0APP" }
+        })))
+        .mount(&app.slack)
+        .await;
+}
+
+async fn connections_opened(app: &TestApp) -> usize {
+    app.slack
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/apps.connections.open")
+        .count()
+}
+
+async fn wins(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM wins").await
+}
+
+#[tokio::test]
+async fn a_slash_command_envelope_is_acked_with_the_http_reply_and_the_win_is_stored() {
+    let app = TestApp::spawn().await;
+    let mut slack = SocketSlack::start(&app).await;
+    let mut link = slack.link().await;
+    link.send(&slash_envelope(
+        "env-1",
+        "trig-1",
+        "U0JANE",
+        "booked a demo with Initech",
+    ))
+    .await;
+    let ack = link.ack("env-1").await;
+    assert_eq!(wins(&app).await, 1);
+
+    // The same command over HTTP, to an identical app, answers with the same payload.
+    let twin = TestApp::spawn().await;
+    let (_, over_http) = twin
+        .command("U0JANE", "/win", "booked a demo with Initech")
+        .await;
+    assert_eq!(ack["payload"], over_http, "{ack}");
+    assert_eq!(ack["payload"]["response_type"], "ephemeral");
+    assert!(
+        ack["payload"]["text"].as_str().unwrap().contains("Logged"),
+        "{ack}"
+    );
+}
+
+#[tokio::test]
+async fn an_app_home_opened_envelope_publishes_the_home_tab() {
+    let app = TestApp::spawn().await;
+    mount_publish_ok(&app).await;
+    let mut slack = SocketSlack::start(&app).await;
+    let mut link = slack.link().await;
+    link.send(&home_envelope("env-home", "Ev0SOCKET1")).await;
+    let ack = link.ack("env-home").await;
+    assert_eq!(ack, json!({ "envelope_id": "env-home" }));
+    app.drain_all().await;
+    let published: Vec<Value> = app
+        .slack
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/views.publish")
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(published.len(), 1);
+    assert_eq!(published[0]["user_id"], "U0JANE");
+    assert_eq!(published[0]["view"]["type"], "home");
+}
+
+#[tokio::test]
+async fn after_a_dropped_connection_a_redelivered_envelope_is_answered_again_but_handled_once() {
+    let app = TestApp::spawn().await;
+    mount_publish_ok(&app).await;
+    let mut slack = SocketSlack::start(&app).await;
+    let mut link = slack.link().await;
+    // Both of Momentum's connections are open (the second starts a second later).
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let command = slash_envelope("env-7", "trig-7", "U0JANE", "met the CFO at the booth");
+    link.send(&command).await;
+    link.send(&home_envelope("env-8", "Ev0SOCKET8")).await;
+    let first = link.ack("env-7").await;
+    link.ack("env-8").await;
+    let opened = connections_opened(&app).await;
+
+    // The connection drops as if the acks were lost; Slack redelivers both on a new one.
+    drop(link);
+    let mut link = slack.link().await;
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while connections_opened(&app).await <= opened {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("Momentum reconnected");
+    let mut redelivered = command.clone();
+    redelivered["retry_attempt"] = json!(1);
+    link.send(&redelivered).await;
+    link.send(&home_envelope("env-8", "Ev0SOCKET8")).await;
+    let again = link.ack("env-7").await;
+    link.ack("env-8").await;
+
+    assert_eq!(again["payload"], first["payload"]);
+    assert_eq!(wins(&app).await, 1);
+    app.drain_all().await;
+    let publishes = app
+        .slack
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/views.publish")
+        .count();
+    assert_eq!(publishes, 1);
+}
+
+#[tokio::test]
+async fn a_disconnect_envelope_makes_momentum_open_a_new_connection_that_works() {
+    let app = TestApp::spawn().await;
+    let mut slack = SocketSlack::start(&app).await;
+    let mut link = slack.link().await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let opened = connections_opened(&app).await;
+    link.send(
+        &json!({ "type": "disconnect", "reason": "refresh_requested",
+                       "debug_info": { "host": "applink-test" } }),
+    )
+    .await;
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while connections_opened(&app).await <= opened {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("a new connection after disconnect");
+    // The links opened meanwhile stay open (a dropped one would be reopened); use the newest.
+    let mut links = vec![slack.link().await];
+    while let Ok(Some(next)) =
+        tokio::time::timeout(Duration::from_millis(300), slack.links.recv()).await
+    {
+        links.push(next);
+    }
+    let newest = links.last_mut().unwrap();
+    newest
+        .send(&slash_envelope("env-9", "trig-9", "U0BOB", "Ann replied"))
+        .await;
+    let ack = newest.ack("env-9").await;
+    assert!(
+        ack["payload"]["text"].as_str().unwrap().contains("Logged"),
+        "{ack}"
+    );
+    assert_eq!(wins(&app).await, 1);
+}
