@@ -7,9 +7,17 @@ use std::time::{Duration, Instant};
 
 fn momentum() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_momentum"));
-    cmd.env_remove("SLACK_SIGNING_SECRET")
-        .env_remove("SLACK_BOT_TOKEN")
-        .env("RUST_LOG", "warn");
+    for var in [
+        "SLACK_SIGNING_SECRET",
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "MOMENTUM_TOKEN_KEY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("RUST_LOG", "warn");
     cmd
 }
 
@@ -75,6 +83,11 @@ fn serve_answers_signed_commands_on_its_port_and_stops_on_sigterm() {
         response.starts_with("HTTP/1.1 200") && response.contains("1 win today"),
         "{response}"
     );
+    stop(&mut child);
+}
+
+/// Sends SIGTERM and waits (15 s at most) for a clean exit.
+fn stop(child: &mut std::process::Child) {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -92,6 +105,77 @@ fn serve_answers_signed_commands_on_its_port_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(exit.success(), "{exit:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_with_an_app_token_and_no_signing_secret_answers_over_socket_mode() {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let slack = wiremock::MockServer::start().await;
+    let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let ws_port = ws.local_addr().unwrap().port();
+    wiremock::Mock::given(wiremock::matchers::path("/apps.connections.open"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({ "ok": true, "url": format!("ws://127.0.0.1:{ws_port}/") }),
+        ))
+        .mount(&slack)
+        .await;
+    mount_user(&slack, None, "America/New_York", false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = momentum()
+        .args(["serve", "--port", &port.to_string()])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("m.db").display()),
+        )
+        .env("SLACK_APP_TOKEN", "xapp-1-test")
+        .env("SLACK_BOT_TOKEN", "xoxb-test")
+        .env("SLACK_API_URL", slack.uri())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let accepted = tokio::time::timeout(Duration::from_secs(20), ws.accept()).await;
+    let (tcp, _) = accepted
+        .expect("momentum serve connected to Socket Mode")
+        .unwrap();
+    let mut link = tokio_tungstenite::accept_async(tcp).await.unwrap();
+    let hello = serde_json::json!({ "type": "hello", "num_connections": 1,
+        "debug_info": { "host": "applink-test" }, "connection_info": { "app_id": "A0APP" } });
+    link.send(Message::Text(hello.to_string().into()))
+        .await
+        .unwrap();
+    let envelope = serde_json::json!({ "type": "slash_commands", "envelope_id": "env-bin",
+        "accepts_response_payload": true,
+        "payload": { "team_id": TEAM, "channel_id": "C0GENERAL", "user_id": "U0JANE",
+            "command": "/win", "text": "Jane accepted my invite",
+            "response_url": "https://hooks.slack.com/commands/T0TEAM/1/abc",
+            "trigger_id": "trig-bin" } });
+    link.send(Message::Text(envelope.to_string().into()))
+        .await
+        .unwrap();
+    let ack = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(Ok(frame)) = link.next().await {
+            if let Message::Text(text) = frame {
+                return serde_json::from_str::<serde_json::Value>(&text).unwrap();
+            }
+        }
+        panic!("the connection closed without an ack");
+    })
+    .await
+    .expect("an ack within 10 s");
+    assert_eq!(ack["envelope_id"], "env-bin");
+    let text = ack["payload"]["text"].as_str().unwrap_or_default();
+    assert!(text.contains("1 win today"), "{ack}");
+    // Over HTTP, with no signing secret, nothing is accepted.
+    let response = http(port, &raw_command("U0JANE", "/win", "sneaky")).unwrap_or_default();
+    assert!(response.starts_with("HTTP/1.1 401"), "{response}");
+    stop(&mut child);
 }
 
 #[test]
