@@ -21,6 +21,28 @@ fn momentum() -> Command {
     cmd
 }
 
+/// `momentum serve` on `port` over a database in `dir`, quiet; the caller adds the Slack
+/// settings.
+fn serve(dir: &tempfile::TempDir, port: u16) -> Command {
+    let mut cmd = momentum();
+    cmd.args(["serve", "--port", &port.to_string()])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("m.db").display()),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 #[test]
 fn serve_without_a_signing_secret_says_which_variable_and_where_to_find_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -47,22 +69,11 @@ fn serve_without_a_signing_secret_says_which_variable_and_where_to_find_it() {
 #[test]
 fn serve_answers_signed_commands_on_its_port_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = momentum()
-        .args(["serve", "--port", &port.to_string()])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("m.db").display()),
-        )
+    let port = free_port();
+    let mut child = serve(&dir, port)
         .env("SLACK_SIGNING_SECRET", SECRET)
         .env("SLACK_BOT_TOKEN", "xoxb-test")
         .env("SLACK_API_URL", "http://127.0.0.1:9/")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -122,22 +133,11 @@ async fn serve_with_an_app_token_and_no_signing_secret_answers_over_socket_mode(
         .await;
     mount_user(&slack, None, "America/New_York", false).await;
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = momentum()
-        .args(["serve", "--port", &port.to_string()])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("m.db").display()),
-        )
+    let port = free_port();
+    let mut child = serve(&dir, port)
         .env("SLACK_APP_TOKEN", "xapp-1-test")
         .env("SLACK_BOT_TOKEN", "xoxb-test")
         .env("SLACK_API_URL", slack.uri())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let accepted = tokio::time::timeout(Duration::from_secs(20), ws.accept()).await;

@@ -145,6 +145,19 @@ async fn mount_publish_ok(app: &TestApp) {
         .await;
 }
 
+/// Delivers the outbox; the Home views published, in order.
+async fn published(app: &TestApp) -> Vec<Value> {
+    app.drain_all().await;
+    app.slack
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/views.publish")
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
+}
+
 async fn connections_opened(app: &TestApp) -> usize {
     app.slack
         .received_requests()
@@ -196,16 +209,7 @@ async fn an_app_home_opened_envelope_publishes_the_home_tab() {
     link.send(&home_envelope("env-home", "Ev0SOCKET1")).await;
     let ack = link.ack("env-home").await;
     assert_eq!(ack, json!({ "envelope_id": "env-home" }));
-    app.drain_all().await;
-    let published: Vec<Value> = app
-        .slack
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| r.url.path() == "/views.publish")
-        .map(|r| serde_json::from_slice(&r.body).unwrap())
-        .collect();
+    let published = published(&app).await;
     assert_eq!(published.len(), 1);
     assert_eq!(published[0]["user_id"], "U0JANE");
     assert_eq!(published[0]["view"]["type"], "home");
@@ -245,16 +249,7 @@ async fn after_a_dropped_connection_a_redelivered_envelope_is_answered_again_but
 
     assert_eq!(again["payload"], first["payload"]);
     assert_eq!(wins(&app).await, 1);
-    app.drain_all().await;
-    let publishes = app
-        .slack
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| r.url.path() == "/views.publish")
-        .count();
-    assert_eq!(publishes, 1);
+    assert_eq!(published(&app).await.len(), 1);
 }
 
 #[tokio::test]

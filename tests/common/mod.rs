@@ -76,12 +76,21 @@ impl TestApp {
     /// A fresh app installed through "Add to Slack" into no workspace yet; its fake Slack
     /// knows every user in New York and accepts every message.
     pub async fn spawn_installable() -> Self {
+        Self::spawn_configured(installable_settings, true).await
+    }
+
+    /// A fresh app on `settings(the fake Slack's URL)`, its clock at Monday afternoon, its
+    /// fake Slack accepting every message (and knowing every user in New York when
+    /// `known_users`).
+    async fn spawn_configured(settings: impl FnOnce(&str) -> Settings, known_users: bool) -> Self {
         let slack = MockServer::start().await;
-        mount_user(&slack, None, "America/New_York", false).await;
+        if known_users {
+            mount_user(&slack, None, "America/New_York", false).await;
+        }
         mount_post_ok(&slack).await;
         let dir = tempfile::tempdir().unwrap();
         let db_url = database_url(&dir).await;
-        let settings = installable_settings(&slack.uri());
+        let settings = settings(&slack.uri());
         Self::open_with(
             settings,
             slack,
@@ -146,20 +155,12 @@ impl TestApp {
 
     /// A fresh app deployed with `MOMENTUM_TZ=tz`, whose fake Slack knows nobody's zone.
     pub async fn spawn_in_default_zone(tz: chrono_tz::Tz) -> Self {
-        let slack = MockServer::start().await;
-        mount_post_ok(&slack).await;
-        let dir = tempfile::tempdir().unwrap();
-        let db_url = database_url(&dir).await;
-        let mut settings = settings(&slack.uri());
-        settings.default_tz = tz;
-        Self::open_with(
-            settings,
-            slack,
-            dir,
-            db_url,
-            Clock::fixed(monday_afternoon()),
-        )
-        .await
+        let with_zone = |url: &str| {
+            let mut settings = settings(url);
+            settings.default_tz = tz;
+            settings
+        };
+        Self::spawn_configured(with_zone, false).await
     }
 
     async fn spawn_with(clock: Clock, default_mocks: bool) -> Self {
