@@ -127,13 +127,7 @@ where
         let _ = state
             .db
             .write(key, |c, key| {
-                Box::pin(async move {
-                    crate::store::sql::query("DELETE FROM socket_envelopes WHERE key = ?")
-                        .bind(key.as_str())
-                        .execute(c)
-                        .await
-                        .map(|_| ())
-                })
+                Box::pin(interactions::forget_envelope(c, key))
             })
             .await;
         return Err(Box::new(NotHandled(status)));

@@ -460,3 +460,31 @@ async fn a_changed_token_key_stops_start_up_with_a_clear_error() {
     );
     assert!(!error.contains("xoxb"), "{error}");
 }
+
+#[tokio::test]
+async fn momentum_forget_workspace_deletes_one_workspaces_data_at_once() {
+    let app = TestApp::spawn_installable().await;
+    add_to_slack(&app, "T0ACME", "Acme", "xoxb-acme").await;
+    add_to_slack(&app, "T0GLOBEX", "Globex", "xoxb-globex").await;
+    a_team_with_a_win(&app, "T0ACME").await;
+    a_team_with_a_win(&app, "T0GLOBEX").await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_momentum"))
+        .args(["forget-workspace", "T0ACME"])
+        .env("DATABASE_URL", &app.db_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("of workspace T0ACME"), "{said}");
+    for table in ["wins", "members", "teams", "installations"] {
+        let acme = format!("SELECT COUNT(*) FROM {table} WHERE team_id = 'T0ACME'");
+        let globex = format!("SELECT COUNT(*) FROM {table} WHERE team_id = 'T0GLOBEX'");
+        assert_eq!(app.count(&acme).await, 0, "{table}");
+        assert!(app.count(&globex).await > 0, "{table}");
+    }
+}

@@ -112,6 +112,15 @@ pub async fn envelope_answered(conn: &mut Conn, key: &str, response: &str) -> sq
     Ok(())
 }
 
+/// Releases an envelope whose handling failed, so Slack's redelivery is handled.
+pub async fn forget_envelope(conn: &mut Conn, key: &str) -> sqlx::Result<()> {
+    sql::query("DELETE FROM socket_envelopes WHERE key = ?")
+        .bind(key)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Kudos from `user_id` on each of the team's `win_ids`; returns how many were new.
 pub async fn give_kudos(
     conn: &mut Conn,
