@@ -291,14 +291,15 @@ async fn three_replicas_deliver_each_message_once_pace_each_channel_and_take_ove
         "Jane is nudged about her cold prospect: {jane:?}"
     );
 
-    // The five posts to one channel went out at least 1.1 s apart (measured where the fake
-    // Slack received them, so a few ms of network jitter are allowed), whichever replica sent.
+    // The five posts to one channel reached Slack at least a second apart (Slack's limit),
+    // whichever replica sent them. Claims are spaced 1.1 s; the margin absorbs how long each
+    // replica takes to send after its claim, which varies on a loaded machine (CI saw 1.07 s).
     let pace: Vec<_> = posts.iter().filter(|p| p.channel == "C0PACE").collect();
     assert_eq!(pace.len(), 5);
     for pair in pace.windows(2) {
         let gap = pair[1].at - pair[0].at;
         assert!(
-            gap >= Duration::from_millis(1080),
+            gap >= Duration::from_millis(1000),
             "{gap:?} between posts to one channel"
         );
     }
