@@ -468,12 +468,19 @@ async fn momentum_forget_workspace_deletes_one_workspaces_data_at_once() {
     add_to_slack(&app, "T0GLOBEX", "Globex", "xoxb-globex").await;
     a_team_with_a_win(&app, "T0ACME").await;
     a_team_with_a_win(&app, "T0GLOBEX").await;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_momentum"))
-        .args(["forget-workspace", "T0ACME"])
-        .env("DATABASE_URL", &app.db_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
+    // Off the test's thread, so the app's own tasks (a profile being stored) keep running
+    // and release the database while the command waits for it.
+    let url = app.db_url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_momentum"))
+            .args(["forget-workspace", "T0ACME"])
+            .env("DATABASE_URL", url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
     assert!(
         out.status.success(),
         "{}",
