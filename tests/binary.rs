@@ -35,14 +35,6 @@ fn serve(dir: &tempfile::TempDir, port: u16) -> Command {
     cmd
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[test]
 fn serve_without_a_signing_secret_says_which_variable_and_where_to_find_it() {
     let dir = tempfile::tempdir().unwrap();

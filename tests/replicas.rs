@@ -105,14 +105,6 @@ impl Drop for Replica {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// `momentum serve` as replica `name`: its Web API calls go to `{slack}/{name}/…`.
 fn replica(name: &str, db_url: &str, slack: &str, now: Option<&str>) -> Replica {
     let port = free_port();

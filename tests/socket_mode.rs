@@ -148,24 +148,11 @@ async fn mount_publish_ok(app: &TestApp) {
 /// Delivers the outbox; the Home views published, in order.
 async fn published(app: &TestApp) -> Vec<Value> {
     app.drain_all().await;
-    app.slack
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| r.url.path() == "/views.publish")
-        .map(|r| serde_json::from_slice(&r.body).unwrap())
-        .collect()
+    app.bodies_to("/views.publish").await
 }
 
 async fn connections_opened(app: &TestApp) -> usize {
-    app.slack
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| r.url.path() == "/apps.connections.open")
-        .count()
+    app.requests_to("/apps.connections.open").await.len()
 }
 
 async fn wins(app: &TestApp) -> i64 {

@@ -88,13 +88,7 @@ async fn add_to_slack(app: &TestApp, team: &str, name: &str, token: &str) -> Pag
 }
 
 async fn exchanges(app: &TestApp) -> usize {
-    app.slack
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| r.url.path() == "/oauth.v2.access")
-        .count()
+    app.requests_to("/oauth.v2.access").await.len()
 }
 
 /// (path, workspace the request was about, Authorization header) of every Web API call.

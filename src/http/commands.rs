@@ -71,11 +71,8 @@ pub(crate) async fn answer_form(state: AppState, form: SlashForm) -> Response {
             }
             _ => None,
         };
-        let token = match &view {
-            Some(_) => state.bot_token(&caller.team_id).await.ok().flatten(),
-            None => None,
-        };
-        if let (Some(view), Some(trigger), Some(token)) = (view, form.trigger_id.as_deref(), token)
+        if let (Some(view), Some(trigger)) = (view, form.trigger_id.as_deref())
+            && let Ok(Some(token)) = state.bot_token(&caller.team_id).await
         {
             match state
                 .slack

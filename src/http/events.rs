@@ -72,18 +72,20 @@ pub(crate) async fn handle_event(state: AppState, body: Bytes) -> Response {
     else {
         return StatusCode::OK.into_response();
     };
-    let bot_revoked = inner.tokens.is_some_and(|t| !t.bot.is_empty());
+    // Uninstalled, or the bot's token revoked (a user's revoked token changes nothing).
+    let leaves = match inner.kind.as_str() {
+        "app_uninstalled" => true,
+        "tokens_revoked" => inner.tokens.is_some_and(|t| !t.bot.is_empty()),
+        _ => false,
+    };
     let result = match (inner.kind.as_str(), inner.user, inner.tab.as_deref()) {
+        _ if leaves => workspaces::left(&state, &event_id, &team_id).await,
         ("app_home_opened", Some(user), Some("home") | None) => {
-            home::opened(&state, &event_id, &team_id, &user).await
+            home::opened(&state, &event_id, &team_id, &user)
+                .await
+                .map(|_| ())
         }
-        ("app_uninstalled", ..) => workspaces::left(&state, &event_id, &team_id)
-            .await
-            .map(|()| true),
-        ("tokens_revoked", ..) if bot_revoked => workspaces::left(&state, &event_id, &team_id)
-            .await
-            .map(|()| true),
-        _ => home::acknowledge(&state, &event_id).await,
+        _ => home::acknowledge(&state, &event_id).await.map(|_| ()),
     };
     if let Err(e) = result {
         // A 500 makes Slack retry later; the event id was not recorded, so the retry is handled.

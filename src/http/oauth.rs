@@ -118,11 +118,7 @@ pub async fn callback(
                 Ok(first) => first,
                 Err(e) => {
                     tracing::error!(error = %e, "could not record an OAuth state");
-                    return page(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "Momentum could not finish the install",
-                        "Nothing was stored. Please start again from /slack/install in a moment.",
-                    );
+                    return unfinished();
                 }
             }
         }
@@ -157,13 +153,9 @@ pub async fn callback(
             );
         }
     };
-    if let Err(e) = crate::service::workspaces::installed(&state, &grant).await {
+    if let Err(e) = crate::service::workspaces::installed(&state, &app.key, &grant).await {
         tracing::error!(error = %e, "could not store an installation");
-        return page(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Momentum could not finish the install",
-            "Nothing was stored. Please start again from /slack/install in a moment.",
-        );
+        return unfinished();
     }
     let workspace = grant.team_name.as_deref().unwrap_or("your workspace");
     page(
@@ -173,6 +165,15 @@ pub async fn callback(
          /momentum channel #wins to choose where wins are celebrated, then log a first step \
          with /win booked a demo with Acme or /touch Jane Doe @ Acme phone no_answer. \
          /momentum help lists everything.",
+    )
+}
+
+/// Our side failed (the database): nothing was stored.
+fn unfinished() -> Response {
+    page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Momentum could not finish the install",
+        "Nothing was stored. Please start again from /slack/install in a moment.",
     )
 }
 

@@ -1,18 +1,16 @@
 //! Workspaces arriving and leaving: an "Add to Slack" install stored with its token sealed;
 //! `app_uninstalled` / `tokens_revoked` stopping everything for the workspace at once; its
 //! data forgotten once the retention period is over (or at once, from the command line).
-use crate::config::Workspaces;
+use crate::crypto::TokenKey;
 use crate::slack::Grant;
 use crate::state::AppState;
 use crate::store::{self, interactions, workspaces};
 use chrono::{DateTime, Utc};
 
-/// Stores the installation `grant` describes; installing again replaces the token.
-pub async fn installed(state: &AppState, grant: &Grant) -> store::Result<()> {
-    let Workspaces::Installed(app) = &state.settings.workspaces else {
-        return Ok(());
-    };
-    let sealed = app.key.seal(&grant.team_id, &grant.bot_token);
+/// Stores the installation `grant` describes, its token sealed with `key`; installing again
+/// replaces the token.
+pub async fn installed(state: &AppState, key: &TokenKey, grant: &Grant) -> store::Result<()> {
+    let sealed = key.seal(&grant.team_id, &grant.bot_token);
     let data = (grant.clone(), sealed, state.clock.now());
     state
         .db

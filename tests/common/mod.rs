@@ -325,12 +325,21 @@ impl TestApp {
 
     /// The `chat.postMessage` bodies the fake Slack received, in order.
     pub async fn posted(&self) -> Vec<Value> {
-        self.slack
-            .received_requests()
+        self.bodies_to("/chat.postMessage").await
+    }
+
+    /// The requests the fake Slack received at `path`, in order.
+    pub async fn requests_to(&self, path: &str) -> Vec<wiremock::Request> {
+        let mut all = self.slack.received_requests().await.unwrap_or_default();
+        all.retain(|r| r.url.path() == path);
+        all
+    }
+
+    /// The JSON bodies the fake Slack received at `path`, in order.
+    pub async fn bodies_to(&self, path: &str) -> Vec<Value> {
+        self.requests_to(path)
             .await
-            .unwrap_or_default()
             .iter()
-            .filter(|r| r.url.path() == "/chat.postMessage")
             .map(|r| serde_json::from_slice(&r.body).unwrap())
             .collect()
     }
@@ -646,6 +655,15 @@ pub async fn open_home(app: &TestApp, user: &str) -> Value {
         .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap())
         .find(|v| v["user_id"] == user)
         .expect("a published home view")
+}
+
+/// A port nothing listens on yet.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// One HTTP/1.1 request to a local port over a plain socket; the raw response (`None` when
