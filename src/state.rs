@@ -8,7 +8,7 @@ use slack_morphism::prelude::SlackSigningSecret;
 use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, mpsc};
 
 /// (team, user) → when their profile was last requested.
 pub type ProfileAsks = HashMap<(String, String), chrono::DateTime<chrono::Utc>>;
@@ -25,6 +25,8 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     /// When we last asked Slack for each member's profile, so we ask at most once an hour.
     pub profile_asked: Arc<Mutex<ProfileAsks>>,
+    /// Members whose profile to refresh in the background (`service::profile::refresher`).
+    pub profile_queue: mpsc::Sender<(String, String)>,
 }
 
 impl AppState {
@@ -32,7 +34,8 @@ impl AppState {
         let verifier = settings.signing_secret.as_ref().map(|secret| {
             SlackEventSignatureVerifier::new(&SlackSigningSecret::new(secret.expose().into()))
         });
-        Self {
+        let (profile_queue, queued) = mpsc::channel(crate::service::profile::QUEUE);
+        let state = Self {
             db,
             slack,
             clock,
@@ -40,7 +43,13 @@ impl AppState {
             verifier,
             outbox_wake: Arc::new(Notify::new()),
             profile_asked: Arc::default(),
+            profile_queue,
+        };
+        // Outside a runtime (never in `serve`) profiles are only refreshed when a reply needs one.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(crate::service::profile::refresher(state.clone(), queued));
         }
+        state
     }
 }
 

@@ -5,7 +5,7 @@ mod blitz;
 mod block;
 pub mod home;
 mod momentum;
-mod profile;
+pub(crate) mod profile;
 mod targets;
 mod touch;
 mod undo;

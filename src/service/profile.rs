@@ -126,7 +126,8 @@ pub fn refresh_in_background(state: &AppState, member: &members::MemberRow) {
     refresh_if_stale(state, &member.team_id, &member.user_id, member.profile_at);
 }
 
-/// Refreshes the profile read at `profile_at` (never, if `None`) when it is stale.
+/// Refreshes the profile read at `profile_at` (never, if `None`) when it is stale: queued for
+/// the [`refresher`], so a step never waits for Slack nor starts a call of its own.
 pub fn refresh_if_stale(
     state: &AppState,
     team_id: &str,
@@ -138,8 +139,29 @@ pub fn refresh_if_stale(
     if fresh || recently_asked(state, team_id, user_id) {
         return;
     }
-    let (state, team, user) = (state.clone(), team_id.to_owned(), user_id.to_owned());
-    tokio::spawn(async move {
+    let key = (team_id.to_owned(), user_id.to_owned());
+    let mut asked = state
+        .profile_asked
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    // Queued once an hour at most; when the queue is full, a later step asks again.
+    if state.profile_queue.try_send(key.clone()).is_ok() {
+        asked.insert(key, state.clock.now());
+    }
+}
+
+/// How many background profile requests may wait for the [`refresher`].
+pub const QUEUE: usize = 4096;
+
+/// The least time between two background `users.info` calls: at most 20 a second however many
+/// new members arrive at once (a blitz, a bulk import), well within Slack's rate limits over
+/// several workspaces, and no burst of outgoing connections on the request path.
+const SPACING: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Asks Slack for the queued members' profiles, one at a time, [`SPACING`] apart.
+pub async fn refresher(state: AppState, mut queue: tokio::sync::mpsc::Receiver<(String, String)>) {
+    while let Some((team, user)) = queue.recv().await {
         refresh_profile(&state, &team, &user, crate::slack::CALL_TIMEOUT).await;
-    });
+        tokio::time::sleep(SPACING).await;
+    }
 }
