@@ -90,7 +90,13 @@ impl Application {
         let scheduler = tokio::spawn(crate::jobs::run_scheduler(self.state.clone(), stop_rx));
         let app = crate::http::router(self.state.clone());
         tracing::info!(port = self.port(), "Momentum is listening");
-        axum::serve(self.listener, app)
+        // Replies go out at once: no Nagle wait for the client's delayed ACK.
+        let listener = axum::serve::ListenerExt::tap_io(self.listener, |tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("serving HTTP")?;

@@ -255,3 +255,86 @@ async fn a_member_whose_zone_slack_has_not_told_counts_days_in_the_deployments_d
         "{settings}"
     );
 }
+
+#[tokio::test]
+async fn wins_committed_together_with_other_writes_survive_a_failing_one_among_them() {
+    use momentum::store::sql;
+    let app = TestApp::spawn().await;
+    app.reply("U0JANE", "/win", "warm-up").await;
+    let mut wins = Vec::new();
+    for i in 0..60 {
+        let app_router = app.router.clone();
+        wins.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let body = slash_body(&format!("U0REP{i}"), "/win", "Ann replied to my email");
+            let response = app_router.oneshot(signed(&body, now_ts())).await.unwrap();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            String::from_utf8_lossy(&bytes).into_owned()
+        }));
+    }
+    // Other writes queued meanwhile share the writer's transactions: some fail, some do not.
+    let mut others = Vec::new();
+    for i in 0..10 {
+        let db = app.state.db.clone();
+        others.push(tokio::spawn(async move {
+            db.write(i, |c, i| {
+                Box::pin(async move {
+                    let table = if i % 2 == 0 { "nowhere" } else { "members" };
+                    sql::query(&format!(
+                        "INSERT INTO {table} (team_id, user_id, created_at) VALUES ('T0TEAM', ?, '2026-11-23T14:00:00.000Z')"
+                    ))
+                    .bind(format!("U0OTHER{i}"))
+                    .execute(c)
+                    .await
+                    .map(|_| ())
+                })
+            })
+            .await
+        }));
+    }
+    for win in wins {
+        let reply = win.await.unwrap();
+        assert!(reply.contains("1 win today"), "{reply}");
+    }
+    let mut failed = 0;
+    for other in others {
+        failed += usize::from(other.await.unwrap().is_err());
+    }
+    assert_eq!(failed, 5, "only the writes to a missing table fail");
+    assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, 61);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM members WHERE user_id LIKE 'U0OTHER%'")
+            .await,
+        5
+    );
+}
+
+#[tokio::test]
+async fn logged_wins_reach_the_database_file_itself_once_writes_pause() {
+    let app = TestApp::spawn().await;
+    let Some(file) = app.db_url.strip_prefix("sqlite://").map(str::to_owned) else {
+        return; // PostgreSQL has no WAL file of ours to copy back.
+    };
+    for i in 0..40 {
+        app.reply(&format!("U0REP{i}"), "/win", "Ann replied").await;
+    }
+    // A copy of the database file without its WAL holds what was checkpointed, and the
+    // background checkpointer copies every committed win there within moments.
+    let copy = app.dir.path().join("copy.db");
+    let mut seen = 0;
+    for _ in 0..100 {
+        std::fs::copy(&file, &copy).unwrap();
+        // (A copy taken in the middle of a checkpoint may not open: look again.)
+        seen = rusqlite::Connection::open(&copy)
+            .and_then(|c| c.query_row("SELECT COUNT(*) FROM wins", [], |row| row.get(0)))
+            .unwrap_or(-1);
+        let _ = std::fs::remove_file(app.dir.path().join("copy.db-wal"));
+        if seen == 40 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen, 40);
+}

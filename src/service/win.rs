@@ -1,51 +1,95 @@
 //! `/win`: store the win, count it on the member's day, reply with today's count and streak.
-//! The hot path: what the write needs (zone, streak) is read first on a reader, so the writer
-//! does the whole win in one round trip.
+//! The hot path: the member's zone and streak are read inside the write itself, so a win is
+//! one trip to the writer (in-thread on SQLite: [`crate::store::direct`]).
 use super::{Caller, Reply, Result, plural, streak_note};
 use crate::commands::WinRequest;
 use crate::domain::streak;
 use crate::domain::text;
 use crate::state::AppState;
 use crate::store::{members, wins};
+use chrono::{DateTime, Utc};
+
+/// What logging a win did, and how old the member's profile is.
+struct Logged {
+    wins_today: i64,
+    streak: i64,
+    profile_at: Option<DateTime<Utc>>,
+}
+
+/// The win as stored, on the member's local day, with the streak it makes if it is the
+/// member's first step today.
+fn logged<'a>(
+    caller: &'a Caller,
+    request: &'a WinRequest,
+    at: DateTime<Utc>,
+    known: &members::StepState,
+) -> wins::LoggedWin<'a> {
+    let day = known.local.today(at);
+    wins::LoggedWin {
+        win: wins::NewWin {
+            team_id: &caller.team_id,
+            user_id: &caller.user_id,
+            kind: request.kind,
+            text: &request.text,
+            day,
+            at,
+        },
+        streak_if_first_today: streak::after_step(
+            known.last_step_day,
+            known.streak.unwrap_or(0),
+            day,
+            known.local.work_days,
+        ),
+    }
+}
 
 pub async fn log(state: &AppState, caller: &Caller, request: WinRequest) -> Result<Reply> {
-    let now = state.clock.now();
-    let known = members::step_state(state.db.reader(), &caller.team_id, &caller.user_id).await?;
-    let today = known.local.today(now);
-    let next_streak = streak::after_step(
-        known.last_step_day,
-        known.streak.unwrap_or(0),
-        today,
-        known.local.work_days,
-    );
-    let data = (caller.clone(), request, now, today, next_streak);
-    let (wins_today, streak, request) = state
+    let data = (caller.clone(), request, state.clock.now());
+    let (done, request) = state
         .db
-        .write(data, |c, (caller, request, at, day, next_streak)| {
-            Box::pin(async move {
-                let logged = wins::LoggedWin {
-                    win: wins::NewWin {
-                        team_id: &caller.team_id,
-                        user_id: &caller.user_id,
-                        kind: request.kind,
-                        text: &request.text,
-                        day: *day,
-                        at: *at,
+        .write_direct(
+            data,
+            |c, (caller, request, at)| {
+                let known = members::step_state_direct(c, &caller.team_id, &caller.user_id)?;
+                let win = logged(caller, request, *at, &known);
+                let (wins_today, streak) =
+                    wins::log_direct(c, &win, known.last_step_day, known.streak)?;
+                let profile_at = known.profile_at;
+                Ok((
+                    Logged {
+                        wins_today,
+                        streak,
+                        profile_at,
                     },
-                    streak_if_first_today: *next_streak,
-                };
-                let (wins_today, streak) = wins::log(c, &logged).await?;
-                Ok((wins_today, streak, request.clone()))
-            })
-        })
+                    request.clone(),
+                ))
+            },
+            |c, (caller, request, at)| {
+                Box::pin(async move {
+                    let known =
+                        members::step_state(&mut *c, &caller.team_id, &caller.user_id).await?;
+                    let win = logged(caller, request, *at, &known);
+                    let (wins_today, streak) = wins::log(c, &win).await?;
+                    let profile_at = known.profile_at;
+                    Ok((
+                        Logged {
+                            wins_today,
+                            streak,
+                            profile_at,
+                        },
+                        request.clone(),
+                    ))
+                })
+            },
+        )
         .await?;
-    super::profile::refresh_if_stale(state, &caller.team_id, &caller.user_id, known.profile_at);
+    super::profile::refresh_if_stale(state, &caller.team_id, &caller.user_id, done.profile_at);
     Ok(Reply::ephemeral(format!(
         "{} Logged your {}: “{}”\n{} today{}",
         request.kind.emoji(),
         request.kind.noun(),
         text::mrkdwn(&request.text, 200),
-        plural(wins_today, "win", "wins"),
-        streak_note(streak),
+        plural(done.wins_today, "win", "wins"),
+        streak_note(done.streak),
     )))
 }

@@ -1,4 +1,5 @@
 //! Members: the Slack users the bot knows, their time zone, manager, away and privacy.
+use super::direct::{self, Direct};
 use super::sql::{self, Conn, Ex};
 use super::teams::WORK_DAYS;
 use crate::domain::text::UserText;
@@ -92,6 +93,39 @@ pub async fn step_state(
     .bind(user_id)
     .fetch_one(db)
     .await
+}
+
+/// [`step_state`] on the writer's own connection, in-thread (SQLite).
+pub fn step_state_direct(c: &Direct, team_id: &str, user_id: &str) -> rusqlite::Result<StepState> {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT m.tz IS NOT NULL AS own_zone, m.last_step_day, m.streak, m.profile_at, {ZONE}, {WORK_DAYS}
+             FROM (SELECT ?1 AS team_id, ?2 AS user_id) k
+             LEFT JOIN members m ON m.team_id = k.team_id AND m.user_id = k.user_id
+             LEFT JOIN teams t ON t.team_id = k.team_id"
+        )
+    });
+    c.prepare_cached(&SQL)?
+        .query_row((team_id, user_id), |row| {
+            let zone: String = row.get(4)?;
+            Ok(StepState {
+                own_zone: row.get(0)?,
+                last_step_day: row
+                    .get::<_, Option<String>>(1)?
+                    .map(|d| direct::day(&d))
+                    .transpose()?,
+                streak: row.get(2)?,
+                profile_at: row
+                    .get::<_, Option<String>>(3)?
+                    .map(|t| direct::time(&t))
+                    .transpose()?,
+                local: Local {
+                    tz: crate::domain::time::parse_tz(&zone)
+                        .ok_or_else(|| direct::conversion(format!("unknown time zone {zone:?}")))?,
+                    work_days: row.get::<_, i64>(5)?.into(),
+                },
+            })
+        })
 }
 
 pub async fn get(

@@ -16,6 +16,7 @@ pub mod blitz;
 pub mod blocks;
 pub mod copy;
 pub mod digest;
+pub mod direct;
 pub mod goals;
 pub mod interactions;
 pub mod jobs;
@@ -36,9 +37,12 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, PgConnection, SqliteConnection};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
+pub use direct::Direct;
 pub use sql::{Conn, Ex, Reader};
 
 /// The key of PostgreSQL's transaction-level advisory lock that every write transaction takes:
@@ -109,17 +113,44 @@ impl Db {
             .log_statements(tracing::log::LevelFilter::Trace);
         let mut writer = SqliteConnection::connect_with(&options).await?;
         sqlx::migrate!("./migrations").run(&mut writer).await?;
-        // From here the writer waits for the lock in short polls, so deadlines are kept.
-        sqlx::query(&format!("PRAGMA busy_timeout = {}", LOCK_POLL.as_millis()))
-            .execute(&mut writer)
-            .await?;
+        // From here the writer waits for the lock in short polls, so deadlines are kept, and
+        // never checkpoints itself: copying the WAL back into the file (and its fsync) is the
+        // checkpointer's, off the path of every write.
+        sqlx::query(&format!(
+            "PRAGMA busy_timeout = {}; PRAGMA wal_autocheckpoint = 0",
+            LOCK_POLL.as_millis()
+        ))
+        .execute(&mut writer)
+        .await?;
+        let checkpointer = SqliteConnection::connect_with(&options).await?;
+        let wal = Arc::new(Wal::default());
+        tokio::spawn(checkpoint_wal(
+            checkpointer,
+            wal.clone(),
+            options.get_filename().to_owned(),
+        ));
         let read = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
             .connect_with(options.read_only(true))
             .await?;
+        let handle = direct::Handle::attach(&mut writer).await?;
         let (tx, rx) = mpsc::channel(4096);
-        tokio::spawn(run_writer(Conn::Lite(writer), rx, None));
+        let writer = Writer {
+            conn: Conn::Lite(writer),
+            handle: Some(handle),
+            reconnect: None,
+        };
+        // SQLite's writer has a thread of its own: in-thread statements never hold up the
+        // request handlers' runtime.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(sqlx::Error::Io)?;
+        std::thread::Builder::new()
+            .name("momentum-writer".into())
+            .spawn(move || runtime.block_on(run_writer(writer, rx, Some(wal))))
+            .map_err(sqlx::Error::Io)?;
         Ok(Self {
             read: Reader::Lite(read),
             writer: tx,
@@ -142,7 +173,12 @@ impl Db {
             .connect_with(options.clone())
             .await?;
         let (tx, rx) = mpsc::channel(4096);
-        tokio::spawn(run_writer(Conn::Pg(writer), rx, Some(options)));
+        let writer = Writer {
+            conn: Conn::Pg(writer),
+            handle: None,
+            reconnect: Some(options),
+        };
+        tokio::spawn(run_writer(writer, rx, None));
         Ok(Self {
             read: Reader::Pg(read),
             writer: tx,
@@ -176,17 +212,56 @@ impl Db {
             + Send
             + 'static,
     {
+        self.submit(|deadline, done| {
+            Box::new(Job {
+                work,
+                data,
+                out: None,
+                done: Some(done),
+                deadline,
+            })
+        })
+        .await
+    }
+
+    /// [`Db::write`] for the hot path: on SQLite `lite` runs in the writer's own thread on the
+    /// connection's handle ([`direct`]), with no hand-off per statement; on PostgreSQL `pg`
+    /// runs as `write` would run it. Both run inside the writer's transaction, with the same
+    /// group-commit contract (they may run twice, and are committed before they return).
+    pub async fn write_direct<D, T, L, P>(&self, data: D, lite: L, pg: P) -> Result<T>
+    where
+        D: Send + 'static,
+        T: Send + 'static,
+        L: Fn(&Direct, &D) -> Result<T, rusqlite::Error> + Send + 'static,
+        P: for<'c> Fn(&'c mut Conn, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>>
+            + Send
+            + 'static,
+    {
+        self.submit(|deadline, done| {
+            Box::new(DirectJob {
+                lite,
+                job: Job {
+                    work: pg,
+                    data,
+                    out: None,
+                    done: Some(done),
+                    deadline,
+                },
+            })
+        })
+        .await
+    }
+
+    /// Queues the work `make` builds and waits for its answer (see [`Db::write`]).
+    async fn submit<T>(
+        &self,
+        make: impl FnOnce(Instant, oneshot::Sender<Result<T>>) -> Box<dyn Work>,
+    ) -> Result<T> {
         let deadline = DEADLINE
             .try_with(|d| *d)
             .unwrap_or_else(|_| Instant::now() + BACKGROUND_DEADLINE);
         let (done, wait) = oneshot::channel();
-        let job = Box::new(Job {
-            work,
-            data,
-            out: None,
-            done: Some(done),
-            deadline,
-        });
+        let job = make(deadline, done);
         match tokio::time::timeout_at(deadline.into(), self.writer.send(job)).await {
             Err(_) => return Err(StoreError::Busy),
             Ok(sent) => sent.map_err(|_| StoreError::WriterGone)?,
@@ -210,6 +285,13 @@ impl Db {
 /// One caller's piece of work, type-erased for the writer queue.
 trait Work: Send {
     fn run<'c>(&'c mut self, conn: &'c mut Conn) -> BoxFuture<'c, Result<(), sqlx::Error>>;
+    /// Whether this work has an in-thread SQLite form ([`Work::run_direct`]).
+    fn direct(&self) -> bool {
+        false
+    }
+    fn run_direct(&mut self, _conn: &Direct) -> Result<(), sqlx::Error> {
+        Err(sqlx::Error::Protocol("no in-thread form".into()))
+    }
     /// Whether someone still waits for this work and its deadline has not passed.
     fn wanted(&self, now: Instant) -> bool;
     fn finish(self: Box<Self>, result: Result<(), StoreError>);
@@ -254,16 +336,210 @@ where
     }
 }
 
-async fn run_writer(
-    mut conn: Conn,
-    mut rx: mpsc::Receiver<Box<dyn Work>>,
+/// A [`Job`] (its PostgreSQL form) with an in-thread SQLite form.
+struct DirectJob<L, F, D, T> {
+    lite: L,
+    job: Job<F, D, T>,
+}
+
+impl<L, F, D, T> Work for DirectJob<L, F, D, T>
+where
+    D: Send + 'static,
+    T: Send + 'static,
+    L: Fn(&Direct, &D) -> Result<T, rusqlite::Error> + Send + 'static,
+    F: for<'c> Fn(&'c mut Conn, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>> + Send + 'static,
+{
+    fn run<'c>(&'c mut self, conn: &'c mut Conn) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+        self.job.run(conn)
+    }
+
+    fn direct(&self) -> bool {
+        true
+    }
+
+    fn run_direct(&mut self, conn: &Direct) -> Result<(), sqlx::Error> {
+        self.job.out = Some((self.lite)(conn, &self.job.data).map_err(direct::error)?);
+        Ok(())
+    }
+
+    fn wanted(&self, now: Instant) -> bool {
+        self.job.wanted(now)
+    }
+
+    fn finish(self: Box<Self>, result: Result<(), StoreError>) {
+        Box::new(self.job).finish(result)
+    }
+}
+
+/// The writer's connection: sqlx's, and on SQLite the same connection's handle in-thread.
+struct Writer {
+    conn: Conn,
+    handle: Option<direct::Handle>,
     reconnect: Option<PgConnectOptions>,
+}
+
+impl Writer {
+    /// Runs one piece of work inside the open transaction.
+    async fn run(&mut self, work: &mut dyn Work) -> Result<(), sqlx::Error> {
+        match (&mut self.handle, &mut self.conn) {
+            (Some(handle), Conn::Lite(c)) if work.direct() => {
+                work.run_direct(&*handle.lock(c).await?)
+            }
+            (_, conn) => work.run(conn).await,
+        }
+    }
+
+    /// Runs the group inside the open transaction, in-thread work first and all of it under
+    /// one lock of the handle; commits there too when nothing else is left.
+    async fn run_group(&mut self, group: &mut [Box<dyn Work>]) -> Result<(), sqlx::Error> {
+        let direct = match (&mut self.handle, &mut self.conn) {
+            (Some(handle), Conn::Lite(c)) => {
+                group.sort_by_key(|w| !w.direct());
+                let n = group.iter().take_while(|w| w.direct()).count();
+                if n > 0 {
+                    let locked = handle.lock(c).await?;
+                    for work in group[..n].iter_mut() {
+                        if let Err(e) = work.run_direct(&locked) {
+                            let _ = locked.execute_batch("ROLLBACK");
+                            return Err(e);
+                        }
+                    }
+                    if n == group.len() {
+                        return commit_if_wanted(group, |how| {
+                            locked.execute_batch(how).map_err(direct::error)
+                        });
+                    }
+                }
+                n
+            }
+            _ => 0,
+        };
+        for work in group[direct..].iter_mut() {
+            if let Err(e) = work.run(&mut self.conn).await {
+                let _ = finish_transaction(&mut self.conn, "ROLLBACK").await;
+                return Err(e);
+            }
+        }
+        let now = Instant::now();
+        if group.iter().any(|w| !w.wanted(now)) {
+            let _ = finish_transaction(&mut self.conn, "ROLLBACK").await;
+            return Err(stopped_waiting());
+        }
+        if let Err(e) = finish_transaction(&mut self.conn, "COMMIT").await {
+            let _ = finish_transaction(&mut self.conn, "ROLLBACK").await;
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+fn stopped_waiting() -> sqlx::Error {
+    sqlx::Error::Protocol("a caller stopped waiting before COMMIT".into())
+}
+
+/// Commits with `exec` unless a caller stopped waiting meanwhile (rolled back either way).
+fn commit_if_wanted(
+    group: &[Box<dyn Work>],
+    exec: impl Fn(&str) -> Result<(), sqlx::Error>,
+) -> Result<(), sqlx::Error> {
+    let now = Instant::now();
+    let result = if group.iter().any(|w| !w.wanted(now)) {
+        Err(stopped_waiting())
+    } else {
+        exec("COMMIT")
+    };
+    if result.is_err() {
+        let _ = exec("ROLLBACK");
+    }
+    result
+}
+
+/// How often the checkpointer looks whether there is WAL to copy back.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
+/// Past this many frames (1 GB of 4 KB pages) the writer resets the WAL itself. Under a
+/// sustained heavy load a passive checkpoint never catches the last frames up, and SQLite only
+/// starts the WAL afresh once every frame is back in the database file: the first pause of a
+/// few milliseconds does it. A reset costs the writer tens of milliseconds, so only a load
+/// that never pauses (a benchmark) pays for it.
+const WAL_RESET_FRAMES: i64 = 262_144;
+
+/// What SQLite's writer and checkpointer tell each other. The writer holds one reference and
+/// drops it when it stops, which stops the checkpointer.
+#[derive(Default)]
+struct Wal {
+    /// Something was committed since the last checkpoint.
+    written: AtomicBool,
+    /// The WAL has grown past [`WAL_RESET_FRAMES`]: the writer resets it after its next group.
+    reset: AtomicBool,
+}
+
+async fn run_writer(
+    mut writer: Writer,
+    mut rx: mpsc::Receiver<Box<dyn Work>>,
+    wal: Option<Arc<Wal>>,
 ) {
     let mut group: Vec<Box<dyn Work>> = Vec::with_capacity(MAX_GROUP);
     while rx.recv_many(&mut group, MAX_GROUP).await > 0 {
         // A dropped PostgreSQL connection is reopened where it shows: at BEGIN (`begin`).
-        commit_group(&mut conn, &mut group, &mut rx, reconnect.as_ref()).await;
+        commit_group(&mut writer, &mut group, &mut rx).await;
         group.clear();
+        if let (Some(wal), Conn::Lite(c)) = (&wal, &mut writer.conn) {
+            wal.written.store(true, Ordering::Relaxed);
+            // Only under a long, heavy load (1 GB of WAL without a pause): the rest of the
+            // copy, and a wait for readers, taken by the writer once.
+            if wal.reset.load(Ordering::Relaxed) {
+                match sqlx::query("PRAGMA wal_checkpoint(RESTART)")
+                    .execute(&mut *c)
+                    .await
+                {
+                    Ok(_) => wal.reset.store(false, Ordering::Relaxed),
+                    Err(e) => tracing::warn!(error = %e, "could not reset the WAL; will try again"),
+                }
+            }
+        }
+    }
+    if let (Some(handle), Conn::Lite(c)) = (writer.handle.take(), &mut writer.conn) {
+        handle.detach(c).await;
+    }
+}
+
+/// SQLite: copies committed WAL frames back into the database file in the background
+/// (a PASSIVE checkpoint: it never blocks the writer or a reader), so no write waits for a
+/// checkpoint's fsync. Stops, after a last checkpoint, with the writer.
+async fn checkpoint_wal(mut conn: SqliteConnection, wal: Arc<Wal>, file: std::path::PathBuf) {
+    loop {
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
+        let stopping = Arc::strong_count(&wal) == 1;
+        // While a reset is due, the writer checkpoints; two at once would only wait for each other.
+        let resetting = wal.reset.load(Ordering::Relaxed) && !stopping;
+        if !resetting && (wal.written.swap(false, Ordering::Relaxed) || stopping) {
+            let passive: Result<(i64, i64, i64), _> =
+                sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+                    .fetch_one(&mut conn)
+                    .await;
+            match passive {
+                Ok((_, frames, copied)) => {
+                    // SQLite syncs the file only after a checkpoint that copied every frame;
+                    // flushing what this one copied now keeps that last sync short.
+                    if copied < frames {
+                        let file = file.clone();
+                        let _ = tokio::task::spawn_blocking(move || {
+                            std::fs::File::open(file).and_then(|f| f.sync_data())
+                        })
+                        .await;
+                    }
+                    if frames >= WAL_RESET_FRAMES {
+                        wal.reset.store(true, Ordering::Relaxed)
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; will try again"),
+            }
+        }
+        if stopping {
+            let _ = conn.close().await;
+            return;
+        }
     }
 }
 
@@ -332,10 +608,9 @@ async fn finish_transaction(conn: &mut Conn, how: &'static str) -> Result<(), sq
 /// too). `false` when nothing is left to write, or on an error other than busy (then
 /// everyone has been answered).
 async fn begin(
-    conn: &mut Conn,
+    writer: &mut Writer,
     group: &mut Vec<Box<dyn Work>>,
     mut arrivals: Option<&mut mpsc::Receiver<Box<dyn Work>>>,
-    reconnect: Option<&PgConnectOptions>,
 ) -> bool {
     let mut waited = false;
     let mut reconnected = false;
@@ -344,13 +619,13 @@ async fn begin(
         if group.is_empty() {
             return false;
         }
-        match begin_transaction(conn).await {
+        match begin_transaction(&mut writer.conn).await {
             Ok(_) => return true,
             // PostgreSQL dropped the connection (a restart, a failover, an idle kill): nothing
             // of this group has run yet, so open a new connection and begin again, once.
             Err(e) if !reconnected && connection_lost(&e) => {
                 reconnected = true;
-                if let (Conn::Pg(pg), Some(options)) = (&mut *conn, reconnect) {
+                if let (Conn::Pg(pg), Some(options)) = (&mut writer.conn, &writer.reconnect) {
                     match PgConnection::connect_with(options).await {
                         Ok(fresh) => {
                             tracing::warn!(error = %e, "the database connection was lost; reconnected");
@@ -391,22 +666,21 @@ async fn begin(
 }
 
 async fn commit_group(
-    conn: &mut Conn,
+    writer: &mut Writer,
     group: &mut Vec<Box<dyn Work>>,
     rx: &mut mpsc::Receiver<Box<dyn Work>>,
-    reconnect: Option<&PgConnectOptions>,
 ) {
-    if !begin(conn, group, Some(rx), reconnect).await {
+    if !begin(writer, group, Some(rx)).await {
         return;
     }
     if group.len() == 1 {
         if let Some(mut work) = group.pop() {
-            let result = run_begun(conn, work.as_mut()).await;
+            let result = run_begun(writer, work.as_mut()).await;
             work.finish(result);
         }
         return;
     }
-    match run_all(conn, group).await {
+    match writer.run_group(group).await {
         Ok(()) => {
             for work in group.drain(..) {
                 work.finish(Ok(()));
@@ -419,51 +693,28 @@ async fn commit_group(
     }
     for work in std::mem::take(group) {
         let mut one = vec![work];
-        if !begin(conn, &mut one, None, reconnect).await {
+        if !begin(writer, &mut one, None).await {
             continue;
         }
         if let Some(mut work) = one.pop() {
-            let result = run_begun(conn, work.as_mut()).await;
+            let result = run_begun(writer, work.as_mut()).await;
             work.finish(result);
         }
     }
 }
 
-/// Runs the whole group inside the transaction `begin` opened and commits it, unless a piece
-/// fails or a caller stopped waiting meanwhile (rolled back either way).
-async fn run_all(conn: &mut Conn, group: &mut [Box<dyn Work>]) -> Result<(), sqlx::Error> {
-    for work in group.iter_mut() {
-        if let Err(e) = work.run(conn).await {
-            let _ = finish_transaction(conn, "ROLLBACK").await;
-            return Err(e);
-        }
-    }
-    let now = Instant::now();
-    if group.iter().any(|w| !w.wanted(now)) {
-        let _ = finish_transaction(conn, "ROLLBACK").await;
-        return Err(sqlx::Error::Protocol(
-            "a caller stopped waiting before COMMIT".into(),
-        ));
-    }
-    if let Err(e) = finish_transaction(conn, "COMMIT").await {
-        let _ = finish_transaction(conn, "ROLLBACK").await;
-        return Err(e);
-    }
-    Ok(())
-}
-
 /// Runs one piece of work inside the transaction already begun, and commits it unless it
 /// failed or its caller stopped waiting (then `Busy`: nothing was written).
-async fn run_begun(conn: &mut Conn, work: &mut dyn Work) -> Result<()> {
-    let result = match work.run(conn).await {
+async fn run_begun(writer: &mut Writer, work: &mut dyn Work) -> Result<()> {
+    let result = match writer.run(work).await {
         Ok(()) if !work.wanted(Instant::now()) => Err(StoreError::Busy),
-        Ok(()) => finish_transaction(conn, "COMMIT")
+        Ok(()) => finish_transaction(&mut writer.conn, "COMMIT")
             .await
             .map_err(StoreError::from),
         Err(e) => Err(StoreError::from(e)),
     };
     if result.is_err() {
-        let _ = finish_transaction(conn, "ROLLBACK").await;
+        let _ = finish_transaction(&mut writer.conn, "ROLLBACK").await;
     }
     result
 }

@@ -1,5 +1,7 @@
 //! Wins: small steps worth celebrating.
+use super::direct::Direct;
 use super::sql::{self, Conn};
+use crate::domain::TextValue;
 use crate::domain::{WinKind, WinSource};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -20,23 +22,49 @@ pub struct LoggedWin<'a> {
     pub streak_if_first_today: i64,
 }
 
-/// Logs a win in one round trip to the database: creates the member if new, stores the win,
-/// moves the streak on for a new day (a concurrent step the same day leaves it as is), and
-/// counts the day. Returns the day's wins so far and the streak.
+/// Logs a win on SQLite, in-thread in the writer's transaction: creates the member if new and
+/// moves their streak on for a new day (`last_step_day` is as read in the same transaction),
+/// stores the win and counts the day. Returns the day's wins so far and the streak.
+pub fn log_direct(
+    c: &Direct,
+    w: &LoggedWin<'_>,
+    last_step_day: Option<NaiveDate>,
+    streak: Option<i64>,
+) -> rusqlite::Result<(i64, i64)> {
+    let win = &w.win;
+    let (at, day) = (super::ts(win.at), win.day.to_string());
+    let first_today = last_step_day.is_none_or(|last| last < win.day);
+    let streak = if first_today {
+        w.streak_if_first_today
+    } else {
+        streak.unwrap_or(0)
+    };
+    c.prepare_cached(
+        "INSERT INTO members (team_id, user_id, created_at, streak, last_step_day) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (team_id, user_id) DO UPDATE SET streak = ?4, last_step_day = ?5
+         WHERE ?6",
+    )?
+    .execute((win.team_id, win.user_id, &at, streak, &day, first_today))?;
+    c.prepare_cached(
+        "INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute((win.team_id, win.user_id, win.kind.to_text(), win.text, &day, &at))?;
+    let today = c
+        .prepare_cached(
+            "INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?1, ?2, ?3, 1, 1, 0)
+             ON CONFLICT (team_id, user_id, day) DO UPDATE SET steps = member_days.steps + 1, wins = member_days.wins + 1
+             RETURNING wins",
+        )?
+        .query_row((win.team_id, win.user_id, &day), |row| row.get(0))?;
+    Ok((today, streak))
+}
+
+/// Logs a win on PostgreSQL in one statement, whose data-modifying parts all see the snapshot
+/// before it (hence the upsert's streak): creates the member if new, stores the win, moves the
+/// streak on for a new day (a step the same day leaves it as is) and counts the day. Returns
+/// the day's wins so far and the streak.
 pub async fn log(conn: &mut Conn, w: &LoggedWin<'_>) -> sqlx::Result<(i64, i64)> {
-    // SQLite takes the five statements in one round trip; PostgreSQL, as one statement whose
-    // data-modifying parts all see the snapshot before it (hence the upsert's streak).
-    let query = sql::query(
-        "INSERT INTO members (team_id, user_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING;
-         INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?1, ?2, ?4, ?5, ?6, ?3);
-         UPDATE members SET streak = ?7, last_step_day = ?6
-          WHERE team_id = ?1 AND user_id = ?2 AND (last_step_day IS NULL OR last_step_day < ?6);
-         INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?1, ?2, ?6, 1, 1, 0)
-          ON CONFLICT (team_id, user_id, day) DO UPDATE SET steps = member_days.steps + 1, wins = member_days.wins + 1 RETURNING wins;
-         SELECT streak FROM members WHERE team_id = ?1 AND user_id = ?2;",
-    )
-    .postgres(
-        "WITH m AS (
+    const SQL: &str = "WITH m AS (
             INSERT INTO members (team_id, user_id, created_at, streak, last_step_day)
             VALUES (?1, ?2, ?3, ?7, ?6)
             ON CONFLICT (team_id, user_id) DO UPDATE SET streak = ?7, last_step_day = ?6
@@ -47,25 +75,22 @@ pub async fn log(conn: &mut Conn, w: &LoggedWin<'_>) -> sqlx::Result<(i64, i64)>
             ON CONFLICT (team_id, user_id, day)
             DO UPDATE SET steps = member_days.steps + 1, wins = member_days.wins + 1 RETURNING wins)
          SELECT d.wins, COALESCE((SELECT streak FROM m),
-            (SELECT streak FROM members WHERE team_id = ?1 AND user_id = ?2)) AS streak FROM d",
-    )
-    .bind(w.win.team_id)
-    .bind(w.win.user_id)
-    .bind(w.win.at)
-    .bind(w.win.kind)
-    .bind(w.win.text)
-    .bind(w.win.day)
-    .bind(w.streak_if_first_today);
-    let conn = match conn {
-        Conn::Pg(_) => return query.fetch_one(conn).await,
-        Conn::Lite(conn) => conn,
+            (SELECT streak FROM members WHERE team_id = ?1 AND user_id = ?2)) AS streak FROM d";
+    let Conn::Pg(pg) = conn else {
+        return Err(sqlx::Error::Protocol(
+            "wins::log is PostgreSQL's; SQLite logs with log_direct".into(),
+        ));
     };
-    use sqlx::Row;
-    let rows = query.lite_rows(conn).await?;
-    match rows.as_slice() {
-        [today, streak] => Ok((today.try_get(0)?, streak.try_get(0)?)),
-        _ => Err(sqlx::Error::RowNotFound),
-    }
+    sql::query(SQL)
+        .bind(w.win.team_id)
+        .bind(w.win.user_id)
+        .bind(w.win.at)
+        .bind(w.win.kind)
+        .bind(w.win.text)
+        .bind(w.win.day)
+        .bind(w.streak_if_first_today)
+        .fetch_one(pg)
+        .await
 }
 
 pub async fn insert(conn: &mut Conn, win: &NewWin<'_>) -> sqlx::Result<i64> {

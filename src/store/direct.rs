@@ -1,0 +1,97 @@
+//! SQLite's in-thread write path for the hottest statements.
+//!
+//! sqlx runs every SQLite statement on its connection's own worker thread: each statement
+//! (and each row it returns) is a hand-off to that thread and back, two futex wake-ups that
+//! cost more than the statement itself on small virtual machines. For work written against
+//! [`Direct`] the writer instead borrows the connection's raw handle from sqlx
+//! ([`sqlx::SqliteConnection::lock_handle`], which parks sqlx's worker) once per group and
+//! runs the statements itself, prepared once and cached, in one go; everything else still
+//! goes through sqlx on the same connection and in the same transaction.
+//!
+//! The borrowed handle is wrapped in a `rusqlite::Connection` that does not own it (it never
+//! closes it); it is used only while sqlx's worker is locked out, and its prepared
+//! statements are finalized, under the lock, before the sqlx connection can be closed.
+use sqlx::SqliteConnection;
+use std::mem::ManuallyDrop;
+
+/// The SQLite connection as in-thread work sees it (inside the writer's open transaction).
+pub type Direct = rusqlite::Connection;
+
+/// The writer's in-thread view of its SQLite connection.
+pub(super) struct Handle {
+    /// Dropped only in [`Handle::detach`], under the lock (dropping finalizes statements).
+    conn: ManuallyDrop<rusqlite::Connection>,
+}
+
+/// sqlx's worker is parked while this lives: the handle is ours alone.
+pub(super) struct Locked<'h> {
+    conn: &'h mut Direct,
+    _guard: sqlx::sqlite::LockedSqliteHandle<'h>,
+}
+
+impl std::ops::Deref for Locked<'_> {
+    type Target = Direct;
+    fn deref(&self) -> &Direct {
+        self.conn
+    }
+}
+
+impl Handle {
+    pub(super) async fn attach(sqlx_conn: &mut SqliteConnection) -> sqlx::Result<Self> {
+        let mut locked = sqlx_conn.lock_handle().await?;
+        // SAFETY: the handle stays open as long as `sqlx_conn`, which the writer keeps for as
+        // long as this `Handle` (it detaches it first); `rusqlite` does not close a handle it
+        // was given, and every use goes through `lock`, which parks sqlx's worker meanwhile.
+        let conn = unsafe { rusqlite::Connection::from_handle(locked.as_raw_handle().as_ptr()) }
+            .map_err(|e| sqlx::Error::Protocol(format!("borrowing the SQLite handle: {e}")))?;
+        Ok(Self {
+            conn: ManuallyDrop::new(conn),
+        })
+    }
+
+    /// Parks sqlx's worker and lends the connection (one hand-off for any number of statements).
+    pub(super) async fn lock<'h>(
+        &'h mut self,
+        sqlx_conn: &'h mut SqliteConnection,
+    ) -> sqlx::Result<Locked<'h>> {
+        Ok(Locked {
+            _guard: sqlx_conn.lock_handle().await?,
+            conn: &mut self.conn,
+        })
+    }
+
+    /// Finalizes the cached statements (under the lock) so sqlx can close the connection.
+    pub(super) async fn detach(mut self, sqlx_conn: &mut SqliteConnection) {
+        // When the worker is gone, the handle went with it: there is nothing to finalize.
+        if let Ok(_guard) = sqlx_conn.lock_handle().await {
+            // SAFETY: dropped once, here, with the handle ours.
+            unsafe { ManuallyDrop::drop(&mut self.conn) }
+        }
+    }
+}
+
+/// A rusqlite error as the store reports it.
+pub(super) fn error(e: rusqlite::Error) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("sqlite: {e}"))
+}
+
+/// An instant as SQLite stores it ([`super::ts`]), read back.
+pub fn time(text: &str) -> rusqlite::Result<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").map(|t| t.and_utc())
+        })
+        .map_err(|e| conversion(format!("time {text:?}: {e}")))
+}
+
+/// A day as SQLite stores it (`YYYY-MM-DD`), read back.
+pub fn day(text: &str) -> rusqlite::Result<chrono::NaiveDate> {
+    text.parse()
+        .map_err(|e| conversion(format!("day {text:?}: {e}")))
+}
+
+/// A value stored in a form this code does not read.
+pub fn conversion(message: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, message.into())
+}
