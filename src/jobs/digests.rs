@@ -78,18 +78,24 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
             .db
             .write(data, |c, (team_id, built, now)| {
                 Box::pin(async move {
+                    // Set-based: one statement claims the team's runs, one queues the digests.
                     let at = *now;
-                    let mut r = JobReport::default();
-                    for (w, payload) in built {
-                        let scope = format!("{team_id}/{}", w.manager);
-                        let due = w.due.unwrap_or(at);
-                        if jobs::claim(c, "digests", &scope, due, at).await? {
-                            outbox::post(c, team_id, &w.manager, payload, at).await?;
-                            r.claimed += 1;
-                            r.queued += 1;
-                        }
-                    }
-                    Ok(r)
+                    let scope = |w: &Wanted| format!("{team_id}/{}", w.manager);
+                    let runs: Vec<(String, DateTime<Utc>)> = built
+                        .iter()
+                        .map(|(w, _)| (scope(w), w.due.unwrap_or(at)))
+                        .collect();
+                    let claimed = jobs::claim_all(c, "digests", &runs, at).await?;
+                    let messages: Vec<(&str, &str, String)> = built
+                        .iter()
+                        .filter(|(w, _)| claimed.contains(&scope(w)))
+                        .map(|(w, payload)| (team_id.as_str(), w.manager.as_str(), payload.clone()))
+                        .collect();
+                    outbox::post_all(c, &messages, at).await?;
+                    Ok(JobReport {
+                        claimed: messages.len(),
+                        queued: messages.len(),
+                    })
                 })
             })
             .await?;

@@ -69,24 +69,26 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
     let Some(earliest) = earliest_today else {
         return Ok(JobReport::default());
     };
-    // Nobody is nudged on their team's holiday.
     let latest = latest.unwrap_or(earliest);
-    let holidays: std::collections::HashSet<(String, NaiveDate)> =
-        schedule::holidays_between(reader, earliest, latest)
-            .await?
-            .into_iter()
-            .collect();
-    due_members.retain(|n| !holidays.contains(&(n.team_id.clone(), n.today)));
-    // One query for every cold prospect of every due rep.
+    // The three reads are independent: they run at once, each on a reader connection. One
+    // query each for every due rep's holidays, cold prospects and let-go suggestions.
     let cutoff = earliest - Duration::days(MAX_GAP_DAYS);
+    let (holidays, cold_rows, let_go_rows) = tokio::try_join!(
+        schedule::holidays_between(reader, earliest, latest),
+        schedule::cold_prospects(reader, cutoff, MAX_LISTED as i64),
+        schedule::let_go(reader, cutoff, MAX_LET_GO as i64),
+    )?;
+    // Nobody is nudged on their team's holiday.
+    let holidays: std::collections::HashSet<(String, NaiveDate)> = holidays.into_iter().collect();
+    due_members.retain(|n| !holidays.contains(&(n.team_id.clone(), n.today)));
     let mut cold: HashMap<(String, String), Vec<ColdProspect>> = HashMap::new();
-    for p in schedule::cold_prospects(reader, cutoff, MAX_LISTED as i64).await? {
+    for p in cold_rows {
         cold.entry((p.team_id.clone(), p.user_id.clone()))
             .or_default()
             .push(p);
     }
     let mut let_go: HashMap<(String, String), Vec<LetGo>> = HashMap::new();
-    for p in schedule::let_go(reader, cutoff, MAX_LET_GO as i64).await? {
+    for p in let_go_rows {
         let_go
             .entry((p.team_id.clone(), p.user_id.clone()))
             .or_default()
