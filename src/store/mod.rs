@@ -129,11 +129,7 @@ impl Db {
         .await?;
         let checkpointer = SqliteConnection::connect_with(&options).await?;
         let wal = Arc::new(Wal::default());
-        tokio::spawn(checkpoint_wal(
-            checkpointer,
-            wal.clone(),
-            options.get_filename().to_owned(),
-        ));
+        tokio::spawn(checkpoint_wal(checkpointer, wal.clone()));
         let read = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
@@ -512,7 +508,7 @@ async fn run_writer(
 /// SQLite: copies committed WAL frames back into the database file in the background
 /// (a PASSIVE checkpoint: it never blocks the writer or a reader), so no write waits for a
 /// checkpoint's fsync. Stops, after a last checkpoint, with the writer.
-async fn checkpoint_wal(mut conn: SqliteConnection, wal: Arc<Wal>, file: std::path::PathBuf) {
+async fn checkpoint_wal(mut conn: SqliteConnection, wal: Arc<Wal>) {
     loop {
         tokio::time::sleep(CHECKPOINT_EVERY).await;
         let stopping = Arc::strong_count(&wal) == 1;
@@ -524,20 +520,13 @@ async fn checkpoint_wal(mut conn: SqliteConnection, wal: Arc<Wal>, file: std::pa
                     .fetch_one(&mut conn)
                     .await;
             match passive {
-                Ok((_, frames, copied)) => {
-                    // SQLite syncs the file only after a checkpoint that copied every frame;
-                    // flushing what this one copied now keeps that last sync short.
-                    if copied < frames {
-                        let file = file.clone();
-                        let _ = tokio::task::spawn_blocking(move || {
-                            std::fs::File::open(file).and_then(|f| f.sync_data())
-                        })
-                        .await;
-                    }
-                    if frames >= WAL_RESET_FRAMES {
-                        wal.reset.store(true, Ordering::Relaxed)
-                    }
+                // Never touch the database file from outside SQLite here (say, to flush it):
+                // closing any other descriptor of it drops every POSIX lock this process holds
+                // on it, and another process could then take the WAL away from under us.
+                Ok((_, frames, _)) if frames >= WAL_RESET_FRAMES => {
+                    wal.reset.store(true, Ordering::Relaxed)
                 }
+                Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; will try again"),
             }
         }
