@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Signed /win throughput and latency on SQLite, on PostgreSQL with one replica, and on
 # PostgreSQL with three replicas behind haproxy (round robin), one after the other in the
-# same run, with the shared load generator (../shared/bench/slash_load.sh).
+# same run, with the shared load generator (examples/bench/slash_load.sh).
 #
 #   examples/scale_out.sh POSTGRES_ADMIN_URL [DURATION_S] [CONNECTIONS]
 #   e.g. examples/scale_out.sh postgres://postgres@127.0.0.1:5432/postgres 10 32
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADMIN=$1 DURATION=${2:-10} CONNS=${3:-32}
-LOAD=${LOAD:-../shared/bench/slash_load.sh}
+LOAD=${LOAD:-examples/bench/slash_load.sh}
 BIN=./target/release/momentum
 SECRET=s3cret
 export SLACK_SIGNING_SECRET=$SECRET SLACK_BOT_TOKEN=xoxb-bench SLACK_API_URL=http://127.0.0.1:9/ RUST_LOG=warn
