@@ -16,6 +16,17 @@ struct Logged {
     profile_at: Option<DateTime<Utc>>,
 }
 
+impl Logged {
+    /// The day's count and streak the write returned, for the member as it was read.
+    fn after(known: &members::StepState, (wins_today, streak): (i64, i64)) -> Self {
+        Self {
+            wins_today,
+            streak,
+            profile_at: known.profile_at,
+        }
+    }
+}
+
 /// The win as stored, on the member's local day, with the streak it makes if it is the
 /// member's first step today.
 fn logged<'a>(
@@ -52,33 +63,16 @@ pub async fn log(state: &AppState, caller: &Caller, request: WinRequest) -> Resu
             |c, (caller, request, at)| {
                 let known = members::step_state_direct(c, &caller.team_id, &caller.user_id)?;
                 let win = logged(caller, request, *at, &known);
-                let (wins_today, streak) =
-                    wins::log_direct(c, &win, known.last_step_day, known.streak)?;
-                let profile_at = known.profile_at;
-                Ok((
-                    Logged {
-                        wins_today,
-                        streak,
-                        profile_at,
-                    },
-                    request.clone(),
-                ))
+                let counts = wins::log_direct(c, &win, known.last_step_day, known.streak)?;
+                Ok((Logged::after(&known, counts), request.clone()))
             },
             |c, (caller, request, at)| {
                 Box::pin(async move {
                     let known =
                         members::step_state(&mut *c, &caller.team_id, &caller.user_id).await?;
                     let win = logged(caller, request, *at, &known);
-                    let (wins_today, streak) = wins::log(c, &win).await?;
-                    let profile_at = known.profile_at;
-                    Ok((
-                        Logged {
-                            wins_today,
-                            streak,
-                            profile_at,
-                        },
-                        request.clone(),
-                    ))
+                    let counts = wins::log(c, &win).await?;
+                    Ok((Logged::after(&known, counts), request.clone()))
                 })
             },
         )

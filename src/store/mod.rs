@@ -6,6 +6,11 @@
 //! If any work in a group fails, the group is rolled back and each piece of work is run again
 //! alone, so one bad request never costs another its write.
 //!
+//! On SQLite the writer is a thread of its own. Work with an in-thread form
+//! ([`Db::write_direct`], the hot path) runs there on the connection's own handle, with no
+//! hand-off to sqlx's worker per statement ([`direct`]); the writer never checkpoints, a
+//! checkpointer connection copies the WAL back in the background.
+//!
 //! Two backends, one store: a `sqlite://` URL (the embedded default) or a `postgres://` one
 //! (several replicas on one database). Each statement is written once in SQL both accept,
 //! with a PostgreSQL form where the dialects differ ([`sql`]); the schemas are
@@ -213,16 +218,8 @@ impl Db {
             + Send
             + 'static,
     {
-        self.submit(|deadline, done| {
-            Box::new(Job {
-                work,
-                data,
-                out: None,
-                done: Some(done),
-                deadline,
-            })
-        })
-        .await
+        self.submit(|deadline, done| Box::new(Job::new(work, data, done, deadline)))
+            .await
     }
 
     /// [`Db::write`] for the hot path: on SQLite `lite` runs in the writer's own thread on the
@@ -241,13 +238,7 @@ impl Db {
         self.submit(|deadline, done| {
             Box::new(DirectJob {
                 lite,
-                job: Job {
-                    work: pg,
-                    data,
-                    out: None,
-                    done: Some(done),
-                    deadline,
-                },
+                job: Job::new(pg, data, done, deadline),
             })
         })
         .await
@@ -304,6 +295,18 @@ struct Job<F, D, T> {
     out: Option<T>,
     done: Option<oneshot::Sender<Result<T>>>,
     deadline: Instant,
+}
+
+impl<F, D, T> Job<F, D, T> {
+    fn new(work: F, data: D, done: oneshot::Sender<Result<T>>, deadline: Instant) -> Self {
+        Self {
+            work,
+            data,
+            out: None,
+            done: Some(done),
+            deadline,
+        }
+    }
 }
 
 impl<F, D, T> Work for Job<F, D, T>
