@@ -301,10 +301,7 @@ async fn a_forged_replayed_expired_or_foreign_state_is_refused_and_stores_nothin
 #[tokio::test]
 async fn each_workspaces_messages_and_lookups_use_its_own_token() {
     let app = TestApp::spawn_installable().await;
-    add_to_slack(&app, "T0ACME", "Acme", "xoxb-acme").await;
-    add_to_slack(&app, "T0GLOBEX", "Globex", "xoxb-globex").await;
-    a_team_with_a_win(&app, "T0ACME").await;
-    a_team_with_a_win(&app, "T0GLOBEX").await;
+    acme_and_globex_each_with_a_win(&app).await;
     app.run_job(Job::Shoutouts, "2026-11-23T16:00:30Z").await;
     app.run_job(Job::Nudges, "2026-11-25T15:00:30Z").await;
 
@@ -334,10 +331,7 @@ async fn each_workspaces_messages_and_lookups_use_its_own_token() {
 #[tokio::test]
 async fn uninstalling_cancels_that_workspaces_messages_and_stops_its_jobs_but_not_the_others() {
     let app = TestApp::spawn_installable().await;
-    add_to_slack(&app, "T0ACME", "Acme", "xoxb-acme").await;
-    add_to_slack(&app, "T0GLOBEX", "Globex", "xoxb-globex").await;
-    a_team_with_a_win(&app, "T0ACME").await;
-    a_team_with_a_win(&app, "T0GLOBEX").await;
+    acme_and_globex_each_with_a_win(&app).await;
     app.drain_all().await;
     app.slack.reset().await;
     common::mount_user(&app.slack, None, "America/New_York", false).await;
@@ -458,10 +452,7 @@ async fn a_changed_token_key_stops_start_up_with_a_clear_error() {
 #[tokio::test]
 async fn momentum_forget_workspace_deletes_one_workspaces_data_at_once() {
     let app = TestApp::spawn_installable().await;
-    add_to_slack(&app, "T0ACME", "Acme", "xoxb-acme").await;
-    add_to_slack(&app, "T0GLOBEX", "Globex", "xoxb-globex").await;
-    a_team_with_a_win(&app, "T0ACME").await;
-    a_team_with_a_win(&app, "T0GLOBEX").await;
+    acme_and_globex_each_with_a_win(&app).await;
     // Off the test's thread, so the app's own tasks (a profile being stored) keep running
     // and release the database while the command waits for it.
     let url = app.db_url.clone();
@@ -488,4 +479,12 @@ async fn momentum_forget_workspace_deletes_one_workspaces_data_at_once() {
         assert_eq!(app.count(&acme).await, 0, "{table}");
         assert!(app.count(&globex).await > 0, "{table}");
     }
+}
+
+/// Acme and Globex install Momentum, and each has a team with a win today.
+async fn acme_and_globex_each_with_a_win(app: &TestApp) {
+    add_to_slack(app, "T0ACME", "Acme", "xoxb-acme").await;
+    add_to_slack(app, "T0GLOBEX", "Globex", "xoxb-globex").await;
+    a_team_with_a_win(app, "T0ACME").await;
+    a_team_with_a_win(app, "T0GLOBEX").await;
 }

@@ -45,10 +45,21 @@ fn recently_asked(state: &AppState, team_id: &str, user_id: &str) -> bool {
         .profile_asked
         .lock()
         .unwrap_or_else(|e| e.into_inner());
-    let an_hour_ago = state.clock.now() - Duration::hours(1);
+    asked_within_the_hour(
+        &asked,
+        &(team_id.to_owned(), user_id.to_owned()),
+        state.clock.now(),
+    )
+}
+
+fn asked_within_the_hour(
+    asked: &crate::state::ProfileAsks,
+    key: &(String, String),
+    now: DateTime<Utc>,
+) -> bool {
     asked
-        .get(&(team_id.to_owned(), user_id.to_owned()))
-        .is_some_and(|at| *at > an_hour_ago)
+        .get(key)
+        .is_some_and(|at| *at > now - Duration::hours(1))
 }
 
 /// Asks Slack for the member's profile now and stores it; background refreshes go through
@@ -134,9 +145,8 @@ pub fn refresh_if_stale(
     user_id: &str,
     profile_at: Option<DateTime<Utc>>,
 ) {
-    let fresh_after = state.clock.now() - Duration::hours(PROFILE_TTL_HOURS);
-    let fresh = profile_at.is_some_and(|at| at >= fresh_after);
-    if fresh || recently_asked(state, team_id, user_id) {
+    let now = state.clock.now();
+    if profile_at.is_some_and(|at| at >= now - Duration::hours(PROFILE_TTL_HOURS)) {
         return;
     }
     let key = (team_id.to_owned(), user_id.to_owned());
@@ -145,8 +155,11 @@ pub fn refresh_if_stale(
         .lock()
         .unwrap_or_else(|e| e.into_inner());
     // Queued once an hour at most; when the queue is full, a later step asks again.
+    if asked_within_the_hour(&asked, &key, now) {
+        return;
+    }
     if state.profile_queue.try_send(key.clone()).is_ok() {
-        asked.insert(key, state.clock.now());
+        asked.insert(key, now);
     }
 }
 

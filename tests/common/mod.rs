@@ -38,6 +38,8 @@ pub async fn database_url(dir: &TempDir) -> String {
 
 pub const SECRET: &str = "test-signing-secret";
 pub const TEAM: &str = "T0TEAM";
+/// The content type of slash commands and interactions.
+pub const FORM: &str = "application/x-www-form-urlencoded";
 
 pub struct TestApp {
     pub state: AppState,
@@ -111,14 +113,7 @@ impl TestApp {
 
     /// A signed Events API callback to `/slack/events`.
     pub async fn event(&self, event: &Value) -> StatusCode {
-        let body = event.to_string();
-        let ts = now_ts();
-        let request = Request::post("/slack/events")
-            .header("content-type", "application/json")
-            .header("x-slack-request-timestamp", ts.to_string())
-            .header("x-slack-signature", signature(SECRET, ts, &body))
-            .body(Body::from(body))
-            .unwrap();
+        let request = signed_post("/slack/events", "application/json", event.to_string());
         self.send(request).await.0
     }
 
@@ -352,13 +347,7 @@ pub async fn press_button(app: &TestApp, user: &str, action: &str, value: &str) 
         .replace("ACTION_ID", action)
         .replace("VALUE", value);
     let body = serde_urlencoded::to_string([("payload", payload)]).unwrap();
-    let ts = now_ts();
-    let request = Request::post("/slack/interactions")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-slack-request-timestamp", ts.to_string())
-        .header("x-slack-signature", signature(SECRET, ts, &body))
-        .body(Body::from(body))
-        .unwrap();
+    let request = signed_post("/slack/interactions", FORM, body);
     app.send(request).await.0
 }
 
@@ -514,6 +503,17 @@ pub fn signature(secret: &str, ts: i64, body: &str) -> String {
     format!("v0={hex}")
 }
 
+/// A POST to `path` signed now, as Slack signs it.
+pub fn signed_post(path: &str, content_type: &str, body: String) -> Request<Body> {
+    let ts = now_ts();
+    Request::post(path)
+        .header("content-type", content_type)
+        .header("x-slack-request-timestamp", ts.to_string())
+        .header("x-slack-signature", signature(SECRET, ts, &body))
+        .body(Body::from(body))
+        .unwrap()
+}
+
 pub fn signed(body: &str, ts: i64) -> Request<Body> {
     request_with(
         body,
@@ -610,13 +610,7 @@ pub async fn submit(
         .replace("METADATA", metadata)
         .replace("STATE", &Value::Object(values).to_string());
     let body = serde_urlencoded::to_string([("payload", payload)]).unwrap();
-    let ts = now_ts();
-    let request = axum::http::Request::post("/slack/interactions")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-slack-request-timestamp", ts.to_string())
-        .header("x-slack-signature", signature(SECRET, ts, &body))
-        .body(axum::body::Body::from(body))
-        .unwrap();
+    let request = signed_post("/slack/interactions", FORM, body);
     let (status, body) = app.send(request).await;
     (status, serde_json::from_str(&body).unwrap_or(Value::Null))
 }
@@ -636,13 +630,7 @@ pub async fn open_home(app: &TestApp, user: &str) -> Value {
     let event = include_str!("../fixtures/app_home_opened.json")
         .replace("U0JANE", user)
         .replace("Ev0HOME1", &format!("Ev0HOME{user}{}", now_ts()));
-    let ts = now_ts();
-    let request = Request::post("/slack/events")
-        .header("content-type", "application/json")
-        .header("x-slack-request-timestamp", ts.to_string())
-        .header("x-slack-signature", signature(SECRET, ts, &event))
-        .body(Body::from(event))
-        .unwrap();
+    let request = signed_post("/slack/events", "application/json", event);
     assert_eq!(app.send(request).await.0, StatusCode::OK);
     app.drain_all().await;
     app.slack
