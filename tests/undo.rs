@@ -137,3 +137,32 @@ async fn block_undo_removes_results_or_a_plan() {
     let nothing = app.reply("U0JANE", "/block", "undo").await;
     assert!(nothing.contains("Nothing to undo"), "{nothing}");
 }
+
+#[tokio::test]
+async fn an_undone_touch_no_longer_counts_in_the_managers_digest() {
+    let app = TestApp::spawn_team().await;
+    app.reply("U0JANE", "/touch", "Carl Cole @ Umbrella phone no_answer")
+        .await;
+    app.clock().advance(Duration::minutes(5));
+    app.reply("U0JANE", "/touch", "Carl Cole email meeting")
+        .await;
+    app.reply("U0JANE", "/touch", "undo").await;
+    // Bob's only touch of the day, undone: his day is as if nothing had been logged.
+    app.reply("U0BOB", "/touch", "Ned No @ Hooli phone no")
+        .await;
+    app.reply("U0BOB", "/touch", "undo").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM touch_days WHERE user_id = 'U0BOB'")
+            .await,
+        0
+    );
+
+    app.reply("U0BOSS", "/momentum", "digest").await;
+    app.drain_all().await;
+    let dm = &app.posts_to("U0BOSS").await[0];
+    assert!(dm.contains("*Touches* 1 (↑1) — 1 phone"), "{dm}");
+    assert!(!dm.contains("email"), "{dm}");
+    assert!(dm.contains("*Meetings* 0 (=)"), "{dm}");
+    assert!(dm.contains("• <@U0JANE> — 1 touch · 0 wins"), "{dm}");
+    assert!(dm.contains("• <@U0BOB> — 0 touches · 0 wins"), "{dm}");
+}

@@ -19,6 +19,7 @@ pub const TABLES: &[&str] = &[
     "team_holidays",
     "prospects",
     "touches",
+    "touch_days",
     "blocks",
     "wins",
     "kudos",

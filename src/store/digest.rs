@@ -3,6 +3,7 @@
 use super::members::ZONE;
 use super::sql::{self, Reader};
 use super::teams::WORK_DAYS;
+use super::touches::{channel_column, outcome_column};
 use crate::domain::digest::{DigestData, Periods, PlannedSlot, TouchCount};
 use crate::domain::schedule::Schedule;
 use crate::domain::time::Local;
@@ -100,19 +101,16 @@ pub async fn data(
     .bind(p.prev_from)
     .bind(p.to)
     .fetch_all(pool);
-    // One column per channel and outcome, in the order of `Channel::ALL` and `Outcome::ALL`
-    // (their words are fixed identifiers, never user text).
+    // One sum per channel and outcome, in the order of `Channel::ALL` and `Outcome::ALL`, over
+    // the rollup of each rep's days (its columns are fixed identifiers, never user text).
     let columns: Vec<String> = Channel::ALL
         .iter()
-        .map(|c| format!("COUNT(*) FILTER (WHERE channel = '{c}')"))
-        .chain(
-            Outcome::ALL
-                .iter()
-                .map(|o| format!("COUNT(*) FILTER (WHERE outcome = '{o}')")),
-        )
+        .map(|c| channel_column(*c))
+        .chain(Outcome::ALL.iter().map(|o| outcome_column(*o)))
+        .map(|column| format!("CAST(SUM({column}) AS BIGINT)"))
         .collect();
     let touches_sql = format!(
-        "SELECT user_id, day >= ?2 AS current, {} FROM touches
+        "SELECT user_id, day >= ?2 AS current, {} FROM touch_days
          WHERE team_id = ?1 AND day >= ?3 AND day <= ?4 GROUP BY user_id, current",
         columns.join(", ")
     );
@@ -149,7 +147,7 @@ pub async fn data(
     .fetch_all(pool);
     let nos_unreplaced = sql::query_as(
         "SELECT DISTINCT t.user_id, p.name AS prospect FROM touches t JOIN prospects p ON p.id = t.prospect_id
-         WHERE t.team_id = ?1 AND t.day >= ?2 AND t.day <= ?3 AND t.outcome = 'no'
+         WHERE t.outcome = 'no' AND t.team_id = ?1 AND t.day >= ?2 AND t.day <= ?3
            AND NOT EXISTS (SELECT 1 FROM prospects r WHERE r.replaces_id = p.id)
          ORDER BY t.user_id, p.name",
     )

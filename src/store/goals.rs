@@ -83,7 +83,7 @@ pub async fn progress(
     from: NaiveDate,
     to: NaiveDate,
 ) -> sqlx::Result<Vec<Progress>> {
-    sql::query_as(
+    sql::query_as(&format!(
         "WITH g AS (
              SELECT m.user_id, m.private,
                     coalesce(r.touches, t.touches) AS touches_goal,
@@ -96,10 +96,10 @@ pub async fn progress(
              WHERE m.team_id = ?1 AND (?4 IS NULL OR m.user_id = ?4)
                AND (r.user_id IS NOT NULL OR t.user_id IS NOT NULL)),
          tc AS (
-             SELECT user_id, COUNT(*) AS touches,
-                    COUNT(*) FILTER (WHERE outcome = 'talked') AS conversations,
-                    COUNT(*) FILTER (WHERE outcome = 'meeting') AS meetings
-             FROM touches WHERE team_id = ?1 AND day BETWEEN ?2 AND ?3
+             SELECT user_id, CAST(SUM({all}) AS BIGINT) AS touches,
+                    CAST(SUM({talked}) AS BIGINT) AS conversations,
+                    CAST(SUM({meeting}) AS BIGINT) AS meetings
+             FROM touch_days WHERE team_id = ?1 AND day BETWEEN ?2 AND ?3
                AND user_id IN (SELECT user_id FROM g) GROUP BY user_id),
          bc AS (
              SELECT user_id, CAST(SUM(dials + emails + social) AS BIGINT) AS touches, CAST(SUM(conversations) AS BIGINT) AS conversations,
@@ -115,7 +115,10 @@ pub async fn progress(
                 coalesce(bc.blocks, 0) AS done_blocks
          FROM g LEFT JOIN tc ON tc.user_id = g.user_id LEFT JOIN bc ON bc.user_id = g.user_id
          ORDER BY g.user_id",
-    )
+        all = super::touches::all_channels(),
+        talked = super::touches::outcome_column(crate::domain::Outcome::Talked),
+        meeting = super::touches::outcome_column(crate::domain::Outcome::Meeting),
+    ))
     .bind(team_id)
     .bind(from)
     .bind(to)

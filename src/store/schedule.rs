@@ -184,18 +184,26 @@ pub async fn cold_prospects(
     before_day: NaiveDate,
     per_rep: i64,
 ) -> sqlx::Result<Vec<ColdProspect>> {
-    // Only the aggregate that lists a prospect's channels differs between the dialects.
+    // A seek per rep on `prospects_cold` finds their coldest and counts them (the terms are
+    // the partial index's, word for word, so SQLite uses it). Only the aggregate that lists
+    // a prospect's channels differs between the dialects.
+    let cold = |t: &str| {
+        format!(
+            "{t}.status = 'active' AND {t}.stage = 'prospecting' AND {t}.touch_count < 10 AND {t}.last_touch_day < ?1"
+        )
+    };
+    let (cold_k, cold_c) = (cold("k"), cold("c"));
     let select = |channels: &str| {
         format!(
-            "SELECT id, team_id, user_id, name, company, touch_count, last_touch_day, cold_total,
-                    coalesce((SELECT {channels} FROM touches t WHERE t.prospect_id = c.id), '') AS used
-             FROM (
-                 SELECT id, team_id, user_id, name, company, touch_count, last_touch_day,
-                        ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY last_touch_day, id) AS rank,
-                        COUNT(*) OVER (PARTITION BY team_id, user_id) AS cold_total
-                 FROM prospects WHERE status = 'active' AND stage = 'prospecting' AND touch_count < 10
-                   AND last_touch_day < ?) c
-             WHERE rank <= ? ORDER BY team_id, user_id, rank"
+            "SELECT p.id, p.team_id, p.user_id, p.name, p.company, p.touch_count, p.last_touch_day,
+                    (SELECT COUNT(*) FROM prospects k
+                     WHERE k.team_id = p.team_id AND k.user_id = p.user_id AND {cold_k}) AS cold_total,
+                    coalesce((SELECT {channels} FROM touches t WHERE t.prospect_id = p.id), '') AS used
+             FROM members m JOIN prospects p ON p.id IN (
+                 SELECT c.id FROM prospects c
+                 WHERE c.team_id = m.team_id AND c.user_id = m.user_id AND {cold_c}
+                 ORDER BY c.last_touch_day, c.id LIMIT ?2)
+             ORDER BY p.team_id, p.user_id, p.last_touch_day, p.id"
         )
     };
     let (sqlite, postgres) = (
@@ -304,13 +312,16 @@ pub async fn let_go(
     since: NaiveDate,
     per_rep: i64,
 ) -> sqlx::Result<Vec<LetGo>> {
+    // A seek per rep on `prospects_let_go`, in its order.
     sql::query_as(
-        "SELECT id, team_id, user_id, name, touch_count FROM (
-             SELECT id, team_id, user_id, name, touch_count,
-                    ROW_NUMBER() OVER (PARTITION BY team_id, user_id ORDER BY touch_count DESC, id) AS rank
-             FROM prospects WHERE status = 'active' AND stage = 'prospecting' AND touch_count >= 10
-               AND let_go_suggested_at IS NULL AND last_touch_day >= ?) ranked
-         WHERE rank <= ? ORDER BY team_id, user_id, rank",
+        "SELECT p.id, p.team_id, p.user_id, p.name, p.touch_count
+         FROM members m JOIN prospects p ON p.id IN (
+             SELECT c.id FROM prospects c
+             WHERE c.team_id = m.team_id AND c.user_id = m.user_id
+               AND c.status = 'active' AND c.stage = 'prospecting' AND c.touch_count >= 10
+               AND c.let_go_suggested_at IS NULL AND c.last_touch_day >= ?1
+             ORDER BY c.touch_count DESC, c.id LIMIT ?2)
+         ORDER BY p.team_id, p.user_id, p.touch_count DESC, p.id",
     )
     .bind(since)
     .bind(per_rep)

@@ -89,6 +89,7 @@ pub async fn last_touch(
 /// Returns whether the prospect was removed.
 pub async fn delete_touch(conn: &mut Conn, t: &LastTouch) -> sqlx::Result<bool> {
     delete_wins(conn, "touch_id = ?", t.id).await?;
+    super::touches::uncount(conn, t.id, t.channel, t.outcome).await?;
     sql::query("DELETE FROM touches WHERE id = ?")
         .bind(t.id)
         .execute(&mut *conn)

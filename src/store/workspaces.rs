@@ -149,6 +149,7 @@ pub async fn forget(conn: &mut Conn, team_id: &str) -> sqlx::Result<u64> {
         "DELETE FROM kudos WHERE win_id IN (SELECT id FROM wins WHERE team_id = ?1)",
         "DELETE FROM wins WHERE team_id = ?1",
         "DELETE FROM touches WHERE team_id = ?1",
+        "DELETE FROM touch_days WHERE team_id = ?1",
         "DELETE FROM prospects WHERE team_id = ?1",
         "DELETE FROM blocks WHERE team_id = ?1",
         "DELETE FROM shoutout_kudos WHERE outbox_id IN (SELECT id FROM outbox WHERE team_id = ?1)",
