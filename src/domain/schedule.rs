@@ -108,6 +108,31 @@ fn parse_days(field: &str) -> Option<WorkDays> {
     (bits != 0).then_some(WorkDays(bits))
 }
 
+/// A cron expression parsed once per thread: a job asks the same few schedules of thousands
+/// of members, and parsing was most of its time per member.
+fn parsed(cron: &str) -> Option<std::rc::Rc<cron::Schedule>> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+    /// Distinct schedules kept; past it the cache starts over.
+    const KEPT: usize = 256;
+    thread_local! {
+        static PARSED: RefCell<HashMap<String, Rc<cron::Schedule>>> = RefCell::new(HashMap::new());
+    }
+    PARSED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(schedule) = cache.get(cron) {
+            return Some(schedule.clone());
+        }
+        let schedule = Rc::new(cron::Schedule::from_str(cron).ok()?);
+        if cache.len() >= KEPT {
+            cache.clear();
+        }
+        cache.insert(cron.to_owned(), schedule.clone());
+        Some(schedule)
+    })
+}
+
 /// The latest occurrence of any cron expression (in `tz`) in `(now - grace, now]`.
 pub fn latest_due(
     cron: &str,
@@ -115,7 +140,7 @@ pub fn latest_due(
     now: DateTime<Utc>,
     grace: Duration,
 ) -> Option<DateTime<Utc>> {
-    let schedule = cron::Schedule::from_str(cron).ok()?;
+    let schedule = parsed(cron)?;
     let from = (now - grace).with_timezone(&tz);
     schedule
         .after(&from)

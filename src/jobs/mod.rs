@@ -52,6 +52,51 @@ impl Job {
     }
 }
 
+/// Renders each item with `render` off the request handlers' runtime, on blocking threads,
+/// in as many slices as there are cores: thousands of Block Kit payloads take a job tens of
+/// milliseconds of CPU. The items come back in their order, each with its rendering; if the
+/// runtime is shutting down, none do (and the job writes nothing).
+pub async fn render_all<T, R>(items: Vec<T>, render: fn(&T) -> R) -> store::Result<Vec<(T, R)>>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+{
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_slice = items.len().div_ceil(cores).max(64);
+    let mut slices = Vec::new();
+    let mut rest = items;
+    while rest.len() > per_slice {
+        let tail = rest.split_off(per_slice);
+        slices.push(rest);
+        rest = tail;
+    }
+    slices.push(rest);
+    let handles: Vec<_> = slices
+        .into_iter()
+        .map(|slice| {
+            tokio::task::spawn_blocking(move || {
+                slice
+                    .into_iter()
+                    .map(|item| {
+                        let rendered = render(&item);
+                        (item, rendered)
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for handle in handles {
+        match handle.await {
+            Ok(rendered) => out.extend(rendered),
+            // A panic while rendering is a bug: surface it where it happened.
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => return Err(store::StoreError::WriterGone),
+        }
+    }
+    Ok(out)
+}
+
 /// What one run of a job did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct JobReport {

@@ -108,6 +108,9 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
             .collect();
         nudges.push(n);
     }
+    // Rendered before the write: the writer (and every step waiting on it) never waits for
+    // Block Kit to be built.
+    let nudges = super::render_all(nudges, render).await?;
     let queued = state
         .db
         .write((nudges, now), |c, (nudges, now)| {
@@ -118,14 +121,14 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
                 let mut report = JobReport::default();
                 let scope = |n: &Nudge| format!("{}/{}", n.team_id, n.user_id);
                 let runs: Vec<(String, DateTime<Utc>)> =
-                    nudges.iter().map(|n| (scope(n), n.due)).collect();
+                    nudges.iter().map(|(n, _)| (scope(n), n.due)).collect();
                 let claimed = jobs::claim_all(c, "nudges", &runs, at).await?;
                 let mut messages = Vec::new();
                 let mut suggested = Vec::new();
-                for n in nudges.iter().filter(|n| claimed.contains(&scope(n))) {
+                for (n, payload) in nudges.iter().filter(|(n, _)| claimed.contains(&scope(n))) {
                     report.claimed += 1;
-                    if let Some(payload) = render(n) {
-                        messages.push((n.team_id.as_str(), n.user_id.as_str(), payload));
+                    if let Some(payload) = payload {
+                        messages.push((n.team_id.as_str(), n.user_id.as_str(), payload.clone()));
                         suggested.extend(n.let_go.iter().map(|p| p.id));
                     }
                 }

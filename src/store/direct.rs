@@ -14,6 +14,23 @@
 use sqlx::SqliteConnection;
 use std::mem::ManuallyDrop;
 
+/// Turns off SQLite's memory statistics, once per process, before the first connection
+/// opens. With them on (the bundled build's default), every allocation SQLite makes — each
+/// row value sqlx copies out, each sorter record — takes one process-wide mutex, and the
+/// reader and writer threads queue on it (`__lll_lock_wait` under `sqlite3VdbeExec` in a
+/// profile of the digest job). Nothing here reads the statistics.
+pub(super) fn configure_process() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: `sqlite3_config` is called before this process opens any SQLite connection
+        // (from `Db::open`, first thing); if SQLite were already initialized it would only
+        // return SQLITE_MISUSE and change nothing.
+        unsafe {
+            rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0);
+        }
+    });
+}
+
 /// The SQLite connection as in-thread work sees it (inside the writer's open transaction).
 pub type Direct = rusqlite::Connection;
 

@@ -112,6 +112,7 @@ impl Db {
         if is_postgres(url) {
             return Self::open_postgres(url).await;
         }
+        direct::configure_process();
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
