@@ -177,6 +177,17 @@ pub async fn holidays_between(
         .await
 }
 
+/// `FROM` members `m` and the prospects `p` that `ids` (a query of `prospect.id`s correlated
+/// with `m`, ordered and limited) picks for each: SQLite seeks them through `IN`, PostgreSQL
+/// through a `LATERAL` join (which SQLite lacks; PostgreSQL would test `IN` against every
+/// pair of member and prospect). `(SQLite, PostgreSQL)`.
+fn each_reps(ids: &str) -> (String, String) {
+    (
+        format!("FROM members m JOIN prospects p ON p.id IN ({ids})"),
+        format!("FROM members m CROSS JOIN LATERAL ({ids}) s JOIN prospects p ON p.id = s.id"),
+    )
+}
+
 /// Active prospects short of ten touches last touched before `before_day`: the `per_rep`
 /// coldest of each rep, with each rep's total.
 pub async fn cold_prospects(
@@ -193,22 +204,24 @@ pub async fn cold_prospects(
         )
     };
     let (cold_k, cold_c) = (cold("k"), cold("c"));
-    let select = |channels: &str| {
+    let select = |channels: &str, from: &str| {
         format!(
             "SELECT p.id, p.team_id, p.user_id, p.name, p.company, p.touch_count, p.last_touch_day,
                     (SELECT COUNT(*) FROM prospects k
                      WHERE k.team_id = p.team_id AND k.user_id = p.user_id AND {cold_k}) AS cold_total,
                     coalesce((SELECT {channels} FROM touches t WHERE t.prospect_id = p.id), '') AS used
-             FROM members m JOIN prospects p ON p.id IN (
-                 SELECT c.id FROM prospects c
-                 WHERE c.team_id = m.team_id AND c.user_id = m.user_id AND {cold_c}
-                 ORDER BY c.last_touch_day, c.id LIMIT ?2)
+             {from}
              ORDER BY p.team_id, p.user_id, p.last_touch_day, p.id"
         )
     };
+    let from = each_reps(&format!(
+        "SELECT c.id FROM prospects c
+         WHERE c.team_id = m.team_id AND c.user_id = m.user_id AND {cold_c}
+         ORDER BY c.last_touch_day, c.id LIMIT ?2"
+    ));
     let (sqlite, postgres) = (
-        select("group_concat(DISTINCT channel)"),
-        select("string_agg(DISTINCT channel, ',')"),
+        select("group_concat(DISTINCT channel)", &from.0),
+        select("string_agg(DISTINCT channel, ',')", &from.1),
     );
     sql::query_as(&sqlite)
         .postgres(&postgres)
@@ -313,20 +326,25 @@ pub async fn let_go(
     per_rep: i64,
 ) -> sqlx::Result<Vec<LetGo>> {
     // A seek per rep on `prospects_let_go`, in its order.
-    sql::query_as(
-        "SELECT p.id, p.team_id, p.user_id, p.name, p.touch_count
-         FROM members m JOIN prospects p ON p.id IN (
-             SELECT c.id FROM prospects c
-             WHERE c.team_id = m.team_id AND c.user_id = m.user_id
-               AND c.status = 'active' AND c.stage = 'prospecting' AND c.touch_count >= 10
-               AND c.let_go_suggested_at IS NULL AND c.last_touch_day >= ?1
-             ORDER BY c.touch_count DESC, c.id LIMIT ?2)
-         ORDER BY p.team_id, p.user_id, p.touch_count DESC, p.id",
-    )
-    .bind(since)
-    .bind(per_rep)
-    .fetch_all(db)
-    .await
+    let from = each_reps(
+        "SELECT c.id FROM prospects c
+         WHERE c.team_id = m.team_id AND c.user_id = m.user_id
+           AND c.status = 'active' AND c.stage = 'prospecting' AND c.touch_count >= 10
+           AND c.let_go_suggested_at IS NULL AND c.last_touch_day >= ?1
+         ORDER BY c.touch_count DESC, c.id LIMIT ?2",
+    );
+    let select = |from: &str| {
+        format!(
+            "SELECT p.id, p.team_id, p.user_id, p.name, p.touch_count {from}
+             ORDER BY p.team_id, p.user_id, p.touch_count DESC, p.id"
+        )
+    };
+    sql::query_as(&select(&from.0))
+        .postgres(&select(&from.1))
+        .bind(since)
+        .bind(per_rep)
+        .fetch_all(db)
+        .await
 }
 
 /// Records that these prospects were suggested for letting go (one statement for the run).
