@@ -394,6 +394,40 @@ impl Writer {
         }
     }
 
+    /// Whether the whole group can run in-thread (SQLite, every piece written for it).
+    fn all_in_thread(&self, group: &[Box<dyn Work>]) -> bool {
+        self.handle.is_some() && group.iter().all(|w| w.direct())
+    }
+
+    /// BEGIN, the group and COMMIT in-thread, under one lock of the handle: one hand-off to
+    /// sqlx's worker for the whole transaction. `Ok(false)`, with nothing begun, when SQLite's
+    /// write lock is held elsewhere (the caller then waits for it in short polls); an error
+    /// when a piece failed or a caller stopped waiting (rolled back: nothing was written).
+    async fn commit_in_thread(&mut self, group: &mut [Box<dyn Work>]) -> Result<bool, sqlx::Error> {
+        let (Some(handle), Conn::Lite(c)) = (&mut self.handle, &mut self.conn) else {
+            return Ok(false);
+        };
+        let locked = handle.lock(c).await?;
+        if let Err(e) = locked.execute_batch("BEGIN IMMEDIATE") {
+            return match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                    Ok(false)
+                }
+                _ => Err(direct::error(e)),
+            };
+        }
+        for work in group.iter_mut() {
+            if let Err(e) = work.run_direct(&locked) {
+                let _ = locked.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        }
+        commit_if_wanted(group, |how| {
+            locked.execute_batch(how).map_err(direct::error)
+        })
+        .map(|()| true)
+    }
+
     /// Runs the group inside the open transaction, in-thread work first and all of it under
     /// one lock of the handle; commits there too when nothing else is left.
     async fn run_group(&mut self, group: &mut [Box<dyn Work>]) -> Result<(), sqlx::Error> {
@@ -668,6 +702,27 @@ async fn commit_group(
     group: &mut Vec<Box<dyn Work>>,
     rx: &mut mpsc::Receiver<Box<dyn Work>>,
 ) {
+    // SQLite, in-thread work only: the whole transaction under one lock of the handle.
+    if writer.all_in_thread(group) {
+        drop_unwanted(group);
+        if group.is_empty() {
+            return;
+        }
+        match writer.commit_in_thread(group).await {
+            Ok(true) => {
+                for work in group.drain(..) {
+                    work.finish(Ok(()));
+                }
+                return;
+            }
+            // SQLite's write lock is held elsewhere: wait for it in short polls, as below.
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, size = group.len(), "group write failed; retrying one by one");
+                return commit_one_by_one(writer, group).await;
+            }
+        }
+    }
     if !begin(writer, group, Some(rx)).await {
         return;
     }
@@ -689,6 +744,12 @@ async fn commit_group(
             tracing::warn!(error = %e, size = group.len(), "group write failed; retrying one by one")
         }
     }
+    commit_one_by_one(writer, group).await
+}
+
+/// Each piece of work in a transaction of its own (after its group failed): one bad request
+/// never costs another its write.
+async fn commit_one_by_one(writer: &mut Writer, group: &mut Vec<Box<dyn Work>>) {
     for work in std::mem::take(group) {
         let mut one = vec![work];
         if !begin(writer, &mut one, None).await {
