@@ -48,14 +48,20 @@ async fn win_undo_removes_your_last_win_and_the_shout_out_and_streak_follow() {
     assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, 2);
 }
 
-#[tokio::test]
-async fn touch_undo_puts_the_prospect_back_where_it_was() {
+/// Jane's phone call to Carl Cole, then five minutes later an email that booked a meeting.
+async fn jane_touched_carl_twice() -> TestApp {
     let app = TestApp::spawn_team().await;
     app.reply("U0JANE", "/touch", "Carl Cole @ Umbrella phone no_answer")
         .await;
     app.clock().advance(Duration::minutes(5));
     app.reply("U0JANE", "/touch", "Carl Cole email meeting")
         .await;
+    app
+}
+
+#[tokio::test]
+async fn touch_undo_puts_the_prospect_back_where_it_was() {
+    let app = jane_touched_carl_twice().await;
     let undone = app.reply("U0JANE", "/touch", "undo").await;
     assert!(
         undone.contains("Removed your touch on *Carl Cole* (email, meeting)"),
@@ -140,12 +146,7 @@ async fn block_undo_removes_results_or_a_plan() {
 
 #[tokio::test]
 async fn an_undone_touch_no_longer_counts_in_the_managers_digest() {
-    let app = TestApp::spawn_team().await;
-    app.reply("U0JANE", "/touch", "Carl Cole @ Umbrella phone no_answer")
-        .await;
-    app.clock().advance(Duration::minutes(5));
-    app.reply("U0JANE", "/touch", "Carl Cole email meeting")
-        .await;
+    let app = jane_touched_carl_twice().await;
     app.reply("U0JANE", "/touch", "undo").await;
     // Bob's only touch of the day, undone: his day is as if nothing had been logged.
     app.reply("U0BOB", "/touch", "Ned No @ Hooli phone no")
