@@ -1,9 +1,8 @@
 //! Socket Mode against a fake Slack: `apps.connections.open` (wiremock) hands out the address
 //! of a local WebSocket server that plays Slack's side — hello, envelopes, acknowledgements,
 //! dropped connections and `disconnect` — while Momentum's real listener and handlers answer.
-mod common;
 
-use common::TestApp;
+use crate::common::TestApp;
 use futures::{SinkExt, StreamExt};
 use momentum::config::Secret;
 use serde_json::{Value, json};
@@ -116,7 +115,7 @@ impl Drop for SocketSlack {
 
 fn slash_envelope(envelope_id: &str, trigger: &str, user: &str, text: &str) -> Value {
     json!({ "type": "slash_commands", "envelope_id": envelope_id, "accepts_response_payload": true,
-        "payload": { "token": "x", "team_id": common::TEAM, "team_domain": "acme",
+        "payload": { "token": "x", "team_id": crate::common::TEAM, "team_domain": "acme",
             "channel_id": "C0GENERAL", "channel_name": "general", "user_id": user,
             "user_name": "someone", "command": "/win", "text": text, "api_app_id": "A0APP",
             "is_enterprise_install": "false",
@@ -137,7 +136,7 @@ async fn mount_publish_ok(app: &TestApp) {
         .and(path("/views.publish"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "ok": true,
-            "view": { "id": "V0HOME", "team_id": common::TEAM, "type": "home", "blocks": [],
+            "view": { "id": "V0HOME", "team_id": crate::common::TEAM, "type": "home", "blocks": [],
                       "hash": "1764000000.abc", "private_metadata": "", "callback_id": "",
                       "state": { "values": {} }, "app_id": "A0APP" }
         })))

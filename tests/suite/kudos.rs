@@ -1,8 +1,7 @@
 //! Kudos people see: 🎉 on a shout-out line updates the post's count (throttled), and the
 //! celebrated rep gets at most one DM a day naming who celebrated which step.
-mod common;
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use momentum::jobs::Job;
 use serde_json::Value;
 

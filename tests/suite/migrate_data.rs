@@ -1,7 +1,6 @@
 //! `momentum migrate-data`: a deployment moves from SQLite to PostgreSQL with its data. Needs
-//! PostgreSQL, so it runs in this binary's PostgreSQL half (see `common::pg`).
-mod common;
-use common::*;
+//! PostgreSQL, so it runs in this binary's PostgreSQL half (see `crate::common::pg`).
+use crate::common::*;
 use momentum::demo;
 use momentum::jobs::{self, Job};
 use std::process::Command;

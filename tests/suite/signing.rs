@@ -1,7 +1,6 @@
 //! Every Slack request is verified before it is read; refusals change nothing.
-mod common;
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use tower::ServiceExt;
 
 #[test]

@@ -2,8 +2,7 @@
 //! celebrated, prospects move through stages and stop being chased once reached, call-backs
 //! come back on their day, cadence nudges vary the channel, and ten touches without a response
 //! suggest letting go.
-mod common;
-use common::*;
+use crate::common::*;
 use momentum::jobs::Job;
 
 #[tokio::test]

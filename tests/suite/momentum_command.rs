@@ -1,7 +1,6 @@
 //! `/momentum`: help, stats only for the rep and their manager, a guarded team, settings for
 //! managers and admins.
-mod common;
-use common::*;
+use crate::common::*;
 use momentum::clock::Clock;
 
 #[tokio::test]

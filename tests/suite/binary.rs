@@ -1,7 +1,6 @@
 //! The binary as an operator runs it: `momentum serve` refuses to start without its secrets,
 //! and otherwise serves signed commands on its port and stops cleanly on SIGTERM.
-mod common;
-use common::*;
+use crate::common::*;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 

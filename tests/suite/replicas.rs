@@ -1,9 +1,8 @@
 //! Replicas: several real `momentum serve` processes on one PostgreSQL database, with a fake
 //! Slack that records which replica made each call and when. These tests need PostgreSQL, so
-//! they run in this binary's PostgreSQL half (see `common::pg`); the SQLite half of the
+//! they run in this binary's PostgreSQL half (see `crate::common::pg`); the SQLite half of the
 //! binary has no replicas to run (SQLite is one process's file) and says so.
-mod common;
-use common::*;
+use crate::common::*;
 use momentum::clock::Clock;
 use serde_json::Value;
 use std::process::{Child, Command, Stdio};

@@ -1,7 +1,6 @@
 //! `/win`: a small win is stored before the reply says so, counted per day, and kept.
-mod common;
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 
 #[tokio::test]
 async fn a_win_is_logged_with_its_inferred_kind_and_todays_count() {

@@ -1,8 +1,7 @@
 //! `/win undo`, `/touch undo` and `/block undo`: your own last log of the last 24 hours goes,
 //! and stats, streaks, stages and the next shout-out follow.
-mod common;
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use momentum::jobs::Job;
 
 #[tokio::test]

@@ -1,8 +1,7 @@
 //! Weekly goals: a manager sets them for the team or one rep (command or form); progress shows
 //! in `/momentum stats`, the Home tab and the digest; reaching one is a shout-out milestone;
 //! missing one is never mentioned anywhere public.
-mod common;
-use common::*;
+use crate::common::*;
 use momentum::jobs::Job;
 use serde_json::json;
 

@@ -1,8 +1,7 @@
 //! `/touch` and `/targets`: prospects are created on first touch, counted toward ten touches,
 //! flagged when a week passes, replaced after a no.
-mod common;
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 
 #[tokio::test]
 async fn the_first_touch_creates_the_prospect() {

@@ -1,7 +1,6 @@
 //! `/block`: blocks are planned in the rep's own time zone, reported, listed and cancelled.
-mod common;
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use momentum::clock::Clock;
 use std::time::Instant;
 use wiremock::matchers::{method, path};

@@ -1,4 +1,4 @@
-//! PostgreSQL for the tests. Every integration test binary runs its whole suite twice: on
+//! PostgreSQL for the tests. The integration test binary runs its whole suite twice: on
 //! SQLite (the tests themselves) and on PostgreSQL (the test `on_postgresql::the_whole_suite`,
 //! which runs this same binary again with `MOMENTUM_TEST_BACKEND=postgres`). The server is
 //! `TEST_DATABASE_URL` when set (a role that may create databases), else a throwaway server

@@ -1,6 +1,5 @@
 //! `/blitz`: a timed team session with a live, throttled scoreboard and a results post.
-mod common;
-use common::*;
+use crate::common::*;
 use momentum::clock::Clock;
 use momentum::jobs::Job;
 

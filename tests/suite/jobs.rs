@@ -1,7 +1,6 @@
 //! The scheduler's jobs, driven through the real job code with a set clock and a fake Slack:
 //! what the channel, a rep and a manager receive.
-mod common;
-use common::*;
+use crate::common::*;
 use momentum::clock::Clock;
 use momentum::jobs::Job;
 

@@ -1,10 +1,9 @@
 //! Many workspaces: "Add to Slack" end to end through the real router and a fake Slack, each
 //! workspace served with its own token, and a workspace leaving (uninstall, revoked token).
-mod common;
 
+use crate::common::{TestApp, post_ok};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{TestApp, post_ok};
 use momentum::jobs::Job;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -345,7 +344,7 @@ async fn uninstalling_cancels_that_workspaces_messages_and_stops_its_jobs_but_no
     acme_and_globex_each_with_a_win(&app).await;
     app.drain_all().await;
     app.slack.reset().await;
-    common::mount_user(&app.slack, None, "America/New_York", false).await;
+    crate::common::mount_user(&app.slack, None, "America/New_York", false).await;
     Mock::given(method("POST"))
         .and(path("/chat.postMessage"))
         .respond_with(post_ok())
@@ -417,18 +416,30 @@ async fn uninstalling_cancels_that_workspaces_messages_and_stops_its_jobs_but_no
 async fn a_revoked_bot_token_stops_the_workspace_but_a_revoked_user_token_does_not() {
     let app = TestApp::spawn().await;
     let revoked = |id: &str, tokens: Value| {
-        json!({ "token": "x", "team_id": common::TEAM, "api_app_id": "A0APP",
+        json!({ "token": "x", "team_id": crate::common::TEAM, "api_app_id": "A0APP",
                 "type": "event_callback", "event_id": id, "event_time": 1764000000,
                 "event": { "type": "tokens_revoked", "tokens": tokens, "event_ts": "1" } })
     };
     let users_only = revoked("Ev0USER", json!({ "oauth": ["U0JANE"] }));
     assert_eq!(app.event(&users_only).await, StatusCode::OK);
-    assert!(app.state.bot_token(common::TEAM).await.unwrap().is_some());
+    assert!(
+        app.state
+            .bot_token(crate::common::TEAM)
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     let bot = revoked("Ev0BOT", json!({ "bot": ["U0BOT"] }));
     assert_eq!(app.event(&bot).await, StatusCode::OK);
     // Single-workspace mode: SLACK_BOT_TOKEN is no longer used for this workspace.
-    assert!(app.state.bot_token(common::TEAM).await.unwrap().is_none());
+    assert!(
+        app.state
+            .bot_token(crate::common::TEAM)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -443,12 +454,12 @@ async fn with_one_bot_token_add_to_slack_is_not_offered() {
 async fn a_changed_token_key_stops_start_up_with_a_clear_error() {
     let app = TestApp::spawn_installable().await;
     add_to_slack(&app, "T0ACME", "Acme", "xoxb-acme").await;
-    let mut settings = common::installable_settings(&app.slack.uri());
+    let mut settings = crate::common::installable_settings(&app.slack.uri());
     let momentum::config::Workspaces::Installed(oauth) = &mut settings.workspaces else {
         unreachable!()
     };
     oauth.key = momentum::crypto::TokenKey::from_hex(&"ab".repeat(32)).unwrap();
-    let clock = momentum::clock::Clock::fixed(common::monday_afternoon());
+    let clock = momentum::clock::Clock::fixed(crate::common::monday_afternoon());
     let Err(error) = momentum::startup::build_state(settings, &app.db_url, clock).await else {
         panic!("started with the wrong key");
     };

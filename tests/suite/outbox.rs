@@ -1,7 +1,6 @@
 //! The outbox: every message is a committed row first, delivered once, through Slack outages,
 //! rate limits and restarts.
-mod common;
-use common::*;
+use crate::common::*;
 use momentum::clock::Clock;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

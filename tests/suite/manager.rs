@@ -1,7 +1,6 @@
 //! The manager's view: a rep's plan with `/targets @rep` (for their manager only), the coming
 //! week's blocks in the digest, and the team's week on the manager's Home tab.
-mod common;
-use common::*;
+use crate::common::*;
 
 #[tokio::test]
 async fn targets_of_a_rep_show_their_plan_to_their_manager_and_are_refused_to_a_peer() {

@@ -1,8 +1,7 @@
 //! Modals: a bare command opens a form; a submitted form stores what the text command would,
 //! or shows errors on its fields and stores nothing.
-mod common;
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use momentum::jobs::Job;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};

@@ -1,7 +1,6 @@
 //! Events and buttons: the App Home tab, retries processed once, kudos and snoozes.
-mod common;
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use momentum::jobs::Job;
 
 fn signed_post(
