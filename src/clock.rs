@@ -1,12 +1,20 @@
 //! The one clock of the app: the system clock in production, a settable one in tests and
 //! `run-job --now`. Rules never call `Utc::now()`; they take `now` from here.
+//!
+//! Two readings: [`Clock::now`] is business time (days, schedules, streaks: what `--now` and
+//! tests set), [`Clock::wall`] is Slack's real time (per-channel pacing and rate-limit pauses,
+//! which are about the calls Slack receives, whatever day a job was run for).
 use chrono::{DateTime, Duration, Utc};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
     fixed: Option<Arc<Mutex<DateTime<Utc>>>>,
     offset: Duration,
+    /// Milliseconds [`Clock::advance`] skipped: a test that moves time on moves the wall too,
+    /// so pacing lets its next message through without a real wait.
+    skipped_ms: Arc<AtomicI64>,
 }
 
 impl Clock {
@@ -19,6 +27,7 @@ impl Clock {
         Self {
             fixed: Some(Arc::new(Mutex::new(at))),
             offset: Duration::zero(),
+            skipped_ms: Arc::default(),
         }
     }
 
@@ -27,6 +36,7 @@ impl Clock {
         Self {
             fixed: None,
             offset: at - Utc::now(),
+            skipped_ms: Arc::default(),
         }
     }
 
@@ -44,7 +54,16 @@ impl Clock {
         }
     }
 
+    /// Moves a fixed clock on by `by`, and the wall with it.
     pub fn advance(&self, by: Duration) {
         self.set(self.now() + by);
+        self.skipped_ms
+            .fetch_add(by.num_milliseconds(), Ordering::Relaxed);
+    }
+
+    /// Slack's real time: the system clock (plus what [`Clock::advance`] skipped), never the
+    /// business time `run-job --now` or a test set.
+    pub fn wall(&self) -> DateTime<Utc> {
+        Utc::now() + Duration::milliseconds(self.skipped_ms.load(Ordering::Relaxed))
     }
 }

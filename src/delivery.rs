@@ -51,10 +51,15 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
     // Claim and lease in one write: pacing and pauses live in the database, so they hold
     // across every process (replicas, `run-job`) and no row is claimed twice.
     let lease_until = now + ChronoDuration::seconds(lease_secs());
+    let wall = state.clock.wall();
     let claimed = state
         .db
-        .write((now, lease_until), |c, (now, until)| {
-            Box::pin(outbox::claim(c, *now, *until, gap(CHANNEL_GAP), BATCH))
+        .write((now, wall, lease_until), |c, (now, wall, until)| {
+            let pacing = outbox::Pacing {
+                wall: *wall,
+                gap: gap(CHANNEL_GAP),
+            };
+            Box::pin(outbox::claim(c, *now, pacing, *until, BATCH))
         })
         .await?;
     report.held = claimed.held;
@@ -100,7 +105,11 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
             }
             Err(CallError::RateLimited(wait)) => {
                 tracing::warn!(id = msg.id, team = %msg.team_id, ?wait, "Slack rate limit; pausing the team");
-                let pause = (msg.team_id.clone(), at + gap(wait));
+                // A pause is Slack's real time, whatever business time this process runs at.
+                let pause = (
+                    msg.team_id.clone(),
+                    state.clock.wall() + gap(wait).min(outbox::MAX_PAUSE),
+                );
                 state
                     .db
                     .write(pause, |c, (team, until)| {

@@ -175,6 +175,18 @@ pub async fn due(
     .await
 }
 
+/// The longest a rate-limit pause holds a workspace: a longer `Retry-After` is shortened to
+/// it, and a stored pause further ahead counts as stale.
+pub const MAX_PAUSE: chrono::Duration = chrono::Duration::minutes(15);
+
+/// Pacing on Slack's real time: the wall clock's reading and the least gap between two
+/// messages to one channel.
+#[derive(Debug, Clone, Copy)]
+pub struct Pacing {
+    pub wall: DateTime<Utc>,
+    pub gap: chrono::Duration,
+}
+
 /// What one claim took, and how many due messages it held back for pacing or a pause.
 #[derive(Debug, Default)]
 pub struct Claimed {
@@ -190,23 +202,30 @@ pub struct Claimed {
 pub async fn claim(
     conn: &mut Conn,
     now: DateTime<Utc>,
+    pacing: Pacing,
     until: DateTime<Utc>,
-    gap: chrono::Duration,
     limit: i64,
 ) -> sqlx::Result<Claimed> {
     let due = due(&mut *conn, now, limit).await?;
     if due.is_empty() {
         return Ok(Claimed::default());
     }
-    let paused: Vec<String> = sql::query_scalar("SELECT team_id FROM team_pauses WHERE until > ?")
-        .bind(now)
-        .scalar_all(&mut *conn)
-        .await?;
-    let busy: Vec<(String, String)> =
-        sql::query_as("SELECT team_id, channel FROM channel_pacing WHERE free_at > ?")
-            .bind(now)
-            .fetch_all(&mut *conn)
+    let Pacing { wall, gap } = pacing;
+    // A pause or a turn dated further ahead than Slack could have asked for was written by a
+    // clock that was not the wall's (an older version, or a skewed host): it holds nothing.
+    let paused: Vec<String> =
+        sql::query_scalar("SELECT team_id FROM team_pauses WHERE until > ? AND until <= ?")
+            .bind(wall)
+            .bind(wall + MAX_PAUSE)
+            .scalar_all(&mut *conn)
             .await?;
+    let busy: Vec<(String, String)> = sql::query_as(
+        "SELECT team_id, channel FROM channel_pacing WHERE free_at > ? AND free_at <= ?",
+    )
+    .bind(wall)
+    .bind(wall + gap)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut taken: std::collections::HashSet<(String, String)> = busy.into_iter().collect();
     let mut claimed = Claimed::default();
     for msg in due {
@@ -226,7 +245,7 @@ pub async fn claim(
         )
         .bind(&msg.team_id)
         .bind(&msg.channel)
-        .bind(now + gap)
+        .bind(wall + gap)
         .execute(&mut *conn)
         .await?;
         taken.insert(key);
