@@ -137,9 +137,31 @@ pub struct SlackArgs {
     #[arg(long, env = "SLACK_API_URL", default_value = "https://slack.com/api/")]
     pub slack_api_url: String,
 
+    /// Slack user ids (comma-separated, e.g. U012AB3CD,U045EF6GH) who may change workspace
+    /// settings besides Slack's workspace admins and owners and the installer: for a
+    /// one-token deployment whose sales lead is not a Slack admin.
+    #[arg(long, env = "MOMENTUM_ADMINS", value_delimiter = ',', value_parser = parse_user_id)]
+    pub admins: Vec<String>,
+
     /// Team time zone (IANA name) until one is set with `/momentum settings tz …`.
     #[arg(long, env = "MOMENTUM_TZ", default_value = "UTC", value_parser = parse_tz)]
     pub tz: chrono_tz::Tz,
+}
+
+fn parse_user_id(s: &str) -> Result<String, String> {
+    let id = s.trim();
+    let valid = id.len() >= 2
+        && id.starts_with(['U', 'W'])
+        && id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if valid {
+        Ok(id.to_owned())
+    } else {
+        Err(format!(
+            "`{s}` is not a Slack user id such as U012AB3CD (a member's profile → ⋮ → Copy member ID)"
+        ))
+    }
 }
 
 fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
@@ -205,6 +227,9 @@ pub struct Settings {
     pub default_tz: chrono_tz::Tz,
     /// Days a workspace's data is kept after it leaves.
     pub retention_days: u32,
+    /// `MOMENTUM_ADMINS`: user ids who may change workspace settings (besides Slack's admins
+    /// and owners and the installer).
+    pub admins: Vec<String>,
 }
 
 impl Settings {
@@ -221,6 +246,7 @@ impl Settings {
             slack_api_url: slack_api_url.to_owned(),
             default_tz: chrono_tz::UTC,
             retention_days: 30,
+            admins: Vec::new(),
         }
     }
 }
@@ -316,6 +342,7 @@ impl SlackArgs {
             slack_api_url: self.slack_api_url.clone(),
             default_tz: self.tz,
             retention_days: self.retention_days,
+            admins: self.admins.clone(),
         })
     }
 }

@@ -246,11 +246,16 @@ pub async fn run() -> anyhow::Result<String> {
 /// The demo's app on the database at `url` (nothing is sent: Slack is unreachable and the
 /// queued messages are read from the outbox), its clock standing at the week's start.
 pub async fn open(url: &str) -> anyhow::Result<crate::state::AppState> {
-    let settings = Settings::single_workspace(
-        Secret::new("demo"),
-        Secret::new("xoxb-demo"),
-        "http://127.0.0.1:9/",
-    );
+    // Maya leads sales but is no Slack admin: MOMENTUM_ADMINS lets her set the workspace up
+    // and put her reps on her team directly.
+    let settings = Settings {
+        admins: vec!["U0MAYA".into()],
+        ..Settings::single_workspace(
+            Secret::new("demo"),
+            Secret::new("xoxb-demo"),
+            "http://127.0.0.1:9/",
+        )
+    };
     let start: DateTime<Utc> = "2026-11-16T13:00:00Z".parse()?;
     crate::startup::build_state(settings, url, Clock::fixed(start)).await
 }

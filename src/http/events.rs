@@ -146,6 +146,10 @@ pub(crate) async fn interaction_event(state: AppState, event: SlackInteractionEv
                 celebrate(&state, &team, &user, kudos, message.clone()).await
             }
             Action::SnoozeDay => snooze(&state, &team, &user).await,
+            Action::AnswerInvite { manager, accept } => {
+                service::answer_invite(&state, &team, &user, &manager, accept, message.clone())
+                    .await
+            }
             Action::LogBlock(id) => {
                 open(&state, &team, &trigger, modals::block_done_form(id)).await
             }

@@ -129,11 +129,20 @@ async fn end(state: &AppState, caller: &Caller) -> Result<Reply> {
     let Some(b) = blitz::running_in(reader, &caller.team_id, &caller.channel_id).await? else {
         return Ok(Reply::ephemeral("No blitz is running here."));
     };
+    // Its starter, the starter's manager (the team it counts), or a workspace admin.
+    let starters_manager = members::get(reader, &caller.team_id, &b.started_by)
+        .await?
+        .and_then(|m| m.manager_id);
     let allowed = b.started_by == caller.user_id
-        || members::is_manager(reader, &caller.team_id, &caller.user_id).await?;
+        || starters_manager.as_deref() == Some(caller.user_id.as_str())
+        || super::momentum::is_admin(state, caller).await?;
     if !allowed {
+        let manager = starters_manager
+            .map(|m| format!(", their manager <@{m}>,"))
+            .unwrap_or_default();
         return Ok(Reply::ephemeral(format!(
-            "Only <@{}>, who started it, or a manager can end this blitz early. It ends on its own when the time is up.",
+            "🔒 Only <@{}> (who started it){manager} or a workspace admin can end this blitz early. \
+             It ends on its own when the time is up.",
             b.started_by
         )));
     }

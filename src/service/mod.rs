@@ -5,6 +5,7 @@ mod blitz;
 mod block;
 pub mod home;
 mod momentum;
+pub use momentum::answer_invite;
 pub(crate) mod profile;
 mod targets;
 mod touch;

@@ -23,6 +23,8 @@ pub enum Action {
     LogStep(Option<ProspectRef>),
     /// "Set team goals" on a manager's Home.
     SetGoals,
+    /// Accept or Decline on an invitation to a manager's team (the manager who asked).
+    AnswerInvite { manager: String, accept: bool },
 }
 
 /// The wins a 🎉 refers to: `FIRST-LAST` (one person's wins in a post), or — on posts from
@@ -54,6 +56,8 @@ impl Action {
             Action::PlanBlock => "plan_block",
             Action::LogStep(_) => "log_step",
             Action::SetGoals => "set_goals",
+            Action::AnswerInvite { accept: true, .. } => "team_accept",
+            Action::AnswerInvite { accept: false, .. } => "team_decline",
         }
     }
 
@@ -73,6 +77,7 @@ impl Action {
             Action::LogBlock(block) => block.map_or(NONE.to_owned(), |id| id.to_string()),
             Action::AddReplacement(p) => prospect(p),
             Action::LogStep(p) => p.as_ref().map_or(NONE.to_owned(), prospect),
+            Action::AnswerInvite { manager, .. } => manager.clone(),
         }
     }
 
@@ -99,6 +104,10 @@ impl Action {
             "plan_block" => Action::PlanBlock,
             "log_step" => Action::LogStep(prospect()),
             "set_goals" => Action::SetGoals,
+            "team_accept" | "team_decline" if !value.is_empty() => Action::AnswerInvite {
+                manager: value.to_owned(),
+                accept: action_id == "team_accept",
+            },
             _ => return None,
         })
     }
@@ -185,6 +194,14 @@ mod tests {
             Action::LogStep(Some(ProspectRef::Id(4))),
             Action::LogStep(None),
             Action::SetGoals,
+            Action::AnswerInvite {
+                manager: "U0BOSS".into(),
+                accept: true,
+            },
+            Action::AnswerInvite {
+                manager: "U0BOSS".into(),
+                accept: false,
+            },
         ];
         for action in all {
             let back = Action::parse(action.action_id(), Some(&action.value()));

@@ -95,6 +95,43 @@ pub fn welcome(rep: &str, manager: &str) -> String {
     post(rep, &text, blocks)
 }
 
+/// Asks a rep whether `manager` may see their numbers: Accept or Decline.
+pub fn team_invite(rep: &str, manager: &str, lifetime_days: i64) -> String {
+    use super::interaction::Action;
+    let text = format!("<@{manager}> asks to add you to their team on Momentum.");
+    let answer = |accept| Action::AnswerInvite {
+        manager: manager.to_owned(),
+        accept,
+    };
+    let accept = answer(true)
+        .button("Accept")
+        .with_style(SlackBlockButtonStyle::Primary);
+    let decline = answer(false).button("Decline");
+    let blocks = vec![
+        section(format!(
+            "👋 <@{manager}> asks to add you to their team on Momentum. If you accept, <@{manager}> sees your \
+             individual numbers — your steps, prospects, blocks and goals — in their digest and on their Home tab. \
+             Nobody else does, and nothing is posted about you."
+        )),
+        SlackActionsBlock::new(vec![accept.into(), decline.into()]).into(),
+        context(format!(
+            "Until you accept, <@{manager}> sees nothing of yours. This invitation lapses in {lifetime_days} days. \
+             You can always leave later with `/momentum team leave`."
+        )),
+    ];
+    post(rep, &text, blocks)
+}
+
+/// The invitation message once answered: its buttons give way to what happened.
+pub fn invite_answered(channel: &str, ts: &str, text: &str) -> String {
+    update(channel, ts, text, vec![section(text)])
+}
+
+/// A DM: `text` as the message and its only section.
+pub fn note(channel: &str, text: &str) -> String {
+    post(channel, text, vec![section(text)])
+}
+
 /// Tells a rep who was already welcomed that a different manager now sees their numbers.
 pub fn manager_changed(rep: &str, manager: &str, previous: Option<&str>) -> String {
     let was = previous

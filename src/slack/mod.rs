@@ -65,6 +65,9 @@ fn session_token(token: &Secret) -> SlackApiToken {
     SlackApiToken::new(token.expose().into())
 }
 
+/// Slackbot's user id, the same in every workspace.
+pub const SLACKBOT: &str = "USLACKBOT";
+
 /// What a user's Slack profile tells the bot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
@@ -72,6 +75,8 @@ pub struct Profile {
     pub is_admin: bool,
     /// Display name, else real name, else the account name.
     pub name: Option<String>,
+    /// A bot, a deleted account or Slackbot: never a rep or a manager.
+    pub is_bot_or_gone: bool,
 }
 
 /// Why a call did not succeed.
@@ -181,6 +186,9 @@ impl SlackApi {
             name,
             tz: user.tz.and_then(|tz| tz.parse().ok()),
             is_admin: user.flags.is_admin.unwrap_or(false) || user.flags.is_owner.unwrap_or(false),
+            is_bot_or_gone: user.flags.is_bot.unwrap_or(false)
+                || user.deleted.unwrap_or(false)
+                || user.id.to_string() == SLACKBOT,
         })
     }
 

@@ -14,6 +14,7 @@ use sqlx::Row;
 pub const TABLES: &[&str] = &[
     "teams",
     "members",
+    "team_invites",
     "member_days",
     "app_defaults",
     "team_holidays",

@@ -24,6 +24,7 @@ pub mod digest;
 pub mod direct;
 pub mod goals;
 pub mod interactions;
+pub mod invites;
 pub mod jobs;
 pub mod members;
 pub mod outbox;

@@ -81,6 +81,17 @@ pub async fn access(db: impl Into<Ex<'_>>, team_id: &str) -> sqlx::Result<Access
     })
 }
 
+/// The Slack user who installed Momentum in the workspace through "Add to Slack", if any.
+pub async fn installer(db: impl Into<Ex<'_>>, team_id: &str) -> sqlx::Result<Option<String>> {
+    Ok(
+        sql::query_scalar("SELECT installed_by FROM installations WHERE team_id = ?")
+            .bind(team_id)
+            .scalar_optional::<Option<String>>(db)
+            .await?
+            .flatten(),
+    )
+}
+
 /// Any one stored sealed token with its workspace, to check the key at start-up.
 pub async fn any_sealed_token(db: impl Into<Ex<'_>>) -> sqlx::Result<Option<(String, String)>> {
     sql::query_as(
@@ -159,6 +170,7 @@ pub async fn forget(conn: &mut Conn, team_id: &str) -> sqlx::Result<u64> {
         "DELETE FROM goal_hits WHERE team_id = ?1",
         "DELETE FROM goals WHERE team_id = ?1",
         "DELETE FROM member_days WHERE team_id = ?1",
+        "DELETE FROM team_invites WHERE team_id = ?1",
         "DELETE FROM members WHERE team_id = ?1",
         "DELETE FROM team_holidays WHERE team_id = ?1",
         "DELETE FROM teams WHERE team_id = ?1",

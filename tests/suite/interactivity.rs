@@ -109,8 +109,9 @@ async fn the_home_tab_shows_the_members_week() {
 #[tokio::test]
 async fn the_celebrate_button_counts_one_kudos_per_person_per_win() {
     let app = TestApp::spawn().await;
-    app.reply("U0BOSS", "/momentum", "team add <@U0JANE>").await;
-    app.reply("U0BOSS", "/momentum", "channel <#C0WINS|wins>")
+    mount_admin(&app.slack, "U0ADMIN").await;
+    app.join_team("U0BOSS", &["U0JANE"]).await;
+    app.reply("U0ADMIN", "/momentum", "channel <#C0WINS|wins>")
         .await;
     app.reply("U0JANE", "/win", "Jane Doe at Acme accepted my invite")
         .await;

@@ -323,9 +323,9 @@ async fn the_weekly_digest_numbers_match_the_logged_steps_exactly() {
             .claimed,
         0
     );
-    app.run_job(Job::Digests, "2026-11-23T13:00:30Z").await;
+    let report = app.run_job(Job::Digests, "2026-11-23T13:00:30Z").await;
     let dms = app.posts_to("U0BOSS").await;
-    assert_eq!(dms.len(), 1, "{dms:?}");
+    assert_eq!(dms.len(), 1, "{dms:?} {report:?} {:?}", app.posted().await);
     let d: serde_json::Value = serde_json::from_str(&dms[0]).unwrap();
     let text: Vec<String> = d["blocks"]
         .as_array()
@@ -471,7 +471,7 @@ async fn nobody_is_nudged_on_a_team_holiday() {
     app.clock().set("2026-11-18T15:00:00Z".parse().unwrap());
     app.reply("U0JANE", "/win", "a connection accepted").await;
     let saved = app
-        .reply("U0BOSS", "/momentum", "settings holiday 2026-11-23")
+        .reply("U0ADMIN", "/momentum", "settings holiday 2026-11-23")
         .await;
     assert!(
         saved.contains("Holidays (no nudges): 2026-11-23"),
@@ -524,7 +524,7 @@ async fn a_long_shout_out_puts_the_details_in_its_thread() {
 async fn a_seven_day_week_gets_its_sunday_shout_out() {
     let app = team().await;
     let reply = app
-        .reply("U0BOSS", "/momentum", "settings workdays mon-sun")
+        .reply("U0ADMIN", "/momentum", "settings workdays mon-sun")
         .await;
     assert!(reply.contains("Shout-out: every day 16:00"), "{reply}");
     app.clock().set("2026-11-29T11:00:00Z".parse().unwrap());

@@ -8,6 +8,7 @@ mod binary;
 mod blitz;
 mod block;
 mod common;
+mod consent;
 mod demo;
 mod escaping;
 mod goals;

@@ -1,5 +1,5 @@
 //! `/momentum`: help, stats only for the rep and their manager, a guarded team, settings for
-//! managers and admins.
+//! workspace admins.
 use crate::common::*;
 use momentum::clock::Clock;
 
@@ -56,18 +56,18 @@ async fn a_reps_stats_are_refused_to_anyone_but_their_manager() {
         .await;
     assert!(peek.contains("Only <@U0JANE> and their manager"), "{peek}");
     assert!(!peek.contains("Wins"), "{peek}");
-    app.reply("U0BOSS", "/momentum", "team add <@U0JANE|jane>")
-        .await;
+    app.join_team("U0BOSS", &["U0JANE"]).await;
     let boss = app.reply("U0BOSS", "/momentum", "stats <@U0JANE>").await;
     assert!(boss.contains("<@U0JANE>'s prospecting this week"), "{boss}");
     assert!(boss.contains("*Wins:* 1"), "{boss}");
 }
 
 #[tokio::test]
-async fn team_add_welcomes_each_rep_by_dm_once() {
+async fn an_admins_team_add_welcomes_each_rep_by_dm_once() {
     let app = TestApp::spawn().await;
+    mount_admin(&app.slack, "U0ADMIN").await;
     let text = app
-        .reply("U0BOSS", "/momentum", "team add <@U0JANE|jane> <@U0BOB>")
+        .reply("U0ADMIN", "/momentum", "team add <@U0JANE|jane> <@U0BOB>")
         .await;
     assert!(
         text.contains("Added <@U0JANE>, <@U0BOB> to your team"),
@@ -82,10 +82,12 @@ async fn team_add_welcomes_each_rep_by_dm_once() {
         .expect("a DM to Jane");
     let dm = to_jane.to_string();
     assert!(dm.contains("Welcome to Momentum"), "{dm}");
-    assert!(dm.contains("<@U0BOSS> only"), "{dm}");
+    assert!(dm.contains("<@U0ADMIN> only"), "{dm}");
     assert!(dm.contains("/momentum team leave"), "{dm}");
     // Adding her again neither re-welcomes nor re-sends.
-    let again = app.reply("U0BOSS", "/momentum", "team add <@U0JANE>").await;
+    let again = app
+        .reply("U0ADMIN", "/momentum", "team add <@U0JANE>")
+        .await;
     assert!(again.contains("already on your team"), "{again}");
     app.drain().await;
     assert_eq!(app.posted().await.len(), 2);
@@ -97,11 +99,21 @@ async fn a_managed_rep_can_only_be_moved_by_their_manager_or_an_admin() {
     mount_user(&app.slack, Some("U0ADMIN"), "Europe/London", true).await;
     mount_user(&app.slack, None, "America/New_York", false).await;
     mount_post_ok(&app.slack).await;
-    app.reply("U0BOSS", "/momentum", "team add <@U0JANE>").await;
+    app.join_team("U0BOSS", &["U0JANE"]).await;
+    app.drain_all().await;
+    app.slack.reset().await;
+    mount_user(&app.slack, Some("U0ADMIN"), "Europe/London", true).await;
+    mount_user(&app.slack, None, "America/New_York", false).await;
+    mount_post_ok(&app.slack).await;
     let grab = app.reply("U0PEER", "/momentum", "team add <@U0JANE>").await;
     assert!(
         grab.contains("only <@U0BOSS> or a workspace admin can move them"),
         "{grab}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM team_invites").await,
+        0,
+        "no invitation to move her either"
     );
     assert_eq!(
         app.count(
@@ -128,12 +140,11 @@ async fn a_managed_rep_can_only_be_moved_by_their_manager_or_an_admin() {
         .filter(|p| p["channel"] == "U0JANE")
         .map(|p| p["text"].to_string())
         .collect();
-    assert_eq!(
-        to_jane.len(),
-        2,
-        "a welcome, then a change notice: {to_jane:?}"
+    assert_eq!(to_jane.len(), 1, "a change notice: {to_jane:?}");
+    assert!(
+        to_jane[0].contains("<@U0ADMIN> now sees your Momentum numbers (instead of <@U0BOSS>)"),
+        "{to_jane:?}"
     );
-    assert!(to_jane.iter().any(|t| t.contains("<@U0ADMIN> now sees your Momentum numbers (instead of <@U0BOSS>)")), "{to_jane:?}");
     assert!(posted.iter().any(|p| p["channel"] == "U0BOSS"
         && p["text"].to_string().contains("moved to <@U0ADMIN>'s team")));
     assert!(!posted.iter().any(|p| p["channel"] == "U0PEER"));
@@ -142,7 +153,8 @@ async fn a_managed_rep_can_only_be_moved_by_their_manager_or_an_admin() {
 #[tokio::test]
 async fn a_rep_can_leave_their_managers_team() {
     let app = TestApp::spawn().await;
-    app.reply("U0BOSS", "/momentum", "team add <@U0JANE>").await;
+    app.join_team("U0BOSS", &["U0JANE"]).await;
+    app.drain_all().await;
     let text = app.reply("U0JANE", "/momentum", "team leave").await;
     assert!(
         text.contains("<@U0BOSS> no longer sees your numbers"),
@@ -159,49 +171,96 @@ async fn a_rep_can_leave_their_managers_team() {
     );
 }
 
-#[tokio::test]
-async fn only_managers_and_admins_set_the_channel_and_settings() {
-    let app = TestApp::spawn().await;
-    let refused = app
-        .reply("U0JANE", "/momentum", "channel <#C0WINS|wins>")
-        .await;
-    assert!(
-        refused.contains("for managers and workspace admins"),
-        "{refused}"
-    );
-    let refused = app.reply("U0JANE", "/momentum", "settings quiet 5").await;
-    assert!(
-        refused.contains("for managers and workspace admins"),
-        "{refused}"
-    );
-    assert_eq!(app.count("SELECT COUNT(*) FROM teams").await, 0);
+/// Every workspace setting, as typed.
+const WORKSPACE_SETTINGS: [&str; 9] = [
+    "channel <#C0WINS|wins>",
+    "settings tz Europe/Paris",
+    "settings quiet 3",
+    "settings shoutout 15:30",
+    "settings digest daily 8:00",
+    "settings workdays mon-sat",
+    "settings hours 08:00-16:00",
+    "settings holiday 2026-12-25",
+    "settings digest mon 07:30",
+];
 
-    app.reply("U0BOSS", "/momentum", "team add <@U0JANE>").await;
-    let set = app
-        .reply("U0BOSS", "/momentum", "channel <#C0WINS|wins>")
-        .await;
-    assert!(set.contains("celebrated in <#C0WINS>"), "{set}");
-    let saved = app.reply("U0BOSS", "/momentum", "settings quiet 3").await;
-    assert!(saved.contains("Quiet after: 3 working days"), "{saved}");
-    app.reply("U0BOSS", "/momentum", "settings shoutout 15:30")
-        .await;
-    app.reply("U0BOSS", "/momentum", "settings digest daily 8:00")
-        .await;
-    let row: (Option<String>, i64, String, String) = momentum::store::sql::query_as(
-        "SELECT celebration_channel, quiet_after, shoutout_cron, digest_cron FROM teams",
+/// The team's settings row and holidays, as stored.
+async fn stored_settings(app: &TestApp) -> String {
+    // Every setting column as text, so one row reads as one string.
+    let teams: Vec<String> = momentum::store::sql::query_scalar(
+        "SELECT COALESCE(celebration_channel, '-') || ' ' || COALESCE(tz, '-') || ' ' || \
+             CAST(quiet_after AS TEXT) || ' ' || shoutout_cron || ' ' || digest_cron || ' ' || \
+             CAST(work_days AS TEXT) || ' ' || CAST(work_start_min AS TEXT) || ' ' || \
+             CAST(work_end_min AS TEXT) FROM teams",
     )
-    .fetch_one(app.state.db.reader())
+    .scalar_all(app.state.db.reader())
     .await
     .unwrap();
-    assert_eq!(
-        row,
-        (
-            Some("C0WINS".into()),
-            3,
-            "0 30 15 * * Mon,Tue,Wed,Thu,Fri".into(),
-            "0 0 8 * * Mon,Tue,Wed,Thu,Fri".into()
-        )
-    );
+    let holidays = app.count("SELECT COUNT(*) FROM team_holidays").await;
+    format!("{teams:?} holidays {holidays}")
+}
+
+#[tokio::test]
+async fn a_manager_who_is_no_admin_changes_no_workspace_setting() {
+    let app = TestApp::spawn().await;
+    app.join_team("U0BOSS", &["U0JANE"]).await;
+    let before = stored_settings(&app).await;
+    for setting in WORKSPACE_SETTINGS {
+        for who in ["U0BOSS", "U0JANE"] {
+            let refused = app.reply(who, "/momentum", setting).await;
+            assert!(
+                refused.contains("🔒 Workspace settings")
+                    && refused.contains("changed by Slack's workspace admins and owners"),
+                "{who} {setting}: {refused}"
+            );
+        }
+    }
+    assert_eq!(stored_settings(&app).await, before);
+    // Looking at them is for everyone.
+    let shown = app.reply("U0JANE", "/momentum", "settings").await;
+    assert!(shown.contains("Team settings"), "{shown}");
+}
+
+/// Each setting changes something for `admin`.
+async fn every_setting_is_saved_for(app: &TestApp, admin: &str) {
+    for setting in WORKSPACE_SETTINGS {
+        let before = stored_settings(app).await;
+        let saved = app.reply(admin, "/momentum", setting).await;
+        assert!(!saved.contains("🔒"), "{admin} {setting}: {saved}");
+        assert_ne!(stored_settings(app).await, before, "{admin} {setting}");
+    }
+    let shown = app.reply(admin, "/momentum", "settings").await;
+    for part in [
+        "<#C0WINS>",
+        "Europe/Paris",
+        "Quiet after: 3 working days",
+        "08:00–16:00",
+        "2026-12-25",
+    ] {
+        assert!(shown.contains(part), "{part}: {shown}");
+    }
+}
+
+#[tokio::test]
+async fn a_slack_workspace_admin_changes_every_workspace_setting() {
+    let app = TestApp::spawn().await;
+    mount_admin(&app.slack, "U0ADMIN").await;
+    every_setting_is_saved_for(&app, "U0ADMIN").await;
+}
+
+#[tokio::test]
+async fn a_member_of_momentum_admins_changes_every_workspace_setting_and_is_named_to_others() {
+    let app = TestApp::spawn_configured(
+        |url| momentum::config::Settings {
+            admins: vec!["U0LEAD".into()],
+            ..settings(url)
+        },
+        true,
+    )
+    .await;
+    let refused = app.reply("U0BOSS", "/momentum", "settings quiet 4").await;
+    assert!(refused.contains("and <@U0LEAD>"), "{refused}");
+    every_setting_is_saved_for(&app, "U0LEAD").await;
 }
 
 #[tokio::test]

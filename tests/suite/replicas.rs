@@ -180,13 +180,13 @@ async fn team_with_a_week_behind_it() -> TestApp {
     let app = TestApp::spawn_bare(Clock::fixed("2026-11-13T10:00:00Z".parse().unwrap())).await;
     mount_user(&app.slack, None, "UTC", false).await;
     mount_post_ok(&app.slack).await;
-    app.reply("U0BOSS", "/momentum", "team add <@U0JANE> <@U0BOB>")
+    mount_admin(&app.slack, "U0ADMIN").await;
+    app.join_team("U0BOSS", &["U0JANE", "U0BOB"]).await;
+    app.reply("U0ADMIN", "/momentum", "channel <#C0WINS|wins>")
         .await;
-    app.reply("U0BOSS", "/momentum", "channel <#C0WINS|wins>")
+    app.reply("U0ADMIN", "/momentum", "settings shoutout 10:15")
         .await;
-    app.reply("U0BOSS", "/momentum", "settings shoutout 10:15")
-        .await;
-    app.reply("U0BOSS", "/momentum", "settings digest mon 10:05")
+    app.reply("U0ADMIN", "/momentum", "settings digest mon 10:05")
         .await;
     app.reply("U0JANE", "/touch", "Dana Diaz @ Acme phone no_answer")
         .await;

@@ -150,7 +150,15 @@ async fn a_restart_keeps_everything_logged() {
 #[tokio::test]
 async fn without_a_known_zone_a_win_counts_on_the_teams_day() {
     use wiremock::matchers::{method, path};
-    let app = TestApp::spawn_bare(momentum::clock::Clock::fixed(monday_afternoon())).await;
+    // Slack never says who is an admin: U0BOSS is one through MOMENTUM_ADMINS.
+    let app = TestApp::spawn_configured(
+        |url| momentum::config::Settings {
+            admins: vec!["U0BOSS".into()],
+            ..settings(url)
+        },
+        false,
+    )
+    .await;
     wiremock::Mock::given(method("GET"))
         .and(path("/users.info"))
         .respond_with(wiremock::ResponseTemplate::new(500))

@@ -6,10 +6,12 @@ mod settings;
 mod stats;
 mod team;
 
+pub use team::answer as answer_invite;
+
 use super::{Caller, Reply, Result};
 use crate::commands::MomentumRequest;
 use crate::state::AppState;
-use crate::store::members;
+use crate::store::{members, workspaces};
 
 const ADMIN_LOOKUP: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -20,11 +22,11 @@ pub const HELP: &str = "*Momentum* keeps your prospecting moving. Log small step
 • `/block tomorrow 9:30 45m` — plan a prospecting block · `/block done 25 dials 4 convos 1 meeting` · `list` · `cancel`\n\
 • `/blitz start 60m goal 200` — a team prospecting blitz in this channel, with a live scoreboard · `status` · `end`\n\
 • `/momentum stats [week|month] [@rep]` — your numbers (managers: their reps')\n\
-• `/momentum team add @a @b` — you manage them and see their numbers · `team leave` · `digest` (by DM, now)\n\
+• `/momentum team add @a @b` — invite them to your team: once they accept, you see their numbers · `team leave` · `digest` (by DM, now)\n\
 • `/momentum goals` — this week's goals and progress · managers: `goals touches 50 conversations 10 meetings 2 blocks 3 [@rep]`\n\
 • `/win undo`, `/touch undo`, `/block undo` — remove your last log of the last 24 hours\n\
 • `/momentum away until 2026-12-31` · `private` (counted, not named in channel posts)\n\
-• `/momentum channel #wins` · `settings` (managers and admins)\n\
+• `/momentum channel #wins` · `settings` (workspace admins)\n\
 🔒 Your individual numbers go to you and your manager only.";
 
 pub async fn handle(state: &AppState, caller: &Caller, request: MomentumRequest) -> Result<Reply> {
@@ -43,9 +45,22 @@ pub async fn handle(state: &AppState, caller: &Caller, request: MomentumRequest)
     }
 }
 
-/// Whether the caller is a workspace admin, asking Slack when the cached answer is stale.
-async fn is_admin(state: &AppState, caller: &Caller) -> Result<bool> {
-    let member = members::get(state.db.reader(), &caller.team_id, &caller.user_id).await?;
+/// Whether the caller is a workspace admin for Momentum: a Slack workspace admin or owner
+/// (asking Slack when the cached answer is stale), the person who installed the app, or one of
+/// `MOMENTUM_ADMINS`. Admins change workspace settings and assign reps to managers directly.
+pub(crate) async fn is_admin(state: &AppState, caller: &Caller) -> Result<bool> {
+    if state.settings.admins.contains(&caller.user_id) {
+        return Ok(true);
+    }
+    let reader = state.db.reader();
+    if workspaces::installer(reader, &caller.team_id)
+        .await?
+        .as_deref()
+        == Some(&caller.user_id)
+    {
+        return Ok(true);
+    }
+    let member = members::get(reader, &caller.team_id, &caller.user_id).await?;
     if let Some(m) = member
         .as_ref()
         .filter(|m| !super::profile::is_stale(state, m))
@@ -58,11 +73,25 @@ async fn is_admin(state: &AppState, caller: &Caller) -> Result<bool> {
     }
 }
 
-async fn is_manager_or_admin(state: &AppState, caller: &Caller) -> Result<bool> {
-    Ok(
-        members::is_manager(state.db.reader(), &caller.team_id, &caller.user_id).await?
-            || is_admin(state, caller).await?,
-    )
+/// The 🔒 answer to someone who may not change a workspace setting, naming who can.
+async fn admins_only(state: &AppState, caller: &Caller) -> Result<Reply> {
+    let installer = workspaces::installer(state.db.reader(), &caller.team_id).await?;
+    let mut who = vec!["Slack's workspace admins and owners".to_owned()];
+    if let Some(i) = installer {
+        who.push(format!("<@{i}> (who installed Momentum)"));
+    }
+    who.extend(state.settings.admins.iter().map(|a| format!("<@{a}>")));
+    let last = who.pop().unwrap_or_default();
+    let names = if who.is_empty() {
+        last
+    } else {
+        format!("{} and {last}", who.join(", "))
+    };
+    Ok(Reply::ephemeral(format!(
+        "🔒 Workspace settings (celebration channel, time zone, working days and hours, holidays, shout-out and \
+         digest times) are changed by {names}. Ask one of them. As a manager you set your own reps' goals \
+         (`/momentum goals`) and run your team's blitz."
+    )))
 }
 
 async fn digest_now(state: &AppState, caller: &Caller) -> Result<Reply> {

@@ -1,8 +1,8 @@
 //! `/momentum channel` and `/momentum settings`: the team's celebration channel, zone,
 //! working week and hours, quiet threshold, shout-out and digest schedules, and holidays.
-//! Changes are for managers and workspace admins.
+//! Changes are for workspace admins (Slack's admins and owners, the installer, `MOMENTUM_ADMINS`).
 use super::super::{Caller, Reply, Result, plural};
-use super::is_manager_or_admin;
+use super::{admins_only, is_admin};
 use crate::commands::SettingChange;
 use crate::domain::schedule::Schedule;
 use crate::domain::time::{WorkDays, local_day};
@@ -10,15 +10,13 @@ use crate::state::AppState;
 use crate::store::teams::{self, Setting};
 use chrono::{NaiveDate, NaiveTime, Timelike};
 
-const MANAGERS_ONLY: &str = "🔒 Team settings are for managers and workspace admins. A manager is anyone who added reps with `/momentum team add @name`.";
-
 pub(super) async fn set_channel(
     state: &AppState,
     caller: &Caller,
     channel: String,
 ) -> Result<Reply> {
-    if !is_manager_or_admin(state, caller).await? {
-        return Ok(Reply::ephemeral(MANAGERS_ONLY));
+    if !is_admin(state, caller).await? {
+        return admins_only(state, caller).await;
     }
     let setting = Setting::CelebrationChannel(channel.clone());
     state
@@ -41,8 +39,8 @@ pub(super) async fn change(
     let Some(change) = change else {
         return Ok(Reply::ephemeral(current_settings(state, caller).await?));
     };
-    if !is_manager_or_admin(state, caller).await? {
-        return Ok(Reply::ephemeral(MANAGERS_ONLY));
+    if !is_admin(state, caller).await? {
+        return admins_only(state, caller).await;
     }
     let now = state.clock.now();
     let team = teams::get(state.db.reader(), &caller.team_id).await?;

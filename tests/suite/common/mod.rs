@@ -84,7 +84,10 @@ impl TestApp {
     /// A fresh app on `settings(the fake Slack's URL)`, its clock at Monday afternoon, its
     /// fake Slack accepting every message (and knowing every user in New York when
     /// `known_users`).
-    async fn spawn_configured(settings: impl FnOnce(&str) -> Settings, known_users: bool) -> Self {
+    pub async fn spawn_configured(
+        settings: impl FnOnce(&str) -> Settings,
+        known_users: bool,
+    ) -> Self {
         let slack = MockServer::start().await;
         if known_users {
             mount_user(&slack, None, "America/New_York", false).await;
@@ -101,6 +104,34 @@ impl TestApp {
             Clock::fixed(monday_afternoon()),
         )
         .await
+    }
+
+    /// `manager` invites `reps` to their team with `/momentum team add`, and each rep presses
+    /// Accept on the invitation.
+    pub async fn join_team(&self, manager: &str, reps: &[&str]) {
+        let mentions: Vec<String> = reps.iter().map(|r| format!("<@{r}>")).collect();
+        let asked = self
+            .reply(
+                manager,
+                "/momentum",
+                &format!("team add {}", mentions.join(" ")),
+            )
+            .await;
+        assert!(asked.contains("waiting for them to accept"), "{asked}");
+        for rep in reps {
+            assert_eq!(
+                press_button(self, rep, "team_accept", manager).await,
+                StatusCode::OK
+            );
+        }
+        for rep in reps {
+            let linked = self
+                .count(&format!(
+                    "SELECT COUNT(*) FROM members WHERE user_id = '{rep}' AND manager_id = '{manager}'"
+                ))
+                .await;
+            assert_eq!(linked, 1, "{rep} accepted {manager}'s invitation");
+        }
     }
 
     /// A signed slash command from `user` of workspace `team`; the JSON reply.
@@ -128,16 +159,18 @@ impl TestApp {
         Self::spawn_with(Clock::fixed(monday_afternoon()), true).await
     }
 
-    /// A team whose manager U0BOSS manages U0JANE and U0BOB and celebrates in #wins
-    /// (C0WINS); everyone's zone is New York. Nothing sent so far is kept.
+    /// A team whose manager U0BOSS manages U0JANE and U0BOB (who accepted his invitation)
+    /// and celebrates in #wins (C0WINS, set by the workspace admin U0ADMIN); everyone's zone
+    /// is New York. Nothing sent so far is kept.
     pub async fn spawn_team() -> Self {
         let app = TestApp::spawn().await;
-        app.reply("U0BOSS", "/momentum", "team add <@U0JANE> <@U0BOB>")
-            .await;
-        app.reply("U0BOSS", "/momentum", "channel <#C0WINS|wins>")
+        mount_admin(&app.slack, "U0ADMIN").await;
+        app.join_team("U0BOSS", &["U0JANE", "U0BOB"]).await;
+        app.reply("U0ADMIN", "/momentum", "channel <#C0WINS|wins>")
             .await;
         app.drain_all().await;
         app.slack.reset().await;
+        mount_admin(&app.slack, "U0ADMIN").await;
         mount_user(&app.slack, None, "America/New_York", false).await;
         mount_post_ok(&app.slack).await;
         app
@@ -369,6 +402,41 @@ pub async fn mount_user(slack: &MockServer, user: Option<&str>, tz: &str, is_adm
     })))
     .mount(slack)
     .await;
+}
+
+/// Makes `user` a Slack workspace admin in New York, over any mock mounted for everyone.
+pub async fn mount_admin(slack: &MockServer, user: &str) {
+    mount_person(slack, user, json!({ "is_admin": true })).await
+}
+
+/// Makes `user` a bot (`is_bot`), over any mock mounted for everyone.
+pub async fn mount_bot(slack: &MockServer, user: &str) {
+    mount_person(slack, user, json!({ "is_bot": true })).await
+}
+
+/// Makes `user` a deactivated account, over any mock mounted for everyone.
+pub async fn mount_deleted(slack: &MockServer, user: &str) {
+    mount_person(slack, user, json!({ "deleted": true })).await
+}
+
+/// `users.info` for `user` in New York, with `flags` over the defaults (a person, no admin),
+/// at a priority above the mocks for everyone.
+async fn mount_person(slack: &MockServer, user: &str, flags: Value) {
+    let mut person = json!({ "id": user, "team_id": TEAM, "name": "someone", "tz": "America/New_York",
+        "tz_offset": -18000, "is_admin": false, "is_bot": false, "deleted": false,
+        "profile": { "display_name": user, "real_name": user } });
+    for (k, v) in flags.as_object().unwrap() {
+        person[k] = v.clone();
+    }
+    Mock::given(method("GET"))
+        .and(path("/users.info"))
+        .and(wiremock::matchers::query_param("user", user))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({ "ok": true, "user": person })),
+        )
+        .with_priority(1)
+        .mount(slack)
+        .await;
 }
 
 pub fn post_ok() -> ResponseTemplate {
