@@ -6,6 +6,11 @@ use crate::store::Db;
 use std::process::ExitCode;
 
 pub fn main(cli: Cli) -> ExitCode {
+    // Every database URL this run was given: their passwords never reach the terminal.
+    let mut urls = vec![cli.database_url.clone()];
+    if let Command::MigrateData(args) = &cli.command {
+        urls.extend([args.from.clone(), args.to.clone()]);
+    }
     // The demo prints a story: its logs (Slack is never reached) only when RUST_LOG asks.
     let quiet = matches!(cli.command, Command::Demo);
     init_tracing(if quiet { "off" } else { "info,sqlx=warn" });
@@ -22,7 +27,11 @@ pub fn main(cli: Cli) -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("momentum: {e:#}");
+            let secrets = crate::config::url_passwords(urls.iter().map(String::as_str));
+            eprintln!(
+                "momentum: {}",
+                crate::config::redact(&format!("{e:#}"), &secrets)
+            );
             ExitCode::FAILURE
         }
     }
@@ -119,10 +128,27 @@ async fn run_job(database_url: &str, args: crate::config::RunJobArgs) -> anyhow:
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+/// Log targets whose lines would carry a credential, silenced whatever `RUST_LOG` asks:
+/// slack-morphism writes Socket Mode's WebSocket URL (it holds the connection's ticket) and
+/// the URI of every Web API request (the OAuth `code` of an install among them). Momentum logs
+/// the failures of both itself, without them; tungstenite traces the WebSocket handshake's
+/// request line.
+const NEVER_LOGGED: [&str; 4] = [
+    "slack_morphism::hyper_tokio::socket_mode=off",
+    "slack_morphism::hyper_tokio::connector=off",
+    "tungstenite=off",
+    "tokio_tungstenite=off",
+];
+
 fn init_tracing(default_filter: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter =
+    let mut filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    for directive in NEVER_LOGGED {
+        if let Ok(d) = directive.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)

@@ -16,9 +16,13 @@ pub async fn build_state(
     clock: Clock,
 ) -> anyhow::Result<AppState> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let db = Db::open(database_url)
-        .await
-        .with_context(|| format!("opening the database {database_url}"))?;
+    let db = Db::open(database_url).await.with_context(|| {
+        let hidden = crate::config::url_passwords([database_url]);
+        format!(
+            "opening the database {}",
+            crate::config::redact(database_url, &hidden)
+        )
+    })?;
     // Members and teams with no zone of their own count their days in this one.
     db.write(settings.default_tz, |c, tz| {
         Box::pin(crate::store::teams::set_default_zone(c, *tz))

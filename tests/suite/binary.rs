@@ -58,6 +58,32 @@ fn serve_without_a_signing_secret_says_which_variable_and_where_to_find_it() {
 }
 
 #[test]
+fn a_start_up_error_never_prints_the_database_password() {
+    let url = "postgres://momentum:Sup3r-S3cret@127.0.0.1:1/momentum";
+    for args in [
+        vec!["migrate"],
+        vec!["serve", "--signing-secret", "s", "--bot-token", "xoxb-1"],
+        vec!["--help"],
+    ] {
+        let out = momentum()
+            .args(&args)
+            .env("DATABASE_URL", url)
+            .output()
+            .unwrap();
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!printed.contains("Sup3r-S3cret"), "{args:?}: {printed}");
+        if args[0] != "--help" {
+            assert!(!out.status.success(), "{args:?}");
+            assert!(printed.contains("momentum:"), "{args:?}: {printed}");
+        }
+    }
+}
+
+#[test]
 fn serve_answers_signed_commands_on_its_port_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
@@ -118,17 +144,20 @@ async fn serve_with_an_app_token_and_no_signing_secret_answers_over_socket_mode(
     let ws_port = ws.local_addr().unwrap().port();
     wiremock::Mock::given(wiremock::matchers::path("/apps.connections.open"))
         .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(
-            serde_json::json!({ "ok": true, "url": format!("ws://127.0.0.1:{ws_port}/") }),
+            serde_json::json!({ "ok": true, "url": format!("ws://127.0.0.1:{ws_port}/?ticket=wss-secret-ticket-42") }),
         ))
         .mount(&slack)
         .await;
     mount_user(&slack, None, "America/New_York", false).await;
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
+    let log = dir.path().join("stdout.log");
     let mut child = serve(&dir, port)
         .env("SLACK_APP_TOKEN", "xapp-1-test")
         .env("SLACK_BOT_TOKEN", "xoxb-test")
         .env("SLACK_API_URL", slack.uri())
+        .env("RUST_LOG", "trace")
+        .stdout(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
     let accepted = tokio::time::timeout(Duration::from_secs(20), ws.accept()).await;
@@ -167,6 +196,11 @@ async fn serve_with_an_app_token_and_no_signing_secret_answers_over_socket_mode(
     let response = http(port, &raw_command("U0JANE", "/win", "sneaky")).unwrap_or_default();
     assert!(response.starts_with("HTTP/1.1 401"), "{response}");
     stop(&mut child);
+    // Even at trace level, the connection's address (its ticket) never reaches a log line.
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("Socket Mode"), "logging was on: {logged}");
+    assert!(!logged.contains("wss-secret-ticket-42"), "{logged}");
+    assert!(!logged.contains("xapp-1-test"), "{logged}");
 }
 
 #[test]
