@@ -31,7 +31,11 @@ pub async fn build_state(
     .context("storing the default time zone")?;
     check_token_key(&db, &settings).await?;
     let slack = SlackApi::new(&settings.slack_api_url).context("creating the Slack client")?;
-    Ok(AppState::new(db, slack, clock, settings))
+    let state = AppState::new(db, slack, clock, settings);
+    crate::service::workspaces::resume_single_workspace(&state)
+        .await
+        .context("resuming a paused workspace")?;
+    Ok(state)
 }
 
 /// With "Add to Slack", the key must open the tokens already stored: a changed or mistyped

@@ -1,6 +1,7 @@
 //! Workspaces arriving and leaving: an "Add to Slack" install stored with its token sealed;
 //! `app_uninstalled` / `tokens_revoked` stopping everything for the workspace at once; its
 //! data forgotten once the retention period is over (or at once, from the command line).
+use crate::config::Workspaces;
 use crate::crypto::TokenKey;
 use crate::slack::Grant;
 use crate::state::AppState;
@@ -33,31 +34,93 @@ pub async fn installed(state: &AppState, key: &TokenKey, grant: &Grant) -> store
     Ok(())
 }
 
-/// The workspace uninstalled Momentum or revoked its bot token: the token is deleted, queued
-/// messages are cancelled and jobs skip it, in one transaction (with the event id, so a
-/// retried event does it once).
+/// The workspace uninstalled Momentum or revoked its bot token: jobs skip it from now on, in
+/// one transaction (with the event id, so a retried event does it once). With "Add to Slack"
+/// its token is deleted and queued messages are cancelled; its data goes after the retention
+/// period. With one `SLACK_BOT_TOKEN` it is only paused: queued messages wait, nothing is ever
+/// deleted automatically (the operator owns that database), and a start-up whose token Slack
+/// accepts resumes it ([`resume_single_workspace`]).
 pub async fn left(state: &AppState, event_id: &str, team_id: &str) -> store::Result<()> {
-    let data = (event_id.to_owned(), team_id.to_owned(), state.clock.now());
+    let single = matches!(state.settings.workspaces, Workspaces::Single(_));
+    let queued = if single {
+        workspaces::Queued::Hold
+    } else {
+        workspaces::Queued::Cancel
+    };
+    let data = (
+        event_id.to_owned(),
+        team_id.to_owned(),
+        state.clock.now(),
+        queued,
+    );
     let cancelled = state
         .db
-        .write(data, |c, (event_id, team, at)| {
+        .write(data, |c, (event_id, team, at, queued)| {
             Box::pin(async move {
                 if !interactions::first_delivery(c, event_id, *at).await? {
                     return Ok(None);
                 }
-                workspaces::leave(c, team, *at).await.map(Some)
+                workspaces::leave(c, team, *at, *queued).await.map(Some)
             })
         })
         .await?;
-    if let Some(cancelled) = cancelled {
-        tracing::info!(team = %team_id, cancelled, "workspace left; its data is kept for the retention period");
+    match cancelled {
+        Some(_) if single => tracing::warn!(
+            team = %team_id,
+            "Slack says the app was uninstalled or its token revoked: deliveries and jobs are paused, \
+             nothing is deleted; reinstall, set the new SLACK_BOT_TOKEN and restart to resume"
+        ),
+        Some(cancelled) => {
+            tracing::info!(team = %team_id, cancelled, "workspace left; its data is kept for the retention period")
+        }
+        None => {}
     }
     Ok(())
+}
+
+/// One-token deployments: a workspace paused by an uninstall resumes when the configured
+/// token passes `auth.test` for it (called at start-up; asks Slack only when a workspace is
+/// paused). Returns the workspaces resumed.
+pub async fn resume_single_workspace(state: &AppState) -> store::Result<Vec<String>> {
+    let Workspaces::Single(token) = &state.settings.workspaces else {
+        return Ok(Vec::new());
+    };
+    let departed = workspaces::departed(state.db.reader()).await?;
+    if departed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let team = match state.slack.auth_test(token).await {
+        Ok(team) => team,
+        Err(e) => {
+            tracing::warn!(error = %e, paused = ?departed,
+                "SLACK_BOT_TOKEN did not pass auth.test: the paused workspace stays paused");
+            return Ok(Vec::new());
+        }
+    };
+    if !departed.contains(&team) {
+        return Ok(Vec::new());
+    }
+    let resumed = state
+        .db
+        .write(team.clone(), |c, team| {
+            Box::pin(workspaces::resume(c, team))
+        })
+        .await?;
+    if resumed {
+        tracing::info!(%team, "SLACK_BOT_TOKEN passed auth.test: the workspace resumes, with its held messages");
+        state.outbox_wake.notify_one();
+        return Ok(vec![team]);
+    }
+    Ok(Vec::new())
 }
 
 /// Deletes the data of workspaces that left more than the retention period before `now`.
 /// Returns the rows deleted.
 pub async fn forget_departed(state: &AppState, now: DateTime<Utc>) -> store::Result<u64> {
+    if matches!(state.settings.workspaces, Workspaces::Single(_)) {
+        // One token, one workspace: the operator owns the database and decides.
+        return Ok(0);
+    }
     let before = now - chrono::Duration::days(i64::from(state.settings.retention_days));
     let mut deleted = 0;
     for team in workspaces::left_before(state.db.reader(), before).await? {

@@ -192,6 +192,14 @@ impl SlackApi {
         })
     }
 
+    /// `auth.test`: the workspace the token belongs to, if Slack accepts the token.
+    pub async fn auth_test(&self, token: &Secret) -> Result<String, CallError> {
+        let token = session_token(token);
+        let session = self.client.open_session(&token);
+        let answer = with_timeout(CALL_TIMEOUT, session.auth_test()).await?;
+        Ok(answer.team_id.to_string())
+    }
+
     /// `views.open`: shows a modal in answer to a click or a command (the trigger lives 3 s).
     pub async fn open_view(
         &self,

@@ -167,6 +167,7 @@ pub async fn due(
         "SELECT o.id, o.team_id, o.method, o.channel, o.payload, o.attempts, p.slack_ts AS parent_ts
          FROM outbox o LEFT JOIN outbox p ON p.id = o.parent_id
          WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.parent_id IS NULL OR p.status <> 'pending')
+           AND NOT EXISTS (SELECT 1 FROM installations i WHERE i.team_id = o.team_id AND i.left_at IS NOT NULL)
          ORDER BY o.next_attempt_at, o.id LIMIT ?",
     )
     .bind(now)

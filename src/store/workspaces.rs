@@ -117,10 +117,24 @@ pub async fn use_state(conn: &mut Conn, nonce: &str, at: DateTime<Utc>) -> sqlx:
 /// The text a cancelled message keeps as its last error.
 pub const CANCELLED: &str = "cancelled: the workspace uninstalled Momentum or revoked its token";
 
-/// The workspace leaves: its token is deleted, its queued messages are cancelled, and every
-/// job skips it from now on. Returns how many queued messages were cancelled. Leaving twice
-/// keeps the first time (the retention period counts from it).
-pub async fn leave(conn: &mut Conn, team_id: &str, at: DateTime<Utc>) -> sqlx::Result<u64> {
+/// What becomes of a leaving workspace's queued messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queued {
+    /// Cancelled ("Add to Slack": the workspace's token is gone for good).
+    Cancel,
+    /// Kept, undelivered until the workspace resumes (one-token deployments).
+    Hold,
+}
+
+/// The workspace leaves: its token is deleted, its queued messages are cancelled or held, and
+/// every job skips it from now on. Returns how many queued messages were cancelled. Leaving
+/// twice keeps the first time (the retention period counts from it).
+pub async fn leave(
+    conn: &mut Conn,
+    team_id: &str,
+    at: DateTime<Utc>,
+    queued: Queued,
+) -> sqlx::Result<u64> {
     sql::query(
         "INSERT INTO installations (team_id, installed_at, left_at) VALUES (?1, ?2, ?2)
          ON CONFLICT (team_id) DO UPDATE SET bot_token = NULL,
@@ -130,6 +144,9 @@ pub async fn leave(conn: &mut Conn, team_id: &str, at: DateTime<Utc>) -> sqlx::R
     .bind(at)
     .execute(&mut *conn)
     .await?;
+    if queued == Queued::Hold {
+        return Ok(0);
+    }
     let cancelled = sql::query(
         "UPDATE outbox SET status = 'failed', last_error = ? WHERE team_id = ? AND status = 'pending'",
     )
@@ -138,6 +155,27 @@ pub async fn leave(conn: &mut Conn, team_id: &str, at: DateTime<Utc>) -> sqlx::R
     .execute(conn)
     .await?;
     Ok(cancelled.rows_affected())
+}
+
+/// The workspaces marked as left, oldest first.
+pub async fn departed(db: impl Into<Ex<'_>>) -> sqlx::Result<Vec<String>> {
+    sql::query_scalar(
+        "SELECT team_id FROM installations WHERE left_at IS NOT NULL ORDER BY left_at, team_id",
+    )
+    .scalar_all(db)
+    .await
+}
+
+/// A workspace that left comes back with its token (a one-token deployment whose token Slack
+/// accepts again): its mark is removed, so its jobs run and its held messages go out.
+pub async fn resume(conn: &mut Conn, team_id: &str) -> sqlx::Result<bool> {
+    let done = sql::query(
+        "DELETE FROM installations WHERE team_id = ? AND left_at IS NOT NULL AND bot_token IS NULL",
+    )
+    .bind(team_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Workspaces that left before `before`, whose data is due to be deleted.

@@ -511,3 +511,79 @@ async fn acme_and_globex_each_with_a_win(app: &TestApp) {
     a_team_with_a_win(app, "T0ACME").await;
     a_team_with_a_win(app, "T0GLOBEX").await;
 }
+
+/// Slack's answer to `auth.test` for the configured token: `ok` for workspace TEAM, or
+/// `invalid_auth`.
+async fn auth_test_answers(app: &TestApp, ok: bool) {
+    let body = if ok {
+        json!({ "ok": true, "url": "https://acme.slack.com/", "team": "Acme", "user": "momentum",
+                "team_id": crate::common::TEAM, "user_id": "U0BOT", "bot_id": "B0BOT" })
+    } else {
+        json!({ "ok": false, "error": "invalid_auth" })
+    };
+    Mock::given(path("/auth.test"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .up_to_n_times(1)
+        .mount(&app.slack)
+        .await;
+}
+
+#[tokio::test]
+async fn with_one_bot_token_an_uninstall_pauses_deletes_nothing_and_a_restart_whose_token_passes_resumes()
+ {
+    let app = TestApp::spawn_team().await;
+    app.reply("U0JANE", "/win", "booked a demo with Initech")
+        .await;
+    let at: chrono::DateTime<chrono::Utc> = "2026-11-23T16:00:30Z".parse().unwrap();
+    app.clock().set(at);
+    let report = momentum::jobs::run(&app.state, Job::Shoutouts, at)
+        .await
+        .unwrap();
+    assert_eq!(report.queued, 1);
+    assert_eq!(
+        app.event(&uninstalled(crate::common::TEAM, "Ev0BYE")).await,
+        StatusCode::OK
+    );
+    app.drain_all().await;
+    assert!(app.posts_to("C0WINS").await.is_empty(), "paused");
+    let held = "SELECT COUNT(*) FROM outbox WHERE status = 'pending'";
+    assert_eq!(app.count(held).await, 1, "held, not cancelled");
+
+    // Past the retention period, nothing is deleted: the operator owns this database.
+    let later = at + chrono::Duration::days(45);
+    app.clock().set(later);
+    momentum::jobs::housekeeping(&app.state, later).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM members WHERE manager_id = 'U0BOSS'")
+            .await,
+        2
+    );
+    assert_eq!(app.count(held).await, 1);
+
+    // A restart whose token Slack refuses stays paused.
+    auth_test_answers(&app, false).await;
+    let app = app.restart().await;
+    app.drain_all().await;
+    assert!(app.posts_to("C0WINS").await.is_empty(), "still paused");
+    assert_eq!(app.requests_to("/auth.test").await.len(), 1);
+
+    // The app is installed again and restarted with its token: everything resumes.
+    auth_test_answers(&app, true).await;
+    let app = app.restart().await;
+    app.drain_all().await;
+    let celebrated = app.posts_to("C0WINS").await;
+    assert_eq!(celebrated.len(), 1, "{celebrated:?}");
+    assert!(
+        celebrated[0].contains("booked a demo with Initech"),
+        "{celebrated:?}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM installations").await, 0);
+    assert!(
+        app.state
+            .bot_token(crate::common::TEAM)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
