@@ -27,6 +27,8 @@ pub struct AppState {
     pub profile_asked: Arc<Mutex<ProfileAsks>>,
     /// Members whose profile to refresh in the background (`service::profile::refresher`).
     pub profile_queue: mpsc::Sender<(String, String)>,
+    /// One permit per Slack request being handled (`http::shed_load`).
+    pub in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
             SlackEventSignatureVerifier::new(&SlackSigningSecret::new(secret.expose().into()))
         });
         let (profile_queue, queued) = mpsc::channel(crate::service::profile::QUEUE);
+        let max_in_flight = settings.max_in_flight;
         let state = Self {
             db,
             slack,
@@ -44,6 +47,7 @@ impl AppState {
             outbox_wake: Arc::new(Notify::new()),
             profile_asked: Arc::default(),
             profile_queue,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(max_in_flight)),
         };
         // Outside a runtime (never in `serve`) profiles are only refreshed when a reply needs one.
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {

@@ -47,12 +47,20 @@ pub fn router(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             verify::slack_signature,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            shed_load,
         ));
+    let install = with_install_rate_limit(
+        Router::new()
+            .route("/slack/install", get(oauth::install))
+            .route("/slack/oauth/callback", get(oauth::callback)),
+    );
     Router::new()
         .merge(slack)
+        .merge(install)
         .route("/healthz", get(healthz))
-        .route("/slack/install", get(oauth::install))
-        .route("/slack/oauth/callback", get(oauth::callback))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(10)))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -60,6 +68,74 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// Installs a caller may start in a burst, then one more every [`INSTALL_EVERY`] (per IP).
+pub const INSTALL_BURST: u32 = 10;
+/// How often a caller's install allowance grows back by one.
+pub const INSTALL_EVERY: Duration = Duration::from_secs(6);
+
+/// A per-IP limit on `/slack/install` and `/slack/oauth/callback` (governor's GCRA): a
+/// scripted loop of installs cannot queue writes in front of every workspace's commands, nor
+/// get the app's OAuth calls throttled by Slack. The key is the TCP peer, which cannot be
+/// forged (behind a proxy every install shares the proxy's allowance: ten at once, ten a
+/// minute, plenty for people clicking Add to Slack). Beyond it: 429 with `Retry-After`.
+fn with_install_rate_limit(routes: Router<AppState>) -> Router<AppState> {
+    let config = tower_governor::governor::GovernorConfigBuilder::default()
+        .period(INSTALL_EVERY)
+        .burst_size(INSTALL_BURST)
+        .finish()
+        .unwrap_or_default();
+    // Forget callers whose allowance is full again, so the table of IPs stays small.
+    let limiter = config.limiter().clone();
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                limiter.retain_recent();
+            }
+        });
+    }
+    let layer = tower_governor::GovernorLayer::new(config).error_handler(|error| {
+        use axum::response::IntoResponse;
+        match error {
+            tower_governor::GovernorError::TooManyRequests { wait_time, .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(
+                    axum::http::header::RETRY_AFTER,
+                    wait_time.max(1).to_string(),
+                )],
+                "Too many install attempts from here; try again shortly.",
+            )
+                .into_response(),
+            other => {
+                tracing::warn!(error = %other, "install rate limit could not place the caller");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        }
+    });
+    routes.route_layer(layer)
+}
+
+/// Load shedding: at most `MOMENTUM_MAX_IN_FLIGHT` Slack requests are handled at once; one
+/// more is answered 503 with `Retry-After: 1` at once, before its body is read, so a flood
+/// costs no work and never queues in front of everyone's commands.
+async fn shed_load(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let Ok(_permit) = state.in_flight.clone().try_acquire_owned() else {
+        tracing::warn!("shedding a request: too many in flight");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "1")],
+            "busy, try again in a second",
+        )
+            .into_response();
+    };
+    next.run(request).await
 }
 
 async fn healthz(

@@ -1,6 +1,6 @@
 //! Every request from Slack is verified before anything reads it: the v0 HMAC signature over
 //! the raw body (constant-time compare, ±5 minutes, by slack-morphism's verifier), with the
-//! body capped at 1 MiB (413 beyond). Refusals say nothing about why beyond the status.
+//! body capped at 1 MiB (413 beyond, after reading on to 8 MiB so every client sees the answer). Refusals say nothing about why beyond the status.
 //! Two things come before the signature: a method other than POST is 405 (`Allow: POST`), and
 //! Slack's unsigned `ssl_check=1` post to the commands URL is 200 with an empty body.
 use super::MAX_BODY;
@@ -29,13 +29,14 @@ pub async fn slack_signature(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY) {
+    let (parts, body) = request.into_parts();
+    if declared.is_some_and(|n| n > DRAIN_LIMIT) {
+        // Not worth reading: answer and close.
         return too_large();
     }
-    let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+    let bytes = match read_capped(body).await {
         Ok(bytes) => bytes,
-        Err(_) => return too_large(),
+        Err(Oversized) => return too_large(),
     };
     if parts.uri.path() == "/slack/commands" && is_ssl_check(&bytes) {
         // Slack's certificate check carries no signature and asks for nothing but a 200.
@@ -76,6 +77,43 @@ fn is_ssl_check(body: &Bytes) -> bool {
         .is_ok_and(|form| form.iter().any(|(k, v)| k == "ssl_check" && v == "1"))
 }
 
+/// How much of an oversized body is read (and thrown away) before the 413: a client that
+/// writes its whole body before reading the answer (Python's urllib, many HTTP libraries) would
+/// otherwise see the connection reset under its feet instead of the 413.
+const DRAIN_LIMIT: usize = 8 * MAX_BODY;
+
+struct Oversized;
+
+/// The body if it is at most [`MAX_BODY`]; past that, reads on (discarding) up to
+/// [`DRAIN_LIMIT`] so the client gets to read the answer.
+async fn read_capped(body: Body) -> Result<Bytes, Oversized> {
+    use futures::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            return Err(Oversized);
+        };
+        seen += chunk.len();
+        if seen > DRAIN_LIMIT {
+            return Err(Oversized);
+        }
+        if seen <= MAX_BODY {
+            kept.extend_from_slice(&chunk);
+        }
+    }
+    if seen > MAX_BODY {
+        return Err(Oversized);
+    }
+    Ok(Bytes::from(kept))
+}
+
 fn too_large() -> Response {
-    (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response()
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONNECTION, "close")],
+        "request body too large",
+    )
+        .into_response()
 }

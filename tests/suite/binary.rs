@@ -83,11 +83,9 @@ fn a_start_up_error_never_prints_the_database_password() {
     }
 }
 
-#[test]
-fn serve_answers_signed_commands_on_its_port_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut child = serve(&dir, port)
+/// `momentum serve` on `port` with a signing secret and one token, once `/healthz` answers.
+fn serving(dir: &tempfile::TempDir, port: u16) -> std::process::Child {
+    let child = serve(dir, port)
         .env("SLACK_SIGNING_SECRET", SECRET)
         .env("SLACK_BOT_TOKEN", "xoxb-test")
         .env("SLACK_API_URL", "http://127.0.0.1:9/")
@@ -105,12 +103,55 @@ fn serve_answers_signed_commands_on_its_port_and_stops_on_sigterm() {
         assert!(Instant::now() < deadline, "the service did not come up");
         std::thread::sleep(Duration::from_millis(100));
     }
+    child
+}
+
+#[test]
+fn serve_answers_signed_commands_on_its_port_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = serving(&dir, port);
     let request = raw_command("U0JANE", "/win", "Jane accepted my invite");
     let response = http(port, &request).unwrap_or_default();
     assert!(
         response.starts_with("HTTP/1.1 200") && response.contains("1 win today"),
         "{response}"
     );
+    stop(&mut child);
+}
+
+#[test]
+fn an_oversized_body_gets_its_413_even_from_a_client_that_writes_it_all_before_reading() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = serving(&dir, port);
+    let body = slash_body("U0JANE", "/win", &"x".repeat(2 * 1024 * 1024));
+    let ts = now_ts();
+    let head = format!(
+        "POST /slack/commands HTTP/1.1\r\nHost: localhost\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         X-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {}\r\n\r\n",
+        body.len(),
+        signature(SECRET, ts, &body)
+    );
+    for attempt in 0..5 {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        // The whole request first, as urllib does; only then the answer.
+        stream.write_all(head.as_bytes()).unwrap();
+        stream
+            .write_all(body.as_bytes())
+            .unwrap_or_else(|e| panic!("attempt {attempt}: the body could not be sent: {e}"));
+        let mut answer = String::new();
+        let read = stream.read_to_string(&mut answer);
+        assert!(
+            answer.starts_with("HTTP/1.1 413"),
+            "attempt {attempt}: {read:?} {answer}"
+        );
+    }
     stop(&mut child);
 }
 

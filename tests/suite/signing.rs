@@ -179,3 +179,52 @@ async fn the_events_url_answers_slacks_challenge_and_acknowledges_events() {
         .unwrap();
     assert_eq!(app.send(unsigned).await.0, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_in_flight_limit_a_request_is_shed_with_503_and_retry_after() {
+    let app = TestApp::spawn_configured(
+        |url| momentum::config::Settings {
+            max_in_flight: 2,
+            ..settings(url)
+        },
+        true,
+    )
+    .await;
+    // Two wins wait for the write lock another connection holds.
+    let release = hold_the_write_lock(&app).await;
+    let waiting: Vec<_> = ["first", "second"]
+        .into_iter()
+        .map(|n| {
+            let router = app.router.clone();
+            let body = slash_body("U0JANE", "/win", &format!("the {n} win"));
+            tokio::spawn(async move { router.oneshot(signed(&body, now_ts())).await.unwrap() })
+        })
+        .collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.state.in_flight.available_permits() > 0 {
+        assert!(std::time::Instant::now() < deadline, "the two never got in");
+        tokio::task::yield_now().await;
+    }
+    let body = slash_body("U0JANE", "/win", "the third win");
+    let shed = app
+        .router
+        .clone()
+        .oneshot(signed(&body, now_ts()))
+        .await
+        .unwrap();
+    assert_eq!(shed.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(shed.headers()["retry-after"], "1");
+    let _ = release.send(());
+    for request in waiting {
+        assert_eq!(request.await.unwrap().status(), StatusCode::OK);
+    }
+    // Once they are done, requests are taken again.
+    let (status, _) = app.send(signed(&body, now_ts())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !app.reply("U0JANE", "/win", "a fourth")
+            .await
+            .contains("busy"),
+        "the limit is free again"
+    );
+}

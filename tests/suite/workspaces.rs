@@ -587,3 +587,52 @@ async fn with_one_bot_token_an_uninstall_pauses_deletes_nothing_and_a_restart_wh
             .is_some()
     );
 }
+
+#[tokio::test]
+async fn a_scripted_loop_of_installs_from_one_address_is_slowed_to_429_but_others_get_through() {
+    let app = TestApp::spawn_installable().await;
+    let from =
+        |ip: [u8; 4]| {
+            let mut request = Request::get("/slack/install").body(Body::empty()).unwrap();
+            request.extensions_mut().insert(axum::extract::ConnectInfo(
+                std::net::SocketAddr::from((ip, 5555)),
+            ));
+            request
+        };
+    for attempt in 0..momentum::http::INSTALL_BURST {
+        let response = app
+            .router
+            .clone()
+            .oneshot(from([198, 51, 100, 7]))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FOUND, "attempt {attempt}");
+    }
+    let slowed = app
+        .router
+        .clone()
+        .oneshot(from([198, 51, 100, 7]))
+        .await
+        .unwrap();
+    assert_eq!(slowed.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = slowed.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=6).contains(&wait), "{wait}");
+    // The callback shares the allowance: no code is exchanged with Slack past it.
+    let mut callback = from([198, 51, 100, 7]);
+    *callback.uri_mut() = "/slack/oauth/callback?code=c&state=s".parse().unwrap();
+    let refused = app.router.clone().oneshot(callback).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(exchanges(&app).await, 0);
+    // Someone else is not held up.
+    let other = app
+        .router
+        .clone()
+        .oneshot(from([203, 0, 113, 9]))
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::FOUND);
+}

@@ -232,7 +232,24 @@ impl TestApp {
         let state = momentum::startup::build_state(settings, &db_url, clock)
             .await
             .unwrap();
-        let router = momentum::http::router(state.clone());
+        // Requests come from one address (unless a test sets another), as `serve` sees a
+        // TCP peer.
+        let router = momentum::http::router(state.clone()).layer(axum::middleware::map_request(
+            |mut request: Request<Body>| async move {
+                let peer = axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                    [192, 0, 2, 10],
+                    40000,
+                )));
+                if request
+                    .extensions()
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .is_none()
+                {
+                    request.extensions_mut().insert(peer);
+                }
+                request
+            },
+        ));
         Self {
             state,
             router,
