@@ -143,6 +143,9 @@ fn minutes(rest: &[String]) -> Result<u32, ParseError> {
     Ok(minutes)
 }
 
+/// The largest count a block's result may hold, each number on its own (the form's limit too).
+pub const MAX_COUNT: u32 = 9999;
+
 fn done(rest: &[String]) -> Result<BlockRequest, ParseError> {
     if rest.is_empty() {
         return Err(ParseError::new("How did it go? Give the counts.", DONE));
@@ -162,7 +165,9 @@ fn done(rest: &[String]) -> Result<BlockRequest, ParseError> {
                 ));
             }
         };
-        let slot = match label.to_lowercase().trim_end_matches([',', '.']) {
+        let label = label.to_lowercase();
+        let label = label.trim_end_matches([',', '.']);
+        let slot = match label {
             "dial" | "dials" | "call" | "calls" => &mut results.dials,
             "email" | "emails" | "mail" | "mails" => &mut results.emails,
             "social" | "socials" | "linkedin" | "dm" | "dms" | "messages" => &mut results.social,
@@ -182,6 +187,14 @@ fn done(rest: &[String]) -> Result<BlockRequest, ParseError> {
             }
         };
         *slot = slot.saturating_add(n);
+        if *slot > MAX_COUNT {
+            return Err(ParseError::new(
+                format!(
+                    "A block's counts go up to {MAX_COUNT} each, and your `{label}` add up to more."
+                ),
+                DONE,
+            ));
+        }
         i += 2;
     }
     Ok(BlockRequest::Done(results))
@@ -284,6 +297,16 @@ mod tests {
                 .contains("/block 14:00 60m")
         );
         assert!(parse("done lots of dials").is_err());
+        assert!(parse("done 9999 dials").is_ok());
+        assert!(parse("done 10000 dials").is_err());
+        for over in ["done 9999 dials 9999 dials", "done 5000 calls 5000 dials"] {
+            let error = parse(over).unwrap_err();
+            assert!(
+                error.problem.contains("up to 9999"),
+                "{over}: {}",
+                error.problem
+            );
+        }
         assert!(
             parse("done 5 unicorns")
                 .unwrap_err()

@@ -61,7 +61,7 @@ fn number(id: &str, label: &str) -> SlackBlock {
     let element = SlackBlockNumberInputElement::new(false)
         .with_action_id(id.into())
         .with_min_value("0".into())
-        .with_max_value("9999".into());
+        .with_max_value(crate::commands::block::MAX_COUNT.to_string());
     SlackInputBlock::new(
         pt!(label.to_owned()),
         SlackInputBlockElement::NumberInput(element),
@@ -384,7 +384,7 @@ pub fn read(
             let mut count = |id: &str| -> u32 {
                 let raw = v.text(id);
                 match raw.parse::<u32>() {
-                    Ok(n) if n <= 9999 => n,
+                    Ok(n) if n <= crate::commands::block::MAX_COUNT => n,
                     _ if raw.is_empty() => 0,
                     _ => {
                         errors.insert(
