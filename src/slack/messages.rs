@@ -13,8 +13,17 @@ pub fn post(channel: &str, text: &str, blocks: Vec<SlackBlock>) -> String {
     fitted("chat.postMessage", Surface::Message, &request)
 }
 
+/// A `mrkdwn` text object, `verbatim`: Slack formats only what Momentum wrote explicitly
+/// (`<@U…>`, `<#C…>`, `*bold*`) and never turns words people typed — a URL, a `#channel`, an
+/// `@here` — into links or mentions on its own.
+pub fn mrkdwn(text: impl Into<String>) -> SlackBlockMarkDownText {
+    SlackBlockMarkDownText::new(text.into()).with_verbatim(true)
+}
+
 pub fn section(text: impl Into<String>) -> SlackBlock {
-    SlackSectionBlock::new().with_text(md!(text.into())).into()
+    SlackSectionBlock::new()
+        .with_text(SlackBlockText::MarkDown(mrkdwn(text)))
+        .into()
 }
 
 /// A button that Momentum answers at `/slack/interactions`.
@@ -27,16 +36,13 @@ pub fn button(action_id: &str, text: &str, value: &str) -> SlackBlockButtonEleme
 /// A section with a button beside its text.
 pub fn section_with_button(text: impl Into<String>, button: SlackBlockButtonElement) -> SlackBlock {
     SlackSectionBlock::new()
-        .with_text(md!(text.into()))
+        .with_text(SlackBlockText::MarkDown(mrkdwn(text)))
         .with_accessory(button.into())
         .into()
 }
 
 pub fn context(text: impl Into<String>) -> SlackBlock {
-    SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(
-        SlackBlockMarkDownText::new(text.into()),
-    )])
-    .into()
+    SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(mrkdwn(text))]).into()
 }
 
 /// A `chat.update` body replacing the message `ts` in `channel`.

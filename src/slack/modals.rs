@@ -206,8 +206,8 @@ pub fn block_plan_form(today: chrono::NaiveDate) -> SlackView {
                 .with_block_id("time".into())
                 .into(),
             select("minutes", "Length", &lengths, false),
-            SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(
-                "Logging how one went? `/block done 25 dials 4 convos` or the button on your reminder.".into(),
+            SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(super::messages::mrkdwn(
+                "Logging how one went? `/block done 25 dials 4 convos` or the button on your reminder.",
             ))])
             .into(),
         ],
@@ -273,9 +273,8 @@ pub fn goals_form() -> SlackView {
     }
     blocks.push(
         SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(
-            SlackBlockMarkDownText::new(
-                "Leave all four empty to clear the goals. Reaching one is celebrated; missing one is never posted."
-                    .into(),
+            super::messages::mrkdwn(
+                "Leave all four empty to clear the goals. Reaching one is celebrated; missing one is never posted.",
             ),
         )])
         .into(),
@@ -287,7 +286,9 @@ pub fn goals_form() -> SlackView {
 pub fn done(text: &str) -> SlackView {
     let blocks = vec![
         SlackSectionBlock::new()
-            .with_text(md!(crate::domain::text::cut(text, 2900)))
+            .with_text(SlackBlockText::MarkDown(super::messages::mrkdwn(
+                crate::domain::text::cut(text, 2900),
+            )))
             .into(),
     ];
     SlackView::Modal(

@@ -48,7 +48,22 @@ fn mrkdwn_texts(v: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// `mrkdwn` text objects Slack may auto-link in (no `"verbatim": true`): a URL or a
+/// `#channel` someone typed would become a link.
+fn auto_linked(v: &Value) -> usize {
+    match v {
+        Value::Object(o) => {
+            let here = o.get("type").and_then(Value::as_str) == Some("mrkdwn")
+                && o.get("verbatim") != Some(&Value::Bool(true));
+            usize::from(here) + o.values().map(auto_linked).sum::<usize>()
+        }
+        Value::Array(a) => a.iter().map(auto_linked).sum(),
+        _ => 0,
+    }
+}
+
 fn assert_safe_and_fits(surface: Surface, payload: &Value) {
+    assert_eq!(auto_linked(payload), 0, "{payload}");
     let mut texts = Vec::new();
     if let Some(t) = payload.get("text").and_then(Value::as_str) {
         texts.push(t.to_owned());
