@@ -233,6 +233,10 @@ fn stats(rest: &[String]) -> Result<MomentumRequest, ParseError> {
     Ok(MomentumRequest::Stats { period, user })
 }
 
+/// People one `team add` names at most: each is looked up in Slack (bot or person) before the
+/// answer, all at once, within Slack's three seconds.
+pub const MAX_TEAM_ADD: usize = 20;
+
 fn team(rest: &[String]) -> Result<MomentumRequest, ParseError> {
     const TEAM: &[&str] = &[
         "/momentum team",
@@ -258,6 +262,14 @@ fn team(rest: &[String]) -> Result<MomentumRequest, ParseError> {
                 if !ids.contains(&id) {
                     ids.push(id);
                 }
+            }
+            if ids.len() > MAX_TEAM_ADD {
+                return Err(ParseError::new(
+                    format!(
+                        "Add up to {MAX_TEAM_ADD} people at a time — send the rest in another `/momentum team add`."
+                    ),
+                    TEAM,
+                ));
             }
             if ids.is_empty() {
                 return Err(ParseError::new(
@@ -460,6 +472,19 @@ mod tests {
             })
         );
         assert!(parse("stats forever").is_err());
+    }
+
+    #[test]
+    fn team_add_names_twenty_people_at_most() {
+        let mentions = |n: usize| {
+            (0..n)
+                .map(|i| format!("<@U{i:04}>"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert!(parse(&format!("team add {}", mentions(20))).is_ok());
+        let error = parse(&format!("team add {}", mentions(21))).unwrap_err();
+        assert!(error.problem.contains("up to 20"), "{}", error.problem);
     }
 
     #[test]

@@ -25,8 +25,11 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
     let responses = crate::domain::responses(&s.touches_by_outcome);
     let streak = at.streak(today);
     let kudos = interactions::kudos_received(reader, team_id, user_id, monday, today).await?;
-    let mut due: Vec<(i64, DueTarget)> = prospects::active(reader, team_id, user_id)
-        .await?
+    // Due: untouched, or within two days of a week since the last touch.
+    let last_touch_by = today - Duration::days(crate::domain::cadence::MAX_GAP_DAYS - 2);
+    let (candidates, due_total) =
+        prospects::due_soonest(reader, team_id, user_id, last_touch_by, DUE_SHOWN as i64).await?;
+    let mut due: Vec<(i64, i64, DueTarget)> = candidates
         .into_iter()
         .filter(|p| p.stage.is_prospecting())
         .filter_map(|p| {
@@ -45,10 +48,11 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
                 }
                 _ => return None,
             };
-            Some((rank, (p.name, p.company, p.touches, status)))
+            Some((rank, p.id, (p.name, p.company, p.touches, status)))
         })
         .collect();
-    due.sort_by_key(|d| std::cmp::Reverse(d.0));
+    // Most overdue first; as listed (oldest first) among equals.
+    due.sort_by_key(|d| (std::cmp::Reverse(d.0), d.1));
     let goals = super::momentum::goals::progress_of(state, team_id, user_id, today)
         .await?
         .map(|p| p.line());
@@ -81,8 +85,8 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
         blocks_planned: s.blocks_planned,
         blocks_done: s.blocks_done,
         kudos,
-        due_total: due.len(),
-        due: due.into_iter().take(DUE_SHOWN).map(|d| d.1).collect(),
+        due_total: usize::try_from(due_total).unwrap_or_default(),
+        due: due.into_iter().take(DUE_SHOWN).map(|d| d.2).collect(),
         goals,
         team,
     };

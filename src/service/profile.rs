@@ -72,11 +72,14 @@ pub async fn refresh_profile(
     timeout: std::time::Duration,
 ) -> Option<crate::slack::Profile> {
     let now = state.clock.now();
-    state
-        .profile_asked
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert((team_id.to_owned(), user_id.to_owned()), now);
+    remember_asked(
+        &mut state
+            .profile_asked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()),
+        (team_id.to_owned(), user_id.to_owned()),
+        now,
+    );
     let token = match state.bot_token(team_id).await {
         Ok(Some(token)) => token,
         Ok(None) => return None,
@@ -159,7 +162,24 @@ pub fn refresh_if_stale(
         return;
     }
     if state.profile_queue.try_send(key.clone()).is_ok() {
-        asked.insert(key, now);
+        remember_asked(&mut asked, key, now);
+    }
+}
+
+/// Past this many remembered asks, those older than an hour (which no longer hold anything
+/// back) are forgotten: the memory stays bounded however many members pass by.
+const ASKS_KEPT: usize = 10_000;
+
+/// Notes that a member's profile was asked for at `now`, forgetting stale asks when many.
+fn remember_asked(
+    asked: &mut crate::state::ProfileAsks,
+    key: (String, String),
+    now: DateTime<Utc>,
+) {
+    asked.insert(key, now);
+    if asked.len() > ASKS_KEPT {
+        let hour_ago = now - Duration::hours(1);
+        asked.retain(|_, at| *at > hour_ago);
     }
 }
 
@@ -176,5 +196,28 @@ pub async fn refresher(state: AppState, mut queue: tokio::sync::mpsc::Receiver<(
     while let Some((team, user)) = queue.recv().await {
         refresh_profile(&state, &team, &user, crate::slack::CALL_TIMEOUT).await;
         tokio::time::sleep(SPACING).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_asks_are_forgotten_once_stale_and_many() {
+        let mut asked = crate::state::ProfileAsks::new();
+        let t0: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+        for i in 0..ASKS_KEPT {
+            remember_asked(&mut asked, ("T".into(), format!("U{i}")), t0);
+        }
+        assert_eq!(asked.len(), ASKS_KEPT);
+        let later = t0 + Duration::hours(2);
+        remember_asked(&mut asked, ("T".into(), "UNEW".into()), later);
+        assert_eq!(asked.len(), 1, "only the fresh ask is left");
+        assert!(asked_within_the_hour(
+            &asked,
+            &("T".into(), "UNEW".into()),
+            later
+        ));
     }
 }

@@ -88,6 +88,55 @@ pub async fn active(
     .await
 }
 
+/// The rep's prospects still being prospected whose touch is due by `due_by` (never touched,
+/// or last touched on or before `last_touch_by`), as the Home tab lists them: at most `limit`
+/// never touched (oldest first) and `limit` touched (least recently first) — enough for the
+/// `limit` most overdue whatever their mix — and how many are due in all. Bounded however long
+/// the rep's list is.
+pub async fn due_soonest(
+    db: &super::sql::Reader,
+    team_id: &str,
+    user_id: &str,
+    last_touch_by: NaiveDate,
+    limit: i64,
+) -> sqlx::Result<(Vec<ProspectRow>, i64)> {
+    const PROSPECTING: &str =
+        "p.team_id = ? AND p.user_id = ? AND p.status = 'active' AND p.stage = 'prospecting'";
+    let goal = crate::domain::cadence::TOUCH_GOAL;
+    let never_sql = format!(
+        "{SELECT} WHERE {PROSPECTING} AND p.last_touch_day IS NULL ORDER BY p.created_at, p.id LIMIT ?"
+    );
+    let late_sql = format!(
+        "{SELECT} WHERE {PROSPECTING} AND p.touch_count < ? AND p.last_touch_day <= ?
+         ORDER BY p.last_touch_day, p.id LIMIT ?"
+    );
+    let total_sql = format!(
+        "SELECT COUNT(*) FROM prospects p WHERE {PROSPECTING}
+           AND (p.last_touch_day IS NULL OR (p.touch_count < ? AND p.last_touch_day <= ?))"
+    );
+    let never = sql::query_as(&never_sql)
+        .bind(team_id)
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(db);
+    let late = sql::query_as(&late_sql)
+        .bind(team_id)
+        .bind(user_id)
+        .bind(goal)
+        .bind(last_touch_by)
+        .bind(limit)
+        .fetch_all(db);
+    let total = sql::query_scalar(&total_sql)
+        .bind(team_id)
+        .bind(user_id)
+        .bind(goal)
+        .bind(last_touch_by)
+        .scalar_one(db);
+    let (never, late, total): (Vec<ProspectRow>, Vec<ProspectRow>, i64) =
+        tokio::try_join!(never, late, total)?;
+    Ok((never.into_iter().chain(late).collect(), total))
+}
+
 pub struct NewProspect<'a> {
     pub team_id: &'a str,
     pub user_id: &'a str,

@@ -107,6 +107,52 @@ async fn the_home_tab_shows_the_members_week() {
 }
 
 #[tokio::test]
+async fn the_home_tab_lists_the_five_most_overdue_targets_of_many() {
+    let app = TestApp::spawn().await;
+    let at = |s: &str| app.clock().set(s.parse().unwrap());
+    at("2026-11-09T15:00:00Z");
+    app.reply("U0JANE", "/touch", "Ann Able phone no_answer")
+        .await;
+    app.reply("U0JANE", "/touch", "Ben Bell phone no_answer")
+        .await;
+    at("2026-11-12T15:00:00Z");
+    app.reply("U0JANE", "/touch", "Cy Cole phone no_answer")
+        .await;
+    at("2026-11-16T15:00:00Z");
+    app.reply("U0JANE", "/touch", "Di Dunn phone no_answer")
+        .await;
+    at("2026-11-20T15:00:00Z");
+    // Touched three days ago: not due yet, never listed.
+    app.reply("U0JANE", "/touch", "Ola Ode phone no_answer")
+        .await;
+    for name in ["Eve East", "Fay Ford", "Gus Gale"] {
+        app.reply("U0JANE", "/targets", &format!("add {name}"))
+            .await;
+    }
+    // Answered: no longer prospected, never listed.
+    app.reply("U0JANE", "/touch", "Hal Hunt phone talked").await;
+    app.clock().set(monday_afternoon());
+    let home = open_home(&app, "U0JANE").await.to_string();
+    assert!(home.contains("Targets due or overdue* (7)"), "{home}");
+    let shown: Vec<&str> = [
+        "Ann Able", "Ben Bell", "Cy Cole", "Di Dunn", "Eve East", "Fay Ford", "Gus Gale",
+        "Ola Ode", "Hal Hunt",
+    ]
+    .into_iter()
+    .filter(|n| home.contains(n))
+    .collect();
+    assert_eq!(
+        shown,
+        ["Ann Able", "Ben Bell", "Cy Cole", "Di Dunn", "Eve East"]
+    );
+    let position = |n: &str| home.find(n).unwrap();
+    assert!(
+        position("Ann Able") < position("Cy Cole") && position("Cy Cole") < position("Di Dunn")
+    );
+    assert!(home.contains("…and 2 more in `/targets`"), "{home}");
+}
+
+#[tokio::test]
 async fn the_celebrate_button_counts_one_kudos_per_person_per_win() {
     let app = TestApp::spawn().await;
     mount_admin(&app.slack, "U0ADMIN").await;

@@ -11,10 +11,9 @@ use crate::store::invites::{self, Answered, Asked};
 use crate::store::{members, outbox};
 use chrono::{DateTime, Utc};
 
-/// How long `team add` waits for Slack to say whether someone is a person.
+/// How long `team add` waits for Slack to say whether someone is a person (every lookup runs
+/// at once: at most `MAX_TEAM_ADD` of them, as the parser allows).
 const PERSON_LOOKUP: std::time::Duration = std::time::Duration::from_millis(1500);
-/// `users.info` calls `team add` makes at once.
-const LOOKUPS_AT_ONCE: usize = 8;
 
 pub(super) async fn show(state: &AppState, caller: &Caller) -> Result<Reply> {
     let reader = state.db.reader();
@@ -64,21 +63,18 @@ enum Added {
 /// lookup that fails or is slow counts as a person: a bot could never accept an invitation).
 async fn bots_among(state: &AppState, caller: &Caller, reps: &[String]) -> Vec<String> {
     let others: Vec<&String> = reps.iter().filter(|r| **r != caller.user_id).collect();
-    let mut bots = Vec::new();
-    for some in others.chunks(LOOKUPS_AT_ONCE) {
-        let looked = futures::future::join_all(
-            some.iter()
-                .map(|rep| is_bot_or_gone(state, &caller.team_id, rep)),
-        )
-        .await;
-        bots.extend(
-            some.iter()
-                .zip(looked)
-                .filter(|(_, bot)| *bot)
-                .map(|(rep, _)| (*rep).clone()),
-        );
-    }
-    bots
+    let looked = futures::future::join_all(
+        others
+            .iter()
+            .map(|rep| is_bot_or_gone(state, &caller.team_id, rep)),
+    )
+    .await;
+    others
+        .into_iter()
+        .zip(looked)
+        .filter(|(_, bot)| *bot)
+        .map(|(rep, _)| rep.clone())
+        .collect()
 }
 
 async fn is_bot_or_gone(state: &AppState, team_id: &str, user_id: &str) -> bool {
