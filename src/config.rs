@@ -125,6 +125,11 @@ pub struct SlackArgs {
     #[arg(long, env = "MOMENTUM_TOKEN_KEY", hide_env_values = true)]
     pub token_key: Option<Secret>,
 
+    /// The key the tokens were sealed with before `MOMENTUM_TOKEN_KEY` changed: start-up opens
+    /// them with it and seals them again under the new key (then this can be removed).
+    #[arg(long, env = "MOMENTUM_TOKEN_KEY_PREVIOUS", hide_env_values = true)]
+    pub token_key_previous: Option<Secret>,
+
     /// The public HTTPS address of this deployment (e.g. https://momentum.example.com), for
     /// the OAuth redirect URL `…/slack/oauth/callback`; unset, Slack uses the app's only one.
     #[arg(long, env = "MOMENTUM_PUBLIC_URL")]
@@ -267,8 +272,22 @@ pub struct OAuthApp {
     pub client_id: String,
     pub client_secret: Secret,
     pub key: crate::crypto::TokenKey,
+    /// `MOMENTUM_TOKEN_KEY_PREVIOUS`: opens tokens sealed before a rotation.
+    pub previous_key: Option<crate::crypto::TokenKey>,
     /// `{MOMENTUM_PUBLIC_URL}/slack/oauth/callback`, when set.
     pub redirect_url: Option<String>,
+}
+
+impl OAuthApp {
+    /// Opens a stored token with the key that sealed it: the current one, else the previous.
+    pub fn open(&self, team_id: &str, sealed: &str) -> Result<Secret, crate::crypto::Unsealable> {
+        self.key
+            .open(team_id, sealed)
+            .or_else(|e| match &self.previous_key {
+                Some(previous) => previous.open(team_id, sealed),
+                None => Err(e),
+            })
+    }
 }
 
 /// The validated settings the running service needs.
@@ -373,6 +392,13 @@ impl SlackArgs {
                     client_id,
                     client_secret,
                     key: crate::crypto::TokenKey::from_hex(key.expose())?,
+                    previous_key: present(&self.token_key_previous)
+                        .map(|k| {
+                            crate::crypto::TokenKey::from_hex(k.expose()).map_err(|e| {
+                                e.replace("MOMENTUM_TOKEN_KEY", "MOMENTUM_TOKEN_KEY_PREVIOUS")
+                            })
+                        })
+                        .transpose()?,
                     redirect_url: self
                         .public_url
                         .as_deref()

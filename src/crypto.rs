@@ -8,14 +8,19 @@ use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 use std::fmt;
 
-/// The prefix of a sealed value: the format's version, so the scheme can change later.
+/// The prefix of a value sealed before keys had names: `v1.` + hex.
 const SEALED_V1: &str = "v1.";
+/// The prefix of a sealed value that names its key: `v2.<key id>.` + hex.
+const SEALED_V2: &str = "v2.";
 
 /// The key that seals bot tokens, from 64 hex characters (`openssl rand -hex 32`).
 #[derive(Clone)]
 pub struct TokenKey {
     aead: std::sync::Arc<LessSafeKey>,
     state: hmac::Key,
+    /// A name for the key that reveals nothing of it (8 hex digits of an HMAC under it),
+    /// written into every value it seals, so rotation knows which key opens what.
+    id: String,
 }
 
 impl fmt::Debug for TokenKey {
@@ -45,13 +50,28 @@ impl TokenKey {
         // A separate key for signing, so the two uses never share key material.
         let derive = hmac::Key::new(hmac::HMAC_SHA256, &bytes);
         let state_key = hmac::sign(&derive, b"momentum oauth state v1");
+        let id = to_hex(&hmac::sign(&derive, b"momentum key id v1").as_ref()[..4]);
         Ok(Self {
             aead: std::sync::Arc::new(LessSafeKey::new(aead)),
             state: hmac::Key::new(hmac::HMAC_SHA256, state_key.as_ref()),
+            id,
         })
     }
 
-    /// Seals `token` for workspace `team_id`: `v1.` + hex(nonce ‖ ciphertext ‖ tag).
+    /// The key's name, as sealed values carry it.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Whether `sealed` was sealed by this key in the current format (no re-sealing needed).
+    pub fn sealed_it(&self, sealed: &str) -> bool {
+        sealed
+            .strip_prefix(SEALED_V2)
+            .and_then(|rest| rest.split_once('.'))
+            .is_some_and(|(id, _)| id == self.id)
+    }
+
+    /// Seals `token` for workspace `team_id`: `v2.<key id>.` + hex(nonce ‖ ciphertext ‖ tag).
     pub fn seal(&self, team_id: &str, token: &Secret) -> String {
         let mut nonce = [0u8; NONCE_LEN];
         random(&mut nonce);
@@ -65,14 +85,19 @@ impl TokenKey {
             .expect("AES-GCM sealing a short token cannot fail");
         let mut out = nonce.to_vec();
         out.extend_from_slice(&data);
-        format!("{SEALED_V1}{}", to_hex(&out))
+        format!("{SEALED_V2}{}.{}", self.id, to_hex(&out))
     }
 
     /// Opens a value [`seal`](Self::seal)ed for `team_id`.
     pub fn open(&self, team_id: &str, sealed: &str) -> Result<Secret, Unsealable> {
-        let bytes = sealed
-            .strip_prefix(SEALED_V1)
-            .and_then(from_hex)
+        let body = match sealed.strip_prefix(SEALED_V2) {
+            Some(rest) => match rest.split_once('.') {
+                Some((id, body)) if id == self.id => body,
+                _ => return Err(Unsealable),
+            },
+            None => sealed.strip_prefix(SEALED_V1).ok_or(Unsealable)?,
+        };
+        let bytes = from_hex(body)
             .filter(|b| b.len() > NONCE_LEN)
             .ok_or(Unsealable)?;
         let (nonce, rest) = bytes.split_at(NONCE_LEN);
@@ -142,6 +167,24 @@ mod tests {
         assert_eq!(key("b").open("T1", &sealed), Err(Unsealable));
         assert_eq!(key("a").open("T2", &sealed), Err(Unsealable));
         assert_eq!(key("a").open("T1", "xoxb-123-abc"), Err(Unsealable));
+    }
+
+    #[test]
+    fn a_sealed_token_names_its_key_and_the_old_format_still_opens() {
+        let token = Secret::new("xoxb-123-abc");
+        let sealed = key("a").seal("T1", &token);
+        assert!(
+            sealed.starts_with(&format!("v2.{}.", key("a").id())),
+            "{sealed}"
+        );
+        assert_eq!(key("a").id().len(), 8);
+        assert_ne!(key("a").id(), key("b").id());
+        assert!(key("a").sealed_it(&sealed) && !key("b").sealed_it(&sealed));
+        // A value from before keys had names: `v1.` and the same body.
+        let body = sealed.rsplit_once('.').unwrap().1;
+        let old = format!("v1.{body}");
+        assert_eq!(key("a").open("T1", &old), Ok(token));
+        assert!(!key("a").sealed_it(&old));
     }
 
     #[test]

@@ -38,22 +38,49 @@ pub async fn build_state(
     Ok(state)
 }
 
-/// With "Add to Slack", the key must open the tokens already stored: a changed or mistyped
-/// `MOMENTUM_TOKEN_KEY` stops start-up with a clear error instead of failing every call.
+/// With "Add to Slack", the keys must open the tokens already stored: a changed or mistyped
+/// `MOMENTUM_TOKEN_KEY` stops start-up with a clear error instead of failing every call. A
+/// token sealed by another key (`MOMENTUM_TOKEN_KEY_PREVIOUS`, after a rotation) or in the
+/// older unnamed format is sealed again under the current key, row by row.
 async fn check_token_key(db: &Db, settings: &Settings) -> anyhow::Result<()> {
     let crate::config::Workspaces::Installed(app) = &settings.workspaces else {
         return Ok(());
     };
-    let stored = crate::store::workspaces::any_sealed_token(db.reader())
+    let stored = crate::store::workspaces::sealed_tokens(db.reader())
         .await
         .context("reading the installed workspaces")?;
-    if let Some((team, sealed)) = stored
-        && app.key.open(&team, &sealed).is_err()
-    {
-        anyhow::bail!(
-            "MOMENTUM_TOKEN_KEY does not decrypt the bot tokens stored in this database. Run \
-             with the key they were stored with; if it is lost, every workspace must install \
-             Momentum again (Add to Slack) after the `installations` rows are deleted."
+    let mut resealed = 0;
+    for (team, sealed) in stored {
+        let Ok(token) = app.open(&team, &sealed) else {
+            anyhow::bail!(
+                "MOMENTUM_TOKEN_KEY does not decrypt the bot tokens stored in this database{}. Run \
+                 with the key they were stored with (or, after changing it, give the old one as \
+                 MOMENTUM_TOKEN_KEY_PREVIOUS); if it is lost, every workspace must install \
+                 Momentum again (Add to Slack) after the `installations` rows are deleted.",
+                if app.previous_key.is_some() {
+                    " (nor does MOMENTUM_TOKEN_KEY_PREVIOUS)"
+                } else {
+                    ""
+                }
+            );
+        };
+        if app.key.sealed_it(&sealed) {
+            continue;
+        }
+        let fresh = app.key.seal(&team, &token);
+        let changed = db
+            .write((team, sealed, fresh), |c, (team, old, new)| {
+                Box::pin(crate::store::workspaces::reseal(c, team, old, new))
+            })
+            .await
+            .context("sealing a bot token under the current key")?;
+        resealed += usize::from(changed);
+    }
+    if resealed > 0 {
+        tracing::info!(
+            resealed,
+            key = app.key.id(),
+            "bot tokens sealed again under the current MOMENTUM_TOKEN_KEY"
         );
     }
     Ok(())

@@ -68,7 +68,7 @@ impl AppState {
             (Workspaces::Single(token), _) => Some(token.clone()),
             (Workspaces::Installed(_), Access::Unknown) => None,
             (Workspaces::Installed(app), Access::Installed(sealed)) => {
-                match app.key.open(team_id, &sealed) {
+                match app.open(team_id, &sealed) {
                     Ok(token) => Some(token),
                     Err(e) => {
                         tracing::error!(team = %team_id, error = %e, "unreadable bot token");

@@ -92,14 +92,27 @@ pub async fn installer(db: impl Into<Ex<'_>>, team_id: &str) -> sqlx::Result<Opt
     )
 }
 
-/// Any one stored sealed token with its workspace, to check the key at start-up.
-pub async fn any_sealed_token(db: impl Into<Ex<'_>>) -> sqlx::Result<Option<(String, String)>> {
+/// Every stored sealed token with its workspace, to check (and rotate) the key at start-up.
+pub async fn sealed_tokens(db: impl Into<Ex<'_>>) -> sqlx::Result<Vec<(String, String)>> {
     sql::query_as(
         "SELECT team_id, bot_token FROM installations WHERE bot_token IS NOT NULL
-         ORDER BY installed_at DESC LIMIT 1",
+         ORDER BY installed_at DESC, team_id",
     )
-    .fetch_optional(db)
+    .fetch_all(db)
     .await
+}
+
+/// Replaces a workspace's sealed token `old` with `new` (the same token under another key);
+/// `false` if the row changed meanwhile (a reinstall, or another replica got there first).
+pub async fn reseal(conn: &mut Conn, team_id: &str, old: &str, new: &str) -> sqlx::Result<bool> {
+    let done =
+        sql::query("UPDATE installations SET bot_token = ? WHERE team_id = ? AND bot_token = ?")
+            .bind(new)
+            .bind(team_id)
+            .bind(old)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Uses an OAuth state's nonce; `false` when it was used before (a replay).

@@ -636,3 +636,74 @@ async fn a_scripted_loop_of_installs_from_one_address_is_slowed_to_429_but_other
         .unwrap();
     assert_eq!(other.status(), StatusCode::FOUND);
 }
+
+#[tokio::test]
+async fn a_rotated_token_key_opens_the_old_tokens_and_seals_them_again_at_start_up() {
+    let app = TestApp::spawn_installable().await;
+    add_to_slack(&app, "T0ACME", "Acme", "xoxb-acme-1").await;
+    let old_key = momentum::crypto::TokenKey::from_hex(crate::common::TOKEN_KEY).unwrap();
+    let new_key = momentum::crypto::TokenKey::from_hex(&"cd".repeat(32)).unwrap();
+    let stored = || async {
+        let token: String = momentum::store::sql::query_scalar(
+            "SELECT bot_token FROM installations WHERE team_id = 'T0ACME'",
+        )
+        .scalar_one(app.state.db.reader())
+        .await
+        .unwrap();
+        token
+    };
+    let sealed = stored().await;
+    assert!(
+        sealed.starts_with(&format!("v2.{}.", old_key.id())),
+        "{sealed}"
+    );
+    let with_keys = |current: &momentum::crypto::TokenKey,
+                     previous: Option<&momentum::crypto::TokenKey>| {
+        let mut settings = crate::common::installable_settings(&app.slack.uri());
+        let momentum::config::Workspaces::Installed(oauth) = &mut settings.workspaces else {
+            unreachable!()
+        };
+        oauth.key = current.clone();
+        oauth.previous_key = previous.cloned();
+        settings
+    };
+    let clock = || momentum::clock::Clock::fixed(crate::common::monday_afternoon());
+
+    // The new key alone does not open them: start-up stops and says what to do.
+    let Err(error) =
+        momentum::startup::build_state(with_keys(&new_key, None), &app.db_url, clock()).await
+    else {
+        panic!("started without the key that sealed the tokens");
+    };
+    assert!(
+        format!("{error:#}").contains("MOMENTUM_TOKEN_KEY_PREVIOUS"),
+        "{error:#}"
+    );
+    assert_eq!(stored().await, sealed, "nothing changed");
+
+    // With the old key as the previous one, the tokens open and are sealed again.
+    let rotated =
+        momentum::startup::build_state(with_keys(&new_key, Some(&old_key)), &app.db_url, clock())
+            .await
+            .unwrap();
+    let resealed = stored().await;
+    assert!(
+        resealed.starts_with(&format!("v2.{}.", new_key.id())),
+        "{resealed}"
+    );
+    assert_eq!(
+        rotated.bot_token("T0ACME").await.unwrap().unwrap().expose(),
+        "xoxb-acme-1"
+    );
+    rotated.db.close().await;
+
+    // From then on the new key alone is enough.
+    let after = momentum::startup::build_state(with_keys(&new_key, None), &app.db_url, clock())
+        .await
+        .unwrap();
+    assert_eq!(
+        after.bot_token("T0ACME").await.unwrap().unwrap().expose(),
+        "xoxb-acme-1"
+    );
+    after.db.close().await;
+}

@@ -69,6 +69,7 @@ pub fn installable_settings(api_url: &str) -> Settings {
             client_id: "111.222".into(),
             client_secret: Secret::new("client-secret"),
             key: momentum::crypto::TokenKey::from_hex(TOKEN_KEY).unwrap(),
+            previous_key: None,
             redirect_url: Some("https://momentum.example.com/slack/oauth/callback".into()),
         }));
     settings
