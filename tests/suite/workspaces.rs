@@ -213,7 +213,12 @@ async fn the_callback_stores_the_workspace_with_its_token_encrypted_and_says_wha
         (stored.0.as_str(), stored.1.as_str(), stored.2.as_str()),
         ("Acme <Sales>", "U0BOT", "U0ADMIN")
     );
-    assert!(stored.3.starts_with("v1."), "{}", stored.3);
+    let key = momentum::crypto::TokenKey::from_hex(crate::common::TOKEN_KEY).unwrap();
+    assert!(
+        stored.3.starts_with(&format!("v2.{}.", key.id())),
+        "sealed, naming its key: {}",
+        stored.3
+    );
     assert!(!stored.3.contains("xoxb"), "{}", stored.3);
 
     // Nowhere in the database files is the token in plaintext.
