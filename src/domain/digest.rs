@@ -85,6 +85,10 @@ pub struct BestWin {
 pub struct LastStep {
     pub user_id: String,
     pub day: Option<NaiveDate>,
+    /// Away through this local day (now or in the past).
+    pub away_until: Option<NaiveDate>,
+    /// When they joined: welcomed onto a team, else first seen.
+    pub joined_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A block a rep has planned (for the manager's view of the coming week).

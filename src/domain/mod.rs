@@ -4,6 +4,7 @@ pub mod blitz;
 pub mod cadence;
 pub mod digest;
 pub mod goals;
+pub mod quiet;
 pub mod schedule;
 pub mod shoutout;
 pub mod streak;

@@ -111,36 +111,3 @@ mod tests {
         );
     }
 }
-
-/// Working days strictly between the last step and `today` (today itself is not over yet).
-pub fn missed_working_days(last_step: NaiveDate, today: NaiveDate, work: WorkDays) -> i64 {
-    let mut missed = 0;
-    let mut day = last_step.succ_opt().unwrap_or(today);
-    while day < today {
-        if work.contains(day.weekday()) {
-            missed += 1;
-        }
-        day = day.succ_opt().unwrap_or(today);
-    }
-    missed
-}
-
-#[cfg(test)]
-mod missed_tests {
-    use super::*;
-
-    #[test]
-    fn the_weekend_is_not_counted_as_quiet() {
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        // Last step Thursday, today Monday: only Friday was missed.
-        assert_eq!(
-            missed_working_days(d("2026-11-26"), d("2026-11-30"), WorkDays::MON_FRI),
-            1
-        );
-        // Last step Wednesday: Thursday and Friday.
-        assert_eq!(
-            missed_working_days(d("2026-11-25"), d("2026-11-30"), WorkDays::MON_FRI),
-            2
-        );
-    }
-}

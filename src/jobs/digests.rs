@@ -4,7 +4,7 @@
 use super::JobReport;
 use crate::domain::digest::{ByPerson, Periods, PlannedSlot};
 use crate::domain::goals::Progress;
-use crate::domain::streak::missed_working_days;
+use crate::domain::quiet::{self, Calendar, Presence, Standing};
 use crate::domain::time::{local_day, local_instant, short_date};
 use crate::slack::digest::{DigestInput, render};
 use crate::state::AppState;
@@ -196,11 +196,30 @@ pub async fn build_with<T>(
         for b in &planned {
             planned_by.entry(b.user_id.as_str()).or_default().push(b);
         }
-        let last_steps: HashMap<&str, Option<NaiveDate>> = data
+        // Each rep's presence, and the team's holidays back to the oldest step or join.
+        let presence: HashMap<&str, Presence> = data
             .last_steps
             .iter()
-            .map(|s| (s.user_id.as_str(), s.day))
+            .map(|s| {
+                let p = Presence {
+                    last_step: s.day,
+                    joined: local_day(s.joined_at, tz),
+                    away_until: s.away_until,
+                };
+                (s.user_id.as_str(), p)
+            })
             .collect();
+        let earliest = presence
+            .values()
+            .map(|p| p.last_step.unwrap_or(p.joined))
+            .min()
+            .unwrap_or(from);
+        let holidays =
+            teams::holidays_between(reader, team_id, earliest, local_day(now, tz)).await?;
+        let calendar = Calendar {
+            work,
+            holidays: &holidays,
+        };
         let mut reps_of: HashMap<&str, Vec<&str>> = HashMap::new();
         for (rep, manager) in &pairs {
             reps_of
@@ -214,9 +233,11 @@ pub async fn build_with<T>(
             let quiet = reps
                 .iter()
                 .filter_map(|r| {
-                    let last = last_steps.get(r).copied().flatten()?;
-                    let missed = missed_working_days(last, today, work);
-                    (missed >= quiet_after).then_some((*r, missed))
+                    let p = presence.get(r)?;
+                    match quiet::standing(*p, today, calendar, quiet_after) {
+                        Standing::Active => None,
+                        standing => Some((*r, standing)),
+                    }
                 })
                 .collect();
             let label = if from == to {

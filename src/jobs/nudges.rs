@@ -4,8 +4,8 @@
 //! away or snoozed. Never a word in a channel.
 use super::JobReport;
 use crate::domain::cadence::{ColdProspect, LetGo, MAX_GAP_DAYS, MAX_LET_GO, MAX_LISTED, Nudge};
+use crate::domain::quiet::{self, Calendar, Presence, Standing};
 use crate::domain::schedule::Schedule;
-use crate::domain::streak::missed_working_days;
 use crate::domain::time::local_day;
 use crate::slack::nudge::render;
 use crate::state::AppState;
@@ -33,6 +33,8 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
     let reader = state.db.reader();
     let members = schedule::nudge_candidates(reader).await?;
     let mut due_members = Vec::new();
+    // Each due member's presence, quiet threshold and working week (for `domain::quiet`).
+    let mut presence: Vec<(Presence, i64, crate::domain::time::WorkDays)> = Vec::new();
     let mut earliest_today: Option<NaiveDate> = None;
     for m in members {
         let (tz, work) = (m.local.tz, m.local.work_days);
@@ -44,23 +46,35 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
             continue;
         };
         let today = local_day(now, tz);
-        let away = m.away_until.is_some_and(|d| d >= today);
+        let p = Presence {
+            last_step: m.last_step_day,
+            joined: local_day(m.created_at, tz),
+            away_until: m.away_until,
+        };
+        let away = matches!(
+            quiet::standing(
+                p,
+                today,
+                Calendar {
+                    work,
+                    holidays: &[]
+                },
+                m.quiet_after
+            ),
+            Standing::Away { .. }
+        );
         let snoozed = m.snoozed_until.is_some_and(|t| t > now);
         if away || snoozed {
             continue;
         }
-        let last = m
-            .last_step_day
-            .unwrap_or_else(|| local_day(m.created_at, tz));
-        let missed = missed_working_days(last, today, work);
-        let quiet_days = (missed >= m.quiet_after).then_some(missed);
         earliest_today = Some(earliest_today.map_or(today, |e: NaiveDate| e.min(today)));
+        presence.push((p, m.quiet_after, work));
         due_members.push(Nudge {
             team_id: m.team_id,
             user_id: m.user_id,
             due,
             today,
-            quiet_days,
+            quiet_days: None,
             cold: Vec::new(),
             let_go: Vec::new(),
         });
@@ -73,14 +87,38 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
     // The three reads are independent: they run at once, each on a reader connection. One
     // query each for every due rep's holidays, cold prospects and let-go suggestions.
     let cutoff = earliest - Duration::days(MAX_GAP_DAYS);
+    // Holidays back to the oldest last step: they are not quiet days either.
+    let oldest = presence
+        .iter()
+        .map(|(p, _, _)| p.last_step.unwrap_or(p.joined))
+        .min()
+        .unwrap_or(earliest)
+        .min(earliest);
     let (holidays, cold_rows, let_go_rows) = tokio::try_join!(
-        schedule::holidays_between(reader, earliest, latest),
+        schedule::holidays_between(reader, oldest, latest),
         schedule::cold_prospects(reader, cutoff, MAX_LISTED as i64),
         schedule::let_go(reader, cutoff, MAX_LET_GO as i64),
     )?;
-    // Nobody is nudged on their team's holiday.
-    let holidays: std::collections::HashSet<(String, NaiveDate)> = holidays.into_iter().collect();
-    due_members.retain(|n| !holidays.contains(&(n.team_id.clone(), n.today)));
+    // Quiet by the one rule (working days less holidays and days away), and nobody is
+    // nudged on their team's holiday.
+    let mut holidays_of: HashMap<String, Vec<NaiveDate>> = HashMap::new();
+    for (team, day) in holidays {
+        holidays_of.entry(team).or_default().push(day);
+    }
+    let none = Vec::new();
+    for (n, (p, quiet_after, work)) in due_members.iter_mut().zip(&presence) {
+        let holidays = holidays_of.get(&n.team_id).unwrap_or(&none);
+        let calendar = Calendar {
+            work: *work,
+            holidays,
+        };
+        n.quiet_days = quiet::standing(*p, n.today, calendar, *quiet_after).quiet_days();
+    }
+    due_members.retain(|n| {
+        !holidays_of
+            .get(&n.team_id)
+            .is_some_and(|days| days.contains(&n.today))
+    });
     let mut cold: HashMap<(String, String), Vec<ColdProspect>> = HashMap::new();
     for p in cold_rows {
         cold.entry((p.team_id.clone(), p.user_id.clone()))

@@ -4,7 +4,9 @@
 use super::messages::{self, chunk_lines, context, section};
 use crate::domain::digest::{ByPerson, PlannedSlot, Totals, median};
 use crate::domain::goals::Progress;
+use crate::domain::quiet::Standing;
 use crate::domain::text::{UserText, cut};
+use crate::domain::time::short_date;
 use crate::domain::words::count;
 use crate::domain::{Channel, WinKind};
 use chrono::NaiveDate;
@@ -84,8 +86,8 @@ pub struct DigestInput<'a> {
     pub reps: Vec<&'a str>,
     pub period_label: String,
     pub by: &'a ByPerson<'a>,
-    /// (rep, working days without a step) for reps gone quiet.
-    pub quiet: Vec<(&'a str, i64)>,
+    /// Reps gone quiet, never started or away (`domain::quiet`), in team order.
+    pub quiet: Vec<(&'a str, Standing)>,
     /// Goal progress over the period, by member (those with goals).
     pub goals: &'a HashMap<&'a str, &'a Progress>,
     /// Blocks planned for the coming week, by member, in start order.
@@ -281,21 +283,36 @@ fn one_channel(by: &ByPerson<'_>, reps: &[&str]) -> Vec<String> {
     )
 }
 
-/// Reps with no step for a while, one line each (a big team can have hundreds).
-fn gone_quiet(quiet: &[(&str, i64)]) -> Vec<String> {
-    if quiet.is_empty() {
-        return vec!["*Gone quiet:* nobody — everyone logged a step recently 👏".to_owned()];
+/// Reps with no step for a while, one line each (a big team can have hundreds); reps away are
+/// shown apart, never as quiet.
+fn gone_quiet(quiet: &[(&str, Standing)]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut away = Vec::new();
+    for (r, standing) in quiet {
+        match standing {
+            Standing::Quiet { missed, .. } => {
+                lines.push(format!("• <@{r}> ({})", count(*missed, "working day")))
+            }
+            Standing::NeverStarted { joined, .. } => lines.push(format!(
+                "• <@{r}> — hasn't logged a first step since joining on {}",
+                short_date(*joined)
+            )),
+            Standing::Away { until } => away.push(format!("<@{r}> until {}", short_date(*until))),
+            Standing::Active => {}
+        }
     }
-    let lines: Vec<String> = std::iter::once(
-        "*Gone quiet* — a word from you helps more than a nudge from me:".to_owned(),
-    )
-    .chain(
-        quiet
-            .iter()
-            .map(|(r, days)| format!("• <@{r}> ({})", count(*days, "working day"))),
-    )
-    .collect();
-    chunk_lines(&lines)
+    let mut out = if lines.is_empty() {
+        vec!["*Gone quiet:* nobody — everyone logged a step recently 👏".to_owned()]
+    } else {
+        let mut all =
+            vec!["*Gone quiet* — a word from you helps more than a nudge from me:".to_owned()];
+        all.extend(lines);
+        chunk_lines(&all)
+    };
+    if !away.is_empty() {
+        out.extend(chunk_lines(&[format!("*Away:* {}", away.join(" · "))]));
+    }
+    out
 }
 
 /// Prospects given up too early, and no's nobody replaced yet.

@@ -178,7 +178,7 @@ pub async fn data(
     .bind(p.to)
     .fetch_all(pool);
     let last_steps =
-        sql::query_as("SELECT user_id, last_step_day AS day FROM members WHERE team_id = ?1")
+        sql::query_as("SELECT user_id, last_step_day AS day, away_until, COALESCE(welcomed_at, created_at) AS joined_at FROM members WHERE team_id = ?1")
             .bind(team_id)
             .fetch_all(pool);
     // The reads are independent: they run at once, each on a reader connection.

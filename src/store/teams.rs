@@ -89,6 +89,23 @@ pub async fn holidays(
     .await
 }
 
+/// The team's holidays from `from` through `to`, in order.
+pub async fn holidays_between(
+    db: impl Into<Ex<'_>>,
+    team_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<NaiveDate>> {
+    sql::query_scalar(
+        "SELECT day FROM team_holidays WHERE team_id = ? AND day BETWEEN ? AND ? ORDER BY day",
+    )
+    .bind(team_id)
+    .bind(from)
+    .bind(to)
+    .scalar_all(db)
+    .await
+}
+
 /// One team setting and its new value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Setting {

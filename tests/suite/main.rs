@@ -22,6 +22,7 @@ mod momentum_command;
 mod outbox;
 mod outcomes;
 mod parsers;
+mod quiet;
 mod replicas;
 mod signing;
 mod socket_mode;
