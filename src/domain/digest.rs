@@ -31,7 +31,9 @@ pub struct BlockTotals {
     pub current: bool,
     pub planned: i64,
     pub done: i64,
-    pub attempts: i64,
+    pub dials: i64,
+    pub emails: i64,
+    pub social: i64,
     pub conversations: i64,
     pub meetings: i64,
     pub callbacks: i64,
@@ -201,6 +203,7 @@ impl<'a> ByPerson<'a> {
 impl From<&BlockTotals> for Totals {
     fn from(b: &BlockTotals) -> Self {
         Totals {
+            touches_by_channel: block_touches(b.dials, b.emails, b.social),
             blocks_planned: b.planned,
             blocks_done: b.done,
             block_conversations: b.conversations,
@@ -212,7 +215,27 @@ impl From<&BlockTotals> for Totals {
     }
 }
 
-/// Sums for a set of people over one period.
+/// A block's dials, emails and social touches as touches by channel (phone, email, social).
+pub fn block_touches(dials: i64, emails: i64, social: i64) -> BTreeMap<Channel, i64> {
+    [
+        (Channel::Phone, dials),
+        (Channel::Email, emails),
+        (Channel::Social, social),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .collect()
+}
+
+/// Sums for a set of people over one period, with the one definition of each number that
+/// stats, Home, the digest's lines and totals, goals and the blitz share:
+///
+/// - a **touch** is a `/touch` log or one of a block's dials (phone), emails (email) and
+///   social touches (social) — `touches_by_channel` holds both;
+/// - a **conversation** is a `talked` touch or a block's conversation; a **meeting**, a
+///   `meeting` touch or a block's meeting; likewise call-backs and no's;
+/// - a **response** is a `replied`, `talked`, `meeting` or `callback` touch, or a block's
+///   conversation, meeting or call-back; the **response rate** is responses over touches.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
     pub wins_by_kind: BTreeMap<WinKind, i64>,
@@ -255,11 +278,12 @@ impl Totals {
         self.touches_by_outcome.get(&o).copied().unwrap_or(0)
     }
     pub fn responses(&self) -> i64 {
-        Outcome::ALL
+        let touched: i64 = Outcome::ALL
             .iter()
             .filter(|o| o.is_response())
             .map(|o| self.outcome(*o))
-            .sum()
+            .sum();
+        touched + self.block_conversations + self.block_meetings + self.block_callbacks
     }
     pub fn conversations(&self) -> i64 {
         self.outcome(Outcome::Talked) + self.block_conversations

@@ -312,15 +312,6 @@ impl BlockResults {
     }
 }
 
-/// Touches whose outcome counts as a response, from (outcome, count) pairs.
-pub fn responses(by_outcome: &[(Outcome, i64)]) -> i64 {
-    by_outcome
-        .iter()
-        .filter(|(o, _)| o.is_response())
-        .map(|(_, n)| n)
-        .sum()
-}
-
 /// Response rate in whole percent, `None` when there were no attempts.
 pub fn response_rate(responses: i64, attempts: i64) -> Option<i64> {
     (attempts > 0).then(|| (responses * 100 + attempts / 2) / attempts)

@@ -23,9 +23,27 @@ pub fn count(n: i64, noun: &str) -> String {
     format!("{n} {many}")
 }
 
+/// Blocks as a person reads them — done, and planned (a block can be done without having
+/// been planned): "2 blocks done · 3 planned", "1 block done (none planned)", "no blocks".
+pub fn blocks_done_of_planned(done: i64, planned: i64) -> String {
+    match (done, planned) {
+        (0, 0) => "no blocks".to_owned(),
+        (done, 0) => format!("{} done (none planned)", count(done, "block")),
+        (done, planned) => format!("{} done · {planned} planned", count(done, "block")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_read_as_words_never_as_a_fraction() {
+        assert_eq!(blocks_done_of_planned(1, 0), "1 block done (none planned)");
+        assert_eq!(blocks_done_of_planned(2, 3), "2 blocks done · 3 planned");
+        assert_eq!(blocks_done_of_planned(0, 1), "0 blocks done · 1 planned");
+        assert_eq!(blocks_done_of_planned(0, 0), "no blocks");
+    }
 
     #[test]
     fn counts_agree_with_their_nouns() {

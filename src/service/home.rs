@@ -1,7 +1,6 @@
 //! The App Home tab: gathers the member's week and queues its `views.publish` — once per
 //! Events API delivery, however often Slack retries it.
 use crate::domain::cadence::Cadence;
-use crate::domain::response_rate;
 use crate::domain::time::{days_ago, local_day, short_date};
 use crate::jobs::digests::{Span, Wanted, build_with};
 use crate::slack::digest::team_week;
@@ -21,8 +20,7 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
     let today = local_day(state.clock.now(), at.tz);
     let monday = today - Duration::days(today.weekday().num_days_from_monday().into());
     let s = stats::member(reader, team_id, user_id, monday, today).await?;
-    let touches: i64 = s.touches_by_channel.iter().map(|(_, n)| n).sum();
-    let responses = crate::domain::responses(&s.touches_by_outcome);
+    let totals = s.totals();
     let streak = at.streak(today);
     let kudos = interactions::kudos_received(reader, team_id, user_id, monday, today).await?;
     // Due: untouched, or within two days of a week since the last touch.
@@ -79,8 +77,8 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
             format!("{} – {}", short_date(monday), short_date(today))
         },
         wins_by_kind: s.wins_by_kind,
-        touches,
-        response_rate: response_rate(responses, touches),
+        touches: totals.touches(),
+        response_rate: totals.rate(),
         streak,
         blocks_planned: s.blocks_planned,
         blocks_done: s.blocks_done,

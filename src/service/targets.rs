@@ -165,6 +165,8 @@ enum Change {
     Dropped {
         name: UserText,
         touches: i64,
+        /// They had answered (engaged or meeting): the cadence's advice does not apply.
+        answered: bool,
     },
     Closed {
         name: UserText,
@@ -245,6 +247,7 @@ async fn drop_or_close(
                             }
                             prospects::drop(c, p.id, *now).await?;
                             Ok(Change::Dropped {
+                                answered: !p.stage.is_prospecting(),
                                 name: p.name,
                                 touches: p.touches,
                             })
@@ -347,13 +350,22 @@ fn render(change: Change) -> String {
                 plural(n, "touch", "touches")
             )
         }
-        Change::Dropped { name, touches } if touches <= 3 => format!(
+        Change::Dropped {
+            name,
+            answered: true,
+            ..
+        } => format!(
+            "Dropped *{name}*. They had answered you, so if it went nowhere, that's an answer too — \
+             `/targets add {name}` brings them back. Who replaces them? `/targets add NAME @ Company`",
+            name = name.mrkdwn(120)
+        ),
+        Change::Dropped { name, touches, .. } if touches <= 3 => format!(
             "Dropped *{name}* after {}. Most people need about 10 touches before they answer — \
              `/targets add {name}` brings them back.",
             plural(touches, "touch", "touches"),
             name = name.mrkdwn(120)
         ),
-        Change::Dropped { name, touches } => {
+        Change::Dropped { name, touches, .. } => {
             format!(
                 "Dropped *{}* after {}. Who replaces them? `/targets add NAME @ Company`",
                 name.mrkdwn(120),

@@ -147,17 +147,18 @@ pub fn results(r: &Results<'_>) -> (String, Vec<SlackBlock>) {
             .collect();
         blocks.push(section(format!("*Best moments*\n{}", lines.join("\n"))));
     }
-    let leader = r
+    // The leader's own numbers, when they took part: never a zero in public.
+    if let Some(leader) = r
         .tallies
         .iter()
-        .find(|t| t.user_id == r.leader)
-        .cloned()
-        .unwrap_or_default();
-    blocks.push(section(format!(
-        "*Leading from the front:* <@{}> — {}",
-        r.leader,
-        line(&leader)
-    )));
+        .find(|t| t.user_id == r.leader && t.attempts > 0)
+    {
+        blocks.push(section(format!(
+            "*Leading from the front:* <@{}> — {}",
+            r.leader,
+            line(leader)
+        )));
+    }
     // At most THANKED_BY_NAME people are named (a mention each); everyone else is counted.
     let named: Vec<&Tally> = r.tallies.iter().filter(|t| !t.private).collect();
     let thanked: Vec<String> = named

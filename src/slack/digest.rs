@@ -58,8 +58,9 @@ fn summary(now: &Totals, before: &Totals) -> String {
         with(breakdown(&now.wins_by_kind))
     ));
     lines.push(format!(
-        "*Blocks* {} done of {} planned (before: {} of {})",
-        now.blocks_done, now.blocks_planned, before.blocks_done, before.blocks_planned
+        "*Blocks* {} (before: {})",
+        crate::domain::words::blocks_done_of_planned(now.blocks_done, now.blocks_planned),
+        crate::domain::words::blocks_done_of_planned(before.blocks_done, before.blocks_planned)
     ));
     lines.push(format!(
         "*Conversations* {} · *Meetings* {} · *Call-backs* {} · *No's* {}",
@@ -152,14 +153,13 @@ pub fn team_week(input: &DigestInput<'_>) -> Vec<String> {
     sections.into_iter().flatten().collect()
 }
 
-/// "12 touches · 3 wins · 1/2 blocks · 1 meeting".
+/// "12 touches · 3 wins · 1 block done · 2 planned · 1 meeting".
 fn activity(t: &Totals) -> String {
     format!(
-        "{} · {} · {}/{} blocks · {}",
+        "{} · {} · {} · {}",
         count(t.touches(), "touch"),
         count(t.wins(), "win"),
-        t.blocks_done,
-        t.blocks_planned,
+        crate::domain::words::blocks_done_of_planned(t.blocks_done, t.blocks_planned),
         count(t.meetings(), "meeting")
     )
 }

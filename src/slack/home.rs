@@ -40,7 +40,7 @@ pub fn publish(h: &Home) -> String {
     let mut blocks: Vec<SlackBlock> = vec![
         SlackHeaderBlock::new(pt!(format!("Your week — {}", h.week_label))).into(),
         section(format!(
-            "*Wins:* {wins}{}\n*Touches:* {}{}\n*Blocks:* {} planned · {} done\n*Streak:* {}\n*Kudos from teammates:* {}",
+            "*Wins:* {wins}{}\n*Touches:* {}{}\n*Blocks:* {}\n*Streak:* {}\n*Kudos from teammates:* {}",
             if kinds.is_empty() {
                 String::new()
             } else {
@@ -50,8 +50,7 @@ pub fn publish(h: &Home) -> String {
             h.response_rate
                 .map(|r| format!(" · {r}% response rate"))
                 .unwrap_or_default(),
-            h.blocks_planned,
-            h.blocks_done,
+            crate::domain::words::blocks_done_of_planned(h.blocks_done, h.blocks_planned),
             match h.streak {
                 0 => "start one today".to_owned(),
                 1 => "🔥 1 working day".to_owned(),

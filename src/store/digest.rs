@@ -124,7 +124,8 @@ pub async fn data(
         "SELECT user_id, day >= ?2 AS current,
                 COUNT(*) FILTER (WHERE planned) AS planned,
                 COUNT(*) FILTER (WHERE status = 'done') AS done,
-                coalesce(CAST(SUM(dials + emails + social) AS BIGINT), 0) AS attempts,
+                coalesce(CAST(SUM(dials) AS BIGINT), 0) AS dials, coalesce(CAST(SUM(emails) AS BIGINT), 0) AS emails,
+                coalesce(CAST(SUM(social) AS BIGINT), 0) AS social,
                 coalesce(CAST(SUM(conversations) AS BIGINT), 0) AS conversations, coalesce(CAST(SUM(meetings) AS BIGINT), 0) AS meetings,
                 coalesce(CAST(SUM(callbacks) AS BIGINT), 0) AS callbacks, coalesce(CAST(SUM(nos) AS BIGINT), 0) AS nos
          FROM blocks WHERE team_id = ?1 AND status <> 'cancelled' AND day >= ?3 AND day <= ?4

@@ -11,6 +11,7 @@ pub struct MemberStats {
     pub touches_by_outcome: Vec<(Outcome, i64)>,
     pub blocks_planned: i64,
     pub blocks_done: i64,
+    /// The blocks' results (the touches' own are in the counts above).
     pub dials: i64,
     pub emails: i64,
     pub social: i64,
@@ -19,6 +20,30 @@ pub struct MemberStats {
     pub callbacks: i64,
     pub nos: i64,
     pub active_days: i64,
+}
+
+impl MemberStats {
+    /// The member's sums under the one definition of each number (`domain::digest::Totals`):
+    /// a block's dials, emails and social touches are touches, its conversations
+    /// conversations, and so on.
+    pub fn totals(&self) -> crate::domain::digest::Totals {
+        use crate::domain::digest::{Totals, block_touches};
+        let mut touches = block_touches(self.dials, self.emails, self.social);
+        for (channel, n) in &self.touches_by_channel {
+            *touches.entry(*channel).or_default() += n;
+        }
+        Totals {
+            wins_by_kind: self.wins_by_kind.iter().copied().collect(),
+            touches_by_channel: touches,
+            touches_by_outcome: self.touches_by_outcome.iter().copied().collect(),
+            blocks_planned: self.blocks_planned,
+            blocks_done: self.blocks_done,
+            block_conversations: self.conversations,
+            block_meetings: self.meetings,
+            block_callbacks: self.callbacks,
+            block_nos: self.nos,
+        }
+    }
 }
 
 /// Everything `user_id` logged on local days `from..=to`.

@@ -288,10 +288,17 @@ async fn run_job_for_a_month_ahead_or_back_never_holds_back_the_live_services_me
         ("shoutouts", "2026-10-23T20:00:30Z"),
     ] {
         let out = run_job(job, at).await.unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     assert!(
-        app.posts_to("U0BOB").await.iter().any(|p| p.contains("Morning")),
+        app.posts_to("U0BOB")
+            .await
+            .iter()
+            .any(|p| p.contains("Morning")),
         "the month-ahead nudge went out"
     );
 
@@ -317,7 +324,10 @@ async fn run_job_for_a_month_ahead_or_back_never_holds_back_the_live_services_me
         if let Some(r) = response.filter(|r| r.starts_with("HTTP/1.1 200")) {
             break r;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "serve did not come up");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "serve did not come up"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(answered.contains("Weekly goals for"), "{answered}");

@@ -123,10 +123,9 @@ async fn ending_by_command_posts_the_results_and_thanks_everyone() {
         results.contains("<@U0JANE>: booked a meeting with Carl Cho"),
         "{results}"
     );
-    assert!(
-        results.contains("*Leading from the front:* <@U0BOSS> — 0 attempts"),
-        "{results}"
-    );
+    // The manager logged nothing: no "leading from the front" line, and no zero in public.
+    assert!(!results.contains("Leading from the front"), "{results}");
+    assert!(!results.contains("0 attempts"), "{results}");
     assert!(
         results.contains("Thank you <@U0JANE>, <@U0BOB>")
             || results.contains("Thank you <@U0BOB>, <@U0JANE>"),
@@ -276,6 +275,24 @@ async fn the_results_compare_the_teams_response_rate_with_its_previous_blitz() {
     assert!(results.contains("*40%* response rate"), "{results}");
     assert!(
         results.contains("*Your team's last blitz:* 5 attempts · 0 meetings · 20% response rate — response rate up 20 points"),
+        "{results}"
+    );
+}
+
+#[tokio::test]
+async fn a_manager_who_joined_in_is_shown_leading_from_the_front() {
+    let app = blitz_team().await;
+    app.reply("U0BOSS", "/blitz", "start 60m").await;
+    app.run_job(Job::Blitz, "2026-11-23T14:00:01Z").await;
+    app.clock().set("2026-11-23T14:10:00Z".parse().unwrap());
+    app.reply("U0BOSS", "/touch", "Dee Ho phone talked").await;
+    app.reply("U0JANE", "/touch", "Carl Cho phone no_answer")
+        .await;
+    app.reply("U0BOSS", "/blitz", "end").await;
+    app.drain_all().await;
+    let results = app.posts_to("C0GENERAL").await.last().unwrap().clone();
+    assert!(
+        results.contains("*Leading from the front:* <@U0BOSS> — 1 attempt · 1 conversation"),
         "{results}"
     );
 }

@@ -41,8 +41,23 @@ async fn the_demo_shows_the_channel_a_rep_and_the_manager_what_they_would_receiv
         maya.contains("Team digest — Mon 16 Nov – Sun 22 Nov"),
         "{maya}"
     );
-    // Jane's 6 touches, Bob's 3 and Priya's 2.
-    assert!(maya.contains("Touches 11 (↑11)"), "{maya}");
+    // One definition of a touch everywhere: the team's total, each rep's line and their goal
+    // progress count the blocks' dials, emails and social touches alike.
+    assert!(maya.contains("Touches 57 (↑57)"), "{maya}");
+    for (rep, touches) in [("jane", 34), ("bob", 21), ("priya", 2)] {
+        assert!(
+            maya.contains(&format!("@{rep} — {touches} touches")),
+            "{rep}: {maya}"
+        );
+        assert!(
+            maya.contains(&format!("@{rep} — touches {touches}/20")),
+            "{rep}: {maya}"
+        );
+    }
+    assert!(
+        maya.contains("@bob — 21 touches · 1 win · 1 block done (none planned)"),
+        "{maya}"
+    );
     assert!(maya.contains("@jane — Tue 24 09:30 (45m)"), "{maya}");
     assert!(maya.contains("Goals\n"), "{maya}");
     assert!(

@@ -339,12 +339,13 @@ async fn the_weekly_digest_numbers_match_the_logged_steps_exactly() {
         "{all}"
     );
     assert!(
-        all.contains("*Touches* 4 (↑3) — 3 phone · 1 email"),
+        // 3 touches of Jane's and 1 of Bob's, and the 20 dials of Jane's block.
+        all.contains("*Touches* 24 (↑23) — 23 phone · 1 email"),
         "{all}"
     );
     assert!(all.contains("*Wins* 2 (↑2) — 1 meeting · 1 reply"), "{all}");
     assert!(
-        all.contains("*Blocks* 1 done of 1 planned (before: 0 of 0)"),
+        all.contains("*Blocks* 1 block done · 1 planned (before: no blocks)"),
         "{all}"
     );
     assert!(
@@ -353,13 +354,16 @@ async fn the_weekly_digest_numbers_match_the_logged_steps_exactly() {
         ),
         "{all}"
     );
-    assert!(all.contains("*Response rate* 25% (before: 0%)"), "{all}");
+    // A reply, and the block's 3 conversations and 1 meeting: 5 responses of 24 touches.
+    assert!(all.contains("*Response rate* 21% (before: 0%)"), "{all}");
     assert!(
-        all.contains("• <@U0JANE> — 3 touches · 2 wins · 1/1 blocks · 1 meeting · 33% response"),
+        all.contains(
+            "• <@U0JANE> — 23 touches · 2 wins · 1 block done · 1 planned · 1 meeting · 22% response"
+        ),
         "{all}"
     );
     assert!(
-        all.contains("• <@U0BOB> — 1 touch · 0 wins · 0/0 blocks · 0 meetings · 0% response"),
+        all.contains("• <@U0BOB> — 1 touch · 0 wins · no blocks · 0 meetings · 0% response"),
         "{all}"
     );
     assert!(

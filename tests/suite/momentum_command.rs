@@ -36,13 +36,14 @@ async fn stats_add_up_what_the_rep_logged_this_week() {
     let text = app.reply("U0JANE", "/momentum", "stats").await;
     assert!(text.contains("Your prospecting this week"), "{text}");
     assert!(text.contains("*Wins:* 2 — 1 connect · 1 meeting"), "{text}");
+    // The block's 20 dials are touches by phone; its 3 conversations are responses.
     assert!(
-        text.contains("*Touches:* 4 — 2 phone · 1 email · 1 social"),
+        text.contains("*Touches:* 24 — 22 phone · 1 email · 1 social"),
         "{text}"
     );
-    assert!(text.contains("*Response rate:* 50%"), "{text}");
+    assert!(text.contains("*Response rate:* 21%"), "{text}");
     assert!(
-        text.contains("*Blocks:* 0 planned, 1 done — 20 dials"),
+        text.contains("*Blocks:* 1 block done (none planned) — 20 dials"),
         "{text}"
     );
 }

@@ -158,3 +158,14 @@ async fn a_touch_without_channel_or_outcome_is_explained_and_stores_nothing() {
     assert_eq!(app.count("SELECT COUNT(*) FROM touches").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM prospects").await, 0);
 }
+
+#[tokio::test]
+async fn dropping_a_prospect_who_answered_never_says_they_need_more_touches() {
+    let app = TestApp::spawn().await;
+    app.reply("U0JANE", "/touch", "Jane Doe @ Acme phone talked")
+        .await;
+    let dropped = app.reply("U0JANE", "/targets", "drop Jane Doe").await;
+    assert!(dropped.contains("Dropped *Jane Doe*"), "{dropped}");
+    assert!(dropped.contains("They had answered you"), "{dropped}");
+    assert!(!dropped.contains("about 10 touches"), "{dropped}");
+}

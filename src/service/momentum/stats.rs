@@ -1,7 +1,6 @@
 //! `/momentum stats`: a member's numbers over a period, for them or their manager.
 use super::super::{Caller, Reply, Result, count, plural};
 use crate::commands::Period;
-use crate::domain::response_rate;
 use crate::domain::time::{local_day, short_date};
 use crate::state::AppState;
 use crate::store::stats;
@@ -65,8 +64,15 @@ fn render_stats(
     streak: i64,
 ) -> String {
     let wins: i64 = s.wins_by_kind.iter().map(|(_, n)| n).sum();
-    let touches: i64 = s.touches_by_channel.iter().map(|(_, n)| n).sum();
-    let responses = crate::domain::responses(&s.touches_by_outcome);
+    // One definition of each number: a block's dials, emails and social touches are touches.
+    let totals = s.totals();
+    let touches = totals.touches();
+    let by_channel = {
+        let mut pairs: Vec<(crate::domain::Channel, i64)> =
+            totals.touches_by_channel.clone().into_iter().collect();
+        pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        pairs
+    };
     let range = if from == to {
         short_date(from)
     } else {
@@ -79,15 +85,20 @@ fn render_stats(
     }
     out.push_str(&format!("\n*Touches:* {touches}"));
     if touches > 0 {
-        out.push_str(&format!(" — {}", list(&s.touches_by_channel)));
-        out.push_str(&format!("\n*Outcomes:* {}", list(&s.touches_by_outcome)));
-        if let Some(rate) = response_rate(responses, touches) {
+        out.push_str(&format!(" — {}", list(&by_channel)));
+        if !s.touches_by_outcome.is_empty() {
+            out.push_str(&format!(
+                "\n*Outcomes of logged touches:* {}",
+                list(&s.touches_by_outcome)
+            ));
+        }
+        if let Some(rate) = totals.rate() {
             out.push_str(&format!("\n*Response rate:* {rate}%"));
         }
     }
     out.push_str(&format!(
-        "\n*Blocks:* {} planned, {} done",
-        s.blocks_planned, s.blocks_done
+        "\n*Blocks:* {}",
+        crate::domain::words::blocks_done_of_planned(s.blocks_done, s.blocks_planned)
     ));
     let block_total = s.dials + s.emails + s.social;
     if block_total > 0 || s.conversations > 0 {
