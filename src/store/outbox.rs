@@ -235,8 +235,9 @@ pub async fn claim(
             claimed.held += 1;
             continue;
         }
-        sql::query("UPDATE outbox SET next_attempt_at = ? WHERE id = ?")
+        sql::query("UPDATE outbox SET next_attempt_at = ?, claimed_at = ? WHERE id = ?")
             .bind(until)
+            .bind(wall)
             .bind(msg.id)
             .execute(&mut *conn)
             .await?;

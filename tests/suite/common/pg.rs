@@ -215,22 +215,99 @@ pub fn run_suite_on_postgres() {
             }
         },
     };
-    let out = Command::new(std::env::current_exe().unwrap())
+    let exe = std::env::current_exe().unwrap();
+    // Every test the PostgreSQL half will run, to name any still running if it hangs.
+    let listed = Command::new(&exe)
+        .args(["--list", "--skip", "on_postgresql::the_whole_suite"])
+        .env(BACKEND, "postgres")
+        .output()
+        .unwrap();
+    let names: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .filter_map(|l| l.strip_suffix(": test"))
+        .map(str::to_owned)
+        .collect();
+    let mut child = Command::new(&exe)
         .args(["--skip", "on_postgresql::the_whole_suite"])
         .env(BACKEND, "postgres")
         .env("TEST_DATABASE_URL", &url)
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "on PostgreSQL:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let summary = stdout
+    let read_all = |mut pipe: Box<dyn std::io::Read + Send>| {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let into = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                into.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        seen
+    };
+    let stdout = read_all(Box::new(child.stdout.take().unwrap()));
+    let stderr = read_all(Box::new(child.stderr.take().unwrap()));
+    let deadline = Instant::now() + suite_timeout();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    // Let the readers take the last of the output.
+    std::thread::sleep(Duration::from_millis(200));
+    let out = stdout.lock().unwrap().clone();
+    let mut err = std::io::stderr();
+    let summary = out
         .lines()
         .rfind(|l| l.starts_with("test result"))
-        .unwrap_or("no tests");
-    let mut err = std::io::stderr();
+        .unwrap_or("test result: FAILED. 0 passed; 0 failed (no summary: the run did not finish)")
+        .to_owned();
+    // Always: the summary, in a line `.ci/run` adds up, and every failure with its output.
     let _ = writeln!(err, "  on PostgreSQL: {summary}");
+    if let Some(failures) = out.find("\nfailures:\n") {
+        let _ = writeln!(err, "  on PostgreSQL, {}", &out[failures + 1..]);
+    }
+    match status {
+        None => {
+            let finished: Vec<&str> = out
+                .lines()
+                .filter_map(|l| l.strip_prefix("test "))
+                .filter_map(|l| l.split(" ... ").next())
+                .collect();
+            let running: Vec<&String> = names
+                .iter()
+                .filter(|n| !finished.contains(&n.as_str()))
+                .collect();
+            panic!(
+                "on PostgreSQL: the suite did not finish within {:?}; still running: {running:?}\n{}",
+                suite_timeout(),
+                stderr.lock().unwrap()
+            );
+        }
+        Some(status) => assert!(
+            status.success(),
+            "on PostgreSQL: {summary} (the failures and their output are above)\n{}",
+            stderr.lock().unwrap()
+        ),
+    }
+}
+
+/// How long the PostgreSQL half may run (`MOMENTUM_PG_SUITE_TIMEOUT_SECS`, default 20 min).
+fn suite_timeout() -> Duration {
+    std::env::var("MOMENTUM_PG_SUITE_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or(Duration::from_secs(20 * 60), Duration::from_secs)
 }
