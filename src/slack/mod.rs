@@ -192,6 +192,16 @@ impl SlackApi {
         })
     }
 
+    /// `apps.connections.open` with the app-level token: the address of a new Socket Mode
+    /// connection (a credential while it lasts: never logged).
+    pub async fn open_socket(&self, app_token: &Secret) -> Result<String, CallError> {
+        let token = session_token(app_token);
+        let session = self.client.open_session(&token);
+        let request = SlackApiAppsConnectionOpenRequest::new();
+        let answer = with_timeout(CALL_TIMEOUT, session.apps_connections_open(&request)).await?;
+        Ok(answer.url.value().to_string())
+    }
+
     /// `auth.test`: the workspace the token belongs to, if Slack accepts the token.
     pub async fn auth_test(&self, token: &Secret) -> Result<String, CallError> {
         let token = session_token(token);

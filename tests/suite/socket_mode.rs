@@ -275,3 +275,88 @@ async fn a_disconnect_envelope_makes_momentum_open_a_new_connection_that_works()
     );
     assert_eq!(wins(&app).await, 1);
 }
+
+impl Link {
+    /// The next acknowledgement on the connection, within 10 s.
+    async fn next_ack(&mut self) -> Value {
+        let wait = async {
+            while let Some(frame) = self.ws.next().await {
+                if let Ok(Message::Text(text)) = frame {
+                    return serde_json::from_str::<Value>(&text).unwrap();
+                }
+            }
+            panic!("the connection closed before an ack");
+        };
+        tokio::time::timeout(Duration::from_secs(10), wait)
+            .await
+            .expect("an ack within 10 s")
+    }
+}
+
+#[tokio::test]
+async fn a_slow_form_never_holds_up_the_acknowledgement_of_the_next_envelope() {
+    let app = TestApp::spawn().await;
+    // Slack takes two seconds to open the win form.
+    Mock::given(method("POST"))
+        .and(path("/views.open"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "ok": true }))
+                .set_delay(Duration::from_secs(2)),
+        )
+        .mount(&app.slack)
+        .await;
+    let mut slack = SocketSlack::start(&app).await;
+    let mut link = slack.link().await;
+    let press = include_str!("fixtures/block_actions.json")
+        .replace("USER_ID", "U0JANE")
+        .replace("ACTION_ID", "open_win")
+        .replace("VALUE", "1");
+    let press: Value = serde_json::from_str(&press).unwrap();
+    link.send(&json!({ "type": "interactive", "envelope_id": "env-slow",
+        "accepts_response_payload": false, "payload": press }))
+        .await;
+    link.send(&slash_envelope(
+        "env-quick",
+        "trig-quick",
+        "U0BOB",
+        "a reply from Globex",
+    ))
+    .await;
+    // Handled one after the other, the command's ack would wait for the form's two seconds.
+    let first = link.next_ack().await;
+    assert_eq!(first["envelope_id"], "env-quick", "{first}");
+    assert!(
+        first["payload"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Logged"),
+        "{first}"
+    );
+    let second = link.next_ack().await;
+    assert_eq!(second, json!({ "envelope_id": "env-slow" }));
+    assert_eq!(app.requests_to("/views.open").await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_app_token_slack_refuses_stops_socket_mode_instead_of_retrying_forever() {
+    let app = TestApp::spawn().await;
+    Mock::given(method("POST"))
+        .and(path("/apps.connections.open"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "ok": false, "error": "invalid_auth" })),
+        )
+        .mount(&app.slack)
+        .await;
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let run = momentum::socket::run(app.state.clone(), Secret::new(APP_TOKEN), stopped);
+    tokio::time::timeout(Duration::from_secs(10), run)
+        .await
+        .expect("Socket Mode stops on its own");
+    assert_eq!(
+        connections_opened(&app).await,
+        momentum::socket::CONNECTIONS,
+        "one attempt per connection, no retries"
+    );
+}
