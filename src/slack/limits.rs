@@ -64,12 +64,15 @@ pub fn fitted_view(
     serde_json::from_value(value).unwrap_or(view)
 }
 
-static REPAIRED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+thread_local! {
+    static REPAIRED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
-/// How many repairs [`fit`] has made in this process: a builder that keeps within the limits
-/// by itself makes none (tests assert it).
+/// How many repairs [`fit`] has made on this thread: a builder that keeps within the limits
+/// by itself makes none (tests assert it; per thread, so tests running side by side cannot
+/// see each other's repairs).
 pub fn repairs_so_far() -> usize {
-    REPAIRED.load(std::sync::atomic::Ordering::Relaxed)
+    REPAIRED.with(std::cell::Cell::get)
 }
 
 /// One limit a payload broke: where (a JSON path), which limit, and by how much.
@@ -101,7 +104,7 @@ pub fn check(surface: Surface, payload: &Value) -> Vec<Breach> {
 /// `method` and the limit. Returns what was repaired (empty when it already fitted).
 pub fn fit(method: &str, surface: Surface, payload: &mut Value) -> Vec<Breach> {
     let breaches = repair(surface, payload);
-    REPAIRED.fetch_add(breaches.len(), std::sync::atomic::Ordering::Relaxed);
+    REPAIRED.with(|n| n.set(n.get() + breaches.len()));
     for b in &breaches {
         tracing::error!(method, limit = b.limit, path = %b.path, found = b.found, max = b.max,
             "a Slack payload broke a Block Kit limit; repaired before sending");

@@ -82,6 +82,8 @@ fn assert_safe_and_fits(surface: Surface, payload: &Value) {
     }
     let breaches = check(surface, payload);
     assert!(breaches.is_empty(), "{breaches:?}");
+    // …and by the fake Slack's own reading of the limits, written apart from the app's.
+    assert_eq!(crate::common::block_kit_violation(payload), None);
     // …and the builders kept within the limits themselves: the last-resort repair never ran.
     assert_eq!(momentum::slack::limits::repairs_so_far(), 0);
 }
@@ -241,8 +243,13 @@ proptest! {
 }
 
 #[test]
-fn the_fake_slacks_own_checker_is_not_fooled_by_the_apps() {
-    // The limits the app repairs are real limits: an unrepaired payload breaks them.
+fn the_apps_checker_and_the_fake_slacks_agree_an_unrepaired_payload_breaks_the_limits() {
+    // The limits the app repairs are real limits: an unrepaired payload breaks them, by the
+    // app's checker and by the test's own, written apart from it.
     let long = serde_json::json!({"blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "x".repeat(3001)}}]});
     assert!(!check(Surface::Message, &long).is_empty());
+    assert_eq!(
+        crate::common::block_kit_violation(&long).as_deref(),
+        Some("section text over 3000")
+    );
 }

@@ -166,10 +166,21 @@ async fn a_quiet_rep_is_nudged_privately_at_ten_their_time_and_an_active_one_is_
 #[tokio::test]
 async fn an_away_rep_is_not_nudged() {
     let app = team().await;
+    // Jane and Bob both go quiet after Monday 16; only Jane is away.
     app.clock().set("2026-11-16T15:00:00Z".parse().unwrap());
     app.reply("U0JANE", "/momentum", "away until 2026-11-24")
         .await;
+    app.reply("U0BOB", "/win", "a connection accepted").await;
+    app.reply("U0JANE", "/win", "a reply from Globex").await;
     app.run_job(Job::Nudges, "2026-11-23T15:00:00Z").await;
+    // The same run nudges Bob, who is just as quiet: only being away spared Jane.
+    assert!(
+        app.posts_to("U0BOB")
+            .await
+            .iter()
+            .any(|p| p.contains("since your last logged step")),
+        "the control: a quiet rep who is not away is nudged"
+    );
     assert!(app.posts_to("U0JANE").await.is_empty());
 }
 
@@ -268,16 +279,16 @@ async fn a_block_gets_a_reminder_before_and_a_follow_up_after() {
 async fn no_follow_up_when_the_results_were_already_logged() {
     let app = team().await;
     app.reply("U0JANE", "/block", "now 30m").await;
+    // Bob's block of the same half hour, not reported: the control.
+    app.reply("U0BOB", "/block", "now 30m").await;
     app.clock().set("2026-11-23T14:25:00Z".parse().unwrap());
     app.reply("U0JANE", "/block", "done 12 dials 2 convos")
         .await;
     app.run_job(Job::Reminders, "2026-11-23T14:31:00Z").await;
-    assert!(
-        app.posts_to("U0JANE")
-            .await
-            .iter()
-            .all(|p| !p.contains("How did"))
-    );
+    let bob = app.posts_to("U0BOB").await;
+    assert!(bob.iter().any(|p| p.contains("How did")), "{bob:?}");
+    let jane = app.posts_to("U0JANE").await;
+    assert!(jane.iter().all(|p| !p.contains("How did")), "{jane:?}");
 }
 
 /// Last week (16–22 Nov): Jane 3 touches (1 reply), 2 wins, a planned block done, drops a

@@ -293,7 +293,6 @@ async fn a_form_submitted_while_the_database_is_stuck_says_it_was_not_saved() {
     app.reply("U0JANE", "/win", "warm-up").await;
     let release = hold_the_write_lock(&app).await;
 
-    let started = std::time::Instant::now();
     let (status, body) = submit(
         &app,
         "U0JANE",
@@ -303,7 +302,6 @@ async fn a_form_submitted_while_the_database_is_stuck_says_it_was_not_saved() {
     )
     .await;
 
-    assert!(started.elapsed() < std::time::Duration::from_secs(3));
     assert_eq!(status, StatusCode::OK);
     assert!(
         body["view"].to_string().contains("couldn't save that"),

@@ -198,12 +198,11 @@ async fn team_with_a_week_behind_it() -> TestApp {
     app
 }
 
+#[ignore = "PostgreSQL only: the PostgreSQL half of this binary runs it"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_replicas_deliver_each_message_once_pace_each_channel_and_take_over_a_dead_ones_rows()
 {
-    if !pg::on_postgres() {
-        return; // SQLite is one process's file; this binary's PostgreSQL half runs it
-    }
+    assert!(pg::on_postgres(), "PostgreSQL only");
     let app = team_with_a_week_behind_it().await;
     // Five posts to one channel wait in the outbox when the replicas start.
     let db = momentum::store::Db::open(&app.db_url).await.unwrap();
@@ -356,11 +355,10 @@ async fn three_replicas_deliver_each_message_once_pace_each_channel_and_take_ove
     db.close().await;
 }
 
+#[ignore = "PostgreSQL only: the PostgreSQL half of this binary runs it"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_replicas_started_at_the_same_moment_migrate_once() {
-    if !pg::on_postgres() {
-        return; // SQLite is one process's file; this binary's PostgreSQL half runs it
-    }
+    assert!(pg::on_postgres(), "PostgreSQL only");
     let db_url = pg::fresh_database().await;
     let (slack, _recorder) = fake_slack("none").await;
     let replicas: Vec<Replica> = ["r1", "r2", "r3"]
@@ -386,11 +384,10 @@ async fn three_replicas_started_at_the_same_moment_migrate_once() {
     assert_eq!(count(&db_url, "SELECT COUNT(*) FROM app_defaults").await, 1);
 }
 
+#[ignore = "PostgreSQL only: the PostgreSQL half of this binary runs it"]
 #[tokio::test]
 async fn a_dropped_database_connection_is_reopened_before_the_next_write_and_nothing_is_lost() {
-    if !pg::on_postgres() {
-        return; // this binary's PostgreSQL half runs it
-    }
+    assert!(pg::on_postgres(), "PostgreSQL only");
     let app = TestApp::spawn().await;
     assert!(
         app.reply("U0JANE", "/win", "first")

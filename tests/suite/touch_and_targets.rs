@@ -120,6 +120,8 @@ async fn targets_list_shows_overdue_prospects_first() {
 async fn targets_are_private_to_each_rep() {
     let app = TestApp::spawn().await;
     app.reply("U0JANE", "/targets", "add Jane's Lead").await;
+    let own = app.reply("U0JANE", "/targets", "").await;
+    assert!(own.contains("Jane's Lead"), "{own}");
     let other = app.reply("U0BOB", "/targets", "").await;
     assert!(other.contains("no active targets"), "{other}");
 }

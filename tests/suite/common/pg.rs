@@ -173,8 +173,28 @@ pub fn start_server() -> Option<Server> {
         assert!(Instant::now() < deadline, "PostgreSQL did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
-    // Accepting connections on the port comes a moment before accepting sessions.
-    std::thread::sleep(Duration::from_millis(300));
+    // Accepting connections on the port comes a moment before accepting sessions: wait until
+    // a session answers `SELECT 1`.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    runtime.block_on(async {
+        use sqlx::Connection;
+        loop {
+            if let Ok(mut c) = sqlx::PgConnection::connect(&url).await
+                && sqlx::Executor::execute(&mut c, "SELECT 1").await.is_ok()
+            {
+                let _ = c.close().await;
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "PostgreSQL did not accept sessions"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
     Some(Server {
         url,
         child,
@@ -187,6 +207,16 @@ pub fn shout(message: &str) {
     let mut err = std::io::stderr();
     let _ = writeln!(err, "\n{}\n{message}\n{}\n", "!".repeat(72), "!".repeat(72));
 }
+
+/// What the PostgreSQL half runs: every test but this one, the PostgreSQL-only ones included
+/// (ignored, so reported as such, on SQLite), and none named `sqlite_only…`.
+const HALF: [&str; 5] = [
+    "--include-ignored",
+    "--skip",
+    "on_postgresql::the_whole_suite",
+    "--skip",
+    "sqlite_only",
+];
 
 /// The PostgreSQL half of a test binary: the binary again, every test, on PostgreSQL.
 pub fn run_suite_on_postgres() {
@@ -218,7 +248,8 @@ pub fn run_suite_on_postgres() {
     let exe = std::env::current_exe().unwrap();
     // Every test the PostgreSQL half will run, to name any still running if it hangs.
     let listed = Command::new(&exe)
-        .args(["--list", "--skip", "on_postgresql::the_whole_suite"])
+        .args(["--list"])
+        .args(HALF)
         .env(BACKEND, "postgres")
         .output()
         .unwrap();
@@ -228,7 +259,7 @@ pub fn run_suite_on_postgres() {
         .map(str::to_owned)
         .collect();
     let mut child = Command::new(&exe)
-        .args(["--skip", "on_postgresql::the_whole_suite"])
+        .args(HALF)
         .env(BACKEND, "postgres")
         .env("TEST_DATABASE_URL", &url)
         .stdout(Stdio::piped())
