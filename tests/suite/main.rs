@@ -26,6 +26,7 @@ mod parsers;
 mod quiet;
 mod replicas;
 mod signing;
+mod snapshots;
 mod socket_mode;
 mod touch_and_targets;
 mod undo;
