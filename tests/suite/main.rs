@@ -19,6 +19,7 @@ mod manager;
 mod migrate_data;
 mod modals;
 mod momentum_command;
+mod more_commands;
 mod numbers;
 mod outbox;
 mod outcomes;
