@@ -111,7 +111,9 @@ fn replica(name: &str, db_url: &str, slack: &str, now: Option<&str>) -> Replica 
         .env("SLACK_SIGNING_SECRET", SECRET)
         .env("SLACK_BOT_TOKEN", "xoxb-test")
         .env("SLACK_API_URL", format!("{slack}/{name}/"))
-        .env("MOMENTUM_OUTBOX_LEASE_SECS", "3")
+        // Longer than the fake Slack holds the slow post (4 s): a live holder marks its row
+        // sent before its lease runs out, so only a dead holder's row is taken over.
+        .env("MOMENTUM_OUTBOX_LEASE_SECS", "8")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
@@ -300,7 +302,8 @@ async fn three_replicas_deliver_each_message_once_pace_each_channel_and_take_ove
     }
 
     // A replica dies (SIGKILL) while Slack is still answering its post: once the lease runs
-    // out another replica delivers the row.
+    // out (8 s, longer than Slack's 4 s answer, so a live holder would have marked it sent
+    // first) another replica delivers the row.
     db.write((), move |c, _| {
         Box::pin(async move {
             momentum::store::outbox::post(
@@ -334,7 +337,7 @@ async fn three_replicas_deliver_each_message_once_pace_each_channel_and_take_ove
         .unwrap();
     let _ = replicas[dead].child.wait();
     replicas.remove(dead);
-    eventually(20, "another replica delivering the dead one's row", || {
+    eventually(30, "another replica delivering the dead one's row", || {
         recorder
             .posts()
             .iter()

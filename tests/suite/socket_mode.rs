@@ -154,6 +154,17 @@ async fn connections_opened(app: &TestApp) -> usize {
     app.requests_to("/apps.connections.open").await.len()
 }
 
+/// Waits (10 s at most) until Momentum has opened all its connections.
+async fn both_connections_open(app: &TestApp) {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while connections_opened(app).await < momentum::socket::CONNECTIONS {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("every connection opened");
+}
+
 async fn wins(app: &TestApp) -> i64 {
     app.count("SELECT COUNT(*) FROM wins").await
 }
@@ -207,8 +218,8 @@ async fn after_a_dropped_connection_a_redelivered_envelope_is_answered_again_but
     mount_publish_ok(&app).await;
     let mut slack = SocketSlack::start(&app).await;
     let mut link = slack.link().await;
-    // Both of Momentum's connections are open (the second starts a second later).
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Both of Momentum's connections are open, so a third is a reconnect.
+    both_connections_open(&app).await;
     let command = slash_envelope("env-7", "trig-7", "U0JANE", "met the CFO at the booth");
     link.send(&command).await;
     link.send(&home_envelope("env-8", "Ev0SOCKET8")).await;
@@ -243,7 +254,7 @@ async fn a_disconnect_envelope_makes_momentum_open_a_new_connection_that_works()
     let app = TestApp::spawn().await;
     let mut slack = SocketSlack::start(&app).await;
     let mut link = slack.link().await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    both_connections_open(&app).await;
     let opened = connections_opened(&app).await;
     link.send(
         &json!({ "type": "disconnect", "reason": "refresh_requested",
