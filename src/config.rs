@@ -308,6 +308,9 @@ pub struct Settings {
     pub admins: Vec<String>,
     /// Requests from Slack handled at once; more are shed with 503.
     pub max_in_flight: usize,
+    /// How long a request's writes may take to commit before it answers "not saved"
+    /// (`http::WRITE_BUDGET`; only tests change it).
+    pub write_budget: std::time::Duration,
 }
 
 /// Slack requests handled at once by default: far above what two cores serve within Slack's
@@ -330,6 +333,7 @@ impl Settings {
             retention_days: 30,
             admins: Vec::new(),
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            write_budget: crate::http::WRITE_BUDGET,
         }
     }
 }
@@ -434,6 +438,7 @@ impl SlackArgs {
             retention_days: self.retention_days,
             admins: self.admins.clone(),
             max_in_flight: self.max_in_flight.max(1),
+            write_budget: crate::http::WRITE_BUDGET,
         })
     }
 }

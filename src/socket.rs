@@ -378,7 +378,7 @@ where
         // Not claimed: handle it anyway rather than lose a person's step.
         Err(e) => tracing::warn!(error = %e, "could not claim a Socket Mode envelope"),
     }
-    let response = crate::http::within_budget(handle).await;
+    let response = crate::http::within_budget(state, handle).await;
     let status = response.status();
     let body = axum::body::to_bytes(response.into_body(), crate::http::MAX_BODY)
         .await

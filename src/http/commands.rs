@@ -29,7 +29,7 @@ pub(crate) struct SlashForm {
 const MODAL_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(2500);
 
 pub async fn slash_command(State(state): State<AppState>, body: Bytes) -> Response {
-    super::within_budget(answer(state, body)).await
+    super::within_budget(&state.clone(), answer(state, body)).await
 }
 
 async fn answer(state: AppState, body: Bytes) -> Response {

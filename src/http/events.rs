@@ -54,7 +54,7 @@ struct Revoked {
 }
 
 pub async fn event(State(state): State<AppState>, body: Bytes) -> Response {
-    super::within_budget(handle_event(state, body)).await
+    super::within_budget(&state.clone(), handle_event(state, body)).await
 }
 
 /// Handles one Events API callback (its JSON), whether it came over HTTP or Socket Mode.
@@ -101,7 +101,7 @@ struct InteractionForm {
 }
 
 pub async fn interaction(State(state): State<AppState>, body: Bytes) -> Response {
-    super::within_budget(handle_interaction(state, body)).await
+    super::within_budget(&state.clone(), handle_interaction(state, body)).await
 }
 
 async fn handle_interaction(state: AppState, body: Bytes) -> Response {

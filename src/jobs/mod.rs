@@ -56,6 +56,16 @@ impl Job {
 /// in as many slices as there are cores: thousands of Block Kit payloads take a job tens of
 /// milliseconds of CPU. The items come back in their order, each with its rendering; if the
 /// runtime is shutting down, none do (and the job writes nothing).
+/// A fail point for the tests that crash a job mid-transaction: with
+/// `MOMENTUM_FAIL_POINT=<name>` the process aborts where the point of that name is (nothing is
+/// committed, nothing is cleaned up: a real crash). Never set in production.
+pub(crate) fn fail_point(name: &str) {
+    if std::env::var("MOMENTUM_FAIL_POINT").is_ok_and(|v| v == name) {
+        eprintln!("momentum: fail point {name}: aborting");
+        std::process::abort();
+    }
+}
+
 pub async fn render_all<T, R>(items: Vec<T>, render: fn(&T) -> R) -> store::Result<Vec<(T, R)>>
 where
     T: Send + 'static,

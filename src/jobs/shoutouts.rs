@@ -36,6 +36,7 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
                     if !jobs::claim(c, "shoutouts", &team.team_id, due, at).await? {
                         return Ok(None);
                     }
+                    super::fail_point("shoutout-claimed");
                     // Everything since the last shout-out, but nothing older than a week: a
                     // team's first shout-out (or the first after a long outage) celebrates
                     // the week behind it, each win once.

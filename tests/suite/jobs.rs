@@ -450,6 +450,50 @@ async fn a_crash_after_the_claim_loses_nothing_and_repeats_nothing() {
     assert_eq!(app.posts_to("C0WINS").await.len(), 1);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_killed_between_the_claim_and_the_queued_post_leaves_neither_and_the_next_run_does_both()
+ {
+    let app = team().await;
+    app.reply("U0JANE", "/win", "Jane accepted my invite").await;
+    let run = |fail_point: Option<&'static str>| {
+        let (url, slack) = (app.db_url.clone(), app.slack.uri());
+        tokio::task::spawn_blocking(move || {
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_momentum"));
+            cmd.args(["run-job", "shoutouts", "--now", "2026-11-23T16:00:00Z"])
+                .env("DATABASE_URL", url)
+                .env("SLACK_SIGNING_SECRET", SECRET)
+                .env("SLACK_BOT_TOKEN", "xoxb-test")
+                .env("SLACK_API_URL", slack)
+                .env_remove("MOMENTUM_FAIL_POINT");
+            if let Some(point) = fail_point {
+                cmd.env("MOMENTUM_FAIL_POINT", point);
+            }
+            cmd.output().unwrap()
+        })
+    };
+    // The process dies inside the transaction, after claiming the run, before queueing.
+    let crashed = run(Some("shoutout-claimed")).await.unwrap();
+    assert!(!crashed.status.success(), "the fail point aborted the run");
+    assert!(String::from_utf8_lossy(&crashed.stderr).contains("fail point shoutout-claimed"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM job_runs WHERE job = 'shoutouts'")
+            .await,
+        0,
+        "the claim died with the transaction"
+    );
+    let posts =
+        "SELECT COUNT(*) FROM outbox WHERE channel = 'C0WINS' AND method = 'chat.postMessage'";
+    assert_eq!(app.count(posts).await, 0);
+    // The next run claims it and posts it, once.
+    let again = run(None).await.unwrap();
+    let out = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        out.contains("1 run(s) claimed, 1 message(s) queued"),
+        "{out}"
+    );
+    assert_eq!(app.posts_to("C0WINS").await.len(), 1);
+}
+
 #[tokio::test]
 async fn run_job_from_the_command_line_does_the_work_once_for_the_same_instant() {
     let app = team().await;

@@ -86,7 +86,16 @@ async fn empty_or_overlong_text_is_explained_and_stores_nothing() {
 
 #[tokio::test]
 async fn five_hundred_concurrent_wins_are_all_stored_and_counted_once_each() {
-    let app = TestApp::spawn().await;
+    // Every write must commit, however busy the machine: a budget no pile-up reaches (the
+    // budget's own behaviour is a_stuck_database_gets_a_clear_answer…).
+    let app = TestApp::spawn_configured(
+        |url| momentum::config::Settings {
+            write_budget: std::time::Duration::from_secs(60),
+            ..settings(url)
+        },
+        true,
+    )
+    .await;
     let mut tasks = Vec::new();
     for i in 0..500 {
         let router = app.router.clone();
@@ -261,7 +270,14 @@ async fn a_member_whose_zone_slack_has_not_told_counts_days_in_the_deployments_d
 #[tokio::test]
 async fn wins_committed_together_with_other_writes_survive_a_failing_one_among_them() {
     use momentum::store::sql;
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_configured(
+        |url| momentum::config::Settings {
+            write_budget: std::time::Duration::from_secs(60),
+            ..settings(url)
+        },
+        true,
+    )
+    .await;
     app.reply("U0JANE", "/win", "warm-up").await;
     let mut wins = Vec::new();
     for i in 0..60 {
