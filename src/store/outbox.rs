@@ -180,6 +180,10 @@ pub async fn due(
 /// it, and a stored pause further ahead counts as stale.
 pub const MAX_PAUSE: chrono::Duration = chrono::Duration::minutes(15);
 
+/// How far past the longest legitimate wait a pacing turn or a pause must lie to count as
+/// stale (written by another clock).
+pub const STALE_MARGIN: chrono::Duration = chrono::Duration::minutes(10);
+
 /// Pacing on Slack's real time: the wall clock's reading and the least gap between two
 /// messages to one channel.
 #[derive(Debug, Clone, Copy)]
@@ -213,18 +217,21 @@ pub async fn claim(
     }
     let Pacing { wall, gap } = pacing;
     // A pause or a turn dated further ahead than Slack could have asked for was written by a
-    // clock that was not the wall's (an older version, or a skewed host): it holds nothing.
+    // clock that was not the wall's (`run-job --now` before pacing used the wall clock, or a
+    // badly skewed host): it holds nothing. The margin is wide on purpose: `wall` was read
+    // before this transaction waited for the write lock, so another process's turn, set a
+    // moment later, can lie a little more than one gap ahead of it.
     let paused: Vec<String> =
         sql::query_scalar("SELECT team_id FROM team_pauses WHERE until > ? AND until <= ?")
             .bind(wall)
-            .bind(wall + MAX_PAUSE)
+            .bind(wall + MAX_PAUSE + STALE_MARGIN)
             .scalar_all(&mut *conn)
             .await?;
     let busy: Vec<(String, String)> = sql::query_as(
         "SELECT team_id, channel FROM channel_pacing WHERE free_at > ? AND free_at <= ?",
     )
     .bind(wall)
-    .bind(wall + gap)
+    .bind(wall + gap + STALE_MARGIN)
     .fetch_all(&mut *conn)
     .await?;
     let mut taken: std::collections::HashSet<(String, String)> = busy.into_iter().collect();
