@@ -112,6 +112,8 @@ pub struct Nudge {
     pub today: NaiveDate,
     /// Working days without a step, when that makes the rep quiet.
     pub quiet_days: Option<i64>,
+    /// They never logged a step: the quiet days count from the day they joined.
+    pub first_step: bool,
     pub cold: Vec<ColdProspect>,
     /// Prospects to suggest letting go (each suggested once).
     pub let_go: Vec<LetGo>,

@@ -75,6 +75,7 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
             due,
             today,
             quiet_days: None,
+            first_step: false,
             cold: Vec::new(),
             let_go: Vec::new(),
         });
@@ -112,7 +113,9 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
             work: *work,
             holidays,
         };
-        n.quiet_days = quiet::standing(*p, n.today, calendar, *quiet_after).quiet_days();
+        let standing = quiet::standing(*p, n.today, calendar, *quiet_after);
+        n.quiet_days = standing.quiet_days();
+        n.first_step = matches!(standing, Standing::NeverStarted { .. });
     }
     due_members.retain(|n| {
         !holidays_of

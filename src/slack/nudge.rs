@@ -34,15 +34,20 @@ pub fn render(n: &Nudge) -> Option<String> {
         }
         None => "`/block now 30m`".to_owned(),
     };
+    let since = if n.first_step {
+        "since you joined — your first step is the hardest, and it takes seconds"
+    } else {
+        "since your last logged step"
+    };
     let opening = match (n.quiet_days, first_cold) {
         (Some(days), Some(p)) => format!(
-            "👋 Morning! It's been {} since your last logged step. One small step gets things moving: \
+            "👋 Morning! It's been {} {since}. One small step gets things moving: \
              a quick touch on *{}* — {step}",
             count(days, "working day"),
             p.name.mrkdwn(60)
         ),
         (Some(days), None) => format!(
-            "👋 Morning! It's been {} since your last logged step. One small step gets things moving: \
+            "👋 Morning! It's been {} {since}. One small step gets things moving: \
              a 30-minute block — {step}, then `/block done …`",
             count(days, "working day")
         ),
@@ -116,6 +121,10 @@ pub fn render(n: &Nudge) -> Option<String> {
         "Only you see this. Away? `/momentum away until YYYY-MM-DD` pauses nudges.",
     ));
     let text = match n.quiet_days {
+        Some(days) if n.first_step => format!(
+            "It's been {} since you joined — one small first step today?",
+            count(days, "working day")
+        ),
         Some(days) => {
             format!(
                 "It's been {} since your last step — one small one today?",

@@ -163,6 +163,7 @@ fn nudge(text: &str) -> Nudge {
         due: Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap(),
         today,
         quiet_days: Some(3),
+        first_step: false,
         cold,
         let_go: (0..3)
             .map(|id| LetGo {

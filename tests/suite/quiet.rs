@@ -110,9 +110,10 @@ async fn holidays_and_days_away_are_not_quiet_days_for_the_nudges_either() {
         }
     };
     assert!(quiet_nudge("U0QUIET").await, "the quiet rep is nudged");
+    let new = app.posts_to("U0NEW").await.join("\n");
     assert!(
-        quiet_nudge("U0NEW").await,
-        "so is the one who never started"
+        new.contains("working days since you joined"),
+        "the one who never started is nudged, and told so: {new}"
     );
     assert!(!quiet_nudge("U0HOLI").await, "holidays are not quiet days");
     assert!(
