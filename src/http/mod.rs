@@ -147,11 +147,8 @@ async fn shed_load(
 async fn healthz(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> (StatusCode, &'static str) {
-    match crate::store::sql::query("SELECT 1")
-        .execute(state.db.reader())
-        .await
-    {
-        Ok(_) => (StatusCode::OK, "ok"),
+    match crate::service::healthy(&state).await {
+        Ok(()) => (StatusCode::OK, "ok"),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")

@@ -3,6 +3,7 @@
 //! types, so the HTTP edge, jobs and tests share them.
 mod blitz;
 mod block;
+pub mod buttons;
 pub mod home;
 mod momentum;
 pub use momentum::answer_invite;
@@ -16,6 +17,11 @@ pub mod workspaces;
 pub use profile::refresh_profile;
 
 /// The zone a member's days count in (theirs, else the team's, else the default).
+/// Whether the database answers (`GET /healthz`).
+pub async fn healthy(state: &AppState) -> store::Result<()> {
+    Ok(state.db.ping().await?)
+}
+
 pub async fn member_zone(state: &AppState, team_id: &str, user_id: &str) -> chrono_tz::Tz {
     match members::step_state(state.db.reader(), team_id, user_id).await {
         Ok(at) => at.local.tz,

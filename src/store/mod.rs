@@ -206,6 +206,11 @@ impl Db {
     }
 
     /// A pool for reads; never write through it.
+    /// A trivial read: whether the database answers.
+    pub async fn ping(&self) -> sqlx::Result<()> {
+        sql::query("SELECT 1").execute(&self.read).await.map(|_| ())
+    }
+
     pub fn reader(&self) -> &Reader {
         &self.read
     }
