@@ -23,9 +23,9 @@
 use crate::config::Secret;
 use crate::http::commands::{self, SlashForm};
 use crate::http::events;
+use crate::service::envelopes::{self, Envelope};
 use crate::slack::CallError;
 use crate::state::AppState;
-use crate::store::interactions::{self, Envelope};
 use axum::body::Bytes;
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
@@ -364,14 +364,7 @@ async fn once<F>(
 where
     F: std::future::Future<Output = Response>,
 {
-    let now = state.clock.now();
-    let claimed = state
-        .db
-        .write((key.clone(), now), |c, (key, at)| {
-            Box::pin(interactions::claim_envelope(c, key, *at))
-        })
-        .await;
-    match claimed {
+    match envelopes::claim(state, &key).await {
         Ok(Envelope::New) => {}
         Ok(Envelope::Seen(Some(body))) => return Ok(serde_json::from_str(&body).ok()),
         Ok(Envelope::Seen(None)) => return Ok(None),
@@ -385,26 +378,14 @@ where
         .unwrap_or_default();
     if status.is_server_error() {
         // Let a redelivery try again.
-        let _ = state
-            .db
-            .write(key, |c, key| {
-                Box::pin(interactions::forget_envelope(c, key))
-            })
-            .await;
+        let _ = envelopes::forget(state, &key).await;
         return Err(status);
     }
     let payload = serde_json::from_slice::<Value>(&body).ok();
-    if let Some(payload) = &payload {
-        let text = payload.to_string();
-        if let Err(e) = state
-            .db
-            .write((key, text), |c, (key, text)| {
-                Box::pin(interactions::envelope_answered(c, key, text))
-            })
-            .await
-        {
-            tracing::warn!(error = %e, "could not keep a Socket Mode answer");
-        }
+    if let Some(payload) = &payload
+        && let Err(e) = envelopes::answered(state, &key, &payload.to_string()).await
+    {
+        tracing::warn!(error = %e, "could not keep a Socket Mode answer");
     }
     Ok(payload)
 }

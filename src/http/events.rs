@@ -11,7 +11,6 @@ use crate::service::{self, Caller, home, workspaces};
 use crate::slack::interaction::{Action, Form};
 use crate::slack::modals;
 use crate::state::AppState;
-use crate::store;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -190,7 +189,7 @@ pub(crate) async fn interaction_event(state: AppState, event: SlackInteractionEv
 }
 
 /// Opens a modal for a button press; a failure is logged (the button can be pressed again).
-async fn open(state: &AppState, team: &str, trigger: &str, view: SlackView) -> store::Result<()> {
+async fn open(state: &AppState, team: &str, trigger: &str, view: SlackView) -> service::Result<()> {
     let Some(token) = state.bot_token(team).await? else {
         tracing::warn!(%team, "no bot token for this workspace; the form was not opened");
         return Ok(());

@@ -27,9 +27,9 @@ pub const FAILED: &str =
     "😬 Something went wrong on my side and nothing was saved. Please try again in a moment.";
 
 /// The reply text for a failed request: busy (try again) or our fault (logged).
-pub fn failure_text(error: &crate::store::StoreError) -> &'static str {
+pub fn failure_text(error: &crate::service::Error) -> &'static str {
     match error {
-        crate::store::StoreError::Busy => NOT_SAVED,
+        crate::service::Error::Busy => NOT_SAVED,
         _ => FAILED,
     }
 }
@@ -38,7 +38,7 @@ pub fn failure_text(error: &crate::store::StoreError) -> &'static str {
 /// ([`WRITE_BUDGET`], unless the settings give another: tests that pile up hundreds of writes
 /// on purpose).
 pub async fn within_budget<F: std::future::Future>(state: &AppState, work: F) -> F::Output {
-    crate::store::within(
+    crate::service::within(
         std::time::Instant::now() + state.settings.write_budget,
         work,
     )

@@ -106,22 +106,13 @@ pub async fn callback(
         .filter(|_| cookie(&headers, COOKIE) == Some(signed.as_str()));
     let used = match fresh {
         None => false,
-        Some((nonce, _)) => {
-            let data = (nonce.to_owned(), now);
-            match state
-                .db
-                .write(data, |c, (nonce, at)| {
-                    Box::pin(crate::store::workspaces::use_state(c, nonce, *at))
-                })
-                .await
-            {
-                Ok(first) => first,
-                Err(e) => {
-                    tracing::error!(error = %e, "could not record an OAuth state");
-                    return unfinished();
-                }
+        Some((nonce, _)) => match crate::service::workspaces::use_state(&state, nonce, now).await {
+            Ok(first) => first,
+            Err(e) => {
+                tracing::error!(error = %e, "could not record an OAuth state");
+                return unfinished();
             }
-        }
+        },
     };
     if !used {
         tracing::warn!(

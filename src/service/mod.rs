@@ -4,6 +4,7 @@
 mod blitz;
 mod block;
 pub mod buttons;
+pub mod envelopes;
 pub mod home;
 mod momentum;
 pub use momentum::answer_invite;
@@ -76,6 +77,10 @@ impl Reply {
 }
 
 pub type Result<T> = std::result::Result<T, store::StoreError>;
+/// What a failed request's reply is chosen by (busy, or our fault), for the edges.
+pub use store::StoreError as Error;
+/// Runs a request's handling with every write in it due by a deadline (for the edges).
+pub use store::within;
 
 pub async fn handle(state: &AppState, caller: &Caller, request: Request) -> Result<Reply> {
     match request {

@@ -8,6 +8,16 @@ use crate::state::AppState;
 use crate::store::{self, interactions, workspaces};
 use chrono::{DateTime, Utc};
 
+/// Uses an OAuth state's nonce once: `false` when it was used before (a replay).
+pub async fn use_state(state: &AppState, nonce: &str, now: DateTime<Utc>) -> store::Result<bool> {
+    state
+        .db
+        .write((nonce.to_owned(), now), |c, (nonce, at)| {
+            Box::pin(workspaces::use_state(c, nonce, *at))
+        })
+        .await
+}
+
 /// Stores the installation `grant` describes, its token sealed with `key`; installing again
 /// replaces the token.
 pub async fn installed(state: &AppState, key: &TokenKey, grant: &Grant) -> store::Result<()> {

@@ -140,3 +140,22 @@ fn slack_renders_and_calls_without_reaching_up() {
         ],
     );
 }
+
+/// Fails when the file `src/{file}` refers to one of `forbidden`.
+fn assert_file(file: &str, forbidden: &[&str]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let breaches: Vec<String> = references(&text)
+        .into_iter()
+        .filter(|name| forbidden.contains(&name.as_str()))
+        .collect();
+    assert!(breaches.is_empty(), "src/{file} uses {breaches:?}");
+}
+
+#[test]
+fn the_edges_forward_to_services_and_never_touch_the_store() {
+    // HTTP and Socket Mode verify, decode and hand a typed request on; transactions and SQL
+    // happen below them, in `service/` and `store/`.
+    assert_layer("http", &["store"]);
+    assert_file("socket.rs", &["store"]);
+}
