@@ -1,7 +1,6 @@
 //! Configuration: one struct of flags, each with an environment fallback (`momentum --help`
 //! lists them all). Secrets are wrapped so that `Debug` never prints them.
 use clap::{Args, Parser, Subcommand};
-use std::fmt;
 
 #[derive(Parser, Debug, Clone)]
 #[command(
@@ -231,31 +230,7 @@ fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
         .map_err(|_| format!("`{s}` is not an IANA time zone such as Europe/Paris"))
 }
 
-/// A value that must never reach a log: `Debug` and `Display` print `***`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl std::str::FromStr for Secret {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self(s.to_owned()))
-    }
-}
+pub use crate::secret::Secret;
 
 /// Where each workspace's bot token comes from.
 #[derive(Debug, Clone)]
@@ -309,9 +284,13 @@ pub struct Settings {
     /// Requests from Slack handled at once; more are shed with 503.
     pub max_in_flight: usize,
     /// How long a request's writes may take to commit before it answers "not saved"
-    /// (`http::WRITE_BUDGET`; only tests change it).
+    /// ([`WRITE_BUDGET`]; only tests change it).
     pub write_budget: std::time::Duration,
 }
+
+/// Every write a request makes is committed within this long of the request's arrival, or
+/// not at all: Slack gives up on an answer after 3 seconds.
+pub const WRITE_BUDGET: std::time::Duration = std::time::Duration::from_millis(2000);
 
 /// Slack requests handled at once by default: far above what two cores serve within Slack's
 /// 3 seconds (each takes well under 10 ms), low enough that a flood queues no unbounded work.
@@ -333,7 +312,7 @@ impl Settings {
             retention_days: 30,
             admins: Vec::new(),
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
-            write_budget: crate::http::WRITE_BUDGET,
+            write_budget: WRITE_BUDGET,
         }
     }
 }
@@ -438,7 +417,7 @@ impl SlackArgs {
             retention_days: self.retention_days,
             admins: self.admins.clone(),
             max_in_flight: self.max_in_flight.max(1),
-            write_budget: crate::http::WRITE_BUDGET,
+            write_budget: WRITE_BUDGET,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! provider, so no new crate): AES-256-GCM under `MOMENTUM_TOKEN_KEY` with a fresh random
 //! nonce per token and the workspace id as associated data (a sealed token copied onto another
 //! workspace's row does not open), and HMAC-SHA-256 under a key derived from the same secret.
-use crate::config::Secret;
+use crate::secret::Secret;
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};

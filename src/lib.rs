@@ -16,6 +16,7 @@ pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod jobs;
+pub mod secret;
 pub mod service;
 pub mod slack;
 pub mod socket;

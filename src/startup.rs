@@ -31,7 +31,9 @@ pub async fn build_state(
     .context("storing the default time zone")?;
     check_token_key(&db, &settings).await?;
     let slack = SlackApi::new(&settings.slack_api_url).context("creating the Slack client")?;
-    let state = AppState::new(db, slack, clock, settings);
+    let (profile_queue, queued) = tokio::sync::mpsc::channel(crate::service::profile::QUEUE);
+    let state = AppState::new(db, slack, clock, settings, profile_queue);
+    tokio::spawn(crate::service::profile::refresher(state.clone(), queued));
     crate::service::workspaces::resume_single_workspace(&state)
         .await
         .context("resuming a paused workspace")?;

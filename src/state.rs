@@ -32,13 +32,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: Db, slack: SlackApi, clock: Clock, settings: Settings) -> Self {
+    /// The state; `profile_queue` feeds the background profile refresher (which the caller
+    /// starts: `startup::build_state`).
+    pub fn new(
+        db: Db,
+        slack: SlackApi,
+        clock: Clock,
+        settings: Settings,
+        profile_queue: mpsc::Sender<(String, String)>,
+    ) -> Self {
         let verifier = settings.signing_secret.as_ref().map(|secret| {
             SlackEventSignatureVerifier::new(&SlackSigningSecret::new(secret.expose().into()))
         });
-        let (profile_queue, queued) = mpsc::channel(crate::service::profile::QUEUE);
         let max_in_flight = settings.max_in_flight;
-        let state = Self {
+        Self {
             db,
             slack,
             clock,
@@ -48,12 +55,7 @@ impl AppState {
             profile_asked: Arc::default(),
             profile_queue,
             in_flight: Arc::new(tokio::sync::Semaphore::new(max_in_flight)),
-        };
-        // Outside a runtime (never in `serve`) profiles are only refreshed when a reply needs one.
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(crate::service::profile::refresher(state.clone(), queued));
         }
-        state
     }
 }
 

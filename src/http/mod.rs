@@ -15,9 +15,7 @@ use tower_http::trace::TraceLayer;
 /// Largest request body read; larger ones get 413.
 pub const MAX_BODY: usize = 1024 * 1024;
 
-/// Every write a request makes is committed within this long of the request's arrival, or
-/// not at all: Slack gives up on an answer after 3 seconds.
-pub const WRITE_BUDGET: Duration = Duration::from_millis(2000);
+pub use crate::config::WRITE_BUDGET;
 
 /// What a person reads when their step could not be saved in time.
 pub const NOT_SAVED: &str = "😬 I couldn't save that — the database is busy right now. Nothing was stored; please try again in a moment.";

@@ -211,10 +211,34 @@ pub async fn housekeeping(state: &AppState, now: DateTime<Utc>) {
         Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
     }
     if matches!(pruned, Ok(Some(_)))
-        && let Err(e) = crate::service::workspaces::forget_departed(state, now).await
+        && let Err(e) = forget_departed(state, now).await
     {
         tracing::warn!(error = %e, "could not delete a departed workspace's data");
     }
+}
+
+/// Deletes the data of "Add to Slack" workspaces that left more than the retention period
+/// before `now`, each in one transaction. Returns the rows deleted. With one
+/// `SLACK_BOT_TOKEN` nothing is deleted: the operator owns that database.
+async fn forget_departed(state: &AppState, now: DateTime<Utc>) -> store::Result<u64> {
+    if matches!(
+        state.settings.workspaces,
+        crate::config::Workspaces::Single(_)
+    ) {
+        return Ok(0);
+    }
+    let before = now - chrono::Duration::days(i64::from(state.settings.retention_days));
+    let mut deleted = 0;
+    for team in store::workspaces::left_before(state.db.reader(), before).await? {
+        deleted += state
+            .db
+            .write(team.clone(), |c, team| {
+                Box::pin(store::workspaces::forget(c, team))
+            })
+            .await?;
+        tracing::info!(%team, "deleted the data of a workspace that left");
+    }
+    Ok(deleted)
 }
 
 #[cfg(test)]

@@ -124,22 +124,6 @@ pub async fn resume_single_workspace(state: &AppState) -> store::Result<Vec<Stri
     Ok(Vec::new())
 }
 
-/// Deletes the data of workspaces that left more than the retention period before `now`.
-/// Returns the rows deleted.
-pub async fn forget_departed(state: &AppState, now: DateTime<Utc>) -> store::Result<u64> {
-    if matches!(state.settings.workspaces, Workspaces::Single(_)) {
-        // One token, one workspace: the operator owns the database and decides.
-        return Ok(0);
-    }
-    let before = now - chrono::Duration::days(i64::from(state.settings.retention_days));
-    let mut deleted = 0;
-    for team in workspaces::left_before(state.db.reader(), before).await? {
-        deleted += forget(state, &team).await?;
-        tracing::info!(%team, "deleted the data of a workspace that left");
-    }
-    Ok(deleted)
-}
-
 /// Deletes everything stored about one workspace, now, in one transaction.
 pub async fn forget(state: &AppState, team_id: &str) -> store::Result<u64> {
     state

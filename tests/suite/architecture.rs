@@ -159,3 +159,73 @@ fn the_edges_forward_to_services_and_never_touch_the_store() {
     assert_layer("http", &["store"]);
     assert_file("socket.rs", &["store"]);
 }
+
+/// Every top-level module of the crate (a file or a folder under `src/`), but the roots.
+fn top_level_modules() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter_map(|p| {
+            let name = p.file_stem()?.to_str()?.to_owned();
+            (p.is_dir() || p.extension().is_some_and(|e| e == "rs")).then_some(name)
+        })
+        .filter(|n| n != "lib" && n != "main")
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The top-level modules `module` refers to (itself left out).
+fn uses_of(module: &str, all: &[String]) -> BTreeSet<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let texts: Vec<String> = if root.join(module).is_dir() {
+        sources(module).into_iter().map(|(_, t)| t).collect()
+    } else {
+        vec![std::fs::read_to_string(root.join(format!("{module}.rs"))).unwrap()]
+    };
+    texts
+        .iter()
+        .flat_map(|t| references(t))
+        .filter(|r| r != module && all.contains(r))
+        .collect()
+}
+
+#[test]
+fn no_two_top_level_modules_depend_on_each_other_even_through_others() {
+    let all = top_level_modules();
+    assert!(
+        ["crypto", "socket", "delivery", "demo", "store", "service"]
+            .iter()
+            .all(|m| all.iter().any(|a| a == m)),
+        "{all:?}"
+    );
+    let graph: Vec<(String, BTreeSet<String>)> =
+        all.iter().map(|m| (m.clone(), uses_of(m, &all))).collect();
+    let uses = |m: &str| {
+        graph
+            .iter()
+            .find(|(n, _)| n == m)
+            .map(|(_, u)| u.clone())
+            .unwrap_or_default()
+    };
+    let mut cycles = Vec::new();
+    for (start, _) in &graph {
+        // Every module reachable from `start`; a path back to it is a cycle.
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<(String, Vec<String>)> = vec![(start.clone(), vec![start.clone()])];
+        while let Some((m, path)) = stack.pop() {
+            for next in uses(&m) {
+                if next == *start {
+                    cycles.push(format!("{} -> {start}", path.join(" -> ")));
+                } else if seen.insert(next.clone()) {
+                    let mut p = path.clone();
+                    p.push(next.clone());
+                    stack.push((next, p));
+                }
+            }
+        }
+    }
+    assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
+}
