@@ -353,13 +353,6 @@ impl<'q> Query<'q> {
             value
         })
     }
-
-    /// SQLite only: every row of a multi-statement query, each statement's rows in turn.
-    pub async fn lite_rows(self, c: &mut SqliteConnection) -> sqlx::Result<Vec<SqliteRow>> {
-        sqlx::query_with(self.sqlite, lite_arguments(self.args)?)
-            .fetch_all(c)
-            .await
-    }
 }
 
 /// Fills a backend's argument buffer; `$time` turns an instant into what the backend stores.

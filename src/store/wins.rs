@@ -22,6 +22,80 @@ pub struct LoggedWin<'a> {
     pub streak_if_first_today: i64,
 }
 
+/// A typed win to record: who, what, when.
+#[derive(Debug, Clone)]
+pub struct WinInput {
+    pub team_id: String,
+    pub user_id: String,
+    pub kind: WinKind,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What recording a win did: the day's wins so far, the streak, and how old the member's
+/// profile is (for a background refresh).
+#[derive(Debug, Clone, Copy)]
+pub struct WinRecorded {
+    pub wins_today: i64,
+    pub streak: i64,
+    pub profile_at: Option<DateTime<Utc>>,
+}
+
+/// The win on the member's local day, with the streak it makes if it is their first step
+/// today — as the member was read in the same transaction.
+fn logged<'a>(w: &'a WinInput, known: &super::members::StepState) -> LoggedWin<'a> {
+    let day = known.local.today(w.at);
+    LoggedWin {
+        win: NewWin {
+            team_id: &w.team_id,
+            user_id: &w.user_id,
+            kind: w.kind,
+            text: &w.text,
+            day,
+            at: w.at,
+        },
+        streak_if_first_today: crate::domain::streak::after_step(
+            known.last_step_day,
+            known.streak.unwrap_or(0),
+            day,
+            known.local.work_days,
+        ),
+    }
+}
+
+/// Records a typed win — the one business write behind `/win` — in one trip to the writer:
+/// the member's zone and streak are read inside the write itself. On SQLite it runs
+/// in-thread on the writer's handle ([`super::direct`]), on PostgreSQL through sqlx; which one
+/// is this function's business alone.
+pub async fn record(db: &super::Db, input: WinInput) -> super::Result<WinRecorded> {
+    use super::members;
+    db.write_direct(
+        input,
+        |c, w| {
+            let known = members::step_state_direct(c, &w.team_id, &w.user_id)?;
+            let (wins_today, streak) =
+                log_direct(c, &logged(w, &known), known.last_step_day, known.streak)?;
+            Ok(WinRecorded {
+                wins_today,
+                streak,
+                profile_at: known.profile_at,
+            })
+        },
+        |c, w| {
+            Box::pin(async move {
+                let known = members::step_state(&mut *c, &w.team_id, &w.user_id).await?;
+                let (wins_today, streak) = log(c, &logged(w, &known)).await?;
+                Ok(WinRecorded {
+                    wins_today,
+                    streak,
+                    profile_at: known.profile_at,
+                })
+            })
+        },
+    )
+    .await
+}
+
 /// Logs a win on SQLite, in-thread in the writer's transaction: creates the member if new and
 /// moves their streak on for a new day (`last_step_day` is as read in the same transaction),
 /// stores the win and counts the day. Returns the day's wins so far and the streak.
@@ -91,19 +165,6 @@ pub async fn log(conn: &mut Conn, w: &LoggedWin<'_>) -> sqlx::Result<(i64, i64)>
         .bind(w.streak_if_first_today)
         .fetch_one(pg)
         .await
-}
-
-pub async fn insert(conn: &mut Conn, win: &NewWin<'_>) -> sqlx::Result<i64> {
-    let id = sql::query("INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
-        .bind(win.team_id)
-        .bind(win.user_id)
-        .bind(win.kind)
-        .bind(win.text)
-        .bind(win.day)
-        .bind(win.at)
-        .scalar_one(conn)
-        .await?;
-    Ok(id)
 }
 
 /// A touch outcome or block result celebrated as a win without being typed.

@@ -229,3 +229,20 @@ fn no_two_top_level_modules_depend_on_each_other_even_through_others() {
     }
     assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
 }
+
+#[test]
+fn only_the_store_knows_how_a_write_runs() {
+    // A service calls one store function per business write; whether it runs in-thread on
+    // SQLite's handle or through sqlx is the store's business alone.
+    let mut breaches = Vec::new();
+    for dir in ["service", "jobs", "http", "commands", "slack", "domain"] {
+        for (path, text) in sources(dir) {
+            for word in ["rusqlite", "write_direct", "_direct("] {
+                if text.contains(word) {
+                    breaches.push(format!("{path} names {word}"));
+                }
+            }
+        }
+    }
+    assert!(breaches.is_empty(), "{}", breaches.join("\n"));
+}
