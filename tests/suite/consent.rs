@@ -38,6 +38,24 @@ async fn what_boss_sees_of_jane(app: &TestApp) -> String {
     format!("{stats}\n{targets}\n{goals}\n{digest}\n{home}")
 }
 
+/// Jane presses Accept on an invitation that is no longer open: she is told so, and nobody
+/// manages her.
+async fn a_late_accept_changes_nothing(app: &TestApp) {
+    press_button(app, "U0JANE", "team_accept", "U0BOSS").await;
+    app.drain_all().await;
+    assert!(
+        updates(&app.slack)
+            .await
+            .join("\n")
+            .contains("has lapsed or was already answered")
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM members WHERE manager_id IS NOT NULL")
+            .await,
+        0
+    );
+}
+
 #[tokio::test]
 async fn a_manager_sees_nothing_of_a_rep_until_the_rep_accepts() {
     let app = boss_has_asked_for_jane().await;
@@ -122,19 +140,7 @@ async fn a_declined_invitation_tells_the_asker_and_cannot_be_accepted_later() {
             .contains("You declined")
     );
 
-    press_button(&app, "U0JANE", "team_accept", "U0BOSS").await;
-    app.drain_all().await;
-    assert!(
-        updates(&app.slack)
-            .await
-            .join("\n")
-            .contains("has lapsed or was already answered")
-    );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM members WHERE manager_id IS NOT NULL")
-            .await,
-        0
-    );
+    a_late_accept_changes_nothing(&app).await;
     let peek = app.reply("U0BOSS", "/momentum", "stats <@U0JANE>").await;
     assert!(peek.contains("🔒 Only <@U0JANE>"), "{peek}");
 }
@@ -151,19 +157,7 @@ async fn an_invitation_lapses_after_seven_days_and_asking_again_while_it_waits_s
     assert_eq!(app.posts_to("U0JANE").await.len(), 1, "one invitation");
 
     app.clock().set("2026-12-01T14:00:01Z".parse().unwrap());
-    press_button(&app, "U0JANE", "team_accept", "U0BOSS").await;
-    app.drain_all().await;
-    assert!(
-        updates(&app.slack)
-            .await
-            .join("\n")
-            .contains("has lapsed or was already answered")
-    );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM members WHERE manager_id IS NOT NULL")
-            .await,
-        0
-    );
+    a_late_accept_changes_nothing(&app).await;
     // A new invitation can be sent once the old one lapsed.
     let renewed = app.reply("U0BOSS", "/momentum", "team add <@U0JANE>").await;
     assert!(renewed.contains("Asked <@U0JANE>"), "{renewed}");

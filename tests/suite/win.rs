@@ -84,18 +84,24 @@ async fn empty_or_overlong_text_is_explained_and_stores_nothing() {
     assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, 0);
 }
 
-#[tokio::test]
-async fn five_hundred_concurrent_wins_are_all_stored_and_counted_once_each() {
-    // Every write must commit, however busy the machine: a budget no pile-up reaches (the
-    // budget's own behaviour is a_stuck_database_gets_a_clear_answer…).
-    let app = TestApp::spawn_configured(
+/// An app whose writes may wait a minute: every write of a deliberate pile-up commits,
+/// however busy the machine.
+async fn with_a_write_budget_no_pile_up_reaches() -> TestApp {
+    TestApp::spawn_configured(
         |url| momentum::config::Settings {
             write_budget: std::time::Duration::from_secs(60),
             ..settings(url)
         },
         true,
     )
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn five_hundred_concurrent_wins_are_all_stored_and_counted_once_each() {
+    // Every write must commit, however busy the machine: a budget no pile-up reaches (the
+    // budget's own behaviour is a_stuck_database_gets_a_clear_answer…).
+    let app = with_a_write_budget_no_pile_up_reaches().await;
     let mut tasks = Vec::new();
     for i in 0..500 {
         let router = app.router.clone();
@@ -270,14 +276,7 @@ async fn a_member_whose_zone_slack_has_not_told_counts_days_in_the_deployments_d
 #[tokio::test]
 async fn wins_committed_together_with_other_writes_survive_a_failing_one_among_them() {
     use momentum::store::sql;
-    let app = TestApp::spawn_configured(
-        |url| momentum::config::Settings {
-            write_budget: std::time::Duration::from_secs(60),
-            ..settings(url)
-        },
-        true,
-    )
-    .await;
+    let app = with_a_write_budget_no_pile_up_reaches().await;
     app.reply("U0JANE", "/win", "warm-up").await;
     let mut wins = Vec::new();
     for i in 0..60 {
