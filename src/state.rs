@@ -29,6 +29,8 @@ pub struct AppState {
     pub profile_queue: mpsc::Sender<(String, String)>,
     /// One permit per Slack request being handled (`http::shed_load`).
     pub in_flight: Arc<tokio::sync::Semaphore>,
+    /// Rounds of every job this process's scheduler has finished (`/healthz` reports it).
+    pub job_rounds: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
             profile_asked: Arc::default(),
             profile_queue,
             in_flight: Arc::new(tokio::sync::Semaphore::new(max_in_flight)),
+            job_rounds: Arc::default(),
         }
     }
 }

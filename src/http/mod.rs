@@ -142,14 +142,24 @@ async fn shed_load(
     next.run(request).await
 }
 
+/// `GET /healthz`: 200 "ok" when the database answers, with the rounds of jobs this process
+/// has run so far in `X-Momentum-Job-Rounds` (to see that a replica's scheduler is alive).
 async fn healthz(
     axum::extract::State(state): axum::extract::State<AppState>,
-) -> (StatusCode, &'static str) {
+) -> (StatusCode, [(&'static str, String); 1], &'static str) {
+    let rounds = state
+        .job_rounds
+        .load(std::sync::atomic::Ordering::Relaxed)
+        .to_string();
     match crate::service::healthy(&state).await {
-        Ok(()) => (StatusCode::OK, "ok"),
+        Ok(()) => (StatusCode::OK, [("x-momentum-job-rounds", rounds)], "ok"),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [("x-momentum-job-rounds", rounds)],
+                "database unavailable",
+            )
         }
     }
 }

@@ -163,6 +163,11 @@ pub async fn run_scheduler(state: AppState, mut shutdown: tokio::sync::watch::Re
                 tracing::error!(job = job.name(), error = %e, "job failed; it will be tried again next tick");
             }
         }
+        if jobs.len() > 1 {
+            state
+                .job_rounds
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         if tick.is_multiple_of(SLOW_EVERY * 180) {
             housekeeping(&state, now).await;
         }

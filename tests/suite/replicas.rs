@@ -135,6 +135,38 @@ fn healthy(port: u16) -> bool {
     .is_some_and(|r| r.starts_with("HTTP/1.1 200"))
 }
 
+/// The rounds of jobs a replica's scheduler has finished (its `/healthz` says).
+fn job_rounds(port: u16) -> Option<u64> {
+    let response = http(
+        port,
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )?;
+    response
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("x-momentum-job-rounds:")
+                .map(|v| v.trim().to_owned())
+        })?
+        .parse()
+        .ok()
+}
+
+/// Waits until every replica has run all its jobs again (one more round than now).
+async fn every_replica_runs_its_jobs_again(replicas: &[Replica]) {
+    let before: Vec<u64> = replicas
+        .iter()
+        .map(|r| job_rounds(r.port).unwrap_or(0))
+        .collect();
+    eventually(90, "every replica running its jobs again", || {
+        replicas
+            .iter()
+            .zip(&before)
+            .all(|(r, b)| job_rounds(r.port).is_some_and(|n| n > *b))
+    })
+    .await;
+}
+
 fn wait_healthy(replicas: &[Replica]) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while !replicas.iter().all(|r| healthy(r.port)) {
@@ -246,7 +278,8 @@ async fn three_replicas_deliver_each_message_once_pace_each_channel_and_take_ove
     );
 
     // The jobs were due when the three started: the shout-out, the digest and both nudges
-    // arrive, and after every replica has run its jobs again (every 20 s) nothing came twice.
+    // arrive, and after every replica has run all its jobs again (each replica's /healthz
+    // counts its rounds) nothing came twice.
     let expected = ["C0WINS", "U0BOSS", "U0JANE", "U0BOB"];
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -264,7 +297,7 @@ async fn three_replicas_deliver_each_message_once_pace_each_channel_and_take_ove
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    tokio::time::sleep(Duration::from_secs(22)).await;
+    every_replica_runs_its_jobs_again(&replicas).await;
     let posts = recorder.posts();
     let mut seen = std::collections::HashMap::new();
     for p in &posts {
