@@ -14,6 +14,7 @@ pub mod crypto;
 pub mod delivery;
 pub mod demo;
 pub mod domain;
+pub mod files;
 pub mod http;
 pub mod jobs;
 pub mod secret;

@@ -90,6 +90,8 @@ pub enum Arg<'q> {
     Text(Cow<'q, str>),
     Time(DateTime<Utc>),
     Day(NaiveDate),
+    /// A file's bytes: a BLOB in SQLite, a `bytea` in PostgreSQL.
+    Bytes(Cow<'q, [u8]>),
 }
 
 /// The type of a NULL.
@@ -133,6 +135,11 @@ impl<'q> Bind<'q> for &'q String {
 impl<'q> Bind<'q> for String {
     fn arg(self) -> Arg<'q> {
         Arg::Text(Cow::Owned(self))
+    }
+}
+impl<'q> Bind<'q> for &'q [u8] {
+    fn arg(self) -> Arg<'q> {
+        Arg::Bytes(Cow::Borrowed(self))
     }
 }
 impl<'q> Bind<'q> for i64 {
@@ -375,6 +382,8 @@ macro_rules! arguments {
                 Arg::Text(Cow::Owned(t)) => out.add(t),
                 Arg::Time(t) => out.add($time(t)),
                 Arg::Day(d) => out.add(d),
+                Arg::Bytes(Cow::Borrowed(b)) => out.add(b),
+                Arg::Bytes(Cow::Owned(b)) => out.add(b),
             }
             .map_err(sqlx::Error::Encode)?;
         }
