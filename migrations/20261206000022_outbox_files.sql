@@ -15,3 +15,7 @@ CREATE TABLE outbox_files (
     uploaded_at TEXT,
     PRIMARY KEY (outbox_id, part)
 );
+
+-- The conversation Slack delivered a message into (a DM's D… id when the row named a user):
+-- a file that follows the message is shared there.
+ALTER TABLE outbox ADD COLUMN slack_channel TEXT;

@@ -4,8 +4,10 @@
 use crate::clock::Clock;
 use crate::commands;
 use crate::config::{Secret, Settings};
+use crate::domain::files::{Make, Upload};
 use crate::jobs::{self, Job};
 use crate::service::{self, Caller};
+use crate::store::outbox::Method;
 use chrono::{DateTime, Utc};
 use std::fmt::Write;
 
@@ -227,12 +229,16 @@ pub async fn run() -> anyhow::Result<String> {
         ("@maya's direct messages (the manager)", "U0MAYA"),
     ] {
         writeln!(out, "\n── {title} ──")?;
-        for (created_at, payload) in messages
+        for (created_at, payload, method) in messages
             .iter()
             .filter(|m| m.0 == channel)
-            .map(|m| (&m.1, &m.2))
+            .map(|m| (&m.1, &m.2, m.3))
         {
             writeln!(out, "[{}]", local(*created_at))?;
+            if method == Method::Upload {
+                writeln!(out, "  {}", picture(payload)?)?;
+                continue;
+            }
             for line in render_payload(payload).lines() {
                 writeln!(out, "  {line}")?;
             }
@@ -241,6 +247,27 @@ pub async fn run() -> anyhow::Result<String> {
     state.db.close().await;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(out)
+}
+
+/// Where the demo saves the digest's chart.
+pub fn chart_path() -> std::path::PathBuf {
+    std::env::temp_dir().join("momentum-demo-digest-chart.png")
+}
+
+/// A queued upload as the demo shows it: a chart is drawn and saved to a file.
+fn picture(payload: &str) -> anyhow::Result<String> {
+    let upload: Upload = serde_json::from_str(payload)?;
+    let Make::PeriodChart(chart) = upload.make else {
+        return Ok("📎 (a file)".into());
+    };
+    let path = chart_path();
+    std::fs::write(&path, crate::files::chart::period(&chart)?)?;
+    Ok(format!(
+        "📈 Chart \"{}\" — saved to {}\n  (alt text: {})",
+        chart.title,
+        path.display(),
+        chart.alt_text()
+    ))
 }
 
 /// The demo's app on the database at `url` (nothing is sent: Slack is unreachable and the
@@ -257,7 +284,26 @@ pub async fn open(url: &str) -> anyhow::Result<crate::state::AppState> {
         )
     };
     let start: DateTime<Utc> = "2026-11-16T13:00:00Z".parse()?;
-    crate::startup::build_state(settings, url, Clock::fixed(start)).await
+    let state = crate::startup::build_state(settings, url, Clock::fixed(start)).await?;
+    // What users.info would have told: each person's name and zone.
+    for (id, name) in PEOPLE {
+        let profile = (id, name, start);
+        state
+            .db
+            .write(profile, |c, (id, name, at)| {
+                Box::pin(crate::store::members::set_profile(
+                    c,
+                    TEAM,
+                    id,
+                    Some(chrono_tz::America::New_York),
+                    false,
+                    Some(name),
+                    *at,
+                ))
+            })
+            .await?;
+    }
+    Ok(state)
 }
 
 /// Plays `steps` through the real handlers and jobs; returns what each person typed and the

@@ -50,6 +50,15 @@ pub struct TouchCount {
     pub by_outcome: [i64; Outcome::ALL.len()],
 }
 
+/// One person's touches of one local day by channel (in the order of [`Channel::ALL`]):
+/// `/touch` logs and a block's dials, emails and social touches, as everywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayTouches {
+    pub user_id: String,
+    pub day: NaiveDate,
+    pub by_channel: [i64; Channel::ALL.len()],
+}
+
 /// A prospect dropped in the period after 3 or fewer touches, not after a no.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DroppedEarly {

@@ -4,6 +4,7 @@ pub mod blitz;
 pub mod cadence;
 pub mod chart;
 pub mod digest;
+pub mod files;
 pub mod goals;
 pub mod quiet;
 pub mod schedule;

@@ -135,10 +135,18 @@ fn days(
     );
     area.draw(&Text::new(subtitle, (0, 50), text(28.0).color(&MUTED)))
         .map_err(draw_error)?;
+    // Each series keeps its colour from week to week; the key names only those with touches.
+    let used = |s: usize| {
+        chart
+            .days
+            .iter()
+            .any(|d| d.counts.get(s).is_some_and(|n| *n > 0))
+    };
     let mut keys: Vec<(String, RGBColor)> = chart
         .series
         .iter()
         .enumerate()
+        .filter(|(s, _)| used(*s))
         .map(|(s, name)| (drawable(name, 16), PALETTE[s % PALETTE.len()]))
         .collect();
     keys.push((format!("{} (same day)", chart.previous_label), GHOST));

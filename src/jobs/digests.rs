@@ -2,14 +2,17 @@
 //! time zone) or daily, and on demand with `/momentum digest`. The numbers come from a few
 //! grouped queries per team and period, never a query per rep.
 use super::JobReport;
+use crate::domain::Channel;
 use crate::domain::digest::{ByPerson, Periods, PlannedSlot};
+use crate::domain::files::{Make, Upload};
 use crate::domain::goals::Progress;
 use crate::domain::quiet::{self, Calendar, Presence, Standing};
 use crate::domain::time::{local_day, local_instant, short_date};
-use crate::slack::digest::{DigestInput, render};
+use crate::slack::digest::{DigestInput, chart, render};
 use crate::state::AppState;
+use crate::store::outbox::Method;
 use crate::store::{self, digest, jobs, outbox, teams};
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashMap};
 
@@ -86,15 +89,14 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> store::Result<JobRepor
                         .map(|(w, _)| (scope(w), w.due.unwrap_or(at)))
                         .collect();
                     let claimed = jobs::claim_all(c, "digests", &runs, at).await?;
-                    let messages: Vec<(&str, &str, String)> = built
-                        .iter()
-                        .filter(|(w, _)| claimed.contains(&scope(w)))
-                        .map(|(w, payload)| (team_id.as_str(), w.manager.as_str(), payload.clone()))
-                        .collect();
-                    outbox::post_all(c, &messages, at).await?;
+                    let mut queued = 0;
+                    for (w, digest) in built.iter().filter(|(w, _)| claimed.contains(&scope(w))) {
+                        queue(c, team_id, &w.manager, digest, at).await?;
+                        queued += 1;
+                    }
                     Ok(JobReport {
-                        claimed: messages.len(),
-                        queued: messages.len(),
+                        claimed: queued,
+                        queued,
                     })
                 })
             })
@@ -120,8 +122,8 @@ pub async fn send_now(state: &AppState, team_id: &str, user_id: &str, tz: Tz) ->
         .db
         .write(data, |c, (team_id, built, at)| {
             Box::pin(async move {
-                for (w, payload) in built {
-                    outbox::post(c, team_id, &w.manager, payload, *at).await?;
+                for (w, digest) in built {
+                    queue(c, team_id, &w.manager, digest, *at).await?;
                 }
                 Ok(())
             })
@@ -131,14 +133,56 @@ pub async fn send_now(state: &AppState, team_id: &str, user_id: &str, tz: Tz) ->
     Ok(())
 }
 
+/// A manager's digest, rendered: the DM, and the upload of its chart if there is one.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    pub message: String,
+    /// An `Upload` payload (`domain::files`): the chart, shared just after the DM.
+    pub chart: Option<String>,
+}
+
+/// Queues a digest: the DM, then its chart after it (in the same conversation, once the DM is
+/// delivered).
+async fn queue(
+    c: &mut store::sql::Conn,
+    team_id: &str,
+    manager: &str,
+    digest: &Digest,
+    at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let id = outbox::queue(
+        c,
+        team_id,
+        Method::PostMessage,
+        manager,
+        &digest.message,
+        at,
+    )
+    .await?;
+    if let Some(chart) = &digest.chart {
+        outbox::queue_after(c, team_id, Method::Upload, manager, chart, id, at).await?;
+    }
+    Ok(())
+}
+
 /// Builds the digests of some managers of one team: one set of queries per distinct period.
 pub async fn build(
     state: &AppState,
     team_id: &str,
     wanted: &[Wanted],
     now: DateTime<Utc>,
-) -> store::Result<Vec<(Wanted, String)>> {
-    build_with(state, team_id, wanted, now, render).await
+) -> store::Result<Vec<(Wanted, Digest)>> {
+    build_with(state, team_id, wanted, now, |input| Digest {
+        message: render(input),
+        chart: chart(input).and_then(|c| {
+            serde_json::to_string(&Upload {
+                make: Make::PeriodChart(c),
+                in_thread: false,
+            })
+            .ok()
+        }),
+    })
+    .await
 }
 
 /// Reads what managers' views of their teams need — one set of queries per distinct period —
@@ -178,7 +222,7 @@ pub async fn build_with<T>(
         };
         // The period's data, goals over the digest's period (a calendar week for the weekly
         // digest on a Monday) and the coming week's planned blocks: read at once.
-        let (data, goals, planned) = tokio::try_join!(
+        let (data, goals, planned, daily, names) = tokio::try_join!(
             digest::data(
                 reader,
                 team_id,
@@ -188,7 +232,16 @@ pub async fn build_with<T>(
             ),
             store::goals::progress(reader, team_id, None, from, to),
             digest::planned_between(reader, team_id, now, now + Duration::days(7)),
+            digest::touches_by_day(reader, team_id, prev_from, to),
+            store::members::names(reader, team_id),
         )?;
+        let mut by_day: HashMap<(&str, NaiveDate), [i64; Channel::ALL.len()]> = HashMap::new();
+        for row in &daily {
+            let sum = by_day.entry((row.user_id.as_str(), row.day)).or_default();
+            for (t, n) in sum.iter_mut().zip(row.by_channel) {
+                *t += n;
+            }
+        }
         let by = ByPerson::new(&data);
         let goals_by: HashMap<&str, &Progress> =
             goals.iter().map(|p| (p.user_id.as_str(), p)).collect();
@@ -220,6 +273,16 @@ pub async fn build_with<T>(
             work,
             holidays: &holidays,
         };
+        // The days worth a bar: working days, and any day someone worked anyway.
+        let length = (to - from).num_days() + 1;
+        let worked: std::collections::HashSet<NaiveDate> =
+            by_day.keys().map(|(_, day)| *day).collect();
+        let chart_days: Vec<(NaiveDate, NaiveDate)> = from
+            .iter_days()
+            .take_while(|d| *d <= to)
+            .filter(|d| (work.contains(d.weekday()) && !holidays.contains(d)) || worked.contains(d))
+            .map(|d| (d, d - Duration::days(length)))
+            .collect();
         let mut reps_of: HashMap<&str, Vec<&str>> = HashMap::new();
         for (rep, manager) in &pairs {
             reps_of
@@ -255,6 +318,9 @@ pub async fn build_with<T>(
                 quiet,
                 goals: &goals_by,
                 planned: &planned_by,
+                days: chart_days.clone(),
+                by_day: &by_day,
+                names: &names,
             };
             out.push((w.clone(), view(&input)));
         }

@@ -22,6 +22,16 @@ use std::time::Duration;
 
 /// Longest wait for any one Web API call.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest wait for a file's bytes to reach Slack.
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What Slack said of a delivered call: the message's ts and the conversation it went to (a
+/// DM's id where the call named a user).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delivered {
+    pub ts: Option<String>,
+    pub channel: Option<String>,
+}
 
 /// The Web API client. It holds no token: every call takes the token of the workspace it is
 /// made for (`AppState::bot_token`).
@@ -227,13 +237,15 @@ impl SlackApi {
             .map(|_| ())
     }
 
-    /// Delivers one outbox row: `method` with its stored JSON `payload`. Returns the message ts.
+    /// Delivers one outbox row: `method` with its stored JSON `payload`. File uploads
+    /// (`Method::Upload`) take several calls and are the delivery's (`upload_url`,
+    /// `upload_bytes`, `complete_upload`).
     pub async fn deliver(
         &self,
         token: &Secret,
         method: Method,
         payload: &str,
-    ) -> Result<Option<String>, CallError> {
+    ) -> Result<Delivered, CallError> {
         let token = session_token(token);
         let session = self.client.open_session(&token);
         let bad_payload =
@@ -243,21 +255,102 @@ impl SlackApi {
                 let request: SlackApiChatPostMessageRequest =
                     serde_json::from_str(payload).map_err(bad_payload)?;
                 let sent = with_timeout(CALL_TIMEOUT, session.chat_post_message(&request)).await?;
-                Ok(Some(sent.ts.to_string()))
+                Ok(Delivered {
+                    ts: Some(sent.ts.to_string()),
+                    channel: Some(sent.channel.to_string()),
+                })
             }
             Method::Update => {
                 let request: SlackApiChatUpdateRequest =
                     serde_json::from_str(payload).map_err(bad_payload)?;
                 let sent = with_timeout(CALL_TIMEOUT, session.chat_update(&request)).await?;
-                Ok(Some(sent.ts.to_string()))
+                Ok(Delivered {
+                    ts: Some(sent.ts.to_string()),
+                    channel: Some(sent.channel.to_string()),
+                })
             }
             Method::PublishView => {
                 let request: SlackApiViewsPublishRequest =
                     serde_json::from_str(payload).map_err(bad_payload)?;
                 with_timeout(CALL_TIMEOUT, session.views_publish(&request)).await?;
-                Ok(None)
+                Ok(Delivered::default())
             }
+            Method::Upload => Err(CallError::Permanent(
+                "a file upload is delivered in steps, not as one call".into(),
+            )),
         }
+    }
+
+    /// `files.getUploadURLExternal`: where to send a file's bytes, and the file's id.
+    pub async fn upload_url(
+        &self,
+        token: &Secret,
+        filename: &str,
+        length: usize,
+        alt_txt: Option<&str>,
+    ) -> Result<(String, String), CallError> {
+        let token = session_token(token);
+        let session = self.client.open_session(&token);
+        let request = SlackApiFilesGetUploadUrlExternalRequest::new(filename.to_owned(), length)
+            .opt_alt_txt(alt_txt.map(str::to_owned));
+        let granted = with_timeout(CALL_TIMEOUT, session.get_upload_url_external(&request)).await?;
+        Ok((
+            granted.file_id.to_string(),
+            granted.upload_url.value().to_string(),
+        ))
+    }
+
+    /// Sends a file's bytes to the upload URL Slack granted. A refusal (HTTP 4xx) means the
+    /// URL is no longer good: `CallError::Permanent`, and the caller asks for another.
+    pub async fn upload_bytes(
+        &self,
+        token: &Secret,
+        upload_url: &str,
+        content: &[u8],
+        content_type: &str,
+    ) -> Result<(), CallError> {
+        let url: url::Url = upload_url
+            .parse()
+            .map_err(|e| CallError::Permanent(format!("bad upload URL: {e}")))?;
+        let token = session_token(token);
+        let session = self.client.open_session(&token);
+        let request = SlackApiFilesUploadViaUrlRequest::new(
+            SlackFileUploadUrl::new(url),
+            content.to_vec(),
+            content_type.to_owned(),
+        );
+        // Bytes take longer than a call: a minute for the largest file Momentum sends.
+        with_timeout(UPLOAD_TIMEOUT, session.files_upload_via_url(&request))
+            .await
+            .map(|_| ())
+    }
+
+    /// `files.completeUploadExternal`: shares the uploaded files in `channel_id` (in the
+    /// thread of `thread_ts` if given).
+    pub async fn complete_upload(
+        &self,
+        token: &Secret,
+        channel_id: &str,
+        thread_ts: Option<&str>,
+        files: &[(String, String)],
+    ) -> Result<(), CallError> {
+        let token = session_token(token);
+        let session = self.client.open_session(&token);
+        let files = files
+            .iter()
+            .map(|(id, title)| {
+                SlackApiFilesComplete::new(SlackFileId::new(id.clone())).with_title(title.clone())
+            })
+            .collect();
+        let request = SlackApiFilesCompleteUploadExternalRequest::new(files)
+            .with_channel_id(SlackChannelId::new(channel_id.to_owned()))
+            .opt_thread_ts(thread_ts.map(|ts| SlackTs::new(ts.to_owned())));
+        with_timeout(
+            CALL_TIMEOUT,
+            session.files_complete_upload_external(&request),
+        )
+        .await
+        .map(|_| ())
     }
 }
 

@@ -25,6 +25,7 @@ pub const TABLES: &[&str] = &[
     "wins",
     "kudos",
     "outbox",
+    "outbox_files",
     "blitzes",
     "shoutout_kudos",
     "job_runs",
@@ -80,6 +81,7 @@ fn kind(data_type: &str) -> Kind {
         "boolean" => Kind::Bool,
         "timestamp with time zone" => Kind::Time,
         "date" => Kind::Day,
+        "bytea" => Kind::Bytes,
         "double precision" | "real" => Kind::Real,
         _ => Kind::Text,
     }
@@ -188,6 +190,9 @@ fn read(row: &sqlx::sqlite::SqliteRow, i: usize, kind: Kind) -> Result<Arg<'stat
         Kind::Real => row.try_get::<Option<f64>, _>(i)?.map(Arg::Real),
         Kind::Time => row.try_get::<Option<DateTime<Utc>>, _>(i)?.map(Arg::Time),
         Kind::Day => row.try_get::<Option<NaiveDate>, _>(i)?.map(Arg::Day),
+        Kind::Bytes => row
+            .try_get::<Option<Vec<u8>>, _>(i)?
+            .map(|b| Arg::Bytes(b.into())),
         Kind::Text => row
             .try_get::<Option<String>, _>(i)?
             .map(|s| Arg::Text(s.into())),

@@ -4,7 +4,7 @@ use super::members::ZONE;
 use super::sql::{self, Reader};
 use super::teams::WORK_DAYS;
 use super::touches::{channel_column, outcome_column};
-use crate::domain::digest::{DigestData, Periods, PlannedSlot, TouchCount};
+use crate::domain::digest::{DayTouches, DigestData, Periods, PlannedSlot, TouchCount};
 use crate::domain::schedule::Schedule;
 use crate::domain::time::Local;
 use crate::domain::{Channel, Outcome};
@@ -55,6 +55,68 @@ pub async fn reps(
     .bind(managers)
     .fetch_all(pool)
     .await
+}
+
+impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for DayTouches
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    chrono::NaiveDate: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> sqlx::Result<Self> {
+        let mut by_channel = [0; Channel::ALL.len()];
+        for (i, n) in by_channel.iter_mut().enumerate() {
+            *n = row.try_get(2 + i)?;
+        }
+        Ok(Self {
+            user_id: row.try_get(0)?,
+            day: row.try_get(1)?,
+            by_channel,
+        })
+    }
+}
+
+/// Each person's touches per local day over `[from, to]`, by channel: the rollup of `/touch`
+/// logs plus blocks' dials (phone), emails (email) and social touches (social). A row per
+/// person, day and source; the caller sums.
+pub async fn touches_by_day(
+    pool: &Reader,
+    team_id: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> sqlx::Result<Vec<DayTouches>> {
+    let rollup: Vec<String> = Channel::ALL.iter().map(|c| channel_column(*c)).collect();
+    let from_blocks: Vec<&str> = Channel::ALL
+        .iter()
+        .map(|c| match c {
+            Channel::Phone => "dials",
+            Channel::Email => "emails",
+            Channel::Social => "social",
+            _ => "0",
+        })
+        .collect();
+    let statement = format!(
+        "SELECT user_id, day, {} FROM touch_days WHERE team_id = ? AND day >= ? AND day <= ?
+         UNION ALL
+         SELECT user_id, day, {} FROM blocks
+         WHERE team_id = ? AND status <> 'cancelled' AND day >= ? AND day <= ?",
+        rollup.join(", "),
+        from_blocks
+            .iter()
+            .map(|c| format!("CAST({c} AS BIGINT)"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    sql::query_as(&statement)
+        .bind(team_id)
+        .bind(from)
+        .bind(to)
+        .bind(team_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await
 }
 
 impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for TouchCount

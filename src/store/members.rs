@@ -159,6 +159,19 @@ pub async fn reps_of(
     .await
 }
 
+/// The display names Slack gave the team's members (for pictures, which cannot mention).
+pub async fn names(
+    db: impl Into<Ex<'_>>,
+    team_id: &str,
+) -> sqlx::Result<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> =
+        sql::query_as("SELECT user_id, name FROM members WHERE team_id = ? AND name IS NOT NULL")
+            .bind(team_id)
+            .fetch_all(db)
+            .await?;
+    Ok(rows.into_iter().collect())
+}
+
 pub async fn is_manager(db: impl Into<Ex<'_>>, team_id: &str, user_id: &str) -> sqlx::Result<bool> {
     let n: i64 = sql::query_scalar(
         "SELECT COUNT(*) FROM members WHERE team_id = ? AND manager_id = ? LIMIT 1",

@@ -27,6 +27,8 @@ pub mod blocks;
 pub mod copy;
 pub mod digest;
 pub mod direct;
+pub mod export;
+pub mod files;
 pub mod goals;
 pub mod interactions;
 pub mod invites;

@@ -11,6 +11,9 @@ vocabulary! {
         PostMessage => "chat.postMessage",
         Update => "chat.update",
         PublishView => "views.publish",
+        // Files made by the delivery (`domain::files::Upload`), uploaded in Slack's three
+        // steps and shared by this last one.
+        Upload => "files.completeUploadExternal",
     }
 }
 
@@ -82,19 +85,43 @@ pub async fn post_in_thread(
     parent_id: i64,
     at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sql::query(
+    queue_after(
+        conn,
+        team_id,
+        Method::PostMessage,
+        channel,
+        payload,
+        parent_id,
+        at,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Queues a call made once the queued message `parent_id` is delivered (or given up); it
+/// learns the parent's ts and conversation (`Pending::parent_ts`, `parent_channel`).
+pub async fn queue_after(
+    conn: &mut Conn,
+    team_id: &str,
+    method: Method,
+    channel: &str,
+    payload: &str,
+    parent_id: i64,
+    at: DateTime<Utc>,
+) -> sqlx::Result<i64> {
+    sql::query_scalar(
         "INSERT INTO outbox (team_id, method, channel, payload, parent_id, next_attempt_at, created_at)
-         VALUES (?, 'chat.postMessage', ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(team_id)
+    .bind(method)
     .bind(channel)
     .bind(payload)
     .bind(parent_id)
     .bind(at)
     .bind(at)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .scalar_one(conn)
+    .await
 }
 
 /// Queues many `chat.postMessage` calls, each (team, channel, payload), a few thousand per
@@ -155,6 +182,8 @@ pub struct Pending {
     pub attempts: i64,
     /// For a thread reply: the delivered parent's ts (`None` if the parent was given up).
     pub parent_ts: Option<String>,
+    /// The conversation the parent went to (a DM's id where the parent named a user).
+    pub parent_channel: Option<String>,
 }
 
 /// Messages due for a delivery attempt at `now`, oldest first.
@@ -164,7 +193,7 @@ pub async fn due(
     limit: i64,
 ) -> sqlx::Result<Vec<Pending>> {
     sql::query_as(
-        "SELECT o.id, o.team_id, o.method, o.channel, o.payload, o.attempts, p.slack_ts AS parent_ts
+        "SELECT o.id, o.team_id, o.method, o.channel, o.payload, o.attempts, p.slack_ts AS parent_ts, p.slack_channel AS parent_channel
          FROM outbox o LEFT JOIN outbox p ON p.id = o.parent_id
          WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.parent_id IS NULL OR p.status <> 'pending')
            AND NOT EXISTS (SELECT 1 FROM installations i WHERE i.team_id = o.team_id AND i.left_at IS NOT NULL)
@@ -276,11 +305,11 @@ pub async fn pause_team(conn: &mut Conn, team_id: &str, until: DateTime<Utc>) ->
     Ok(())
 }
 
-/// Every queued message as (channel, created_at, payload), oldest first (for the demo).
+/// Every queued call as (channel, created_at, payload, method), oldest first (for the demo).
 pub async fn all_queued(
     db: impl Into<Ex<'_>>,
-) -> sqlx::Result<Vec<(String, DateTime<Utc>, String)>> {
-    sql::query_as("SELECT channel, created_at, payload FROM outbox ORDER BY id")
+) -> sqlx::Result<Vec<(String, DateTime<Utc>, String, Method)>> {
+    sql::query_as("SELECT channel, created_at, payload, method FROM outbox ORDER BY id")
         .fetch_all(db)
         .await
 }
@@ -292,17 +321,20 @@ pub async fn pending(db: impl Into<Ex<'_>>) -> sqlx::Result<i64> {
         .await
 }
 
+/// Records a delivered row: the message's ts and the conversation Slack put it in.
 pub async fn mark_sent(
     conn: &mut Conn,
     id: i64,
     slack_ts: Option<&str>,
+    slack_channel: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sql::query(
-        "UPDATE outbox SET status = 'sent', attempts = attempts + 1, slack_ts = ?, sent_at = ?, last_error = NULL
+        "UPDATE outbox SET status = 'sent', attempts = attempts + 1, slack_ts = ?, slack_channel = ?, sent_at = ?, last_error = NULL
          WHERE id = ? AND status = 'pending'",
     )
     .bind(slack_ts)
+    .bind(slack_channel)
     .bind(now)
     .bind(id)
     .execute(conn)

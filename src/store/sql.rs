@@ -103,6 +103,7 @@ pub enum Kind {
     Text,
     Time,
     Day,
+    Bytes,
 }
 
 /// What can be bound to a placeholder.
@@ -342,6 +343,49 @@ impl<'q> Query<'q> {
         run!(self, ex, sqlx::query_as_with, fetch_optional, |row| row)
     }
 
+    /// Streams the rows into `each`, one at a time, never holding them all: for exports of
+    /// millions of rows. An error from `each` stops the stream and is returned as
+    /// `sqlx::Error::Io`. Returns how many rows were seen.
+    pub async fn for_each<'e, T: Row>(
+        self,
+        ex: impl Into<Ex<'e>>,
+        mut each: impl FnMut(T) -> std::io::Result<()>,
+    ) -> sqlx::Result<u64> {
+        use futures::TryStreamExt;
+        let Query {
+            sqlite,
+            postgres,
+            args,
+        } = self;
+        let mut n = 0u64;
+        macro_rules! drain {
+            ($stream:expr) => {{
+                let mut stream = $stream;
+                while let Some(row) = stream.try_next().await? {
+                    each(row).map_err(sqlx::Error::Io)?;
+                    n += 1;
+                }
+            }};
+        }
+        match ex.into() {
+            Ex::LitePool(p) => {
+                drain!(sqlx::query_as_with::<_, T, _>(sqlite, lite_arguments(args)?).fetch(p))
+            }
+            Ex::Lite(c) => {
+                drain!(sqlx::query_as_with::<_, T, _>(sqlite, lite_arguments(args)?).fetch(c))
+            }
+            Ex::PgPool(p) => {
+                let sql = pg_placeholders(postgres.unwrap_or(sqlite));
+                drain!(sqlx::query_as_with::<_, T, _>(&sql, pg_arguments(args)?).fetch(p))
+            }
+            Ex::Pg(c) => {
+                let sql = pg_placeholders(postgres.unwrap_or(sqlite));
+                drain!(sqlx::query_as_with::<_, T, _>(&sql, pg_arguments(args)?).fetch(c))
+            }
+        }
+        Ok(n)
+    }
+
     pub async fn scalar_all<'e, T: Scalar>(self, ex: impl Into<Ex<'e>>) -> sqlx::Result<Vec<T>> {
         run!(self, ex, sqlx::query_scalar_with, fetch_all, |values| {
             values
@@ -375,6 +419,7 @@ macro_rules! arguments {
                 Arg::Null(Kind::Text) => out.add(None::<String>),
                 Arg::Null(Kind::Time) => out.add(None::<$null_time>),
                 Arg::Null(Kind::Day) => out.add(None::<NaiveDate>),
+                Arg::Null(Kind::Bytes) => out.add(None::<Vec<u8>>),
                 Arg::Int(i) => out.add(i),
                 Arg::Bool(b) => out.add(b),
                 Arg::Real(f) => out.add(f),

@@ -3,6 +3,7 @@
 use crate::common::*;
 use momentum::demo;
 use momentum::jobs::{self, Job};
+use momentum::store::outbox::Method;
 use std::process::Command;
 
 fn migrate_data(from: &str, to: &str) -> std::process::Output {
@@ -25,8 +26,8 @@ async fn mondays_digest(url: &str) -> String {
     state.db.close().await;
     queued
         .into_iter()
-        .rfind(|(channel, _, _)| channel == "U0MAYA")
-        .map(|(_, _, payload)| payload)
+        .rfind(|(channel, _, _, method)| channel == "U0MAYA" && *method == Method::PostMessage)
+        .map(|(_, _, payload, _)| payload)
         .expect("the manager gets a digest")
 }
 

@@ -2,9 +2,12 @@
 //! message per second per channel), back-off on failures, a pause honouring `Retry-After` on
 //! HTTP 429, and a row marked sent as soon as Slack accepts it, so it is never sent again.
 //! `drain_once` is one pass; `run` loops it, woken by new messages or by a short timer.
+mod upload;
+
 use crate::slack::CallError;
 use crate::slack::pacing::gap;
 use crate::state::AppState;
+use crate::store::files;
 use crate::store::outbox::{self, Failure};
 use crate::store::{self};
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
@@ -79,6 +82,9 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
                 None => msg.payload.clone(),
             };
             let result = match tokens.get(&msg.team_id).cloned().flatten() {
+                Some(token) if msg.method == outbox::Method::Upload => {
+                    upload::deliver(state, &token, &msg).await
+                }
                 Some(token) => state.slack.deliver(&token, msg.method, &payload).await,
                 None => Err(CallError::Permanent(
                     crate::store::workspaces::CANCELLED.to_owned(),
@@ -92,12 +98,17 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
     for (msg, result) in results {
         let at = state.clock.now();
         let failure = match result {
-            Ok(ts) => {
-                let data = (msg.id, ts, at);
+            Ok(delivered) => {
+                let data = (msg.id, delivered, at);
                 state
                     .db
-                    .write(data, |c, (id, ts, at)| {
-                        Box::pin(outbox::mark_sent(c, *id, ts.as_deref(), *at))
+                    .write(data, |c, (id, delivered, at)| {
+                        Box::pin(async move {
+                            let (ts, channel) =
+                                (delivered.ts.as_deref(), delivered.channel.as_deref());
+                            outbox::mark_sent(c, *id, ts, channel, *at).await?;
+                            files::forget(c, *id).await
+                        })
                     })
                     .await?;
                 report.sent += 1;
@@ -131,6 +142,18 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
                     error,
                 }
             }
+            Err(CallError::Permanent(scope))
+                if msg.method == outbox::Method::Upload && scope == "missing_scope" =>
+            {
+                tracing::warn!(
+                    id = msg.id,
+                    team = %msg.team_id,
+                    "file not uploaded: this workspace's token lacks the files:write scope \
+                     (installed before charts and exports); reinstall Momentum to get them"
+                );
+                report.given_up += 1;
+                Failure::GiveUp { error: scope }
+            }
             Err(e) => {
                 tracing::error!(id = msg.id, method = %msg.method, error = %e, "delivery given up");
                 report.given_up += 1;
@@ -142,7 +165,13 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
         state
             .db
             .write((msg.id, failure), |c, (id, failure)| {
-                Box::pin(outbox::mark_failed(c, *id, failure))
+                Box::pin(async move {
+                    outbox::mark_failed(c, *id, failure).await?;
+                    if matches!(failure, Failure::GiveUp { .. }) {
+                        files::forget(c, *id).await?;
+                    }
+                    Ok(())
+                })
             })
             .await?;
     }

@@ -1,0 +1,254 @@
+//! Exports: a period's touches, wins and blocks as three CSV files, streamed from the store
+//! row by row into any writer — files on disk for the operator's `momentum export` (millions
+//! of rows in constant memory), bytes for Slack (each file capped at [`SLACK_FILE_CAP`]).
+use super::csv::{cell, sheet};
+use crate::domain::files::{
+    BLOCK_COLUMNS, BlockRow, ExportRequest, Rep, TOUCH_COLUMNS, TouchRow, WIN_COLUMNS, WinRow,
+};
+use crate::domain::time::short_date;
+use crate::store::export;
+use crate::store::files::NewPart;
+use crate::store::sql::Reader;
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The most bytes one exported file carries in Slack; a longer period is cut there and the
+/// file's title says so (the operator's `momentum export` has no cap).
+pub const SLACK_FILE_CAP: usize = 20 * 1024 * 1024;
+
+/// How many rows went into each file, and whether a cap cut any of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Exported {
+    pub touches: u64,
+    pub wins: u64,
+    pub blocks: u64,
+    pub cut: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("reading the steps: {0}")]
+    Store(#[from] sqlx::Error),
+    #[error("writing the file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Counts what passes through, to stop at a cap.
+struct Counting<W> {
+    inner: W,
+    written: Arc<AtomicUsize>,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written.fetch_add(n, Ordering::Relaxed);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+const CAP_REACHED: &str = "momentum: export cap reached";
+
+/// A time in the rep's zone (else the team's): (local date, local time, zone name, UTC).
+fn when(at: DateTime<Utc>, rep: &Rep, team_tz: Tz) -> [String; 4] {
+    let tz = rep
+        .rep_tz
+        .as_deref()
+        .and_then(|t| t.parse::<Tz>().ok())
+        .unwrap_or(team_tz);
+    let local = at.with_timezone(&tz);
+    [
+        local.format("%Y-%m-%d").to_string(),
+        local.format("%H:%M").to_string(),
+        tz.name().to_owned(),
+        at.to_rfc3339_opts(SecondsFormat::Secs, true),
+    ]
+}
+
+fn name(rep: &Rep) -> &str {
+    rep.rep_name.as_deref().unwrap_or("")
+}
+
+/// Streams one kind of row into a CSV file on `out`, up to `cap` bytes.
+macro_rules! stream {
+    ($reader:expr, $req:expr, $out:expr, $cap:expr, $header:expr, $read:path, $record:expr) => {{
+        let written = Arc::new(AtomicUsize::new(0));
+        let counting = Counting {
+            inner: $out,
+            written: written.clone(),
+        };
+        let mut w = sheet(counting, &$header)?;
+        let cap: Option<usize> = $cap;
+        let record = $record;
+        let result = $read($reader, $req, |row| {
+            if cap.is_some_and(|c| written.load(Ordering::Relaxed) >= c) {
+                return Err(std::io::Error::other(CAP_REACHED));
+            }
+            w.write_record(record(&row).iter().map(|s: &String| s.as_bytes()))
+                .map_err(std::io::Error::other)
+        })
+        .await;
+        let (rows, cut) = match result {
+            Ok(n) => (n, false),
+            Err(sqlx::Error::Io(e)) if e.to_string() == CAP_REACHED => (0, true),
+            Err(e) => return Err(e.into()),
+        };
+        let out = w.into_inner().map_err(|e| e.into_error())?;
+        (rows, cut, out.inner)
+    }};
+}
+
+/// Writes the three files to the writers `make` opens by file name.
+async fn write_all<W: Write>(
+    reader: &Reader,
+    req: &ExportRequest,
+    cap: Option<usize>,
+    mut open: impl FnMut(&str) -> std::io::Result<W>,
+) -> Result<(Exported, Vec<(String, W)>), ExportError> {
+    let team_tz: Tz = req.team_tz.parse().unwrap_or(Tz::UTC);
+    let mut done = Exported::default();
+    let mut files = Vec::new();
+
+    let file = format!("{}-touches.csv", req.stem());
+    let (rows, cut, out) = stream!(
+        reader,
+        req,
+        open(&file)?,
+        cap,
+        TOUCH_COLUMNS,
+        export::touches,
+        |t: &TouchRow| {
+            let [date, time, zone, utc] = when(t.created_at, &t.rep, team_tz);
+            vec![
+                date,
+                time,
+                zone,
+                utc,
+                t.rep.user_id.clone(),
+                cell(name(&t.rep)).into_owned(),
+                cell(&t.prospect).into_owned(),
+                cell(t.company.as_deref().unwrap_or("")).into_owned(),
+                t.channel.as_str().to_owned(),
+                t.outcome.as_str().to_owned(),
+                t.stage_after().as_str().to_owned(),
+                cell(&t.note).into_owned(),
+                t.callback_on.map(|d| d.to_string()).unwrap_or_default(),
+            ]
+        }
+    );
+    (done.touches, done.cut) = (rows, done.cut || cut);
+    files.push((file, out));
+
+    let file = format!("{}-wins.csv", req.stem());
+    let (rows, cut, out) = stream!(
+        reader,
+        req,
+        open(&file)?,
+        cap,
+        WIN_COLUMNS,
+        export::wins,
+        |w: &WinRow| {
+            let [date, time, zone, utc] = when(w.created_at, &w.rep, team_tz);
+            vec![
+                date,
+                time,
+                zone,
+                utc,
+                w.rep.user_id.clone(),
+                cell(name(&w.rep)).into_owned(),
+                w.kind.as_str().to_owned(),
+                cell(&w.text).into_owned(),
+                w.source.as_str().to_owned(),
+                w.kudos.to_string(),
+            ]
+        }
+    );
+    (done.wins, done.cut) = (rows, done.cut || cut);
+    files.push((file, out));
+
+    let file = format!("{}-blocks.csv", req.stem());
+    let (rows, cut, out) = stream!(
+        reader,
+        req,
+        open(&file)?,
+        cap,
+        BLOCK_COLUMNS,
+        export::blocks,
+        |b: &BlockRow| {
+            let [date, time, zone, utc] = when(b.starts_at, &b.rep, team_tz);
+            vec![
+                date,
+                time,
+                zone,
+                utc,
+                b.rep.user_id.clone(),
+                cell(name(&b.rep)).into_owned(),
+                b.minutes.to_string(),
+                b.status.as_str().to_owned(),
+                b.dials.to_string(),
+                b.emails.to_string(),
+                b.social.to_string(),
+                b.conversations.to_string(),
+                b.meetings.to_string(),
+                b.callbacks.to_string(),
+                b.nos.to_string(),
+                b.planned.to_string(),
+            ]
+        }
+    );
+    (done.blocks, done.cut) = (rows, done.cut || cut);
+    files.push((file, out));
+    Ok((done, files))
+}
+
+/// The export as files for Slack, each titled with what it holds.
+pub async fn for_slack(reader: &Reader, req: &ExportRequest) -> Result<Vec<NewPart>, ExportError> {
+    let (_, files) = write_all(reader, req, Some(SLACK_FILE_CAP), |_| Ok(Vec::<u8>::new())).await?;
+    let period = format!("{} – {}", short_date(req.from), short_date(req.to));
+    Ok(files
+        .into_iter()
+        .zip(["Touches", "Wins", "Blocks"])
+        .map(|((filename, content), what)| {
+            let cut = if content.len() >= SLACK_FILE_CAP {
+                " (cut at 20 MB: export a shorter period for the rest)"
+            } else {
+                ""
+            };
+            NewPart {
+                title: format!("{what}, {period}{cut}"),
+                filename,
+                alt_txt: None,
+                content,
+            }
+        })
+        .collect())
+}
+
+/// The export as three files in `dir` (the operator's `momentum export`); returns their
+/// paths and the rows written.
+pub async fn to_dir(
+    reader: &Reader,
+    req: &ExportRequest,
+    dir: &Path,
+) -> Result<(Exported, Vec<PathBuf>), ExportError> {
+    std::fs::create_dir_all(dir)?;
+    let (done, files) = write_all(reader, req, None, |name| {
+        Ok(std::io::BufWriter::new(std::fs::File::create(
+            dir.join(name),
+        )?))
+    })
+    .await?;
+    let mut paths = Vec::new();
+    for (name, mut out) in files {
+        out.flush()?;
+        paths.push(dir.join(name));
+    }
+    Ok((done, paths))
+}
