@@ -7,6 +7,7 @@ mod architecture;
 mod binary;
 mod blitz;
 mod block;
+mod charts;
 mod common;
 mod consent;
 mod demo;

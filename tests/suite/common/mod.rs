@@ -322,6 +322,14 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The two text columns of each row `sql` selects.
+    pub async fn text_pairs(&self, sql: &str) -> Vec<(String, String)> {
+        momentum::store::sql::query_as(sql)
+            .fetch_all(self.state.db.reader())
+            .await
+            .unwrap()
+    }
+
     /// Delivers the outbox until nothing is due (advancing a fixed clock past back-offs is the
     /// test's business).
     pub async fn drain(&self) -> momentum::delivery::Drained {
