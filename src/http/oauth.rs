@@ -12,7 +12,13 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 /// The bot scopes of `manifest.yml` (a test keeps the two lists equal).
-pub const BOT_SCOPES: &[&str] = &["commands", "chat:write", "chat:write.public", "users:read"];
+pub const BOT_SCOPES: &[&str] = &[
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "users:read",
+    "files:write",
+];
 
 /// Slack's authorize page.
 pub const AUTHORIZE_URL: &str = "https://slack.com/oauth/v2/authorize";

@@ -173,7 +173,7 @@ async fn add_to_slack_sends_the_admin_to_slack_with_the_manifests_scopes_and_a_s
     assert_eq!(param("client_id"), Some("111.222"));
     assert_eq!(
         param("scope"),
-        Some("commands,chat:write,chat:write.public,users:read")
+        Some("commands,chat:write,chat:write.public,users:read,files:write")
     );
     assert_eq!(
         param("redirect_uri"),
