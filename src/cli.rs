@@ -1,4 +1,5 @@
-//! The command line: `momentum serve` and `momentum migrate`.
+//! The command line: `momentum serve`, `migrate`, `run-job`, `migrate-data`,
+//! `forget-workspace`, `demo` and `export`.
 use crate::clock::Clock;
 use crate::config::{Cli, Command};
 use crate::startup::{Application, build_state};
@@ -69,6 +70,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", crate::demo::run().await?);
             Ok(())
         }
+        Command::Export(args) => export(&cli.database_url, args).await,
         Command::Serve(args) => {
             let settings = args.slack.settings().map_err(anyhow::Error::msg)?;
             let clock = args.now.map_or_else(Clock::system, Clock::running_from);
@@ -79,6 +81,40 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
         }
     }
+}
+
+/// `momentum export`: the three CSV files of a workspace's period, streamed to disk.
+async fn export(database_url: &str, args: crate::config::ExportArgs) -> anyhow::Result<()> {
+    if args.from > args.to {
+        anyhow::bail!("--from {} comes after --to {}", args.from, args.to);
+    }
+    let db = Db::open(database_url).await?;
+    let team = crate::store::teams::get(db.reader(), &args.team).await?;
+    let request = crate::domain::files::ExportRequest {
+        team_id: args.team.clone(),
+        reps: (!args.rep.is_empty()).then(|| args.rep.clone()),
+        from: args.from,
+        to: args.to,
+        team_tz: team.tz.name().to_owned(),
+    };
+    let started = std::time::Instant::now();
+    let written = crate::files::export::to_dir(db.reader(), &request, &args.out).await;
+    db.close().await;
+    let (rows, paths) = written?;
+    for path in &paths {
+        println!("{}", path.display());
+    }
+    println!(
+        "{} touches, {} wins and {} blocks of {} from {} to {} in {:.1} s",
+        rows.touches,
+        rows.wins,
+        rows.blocks,
+        args.team,
+        args.from,
+        args.to,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// How long `run-job` keeps delivering before leaving the rest to `momentum serve`.

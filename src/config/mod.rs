@@ -42,6 +42,28 @@ pub enum Command {
     /// Play a scripted week of a sample team (no Slack needed) and print what the channel,
     /// a rep and the manager would have received.
     Demo,
+    /// Write a workspace's touches, wins and blocks over local days as three CSV files, without
+    /// Slack (`momentum export --team T0123 --from 2026-11-01 --to 2026-11-30 --out DIR`).
+    Export(ExportArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    /// The workspace's team id (T…).
+    #[arg(long)]
+    pub team: String,
+    /// The first local day (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: chrono::NaiveDate,
+    /// The last local day (YYYY-MM-DD), included.
+    #[arg(long)]
+    pub to: chrono::NaiveDate,
+    /// Only this member's steps (U…); everyone's by default. May be given several times.
+    #[arg(long)]
+    pub rep: Vec<String>,
+    /// The directory the files are written to (created if missing).
+    #[arg(long)]
+    pub out: std::path::PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]

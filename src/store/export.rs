@@ -43,7 +43,7 @@ pub async fn touches(
         "SELECT t.created_at, t.user_id, m.name AS rep_name, m.tz AS rep_tz, p.name AS prospect, p.company,
                 t.channel, t.outcome, t.stage_rank, t.note, t.callback_on
          FROM (SELECT id, team_id, user_id, prospect_id, channel, outcome, note, day, created_at, callback_on,
-                      MAX({rank}) OVER (PARTITION BY prospect_id ORDER BY created_at, id) AS stage_rank
+                      CAST(MAX({rank}) OVER (PARTITION BY prospect_id ORDER BY created_at, id) AS BIGINT) AS stage_rank
                FROM touches
                WHERE prospect_id IN (SELECT prospect_id FROM touches WHERE team_id = ? AND day >= ? AND day <= ?{reps})
                  AND day <= ?) t

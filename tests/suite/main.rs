@@ -12,6 +12,7 @@ mod common;
 mod consent;
 mod demo;
 mod escaping;
+mod exports;
 mod goals;
 mod interactivity;
 mod jobs;

@@ -1,5 +1,6 @@
 //! `/momentum`: help, stats, who manages whom, the celebration channel, away, privacy and
 //! team settings, by subject. Individual numbers go to the member and their manager only.
+mod export;
 pub(crate) mod goals;
 mod presence;
 mod settings;
@@ -25,6 +26,7 @@ pub const HELP: &str = "*Momentum* keeps your prospecting moving. Log small step
 • `/momentum team add @a @b` — invite them to your team: once they accept, you see their numbers · `team leave` · `digest` (by DM, now)\n\
 • `/momentum goals` — this week's goals and progress · managers: `goals touches 50 conversations 10 meetings 2 blocks 3 [@rep]`\n\
 • `/win undo`, `/touch undo`, `/block undo` — remove your last log of the last 24 hours\n\
+• `/momentum export [week|month|last-week|last-month|2026-11-01..2026-11-30] [@rep]` — CSV files of touches, wins and blocks, by DM\n\
 • `/momentum away until 2026-12-31` · `private` (counted, not named in channel posts)\n\
 • `/momentum channel #wins` · `settings` (workspace admins)\n\
 🔒 Your individual numbers go to you and your manager only.";
@@ -42,6 +44,7 @@ pub async fn handle(state: &AppState, caller: &Caller, request: MomentumRequest)
         MomentumRequest::Settings(change) => settings::change(state, caller, change).await,
         MomentumRequest::Digest => digest_now(state, caller).await,
         MomentumRequest::Goals(r) => goals::handle(state, caller, r).await,
+        MomentumRequest::Export { period, rep } => export::export(state, caller, period, rep).await,
     }
 }
 
