@@ -4,7 +4,8 @@
 //! so a blitz survives a restart and still ends on time.
 use super::JobReport;
 use crate::domain::blitz::team;
-use crate::slack::blitz::{Results, board_update, results_post};
+use crate::domain::files::{Make, Upload};
+use crate::slack::blitz::{Results, board_update, results_chart, results_post};
 use crate::state::AppState;
 use crate::store::outbox::Method;
 use crate::store::{self, blitz, outbox};
@@ -112,16 +113,22 @@ pub async fn finish(state: &AppState, id: i64, end_at: DateTime<Utc>) -> store::
     };
     let moments = blitz::moments(reader, &b.team_id, squad, b.starts_at, end).await?;
     let minutes = (end_at - b.starts_at).num_minutes().max(1);
-    let results_post = results_post(
-        &b.channel_id,
-        &Results {
-            tallies: &tallies,
-            minutes,
-            leader: &b.started_by,
-            previous,
-            moments: &moments,
-        },
-    );
+    let results = Results {
+        tallies: &tallies,
+        minutes,
+        leader: &b.started_by,
+        previous,
+        moments: &moments,
+    };
+    let results_post = results_post(&b.channel_id, &results);
+    // The picture of the results, in the results post's thread.
+    let chart = results_chart(&results).and_then(|c| {
+        serde_json::to_string(&Upload {
+            make: Make::BlitzChart(c),
+            in_thread: true,
+        })
+        .ok()
+    });
     let starter = starter_name(state, &b.team_id, &b.started_by).await?;
     let final_board = match b.scoreboard_outbox_id {
         Some(outbox_id) => blitz::scoreboard_ts(reader, outbox_id)
@@ -129,23 +136,40 @@ pub async fn finish(state: &AppState, id: i64, end_at: DateTime<Utc>) -> store::
             .map(|ts| board_update(&b.channel_id, &ts, &tallies, b.goal, None, &starter)),
         None => None,
     };
-    let data = (b, end, results_post, final_board, state.clock.now());
+    let data = (
+        b,
+        end,
+        (results_post, chart),
+        final_board,
+        state.clock.now(),
+    );
     let queued = state
         .db
-        .write(data, |c, (b, end, results_post, final_board, at)| {
-            Box::pin(async move {
-                if !blitz::end(c, b.id, *end).await? {
-                    return Ok(0);
-                }
-                let mut queued = 0;
-                if let Some(board) = final_board {
-                    outbox::queue(c, &b.team_id, Method::Update, &b.channel_id, board, *at).await?;
-                    queued += 1;
-                }
-                outbox::post(c, &b.team_id, &b.channel_id, results_post, *at).await?;
-                Ok(queued + 1)
-            })
-        })
+        .write(
+            data,
+            |c, (b, end, (results_post, chart), final_board, at)| {
+                Box::pin(async move {
+                    if !blitz::end(c, b.id, *end).await? {
+                        return Ok(0);
+                    }
+                    let mut queued = 0;
+                    if let Some(board) = final_board {
+                        outbox::queue(c, &b.team_id, Method::Update, &b.channel_id, board, *at)
+                            .await?;
+                        queued += 1;
+                    }
+                    let (team, channel) = (&b.team_id, &b.channel_id);
+                    let id =
+                        outbox::queue(c, team, Method::PostMessage, channel, results_post, *at)
+                            .await?;
+                    if let Some(chart) = chart {
+                        outbox::queue_after(c, team, Method::Upload, channel, chart, id, *at)
+                            .await?;
+                    }
+                    Ok(queued + 1)
+                })
+            },
+        )
         .await?;
     if queued > 0 {
         state.outbox_wake.notify_one();

@@ -3,6 +3,7 @@
 //! teammate"; nobody is ranked last or called out.
 use super::messages::{self, context, section};
 use crate::domain::blitz::{MIN_ATTEMPTS_FOR_RATE, Moment, Tally, team};
+use crate::domain::chart::{BlitzBar, BlitzChart};
 use crate::domain::response_rate;
 use crate::domain::words::count;
 use slack_morphism::prelude::*;
@@ -207,6 +208,32 @@ pub fn board_update(
 }
 
 /// The results post.
+/// The results as a picture: each participant's attempts and responses, ranked as in the
+/// post (the first [`THANKED_BY_NAME`]), named in plain text — never mentioned — and private
+/// reps as "a teammate". `None` when nobody took part.
+pub fn results_chart(r: &Results<'_>) -> Option<BlitzChart> {
+    if r.tallies.is_empty() {
+        return None;
+    }
+    let people = r
+        .tallies
+        .iter()
+        .take(THANKED_BY_NAME)
+        .map(|t| BlitzBar {
+            name: match &t.name {
+                Some(n) if !t.private && !n.is_empty() => n.plain(40),
+                _ => "a teammate".to_owned(),
+            },
+            attempts: t.attempts,
+            responses: t.responses,
+        })
+        .collect();
+    Some(BlitzChart {
+        title: format!("Blitz results · {}", count(r.minutes, "minute")),
+        people,
+    })
+}
+
 pub fn results_post(channel: &str, r: &Results<'_>) -> String {
     let (title, blocks) = results(r);
     messages::post(channel, &title, blocks)

@@ -4,7 +4,7 @@ use momentum::clock::Clock;
 use momentum::jobs::Job;
 
 /// Jane, Bob and their manager Boss; names come from Slack.
-async fn blitz_team() -> TestApp {
+pub async fn blitz_team() -> TestApp {
     let app = TestApp::spawn_bare(Clock::fixed(monday_afternoon())).await;
     let mount = || async {
         for user in ["U0JANE", "U0BOB", "U0BOSS"] {

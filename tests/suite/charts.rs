@@ -354,3 +354,42 @@ async fn sqlx_row(app: &TestApp, sql: &str) -> (String, String) {
     assert_eq!(rows.len(), 1, "{rows:?}");
     rows[0].clone()
 }
+
+#[tokio::test]
+async fn the_blitz_results_bring_a_chart_in_their_thread_naming_no_private_rep() {
+    let app = crate::blitz::blitz_team().await;
+    mount_files(&app.slack).await;
+    app.reply("U0BOB", "/momentum", "private").await;
+    app.reply("U0BOSS", "/blitz", "start 60m").await;
+    app.run_job(Job::Blitz, "2026-11-23T14:00:01Z").await;
+    app.clock().set("2026-11-23T14:10:00Z".parse().unwrap());
+    app.reply("U0JANE", "/touch", "Carl Cho phone meeting")
+        .await;
+    app.reply("U0JANE", "/touch", "Dee Finn phone no_answer")
+        .await;
+    app.reply("U0BOB", "/touch", "Ned Ortiz phone no_answer")
+        .await;
+    app.reply("U0BOSS", "/blitz", "end").await;
+    app.drain_all().await;
+
+    let results = app.posts_to("C0GENERAL").await;
+    assert!(
+        results.last().unwrap().contains("Blitz results"),
+        "{results:?}"
+    );
+    let asked = &app.requests_to("/files.getUploadURLExternal").await;
+    assert_eq!(asked.len(), 1);
+    let alt = param(&asked[0], "alt_txt").unwrap();
+    assert_eq!(
+        alt,
+        "Blitz results · 10 minutes: Jane 2 attempts, 1 response; a teammate 1 attempt, 0 responses."
+    );
+    let uploaded = &app.requests_to("/upload/F1").await[0];
+    assert_eq!(png_size(&uploaded.body).0, momentum::files::chart::WIDTH);
+    let shared = &app.bodies_to("/files.completeUploadExternal").await[0];
+    assert_eq!(shared["channel_id"], "C0GENERAL");
+    assert_eq!(
+        shared["thread_ts"], "1764000000.000100",
+        "in the results post's thread"
+    );
+}
