@@ -162,13 +162,25 @@ pub async fn drain_once(state: &AppState) -> store::Result<Drained> {
                 }
             }
         };
+        // Someone who asked for an export hears that it will not come.
+        let notice = match &failure {
+            Failure::GiveUp { error } if msg.method == outbox::Method::Upload => {
+                upload::not_delivered(&msg, error)
+            }
+            _ => None,
+        };
+        let at = state.clock.now();
+        let data = (msg, failure, notice, at);
         state
             .db
-            .write((msg.id, failure), |c, (id, failure)| {
+            .write(data, |c, (msg, failure, notice, at)| {
                 Box::pin(async move {
-                    outbox::mark_failed(c, *id, failure).await?;
+                    outbox::mark_failed(c, msg.id, failure).await?;
                     if matches!(failure, Failure::GiveUp { .. }) {
-                        files::forget(c, *id).await?;
+                        files::forget(c, msg.id).await?;
+                    }
+                    if let Some(notice) = notice {
+                        outbox::post(c, &msg.team_id, &msg.channel, notice, *at).await?;
                     }
                     Ok(())
                 })

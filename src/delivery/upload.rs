@@ -10,7 +10,8 @@
 //! 3. `files.completeUploadExternal` with every file, into the conversation of the message the
 //!    row follows (a DM's id, learnt when that message was delivered).
 use crate::config::Secret;
-use crate::domain::files::Upload;
+use crate::domain::files::{Make, Upload};
+use crate::slack::messages;
 use crate::slack::{CallError, Delivered};
 use crate::state::AppState;
 use crate::store::files::{self, NewPart, Part};
@@ -152,6 +153,29 @@ async fn send(state: &AppState, token: &Secret, id: i64, part: &mut Part) -> Res
         }
         Err(other) => Err(other),
     }
+}
+
+/// The DM telling someone their export will not arrive (Slack refused it for good); `None`
+/// for a chart, which is dropped quietly (its digest or results arrived as text).
+pub fn not_delivered(msg: &Pending, error: &str) -> Option<String> {
+    let upload: Upload = serde_json::from_str(&msg.payload).ok()?;
+    let Make::Export(_) = upload.make else {
+        return None;
+    };
+    let why = if error == "missing_scope" {
+        "this workspace's Momentum app may not upload files yet. Ask a workspace admin to reinstall \
+         Momentum (it now asks for `files:write`), then try `/momentum export` again."
+            .to_owned()
+    } else {
+        format!("Slack refused the files (`{error}`). Try `/momentum export` again later.")
+    };
+    Some(messages::post(
+        &msg.channel,
+        "Your export could not be delivered",
+        vec![messages::section(format!(
+            "😕 Your export could not be delivered: {why}"
+        ))],
+    ))
 }
 
 fn content_type(filename: &str) -> &'static str {

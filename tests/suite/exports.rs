@@ -278,3 +278,32 @@ async fn the_operators_export_writes_the_same_files_without_slack() {
             .any(|w| w["text"] == format!("'{FORMULA}"))
     );
 }
+
+#[tokio::test]
+async fn without_files_write_the_requester_hears_their_export_will_not_come() {
+    let app = TestApp::spawn().await;
+    app.reply("U0JANE", "/touch", "Ann Lee phone no_answer")
+        .await;
+    app.drain_all().await;
+    wiremock::Mock::given(wiremock::matchers::path("/files.getUploadURLExternal"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(json!({ "ok": false, "error": "missing_scope" })),
+        )
+        .mount(&app.slack)
+        .await;
+    app.reply("U0JANE", "/momentum", "export").await;
+    app.drain_all().await;
+    let dms = app.posts_to("U0JANE").await;
+    assert!(dms.len() >= 2, "{dms:?}");
+    let last = dms.last().unwrap();
+    assert!(
+        last.contains("Your export could not be delivered")
+            && last.contains("Ask a workspace admin to reinstall"),
+        "{last}"
+    );
+    assert_eq!(
+        app.requests_to("/files.getUploadURLExternal").await.len(),
+        1
+    );
+}
