@@ -254,20 +254,30 @@ pub fn chart_path() -> std::path::PathBuf {
     std::env::temp_dir().join("momentum-demo-digest-chart.png")
 }
 
-/// A queued upload as the demo shows it: a chart is drawn and saved to a file.
+/// A queued upload as the demo shows it: the digest's chart is drawn and saved to a file
+/// (written aside and renamed, so a reader never sees half of it); others are described.
 fn picture(payload: &str) -> anyhow::Result<String> {
     let upload: Upload = serde_json::from_str(payload)?;
-    let Make::PeriodChart(chart) = upload.make else {
-        return Ok("📎 (a file)".into());
-    };
-    let path = chart_path();
-    std::fs::write(&path, crate::files::chart::period(&chart)?)?;
-    Ok(format!(
-        "📈 Chart \"{}\" — saved to {}\n  (alt text: {})",
-        chart.title,
-        path.display(),
-        chart.alt_text()
-    ))
+    match upload.make {
+        Make::PeriodChart(chart) => {
+            let path = chart_path();
+            let aside = path.with_extension(format!("{}.part", std::process::id()));
+            std::fs::write(&aside, crate::files::chart::period(&chart)?)?;
+            std::fs::rename(&aside, &path)?;
+            Ok(format!(
+                "📈 Chart \"{}\" — saved to {}\n  (alt text: {})",
+                chart.title,
+                path.display(),
+                chart.alt_text()
+            ))
+        }
+        Make::BlitzChart(chart) => Ok(format!(
+            "📈 Chart \"{}\", in the results' thread\n  (alt text: {})",
+            chart.title,
+            chart.alt_text()
+        )),
+        Make::Export(_) => Ok("📎 CSV files: touches, wins and blocks".into()),
+    }
 }
 
 /// The demo's app on the database at `url` (nothing is sent: Slack is unreachable and the

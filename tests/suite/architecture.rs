@@ -88,6 +88,7 @@ const ABOVE_DOMAIN: &[&str] = &[
     "clock",
     "startup",
     "delivery",
+    "files",
     "demo",
     "cli",
     "slack_morphism",
@@ -150,6 +151,29 @@ fn assert_file(file: &str, forbidden: &[&str]) {
         .filter(|name| forbidden.contains(&name.as_str()))
         .collect();
     assert!(breaches.is_empty(), "src/{file} uses {breaches:?}");
+}
+
+#[test]
+fn files_are_made_from_the_domain_and_the_store_alone() {
+    assert_layer(
+        "files",
+        &[
+            "commands",
+            "slack",
+            "http",
+            "service",
+            "jobs",
+            "state",
+            "config",
+            "startup",
+            "delivery",
+            "demo",
+            "cli",
+            "slack_morphism",
+            "axum",
+            "hyper",
+        ],
+    );
 }
 
 #[test]

@@ -393,3 +393,51 @@ async fn the_blitz_results_bring_a_chart_in_their_thread_naming_no_private_rep()
         "in the results post's thread"
     );
 }
+
+#[tokio::test]
+async fn a_restart_after_the_bytes_went_up_only_shares_them() {
+    let app = a_week_of_work().await;
+    Mock::given(method("GET"))
+        .and(path("/files.getUploadURLExternal"))
+        .respond_with(GrantUploads {
+            base: app.slack.uri(),
+            next: Arc::new(AtomicUsize::new(0)),
+        })
+        .mount(&app.slack)
+        .await;
+    mount_upload(&app.slack, ResponseTemplate::new(200).set_body_string("OK")).await;
+    // The bytes go up; then Slack fails to share them.
+    Mock::given(method("POST"))
+        .and(path("/files.completeUploadExternal"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&app.slack)
+        .await;
+    app.clock().set(NEXT_MONDAY.parse().unwrap());
+    momentum::jobs::run(&app.state, Job::Digests, NEXT_MONDAY.parse().unwrap())
+        .await
+        .unwrap();
+    app.drain().await;
+    app.clock().advance(chrono::Duration::seconds(5));
+    app.drain().await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox_files WHERE uploaded_at IS NOT NULL")
+            .await,
+        1,
+        "the upload is kept"
+    );
+
+    let app = app.restart().await;
+    app.slack.reset().await;
+    mount_post_ok(&app.slack).await;
+    mount_files(&app.slack).await;
+    app.drain_all().await;
+    assert_eq!(
+        calls(&app).await,
+        ["POST /files.completeUploadExternal"],
+        "no second URL, no second upload"
+    );
+    assert_eq!(
+        app.bodies_to("/files.completeUploadExternal").await[0]["files"][0]["id"],
+        "F1"
+    );
+}

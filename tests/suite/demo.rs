@@ -34,6 +34,10 @@ async fn the_demo_shows_the_channel_a_rep_and_the_manager_what_they_would_receiv
     );
     let general = section("#general — where the blitz ran");
     assert!(general.contains("Blitz results — 30 minutes"), "{general}");
+    assert!(
+        general.contains("📈 Chart \"Blitz results · 30 minutes\", in the results' thread"),
+        "{general}"
+    );
     // Bob's undone win never reaches the channel.
     assert!(!wins.contains("Kim picked up"), "{wins}");
     let maya = section("@maya's direct messages (the manager)");
@@ -64,4 +68,20 @@ async fn the_demo_shows_the_channel_a_rep_and_the_manager_what_they_would_receiv
         maya.contains("@bob: Ned Ortiz said no — who replaces them?"),
         "{maya}"
     );
+    // The digest's chart, drawn and saved where the demo says.
+    let path = momentum::demo::chart_path();
+    assert!(
+        maya.contains(&format!(
+            "📈 Chart \"Touches per day · Mon 16 Nov – Sun 22 Nov\" — saved to {}",
+            path.display()
+        )),
+        "{maya}"
+    );
+    assert!(
+        maya.contains("Goals: bob 21/20 touches, jane 34/20 touches, priya 2/20 touches."),
+        "{maya}"
+    );
+    let png = std::fs::read(&path).unwrap();
+    let reader = png::Decoder::new(png.as_slice()).read_info().unwrap();
+    assert_eq!(reader.info().width, momentum::files::chart::WIDTH);
 }
