@@ -130,6 +130,19 @@ impl TokenKey {
     }
 }
 
+/// A fresh token for a private link: 256 random bits, as 64 hex characters.
+pub fn link_token() -> String {
+    let mut bytes = [0u8; 32];
+    random(&mut bytes);
+    to_hex(&bytes)
+}
+
+/// What is kept of a link's token: its SHA-256, in hex. A token that is not 64 hex
+/// characters hashes like any other and opens nothing.
+pub fn token_hash(token: &str) -> String {
+    to_hex(ring::digest::digest(&ring::digest::SHA256, token.as_bytes()).as_ref())
+}
+
 fn random(buf: &mut [u8]) {
     SystemRandom::new()
         .fill(buf)
@@ -185,6 +198,20 @@ mod tests {
         let old = format!("v1.{body}");
         assert_eq!(key("a").open("T1", &old), Ok(token));
         assert!(!key("a").sealed_it(&old));
+    }
+
+    #[test]
+    fn link_tokens_are_256_random_bits_and_only_their_hash_is_kept() {
+        let (a, b) = (link_token(), link_token());
+        assert_eq!(a.len(), 64);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a), token_hash(&a));
+        assert_ne!(token_hash(&a), a);
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub enum BlockRequest {
     List,
     /// Cancel the block with this number (as `/block list` shows it), or the next one.
     Cancel(Option<i64>),
+    /// The private calendar link (a new one with `reset`, which retires the old).
+    Calendar {
+        reset: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +66,16 @@ pub fn parse(text: &str) -> Result<BlockRequest, ParseError> {
         "done" | "results" | "report" => done(&tokens[1..]),
         "list" | "ls" => Ok(BlockRequest::List),
         "cancel" | "delete" | "remove" => cancel(&tokens[1..]),
+        "calendar" | "ical" | "ics" | "feed" => match tokens[1..] {
+            [] => Ok(BlockRequest::Calendar { reset: false }),
+            [ref word] if matches!(word.to_lowercase().as_str(), "reset" | "new" | "revoke") => {
+                Ok(BlockRequest::Calendar { reset: true })
+            }
+            _ => Err(ParseError::new(
+                "Your calendar link, or a new one:",
+                &["/block calendar", "/block calendar reset"],
+            )),
+        },
         "help" => Err(ParseError::new(
             "Plan a block, log how it went, list or cancel:",
             ALL,

@@ -152,7 +152,8 @@ pub struct SlackArgs {
     pub token_key_previous: Option<Secret>,
 
     /// The public HTTPS address of this deployment (e.g. https://momentum.example.com), for
-    /// the OAuth redirect URL `…/slack/oauth/callback`; unset, Slack uses the app's only one.
+    /// the OAuth redirect URL `…/slack/oauth/callback` (unset, Slack uses the app's only one)
+    /// and the private calendar links.
     #[arg(long, env = "MOMENTUM_PUBLIC_URL")]
     pub public_url: Option<String>,
 
@@ -308,6 +309,9 @@ pub struct Settings {
     /// How long a request's writes may take to commit before it answers "not saved"
     /// ([`WRITE_BUDGET`]; only tests change it).
     pub write_budget: std::time::Duration,
+    /// `MOMENTUM_PUBLIC_URL`, without a trailing slash: the base of the private links to
+    /// pages outside Slack (the calendar feed).
+    pub public_url: Option<String>,
 }
 
 /// Every write a request makes is committed within this long of the request's arrival, or
@@ -335,6 +339,7 @@ impl Settings {
             admins: Vec::new(),
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             write_budget: WRITE_BUDGET,
+            public_url: None,
         }
     }
 }
@@ -440,6 +445,12 @@ impl SlackArgs {
             admins: self.admins.clone(),
             max_in_flight: self.max_in_flight.max(1),
             write_budget: WRITE_BUDGET,
+            public_url: self
+                .public_url
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(|u| u.trim_end_matches('/').to_owned()),
         })
     }
 }

@@ -2,6 +2,7 @@
 //! clock — `now` is a parameter. Values derive sqlx traits so the store can read and write them.
 pub mod blitz;
 pub mod cadence;
+pub mod calendar;
 pub mod chart;
 pub mod digest;
 pub mod files;

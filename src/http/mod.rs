@@ -2,6 +2,7 @@
 pub(crate) mod commands;
 pub(crate) mod events;
 mod oauth;
+mod pages;
 mod verify;
 
 use crate::state::AppState;
@@ -61,9 +62,16 @@ pub fn router(state: AppState) -> Router {
             .route("/slack/install", get(oauth::install))
             .route("/slack/oauth/callback", get(oauth::callback)),
     );
+    let pages = rate_limited(
+        Router::new().route("/calendar/{file}", get(pages::calendar)),
+        FEED_EVERY,
+        FEED_BURST,
+        "Too many requests from here; try again shortly.",
+    );
     Router::new()
         .merge(slack)
         .merge(install)
+        .merge(pages)
         .route("/healthz", get(healthz))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(10)))
         .layer(
@@ -85,9 +93,30 @@ pub const INSTALL_EVERY: Duration = Duration::from_secs(6);
 /// forged (behind a proxy every install shares the proxy's allowance: ten at once, ten a
 /// minute, plenty for people clicking Add to Slack). Beyond it: 429 with `Retry-After`.
 fn with_install_rate_limit(routes: Router<AppState>) -> Router<AppState> {
+    rate_limited(
+        routes,
+        INSTALL_EVERY,
+        INSTALL_BURST,
+        "Too many install attempts from here; try again shortly.",
+    )
+}
+
+/// Feed fetches a caller may make in a burst, then one more every [`FEED_EVERY`] (per IP):
+/// calendar apps poll a few times an hour; a guesser of tokens gets nowhere fast.
+pub const FEED_BURST: u32 = 30;
+pub const FEED_EVERY: Duration = Duration::from_secs(2);
+
+/// A per-IP limit (governor's GCRA, keyed by the TCP peer): `burst` at once, then one more
+/// every `every`; beyond it, 429 with `Retry-After` and `refusal`.
+fn rate_limited(
+    routes: Router<AppState>,
+    every: Duration,
+    burst: u32,
+    refusal: &'static str,
+) -> Router<AppState> {
     let config = tower_governor::governor::GovernorConfigBuilder::default()
-        .period(INSTALL_EVERY)
-        .burst_size(INSTALL_BURST)
+        .period(every)
+        .burst_size(burst)
         .finish()
         .unwrap_or_default();
     // Forget callers whose allowance is full again, so the table of IPs stays small.
@@ -100,7 +129,7 @@ fn with_install_rate_limit(routes: Router<AppState>) -> Router<AppState> {
             }
         });
     }
-    let layer = tower_governor::GovernorLayer::new(config).error_handler(|error| {
+    let layer = tower_governor::GovernorLayer::new(config).error_handler(move |error| {
         use axum::response::IntoResponse;
         match error {
             tower_governor::GovernorError::TooManyRequests { wait_time, .. } => (
@@ -109,11 +138,11 @@ fn with_install_rate_limit(routes: Router<AppState>) -> Router<AppState> {
                     axum::http::header::RETRY_AFTER,
                     wait_time.max(1).to_string(),
                 )],
-                "Too many install attempts from here; try again shortly.",
+                refusal,
             )
                 .into_response(),
             other => {
-                tracing::warn!(error = %other, "install rate limit could not place the caller");
+                tracing::warn!(error = %other, "a rate limit could not place the caller");
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
             }
         }

@@ -18,6 +18,7 @@ pub async fn handle(state: &AppState, caller: &Caller, request: BlockRequest) ->
         BlockRequest::Done(results) => done(state, caller, results).await,
         BlockRequest::List => list(state, caller).await,
         BlockRequest::Cancel(id) => cancel(state, caller, id).await,
+        BlockRequest::Calendar { reset } => super::calendar::link(state, caller, reset).await,
     }
 }
 

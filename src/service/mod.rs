@@ -4,6 +4,7 @@
 mod blitz;
 mod block;
 pub mod buttons;
+pub mod calendar;
 pub mod envelopes;
 pub mod home;
 mod momentum;

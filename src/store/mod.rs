@@ -24,6 +24,7 @@
 //! serializes them in its file: the same read-then-write code is correct on both.
 pub mod blitz;
 pub mod blocks;
+pub mod calendar;
 pub mod copy;
 pub mod digest;
 pub mod direct;
@@ -33,6 +34,7 @@ pub mod goals;
 pub mod interactions;
 pub mod invites;
 pub mod jobs;
+pub mod links;
 pub mod members;
 pub mod outbox;
 pub mod prospects;
