@@ -97,6 +97,7 @@ pub struct Rep {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TouchRow {
     pub created_at: DateTime<Utc>,
+    pub prospect_id: i64,
     #[sqlx(flatten)]
     pub rep: Rep,
     pub prospect: String,

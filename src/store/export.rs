@@ -3,6 +3,7 @@
 use super::sql::{self, Reader};
 use crate::domain::files::{BlockRow, ExportRequest, TouchRow, WinRow, stage_rank};
 use crate::domain::{Outcome, TextValue};
+use std::collections::HashMap;
 
 /// `AND <column> IN (?, ?, …)` for the request's reps (nothing for the whole team).
 fn reps_filter(column: &str, req: &ExportRequest) -> String {
@@ -30,38 +31,51 @@ fn stage_rank_sql() -> String {
     format!("CASE outcome {} ELSE 0 END", arms.join(" "))
 }
 
-/// Streams the touches into `each`; returns how many.
+/// Streams the touches into `each`, oldest first; returns how many. The stage after each
+/// touch is the running maximum of its prospect's outcomes: started from what the prospect's
+/// touches before the period reached (one grouped read), then carried along the stream in a
+/// map of the prospects seen — no sort of the whole period in the database.
 pub async fn touches(
     reader: &Reader,
     req: &ExportRequest,
-    each: impl FnMut(TouchRow) -> std::io::Result<()>,
+    mut each: impl FnMut(TouchRow) -> std::io::Result<()>,
 ) -> sqlx::Result<u64> {
-    // The stage after each touch is the running maximum over all of the prospect's touches
-    // up to it, so the window sees their earlier touches too (only for prospects touched in
-    // the period).
+    let rank = stage_rank_sql();
+    let reps = reps_filter("user_id", req);
+    let before = format!(
+        "SELECT prospect_id, CAST(MAX({rank}) AS BIGINT) FROM touches
+         WHERE team_id = ? AND day < ?{reps}
+           AND prospect_id IN (SELECT prospect_id FROM touches WHERE team_id = ? AND day >= ? AND day <= ?{reps})
+         GROUP BY prospect_id"
+    );
+    let q = sql::query_as(&before).bind(req.team_id.as_str()).bind(req.from);
+    let q = bind_reps(q, req)
+        .bind(req.team_id.as_str())
+        .bind(req.from)
+        .bind(req.to);
+    let earlier: Vec<(i64, i64)> = bind_reps(q, req).fetch_all(reader).await?;
+    let mut stages: HashMap<i64, i64> = earlier.into_iter().collect();
     let statement = format!(
-        "SELECT t.created_at, t.user_id, m.name AS rep_name, m.tz AS rep_tz, p.name AS prospect, p.company,
-                t.channel, t.outcome, t.stage_rank, t.note, t.callback_on
-         FROM (SELECT id, team_id, user_id, prospect_id, channel, outcome, note, day, created_at, callback_on,
-                      CAST(MAX({rank}) OVER (PARTITION BY prospect_id ORDER BY created_at, id) AS BIGINT) AS stage_rank
-               FROM touches
-               WHERE prospect_id IN (SELECT prospect_id FROM touches WHERE team_id = ? AND day >= ? AND day <= ?{reps})
-                 AND day <= ?) t
+        "SELECT t.created_at, t.prospect_id, t.user_id, m.name AS rep_name, m.tz AS rep_tz, p.name AS prospect,
+                p.company, t.channel, t.outcome, CAST(0 AS BIGINT) AS stage_rank, t.note, t.callback_on
+         FROM touches t
          JOIN prospects p ON p.id = t.prospect_id
          LEFT JOIN members m ON m.team_id = t.team_id AND m.user_id = t.user_id
-         WHERE t.day >= ?
+         WHERE t.team_id = ? AND t.day >= ? AND t.day <= ?{}
          ORDER BY t.created_at, t.id",
-        rank = stage_rank_sql(),
-        reps = reps_filter("user_id", req),
+        reps_filter("t.user_id", req),
     );
     let q = sql::query_as(&statement)
         .bind(req.team_id.as_str())
         .bind(req.from)
         .bind(req.to);
     bind_reps(q, req)
-        .bind(req.to)
-        .bind(req.from)
-        .for_each(reader, each)
+        .for_each(reader, |mut row: TouchRow| {
+            let stage = stages.entry(row.prospect_id).or_insert(0);
+            *stage = (*stage).max(stage_rank(row.outcome));
+            row.stage_rank = *stage;
+            each(row)
+        })
         .await
 }
 
