@@ -1,7 +1,12 @@
 //! `/blitz start DURATION [goal N]`, `/blitz status`, `/blitz end`.
 use super::{ParseError, tokenize, words};
 
-const EXAMPLES: &[&str] = &["/blitz start 60m goal 200", "/blitz status", "/blitz end"];
+const EXAMPLES: &[&str] = &[
+    "/blitz start 60m goal 200",
+    "/blitz status",
+    "/blitz end",
+    "/blitz board",
+];
 
 /// Shortest and longest blitz, in minutes.
 pub const MIN_MINUTES: u32 = 5;
@@ -9,9 +14,16 @@ pub const MAX_MINUTES: u32 = 480;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BlitzRequest {
-    Start { minutes: u32, goal: Option<u32> },
+    Start {
+        minutes: u32,
+        goal: Option<u32>,
+    },
     Status,
     End,
+    /// The channel's board link for a screen (a new one with `reset`, retiring the old).
+    Board {
+        reset: bool,
+    },
 }
 
 pub fn parse(text: &str) -> Result<BlitzRequest, ParseError> {
@@ -21,6 +33,10 @@ pub fn parse(text: &str) -> Result<BlitzRequest, ParseError> {
     match words.as_slice() {
         [] | ["status"] => Ok(BlitzRequest::Status),
         ["end" | "stop" | "finish"] => Ok(BlitzRequest::End),
+        ["board" | "tv" | "screen"] => Ok(BlitzRequest::Board { reset: false }),
+        ["board" | "tv" | "screen", "reset" | "new" | "revoke"] => {
+            Ok(BlitzRequest::Board { reset: true })
+        }
         ["start", rest @ ..] => start(rest),
         _ => Err(ParseError::new(
             "Start a team blitz, check the score, or end it:",

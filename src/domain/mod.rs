@@ -1,6 +1,7 @@
 //! The rules of prospecting and their typed values, pure: no database connection, no Slack, no
 //! clock — `now` is a parameter. Values derive sqlx traits so the store can read and write them.
 pub mod blitz;
+pub mod board;
 pub mod cadence;
 pub mod calendar;
 pub mod chart;

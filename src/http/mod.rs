@@ -63,7 +63,11 @@ pub fn router(state: AppState) -> Router {
             .route("/slack/oauth/callback", get(oauth::callback)),
     );
     let pages = rate_limited(
-        Router::new().route("/calendar/{file}", get(pages::calendar)),
+        Router::new()
+            .route("/calendar/{file}", get(pages::calendar))
+            .route("/board/{token}", get(pages::board))
+            .route("/board/{token}/events", get(pages::board_events))
+            .route("/board-assets/{file}", get(pages::board_asset)),
         FEED_EVERY,
         FEED_BURST,
         "Too many requests from here; try again shortly.",

@@ -76,3 +76,124 @@ pub async fn calendar(
             .into_response(),
     )
 }
+
+/// The board's Content-Security-Policy: its own script, style and event stream, nothing else.
+const BOARD_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
+                         img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+fn with_csp(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(BOARD_CSP),
+    );
+    private(response)
+}
+
+/// `GET /board/<token>`: the page (its script draws the events); 404 once the link is reset.
+pub async fn board(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match crate::service::board::opened_by(&state, &token).await {
+        Ok(Some(_)) => with_csp(
+            (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                include_str!("../../assets/board/index.html"),
+            )
+                .into_response(),
+        ),
+        Ok(None) => not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, "board failed");
+            private((StatusCode::SERVICE_UNAVAILABLE, "Try again shortly").into_response())
+        }
+    }
+}
+
+/// `GET /board-assets/<file>`: the page's script and style, embedded in the binary.
+pub async fn board_asset(Path(file): Path<String>) -> Response {
+    let (kind, body) = match file.as_str() {
+        "board.js" => (
+            "text/javascript; charset=utf-8",
+            include_str!("../../assets/board/board.js"),
+        ),
+        "board.css" => (
+            "text/css; charset=utf-8",
+            include_str!("../../assets/board/board.css"),
+        ),
+        _ => return not_found(),
+    };
+    with_csp(([(header::CONTENT_TYPE, kind)], body).into_response())
+}
+
+/// How often an open board looks for changes in the database.
+pub const BOARD_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+enum Watch {
+    Start,
+    Seen(String),
+    Done,
+}
+
+/// `GET /board/<token>/events`: Server-Sent Events — a `board` event with the board's JSON at
+/// once and whenever the database says something changed (looked at every second, so a
+/// touch taken by any replica shows within two), and `gone` when the link is reset (then the
+/// stream ends).
+pub async fn board_events(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    match crate::service::board::opened_by(&state, &token).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, "board events failed");
+            return private((StatusCode::SERVICE_UNAVAILABLE, "Try again shortly").into_response());
+        }
+    }
+    let events = futures::stream::unfold(
+        (state, token, Watch::Start),
+        |(state, token, watch)| async move {
+            let mut last = match watch {
+                Watch::Done => return None,
+                Watch::Start => None,
+                Watch::Seen(marker) => {
+                    tokio::time::sleep(BOARD_POLL).await;
+                    Some(marker)
+                }
+            };
+            loop {
+                match crate::service::board::marker(&state, &token).await {
+                    Ok(None) => {
+                        let gone = Event::default().event("gone").data("reset");
+                        return Some((
+                            Ok::<_, std::convert::Infallible>(gone),
+                            (state, token, Watch::Done),
+                        ));
+                    }
+                    Ok(Some(marker)) if last.as_ref() != Some(&marker) => {
+                        let link = match crate::service::board::opened_by(&state, &token).await {
+                            Ok(Some(link)) => link,
+                            _ => {
+                                last = None;
+                                tokio::time::sleep(BOARD_POLL).await;
+                                continue;
+                            }
+                        };
+                        match crate::service::board::snapshot(&state, &link).await {
+                            Ok(board) => {
+                                let json = serde_json::to_string(&board).unwrap_or_default();
+                                let event = Event::default().event("board").data(json);
+                                return Some((Ok(event), (state, token, Watch::Seen(marker))));
+                            }
+                            Err(e) => tracing::warn!(error = %e, "board snapshot failed"),
+                        }
+                    }
+                    Ok(Some(marker)) => last = Some(marker),
+                    Err(e) => tracing::warn!(error = %e, "board marker failed"),
+                }
+                tokio::time::sleep(BOARD_POLL).await;
+            }
+        },
+    );
+    private(
+        Sse::new(events)
+            .keep_alive(KeepAlive::default())
+            .into_response(),
+    )
+}

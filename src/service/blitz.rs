@@ -20,6 +20,7 @@ pub async fn handle(state: &AppState, caller: &Caller, request: BlitzRequest) ->
         BlitzRequest::Start { minutes, goal } => start(state, caller, minutes, goal).await,
         BlitzRequest::Status => status(state, caller).await,
         BlitzRequest::End => end(state, caller).await,
+        BlitzRequest::Board { reset } => super::board::link(state, caller, reset).await,
     }
 }
 
@@ -96,7 +97,8 @@ async fn start(
         .unwrap_or_default();
     Ok(Reply::ephemeral(format!(
         "🏁 Blitz on: {}{goal}. The scoreboard is in this channel and updates as the team logs \
-         `/touch` and `/block done`.{counting} `/blitz end` stops it early.",
+         `/touch` and `/block done`.{counting} `/blitz end` stops it early; `/blitz board` puts it \
+         on a screen.",
         count(minutes.into(), "minute")
     )))
 }

@@ -3,6 +3,7 @@
 //! types, so the HTTP edge, jobs and tests share them.
 mod blitz;
 mod block;
+pub mod board;
 pub mod buttons;
 pub mod calendar;
 pub mod envelopes;

@@ -48,7 +48,9 @@ pub async fn touches(
            AND prospect_id IN (SELECT prospect_id FROM touches WHERE team_id = ? AND day >= ? AND day <= ?{reps})
          GROUP BY prospect_id"
     );
-    let q = sql::query_as(&before).bind(req.team_id.as_str()).bind(req.from);
+    let q = sql::query_as(&before)
+        .bind(req.team_id.as_str())
+        .bind(req.from);
     let q = bind_reps(q, req)
         .bind(req.team_id.as_str())
         .bind(req.from)

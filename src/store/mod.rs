@@ -24,6 +24,7 @@
 //! serializes them in its file: the same read-then-write code is correct on both.
 pub mod blitz;
 pub mod blocks;
+pub mod board;
 pub mod calendar;
 pub mod copy;
 pub mod digest;

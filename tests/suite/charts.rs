@@ -83,7 +83,7 @@ async fn calls(app: &TestApp) -> Vec<String> {
 }
 
 /// Slack knows `user` as `name`, over the mock for everyone.
-async fn mount_named(slack: &MockServer, user: &str, name: &str) {
+pub async fn mount_named(slack: &MockServer, user: &str, name: &str) {
     Mock::given(method("GET"))
         .and(path("/users.info"))
         .and(wiremock::matchers::query_param("user", user))

@@ -7,6 +7,7 @@ mod architecture;
 mod binary;
 mod blitz;
 mod block;
+mod board;
 mod calendar;
 mod charts;
 mod common;
