@@ -453,3 +453,63 @@ async fn a_dropped_database_connection_is_reopened_before_the_next_write_and_not
     assert_eq!(logged, 4, "every win after the drop is logged: {answers:?}");
     assert_eq!(app.count("SELECT COUNT(*) FROM wins").await, logged);
 }
+
+/// Reads a Server-Sent Events stream from `port` into a shared buffer, on a thread of its own.
+fn follow_events(port: u16, path: &str) -> Arc<Mutex<String>> {
+    use std::io::{Read, Write};
+    let seen = Arc::new(Mutex::new(String::new()));
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let into = seen.clone();
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = stream.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            into.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&chunk[..n]));
+        }
+    });
+    seen
+}
+
+#[ignore = "PostgreSQL only: the PostgreSQL half of this binary runs it"]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_served_by_one_replica_shows_a_touch_taken_by_another() {
+    assert!(pg::on_postgres(), "PostgreSQL only");
+    let app = TestApp::spawn().await;
+    let reply = app.reply("U0JANE", "/blitz", "board").await;
+    let start = reply.find("/board/").unwrap() + "/board/".len();
+    let token = reply[start..start + 64].to_owned();
+    app.state.db.close().await;
+    let (slack, _calls) = fake_slack("nobody").await;
+    let now = Some("2026-11-23T14:00:00Z");
+    let replicas = [
+        replica("a", &app.db_url, &slack.uri(), now),
+        replica("b", &app.db_url, &slack.uri(), now),
+    ];
+    wait_healthy(&replicas);
+
+    let seen = follow_events(replicas[0].port, &format!("/board/{token}/events"));
+    eventually(10, "the board's first state, from replica a", || {
+        seen.lock().unwrap().contains("\"touches\":0")
+    })
+    .await;
+    let answer = command(
+        replicas[1].port,
+        "U0JANE",
+        "/touch",
+        "Ann Lee phone no_answer",
+    );
+    assert!(answer.contains("Touch 1"), "{answer}");
+    eventually(5, "replica a's board showing replica b's touch", || {
+        seen.lock().unwrap().contains("\"touches\":1")
+    })
+    .await;
+}
