@@ -4,7 +4,9 @@
 //! outbox through `slack`'s Web API client); the middle is pure (`commands` parses text into
 //! typed requests, `domain` holds the rules and typed values and imports nothing above it,
 //! `slack` renders domain values into Block Kit); `service` ties one typed request to the store
-//! and the reply, `jobs` runs the schedules. `tests/suite/architecture.rs` keeps these layers apart.
+//! and the reply, `jobs` runs the schedules; `files` makes what people receive as files (charts,
+//! CSV exports, the calendar feed) outside any write transaction, and `http::pages` serves the
+//! board and the feed to people outside Slack. `tests/suite/architecture.rs` keeps these layers apart.
 //! The README's "How it works" has the picture.
 pub mod cli;
 pub mod clock;

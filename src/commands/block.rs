@@ -14,6 +14,7 @@ const ALL: &[&str] = &[
     "/block done 25 dials 4 convos 1 meeting",
     "/block list",
     "/block cancel",
+    "/block calendar",
 ];
 
 /// Shortest and longest block we accept, in minutes.

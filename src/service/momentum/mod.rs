@@ -20,8 +20,8 @@ pub const HELP: &str = "*Momentum* keeps your prospecting moving. Log small step
 • `/win Jane at Acme accepted my invite` — a small win (connect, reply, meeting, encounter, conversation, referral)\n\
 • `/touch Jane Doe @ Acme phone no_answer` — an attempt on a prospect; it takes ~10, at least weekly\n\
 • `/targets` — your prospects and who is due · `add`, `drop`, `replace Jane with Bob`\n\
-• `/block tomorrow 9:30 45m` — plan a prospecting block · `/block done 25 dials 4 convos 1 meeting` · `list` · `cancel`\n\
-• `/blitz start 60m goal 200` — a team prospecting blitz in this channel, with a live scoreboard · `status` · `end`\n\
+• `/block tomorrow 9:30 45m` — plan a prospecting block · `/block done 25 dials 4 convos 1 meeting` · `list` · `cancel` · `calendar` (your blocks in your calendar)\n\
+• `/blitz start 60m goal 200` — a team prospecting blitz in this channel, with a live scoreboard · `status` · `end` · `board` (for a screen)\n\
 • `/momentum stats [week|month] [@rep]` — your numbers (managers: their reps')\n\
 • `/momentum team add @a @b` — invite them to your team: once they accept, you see their numbers · `team leave` · `digest` (by DM, now)\n\
 • `/momentum goals` — this week's goals and progress · managers: `goals touches 50 conversations 10 meetings 2 blocks 3 [@rep]`\n\
