@@ -137,7 +137,13 @@ impl Application {
             listener,
             app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown({
+            let stopping = self.state.stopping.clone();
+            async move {
+                shutdown_signal().await;
+                stopping.send_replace(true);
+            }
+        })
         .await
         .context("serving HTTP")?;
         let _ = stop_tx.send(true);

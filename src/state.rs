@@ -31,6 +31,9 @@ pub struct AppState {
     pub in_flight: Arc<tokio::sync::Semaphore>,
     /// Rounds of every job this process's scheduler has finished (`/healthz` reports it).
     pub job_rounds: Arc<std::sync::atomic::AtomicU64>,
+    /// Turns `true` when the server starts stopping: long-lived answers (the board's event
+    /// streams) end, so the graceful shutdown is not held open by them.
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             profile_queue,
             in_flight: Arc::new(tokio::sync::Semaphore::new(max_in_flight)),
             job_rounds: Arc::default(),
+            stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
         }
     }
 }

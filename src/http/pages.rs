@@ -126,6 +126,19 @@ pub async fn board_asset(Path(file): Path<String>) -> Response {
 /// How often an open board looks for changes in the database.
 pub const BOARD_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// Waits one poll; `false` once the server is stopping (the stream then ends, so the graceful
+/// shutdown can finish; the page reconnects to the server that comes back).
+async fn pause(state: &AppState) -> bool {
+    let mut stopping = state.stopping.subscribe();
+    if *stopping.borrow() {
+        return false;
+    }
+    tokio::select! {
+        _ = tokio::time::sleep(BOARD_POLL) => true,
+        _ = stopping.changed() => false,
+    }
+}
+
 enum Watch {
     Start,
     Seen(String),
@@ -153,7 +166,9 @@ pub async fn board_events(State(state): State<AppState>, Path(token): Path<Strin
                 Watch::Done => return None,
                 Watch::Start => None,
                 Watch::Seen(marker) => {
-                    tokio::time::sleep(BOARD_POLL).await;
+                    if !pause(&state).await {
+                        return None;
+                    }
                     Some(marker)
                 }
             };
@@ -171,7 +186,9 @@ pub async fn board_events(State(state): State<AppState>, Path(token): Path<Strin
                             Ok(Some(link)) => link,
                             _ => {
                                 last = None;
-                                tokio::time::sleep(BOARD_POLL).await;
+                                if !pause(&state).await {
+                                    return None;
+                                }
                                 continue;
                             }
                         };
@@ -187,7 +204,9 @@ pub async fn board_events(State(state): State<AppState>, Path(token): Path<Strin
                     Ok(Some(marker)) => last = Some(marker),
                     Err(e) => tracing::warn!(error = %e, "board marker failed"),
                 }
-                tokio::time::sleep(BOARD_POLL).await;
+                if !pause(&state).await {
+                    return None;
+                }
             }
         },
     );

@@ -348,3 +348,33 @@ async fn run_job_for_a_month_ahead_or_back_never_holds_back_the_live_services_me
     eprintln!("delivered {delivered:?} after the command");
     stop(&mut child);
 }
+
+#[test]
+fn an_open_board_does_not_hold_up_a_sigterm() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = serving(&dir, port);
+    let reply = http(port, &raw_command("U0JANE", "/blitz", "board")).unwrap_or_default();
+    let start = reply.find("/board/").expect(&reply) + "/board/".len();
+    let token = &reply[start..start + 64];
+    // A screen follows the board's event stream…
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /board/{token}/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let mut seen = String::new();
+    let mut chunk = [0u8; 4096];
+    while !seen.contains("event: board") {
+        let n = stream.read(&mut chunk).unwrap();
+        assert!(n > 0, "{seen}");
+        seen.push_str(&String::from_utf8_lossy(&chunk[..n]));
+    }
+    // …and the service still stops at once on SIGTERM.
+    stop(&mut child);
+}
