@@ -15,6 +15,7 @@ pub const TABLES: &[&str] = &[
     "teams",
     "members",
     "team_invites",
+    "feed_links",
     "member_days",
     "app_defaults",
     "team_holidays",

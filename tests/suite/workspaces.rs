@@ -481,6 +481,30 @@ async fn a_changed_token_key_stops_start_up_with_a_clear_error() {
 async fn momentum_forget_workspace_deletes_one_workspaces_data_at_once() {
     let app = TestApp::spawn_installable().await;
     acme_and_globex_each_with_a_win(&app).await;
+    for team in ["T0ACME", "T0GLOBEX"] {
+        let rep = format!("U0{team}REP");
+        app.command_from(team, &rep, "/block", "calendar").await;
+        app.command_from(team, &rep, "/momentum", "export").await;
+    }
+    // An export was being uploaded: its file is kept beside its outbox row.
+    let export_row: i64 = app
+        .count(
+            "SELECT MIN(id) FROM outbox WHERE team_id = 'T0ACME' AND method = 'files.completeUploadExternal'",
+        )
+        .await;
+    let part = momentum::store::files::NewPart {
+        filename: "x.csv".into(),
+        title: "x".into(),
+        alt_txt: None,
+        content: b"a,b".to_vec(),
+    };
+    app.state
+        .db
+        .write((export_row, vec![part]), |c, (id, parts)| {
+            Box::pin(momentum::store::files::keep(c, *id, parts))
+        })
+        .await
+        .unwrap();
     // Off the test's thread, so the app's own tasks (a profile being stored) keep running
     // and release the database while the command waits for it.
     let url = app.db_url.clone();
@@ -501,7 +525,19 @@ async fn momentum_forget_workspace_deletes_one_workspaces_data_at_once() {
     );
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("of workspace T0ACME"), "{said}");
-    for table in ["wins", "members", "teams", "installations"] {
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox_files").await,
+        0,
+        "the file of the forgotten workspace's export"
+    );
+    for table in [
+        "wins",
+        "members",
+        "teams",
+        "installations",
+        "feed_links",
+        "outbox",
+    ] {
         let acme = format!("SELECT COUNT(*) FROM {table} WHERE team_id = 'T0ACME'");
         let globex = format!("SELECT COUNT(*) FROM {table} WHERE team_id = 'T0GLOBEX'");
         assert_eq!(app.count(&acme).await, 0, "{table}");
