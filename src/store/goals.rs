@@ -128,6 +128,19 @@ pub async fn progress(
 }
 
 /// Records the goals reached in `week` (its Monday); returns those not recorded before.
+/// The goals already recorded as reached in the week starting `week`: (member, number).
+pub async fn hits(
+    db: impl Into<Ex<'_>>,
+    team_id: &str,
+    week: NaiveDate,
+) -> sqlx::Result<Vec<(String, Metric)>> {
+    sql::query_as("SELECT user_id, metric FROM goal_hits WHERE team_id = ? AND week = ?")
+        .bind(team_id)
+        .bind(week)
+        .fetch_all(db)
+        .await
+}
+
 pub async fn record_hits(
     conn: &mut Conn,
     team_id: &str,

@@ -1,5 +1,5 @@
 //! Scheduled runs: a unique (job, scope, scheduled time) row claims a run exactly once.
-use super::sql::{self, Conn};
+use super::sql::{self, Conn, Ex};
 use chrono::{DateTime, Utc};
 
 /// Claims the run; `false` when it was already claimed (by this or another process).
@@ -20,6 +20,25 @@ pub async fn claim(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Whether the run was claimed already (a cheap look before preparing its work; the claim
+/// itself still decides).
+pub async fn claimed(
+    db: impl Into<Ex<'_>>,
+    job: &str,
+    scope: &str,
+    scheduled_at: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let n: i64 = sql::query_scalar(
+        "SELECT COUNT(*) FROM job_runs WHERE job = ? AND scope = ? AND scheduled_at = ?",
+    )
+    .bind(job)
+    .bind(scope)
+    .bind(scheduled_at)
+    .scalar_one(db)
+    .await?;
+    Ok(n > 0)
 }
 
 /// Claims many runs of `job` at once (one statement per few thousand): the scopes claimed now,

@@ -38,7 +38,7 @@ pub async fn shoutout_teams(db: impl Into<Ex<'_>>) -> sqlx::Result<Vec<ShoutoutT
 /// What a team did in `(from, to]`, for its shout-out; streaks count from the local day
 /// `from_day`.
 pub async fn celebration(
-    conn: &mut Conn,
+    db: &super::sql::Reader,
     team_id: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -53,7 +53,7 @@ pub async fn celebration(
     .bind(team_id)
     .bind(from)
     .bind(to)
-    .fetch_all(&mut *conn)
+    .fetch_all(db)
     .await?;
     let wins = once_each(wins);
     // Each touch in the window with its rank among its prospect's touches.
@@ -69,7 +69,7 @@ pub async fn celebration(
     .bind(team_id)
     .bind(from)
     .bind(to)
-    .fetch_all(&mut *conn)
+    .fetch_all(db)
     .await?;
     let milestone = |r: &(String, bool, UserText, Outcome, i64)| ProspectMilestone {
         user_id: r.0.clone(),
@@ -89,7 +89,7 @@ pub async fn celebration(
     )
     .bind(team_id)
     .bind(from_day)
-    .fetch_all(&mut *conn)
+    .fetch_all(db)
     .await?;
     let blocks = sql::query_as(
         "SELECT b.user_id, coalesce(m.private, FALSE) AS private, COUNT(*) AS n
@@ -100,7 +100,7 @@ pub async fn celebration(
     .bind(team_id)
     .bind(from)
     .bind(to)
-    .fetch_all(&mut *conn)
+    .fetch_all(db)
     .await?;
     Ok(Celebration {
         wins,
@@ -126,12 +126,12 @@ pub async fn set_shoutout_through(
 }
 
 pub async fn shoutout_through(
-    conn: &mut Conn,
+    db: impl Into<super::sql::Ex<'_>>,
     team_id: &str,
 ) -> sqlx::Result<Option<DateTime<Utc>>> {
     sql::query_scalar("SELECT shoutout_through FROM teams WHERE team_id = ?")
         .bind(team_id)
-        .scalar_one(conn)
+        .scalar_one(db)
         .await
 }
 
