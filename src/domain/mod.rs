@@ -183,6 +183,15 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Where an outbox row is: waiting (or being tried), delivered, or given up.
+    OutboxStatus {
+        Pending => "pending",
+        Sent => "sent",
+        Failed => "failed",
+    }
+}
+
+vocabulary! {
     /// Where a prospecting block is.
     BlockStatus {
         Planned => "planned",

@@ -151,8 +151,9 @@ pub async fn mark_updated(
 
 /// The Slack timestamp of the scoreboard message, once the outbox delivered it.
 pub async fn scoreboard_ts(db: impl Into<Ex<'_>>, outbox_id: i64) -> sqlx::Result<Option<String>> {
-    sql::query_scalar("SELECT slack_ts FROM outbox WHERE id = ? AND status = 'sent'")
+    sql::query_scalar("SELECT slack_ts FROM outbox WHERE id = ? AND status = ?")
         .bind(outbox_id)
+        .bind(crate::domain::OutboxStatus::Sent)
         .scalar_optional(db)
         .await
         .map(Option::flatten)

@@ -10,10 +10,11 @@ pub async fn prune(
     events_before: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
     let sent = sql::query(
-        "DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?
+        "DELETE FROM outbox WHERE status = ? AND sent_at < ?
            AND NOT EXISTS (SELECT 1 FROM blitzes b WHERE b.scoreboard_outbox_id = outbox.id)
            AND NOT EXISTS (SELECT 1 FROM outbox c WHERE c.parent_id = outbox.id)",
     )
+    .bind(crate::domain::OutboxStatus::Sent)
     .bind(sent_before)
     .execute(&mut *conn)
     .await?
@@ -275,10 +276,11 @@ pub async fn queue_kudos_update(
             .await?;
     if let Some((update_id, _)) = last {
         let replaced = sql::query(
-            "UPDATE outbox SET payload = ? WHERE id = ? AND status = 'pending' AND attempts = 0",
+            "UPDATE outbox SET payload = ? WHERE id = ? AND status = ? AND attempts = 0",
         )
         .bind(payload)
         .bind(update_id)
+        .bind(crate::domain::OutboxStatus::Pending)
         .execute(&mut *conn)
         .await?;
         if replaced.rows_affected() == 1 {

@@ -1,6 +1,7 @@
 //! The outbox: Slack Web API calls waiting to be delivered, written in the same transaction
 //! as the change that caused them.
 use super::sql::{self, Conn, Ex};
+use crate::domain::OutboxStatus as Status;
 use crate::domain::vocabulary;
 use chrono::{DateTime, Utc};
 use std::fmt;
@@ -192,17 +193,21 @@ pub async fn due(
     now: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<Pending>> {
-    sql::query_as(
+    // The status is written into the statement, not bound: the `outbox_due` index covers
+    // pending rows only, and a planner can use it only for a status it can see.
+    let statement = format!(
         "SELECT o.id, o.team_id, o.method, o.channel, o.payload, o.attempts, p.slack_ts AS parent_ts, p.slack_channel AS parent_channel
          FROM outbox o LEFT JOIN outbox p ON p.id = o.parent_id
-         WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.parent_id IS NULL OR p.status <> 'pending')
+         WHERE o.status = '{pending}' AND o.next_attempt_at <= ? AND (o.parent_id IS NULL OR p.status <> '{pending}')
            AND NOT EXISTS (SELECT 1 FROM installations i WHERE i.team_id = o.team_id AND i.left_at IS NOT NULL)
          ORDER BY o.next_attempt_at, o.id LIMIT ?",
-    )
-    .bind(now)
-    .bind(limit)
-    .fetch_all(db)
-    .await
+        pending = Status::Pending.as_str()
+    );
+    sql::query_as(&statement)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(db)
+        .await
 }
 
 /// The longest a rate-limit pause holds a workspace: a longer `Retry-After` is shortened to
@@ -316,9 +321,11 @@ pub async fn all_queued(
 
 /// How many messages are still waiting.
 pub async fn pending(db: impl Into<Ex<'_>>) -> sqlx::Result<i64> {
-    sql::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
-        .scalar_one(db)
-        .await
+    let statement = format!(
+        "SELECT COUNT(*) FROM outbox WHERE status = '{}'",
+        Status::Pending.as_str()
+    );
+    sql::query_scalar(&statement).scalar_one(db).await
 }
 
 /// Records a delivered row: the message's ts and the conversation Slack put it in.
@@ -330,13 +337,15 @@ pub async fn mark_sent(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sql::query(
-        "UPDATE outbox SET status = 'sent', attempts = attempts + 1, slack_ts = ?, slack_channel = ?, sent_at = ?, last_error = NULL
-         WHERE id = ? AND status = 'pending'",
+        "UPDATE outbox SET status = ?, attempts = attempts + 1, slack_ts = ?, slack_channel = ?, sent_at = ?, last_error = NULL
+         WHERE id = ? AND status = ?",
     )
+    .bind(Status::Sent)
     .bind(slack_ts)
     .bind(slack_channel)
     .bind(now)
     .bind(id)
+    .bind(Status::Pending)
     .execute(conn)
     .await?;
     Ok(())
@@ -363,15 +372,18 @@ pub async fn mark_failed(conn: &mut Conn, id: i64, failure: &Failure) -> sqlx::R
     let next_attempt_at = next;
     sql::query(
         "UPDATE outbox SET attempts = attempts + ?, last_error = ?,
-            status = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,
+            status = CASE WHEN ? IS NULL THEN ? ELSE ? END,
             next_attempt_at = coalesce(?, next_attempt_at)
-         WHERE id = ? AND status = 'pending'",
+         WHERE id = ? AND status = ?",
     )
     .bind(counts_as_attempt as i64)
     .bind(error)
     .bind(next_attempt_at)
+    .bind(Status::Failed)
+    .bind(Status::Pending)
     .bind(next_attempt_at)
     .bind(id)
+    .bind(Status::Pending)
     .execute(conn)
     .await?;
     Ok(())

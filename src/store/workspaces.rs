@@ -160,13 +160,14 @@ pub async fn leave(
     if queued == Queued::Hold {
         return Ok(0);
     }
-    let cancelled = sql::query(
-        "UPDATE outbox SET status = 'failed', last_error = ? WHERE team_id = ? AND status = 'pending'",
-    )
-    .bind(CANCELLED)
-    .bind(team_id)
-    .execute(conn)
-    .await?;
+    let cancelled =
+        sql::query("UPDATE outbox SET status = ?, last_error = ? WHERE team_id = ? AND status = ?")
+            .bind(crate::domain::OutboxStatus::Failed)
+            .bind(CANCELLED)
+            .bind(team_id)
+            .bind(crate::domain::OutboxStatus::Pending)
+            .execute(conn)
+            .await?;
     Ok(cancelled.rows_affected())
 }
 
