@@ -80,10 +80,22 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(10)))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                tracing::info_span!("request", method = %req.method(), path = %loggable(req.uri().path()))
             }),
         )
         .with_state(state)
+}
+
+/// A request path as logs may show it: the token of a private link (the board, a calendar
+/// feed) is its only key, so it is never written down.
+pub fn loggable(path: &str) -> String {
+    for prefix in ["/board/", "/calendar/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let tail = rest.find(['/', '.']).map_or("", |i| &rest[i..]);
+            return format!("{prefix}…{tail}");
+        }
+    }
+    path.to_owned()
 }
 
 /// Installs a caller may start in a burst, then one more every [`INSTALL_EVERY`] (per IP).
@@ -194,5 +206,23 @@ async fn healthz(
                 "database unavailable",
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_private_links_token_never_reaches_the_logs() {
+        let token = "ab".repeat(32);
+        assert_eq!(super::loggable(&format!("/board/{token}")), "/board/…");
+        assert_eq!(
+            super::loggable(&format!("/board/{token}/events")),
+            "/board/…/events"
+        );
+        assert_eq!(
+            super::loggable(&format!("/calendar/{token}.ics")),
+            "/calendar/….ics"
+        );
+        assert_eq!(super::loggable("/slack/commands"), "/slack/commands");
     }
 }
