@@ -230,3 +230,43 @@ async fn the_board_page_is_locked_down() {
         assert_eq!(status, axum::http::StatusCode::NOT_FOUND, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_twenty_person_blitz_fits_a_1080p_screen_without_scrolling() {
+    let Some(driver) = driver() else { return };
+    let app = TestApp::spawn().await;
+    // Started by someone with no team: the whole workspace counts.
+    app.reply("U0LEAD", "/blitz", "start 60m goal 100").await;
+    let token = token_in(&app.reply("U0LEAD", "/blitz", "board").await);
+    for i in 1..=20 {
+        app.reply(&format!("U0P{i:02}"), "/touch", "Ann Lee phone no_answer")
+            .await;
+    }
+    let base = serve(&app).await;
+    let client = browser(&driver).await;
+    client.goto(&format!("{base}/board/{token}")).await.unwrap();
+    until(&client, "twenty people", |t| {
+        t.contains("Goal: 20 of 100 attempts")
+    })
+    .await;
+    let rows = client.find_all(Locator::Css("#people tr")).await.unwrap();
+    assert_eq!(rows.len(), 21, "a header and a row per person");
+    let sizes = client
+        .execute(
+            "return [document.documentElement.scrollHeight, window.innerHeight, \
+             document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let n = |i: usize| sizes[i].as_f64().unwrap();
+    assert!(
+        n(0) <= n(1) && n(2) <= n(3),
+        "the page ({} × {}) fits the window ({} × {})",
+        n(2),
+        n(0),
+        n(3),
+        n(1)
+    );
+    client.close().await.unwrap();
+}
