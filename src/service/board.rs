@@ -115,7 +115,7 @@ pub async fn snapshot(state: &AppState, link: &Link) -> store::Result<Board> {
             })
             .collect();
         return Ok(Board::Blitz(BlitzBoard {
-            title: "🏁 Prospecting blitz".into(),
+            title: "Prospecting blitz".into(),
             ends_at: b.ends_at.to_rfc3339(),
             seconds_left: (b.ends_at - now).num_seconds().max(0),
             goal: b.goal,
@@ -150,7 +150,7 @@ pub async fn snapshot(state: &AppState, link: &Link) -> store::Result<Board> {
         format!("{} – {}", short_date(monday), short_date(today))
     };
     Ok(Board::Week(WeekBoard {
-        title: "🎯 The team's week".into(),
+        title: "The team's week".into(),
         week,
         touches,
         conversations,
