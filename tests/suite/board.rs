@@ -42,7 +42,7 @@ fn driver() -> Option<Driver> {
         .spawn()
         .expect("chromedriver starts");
     // Ready when it accepts connections.
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "chromedriver did not start");
         std::thread::sleep(Duration::from_millis(50));
@@ -88,9 +88,10 @@ async fn page_text(client: &fantoccini::Client) -> String {
         .unwrap()
 }
 
-/// Waits (up to 15 s) until the page's text satisfies `ok`; returns it.
+/// Waits (up to 30 s: CI runs both backends' suites at once) until the page's text satisfies
+/// `ok`; returns it.
 async fn until(client: &fantoccini::Client, what: &str, ok: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let text = page_text(client).await;
         if ok(&text) {
