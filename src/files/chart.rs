@@ -98,6 +98,20 @@ fn picture(
     Ok(out)
 }
 
+/// The label of a horizontal bar chart's row: rows are drawn bottom up, so the first name
+/// goes on top.
+fn row_label(names: &[String], v: &SegmentValue<i32>) -> String {
+    let n = names.len() as i32;
+    match v {
+        SegmentValue::CenterOf(i) => usize::try_from(n - 1 - *i)
+            .ok()
+            .and_then(|k| names.get(k))
+            .cloned()
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
 const DAYS_HEIGHT: u32 = 640;
 const GOAL_ROW: u32 = 58;
 
@@ -275,14 +289,7 @@ fn goals(
         .axis_style(TRANSPARENT)
         .y_labels(names.len().max(1))
         .y_label_style(text(28.0))
-        .y_label_formatter(&|v| match v {
-            // The first rep on top.
-            SegmentValue::CenterOf(i) => names
-                .get((n - 1 - *i) as usize)
-                .cloned()
-                .unwrap_or_default(),
-            _ => String::new(),
-        })
+        .y_label_formatter(&|v| row_label(&names, v))
         .draw()
         .map_err(draw_error)?;
     let row = |i: usize| n - 1 - i as i32;
@@ -369,13 +376,7 @@ pub fn blitz(chart: &BlitzChart) -> Result<Vec<u8>, ChartError> {
             .x_label_style(text(22.0).color(&MUTED))
             .y_labels(names.len().max(1))
             .y_label_style(text(28.0))
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => names
-                    .get((n - 1 - *i) as usize)
-                    .cloned()
-                    .unwrap_or_default(),
-                _ => String::new(),
-            })
+            .y_label_formatter(&|v| row_label(&names, v))
             .draw()
             .map_err(draw_error)?;
         let row = |i: usize| n - 1 - i as i32;

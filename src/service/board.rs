@@ -2,8 +2,9 @@
 //! once: only its token's hash is kept), `/blitz board reset` retires it for a new one (the old
 //! page stops within a second and the link answers 404), and the page follows the database —
 //! a touch taken by any replica shows on every board within two seconds.
+use super::links::{Issued, issue};
 use super::{Caller, Reply, Result};
-use crate::crypto::{link_token, token_hash};
+use crate::crypto::token_hash;
 use crate::domain::blitz::MIN_ATTEMPTS_FOR_RATE;
 use crate::domain::blitz::{Tally, team};
 use crate::domain::board::{BlitzBoard, Board, Line, WeekBoard};
@@ -18,31 +19,25 @@ use crate::store::{self, blitz, board, teams};
 const TODAY_SHOWN: i64 = 12;
 
 pub async fn link(state: &AppState, caller: &Caller, reset: bool) -> Result<Reply> {
-    let reader = state.db.reader();
-    let kind = LinkKind::Board;
-    if !reset
-        && let Some(existing) = links::of(reader, kind, &caller.team_id, &caller.channel_id).await?
+    let token = match issue(
+        state,
+        LinkKind::Board,
+        &caller.team_id,
+        &caller.channel_id,
+        reset,
+    )
+    .await?
     {
-        return Ok(Reply::ephemeral(format!(
-            "📺 This channel already has a board link (made {}). It is shown only once; whoever \
-             set up the screen has it. `/blitz board reset` makes a new one — the old screen stops \
-             at once.",
-            short_date(existing.created_at.date_naive())
-        )));
-    }
-    let token = link_token();
-    let write = (
-        caller.team_id.clone(),
-        caller.channel_id.clone(),
-        token_hash(&token),
-        state.clock.now(),
-    );
-    state
-        .db
-        .write(write, |c, (team, channel, hash, at)| {
-            Box::pin(links::replace(c, LinkKind::Board, team, channel, hash, *at))
-        })
-        .await?;
+        Issued::New(token) => token,
+        Issued::Exists(made) => {
+            return Ok(Reply::ephemeral(format!(
+                "📺 This channel already has a board link (made {}). It is shown only once; whoever \
+                 set up the screen has it. `/blitz board reset` makes a new one — the old screen \
+                 stops at once.",
+                short_date(made.date_naive())
+            )));
+        }
+    };
     let path = format!("/board/{token}");
     let retired = if reset {
         "The old link no longer works. "

@@ -2,8 +2,9 @@
 //! its token's hash is kept), `/block calendar reset` retires it for a new one, and
 //! `GET /calendar/<token>.ics` serves the feed to calendar apps, with an ETag so their polls
 //! are cheap.
+use super::links::{Issued, issue};
 use super::{Caller, Reply, Result};
-use crate::crypto::{link_token, token_hash};
+use crate::crypto::token_hash;
 use crate::domain::cadence::MAX_GAP_DAYS;
 use crate::domain::calendar::{FEED_DAYS_BACK, Feed};
 use crate::domain::time::{local_day, short_date};
@@ -16,31 +17,25 @@ use chrono::Duration;
 const DUE_NAMED: i64 = 5;
 
 pub async fn link(state: &AppState, caller: &Caller, reset: bool) -> Result<Reply> {
-    let reader = state.db.reader();
-    let kind = LinkKind::Calendar;
-    if !reset
-        && let Some(existing) = links::of(reader, kind, &caller.team_id, &caller.user_id).await?
+    let token = match issue(
+        state,
+        LinkKind::Calendar,
+        &caller.team_id,
+        &caller.user_id,
+        reset,
+    )
+    .await?
     {
-        return Ok(Reply::ephemeral(format!(
-            "📅 You already have a private calendar link (made {}). For your privacy it is shown only \
-             once. `/block calendar reset` makes a new one — the old one stops working at once, so \
-             subscribe again with the new one.",
-            short_date(existing.created_at.date_naive())
-        )));
-    }
-    let token = link_token();
-    let write = (
-        caller.team_id.clone(),
-        caller.user_id.clone(),
-        token_hash(&token),
-        state.clock.now(),
-    );
-    state
-        .db
-        .write(write, |c, (team, user, hash, at)| {
-            Box::pin(links::replace(c, LinkKind::Calendar, team, user, hash, *at))
-        })
-        .await?;
+        Issued::New(token) => token,
+        Issued::Exists(made) => {
+            return Ok(Reply::ephemeral(format!(
+                "📅 You already have a private calendar link (made {}). For your privacy it is shown \
+                 only once. `/block calendar reset` makes a new one — the old one stops working at \
+                 once, so subscribe again with the new one.",
+                short_date(made.date_naive())
+            )));
+        }
+    };
     let path = format!("/calendar/{token}.ics");
     let how = "Add it by URL: Google Calendar → Other calendars → + → From URL; Outlook → Add \
                calendar → Subscribe from web; Apple Calendar → File → New Calendar Subscription. \

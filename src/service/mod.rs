@@ -8,6 +8,7 @@ pub mod buttons;
 pub mod calendar;
 pub mod envelopes;
 pub mod home;
+mod links;
 mod momentum;
 pub use momentum::answer_invite;
 pub(crate) mod profile;

@@ -27,8 +27,8 @@ impl Respond for GrantUploads {
     }
 }
 
-/// Mounts the three upload steps, all succeeding.
-pub async fn mount_files(slack: &MockServer) {
+/// `files.getUploadURLExternal` granting F1, F2, … on the fake server.
+async fn mount_grants(slack: &MockServer) {
     Mock::given(method("GET"))
         .and(path("/files.getUploadURLExternal"))
         .respond_with(GrantUploads {
@@ -37,6 +37,22 @@ pub async fn mount_files(slack: &MockServer) {
         })
         .mount(slack)
         .await;
+}
+
+/// Runs Monday's digests, delivers the digest, then makes one attempt at its chart.
+async fn digest_then_one_upload_attempt(app: &TestApp) {
+    app.clock().set(NEXT_MONDAY.parse().unwrap());
+    momentum::jobs::run(&app.state, Job::Digests, NEXT_MONDAY.parse().unwrap())
+        .await
+        .unwrap();
+    app.drain().await;
+    app.clock().advance(chrono::Duration::seconds(5));
+    app.drain().await;
+}
+
+/// Mounts the three upload steps, all succeeding.
+pub async fn mount_files(slack: &MockServer) {
+    mount_grants(slack).await;
     mount_upload(slack, ResponseTemplate::new(200).set_body_string("OK - 1")).await;
     Mock::given(method("POST"))
         .and(path("/files.completeUploadExternal"))
@@ -203,22 +219,10 @@ async fn the_weekly_digest_brings_a_chart_of_the_week_right_after_it() {
 async fn a_restart_between_the_upload_steps_shares_the_chart_once() {
     let app = a_week_of_work().await;
     // Slack grants the upload URL, then its file servers fail.
-    Mock::given(method("GET"))
-        .and(path("/files.getUploadURLExternal"))
-        .respond_with(GrantUploads {
-            base: app.slack.uri(),
-            next: Arc::new(AtomicUsize::new(0)),
-        })
-        .mount(&app.slack)
-        .await;
+    mount_grants(&app.slack).await;
     mount_upload(&app.slack, ResponseTemplate::new(503)).await;
-    app.clock().set(NEXT_MONDAY.parse().unwrap());
-    momentum::jobs::run(&app.state, Job::Digests, NEXT_MONDAY.parse().unwrap())
-        .await
-        .unwrap();
-    app.drain().await; // the digest
-    app.clock().advance(chrono::Duration::seconds(5));
-    app.drain().await; // the chart: a URL granted, the bytes refused
+    // The digest goes out; its chart's upload fails half-way.
+    digest_then_one_upload_attempt(&app).await;
     assert_eq!(
         app.requests_to("/files.getUploadURLExternal").await.len(),
         1
@@ -257,14 +261,7 @@ async fn a_restart_between_the_upload_steps_shares_the_chart_once() {
 #[tokio::test]
 async fn an_expired_upload_url_is_asked_for_again() {
     let app = a_week_of_work().await;
-    Mock::given(method("GET"))
-        .and(path("/files.getUploadURLExternal"))
-        .respond_with(GrantUploads {
-            base: app.slack.uri(),
-            next: Arc::new(AtomicUsize::new(0)),
-        })
-        .mount(&app.slack)
-        .await;
+    mount_grants(&app.slack).await;
     // The first URL has expired by the time the bytes arrive.
     Mock::given(method("POST"))
         .and(path("/upload/F1"))
@@ -397,14 +394,7 @@ async fn the_blitz_results_bring_a_chart_in_their_thread_naming_no_private_rep()
 #[tokio::test]
 async fn a_restart_after_the_bytes_went_up_only_shares_them() {
     let app = a_week_of_work().await;
-    Mock::given(method("GET"))
-        .and(path("/files.getUploadURLExternal"))
-        .respond_with(GrantUploads {
-            base: app.slack.uri(),
-            next: Arc::new(AtomicUsize::new(0)),
-        })
-        .mount(&app.slack)
-        .await;
+    mount_grants(&app.slack).await;
     mount_upload(&app.slack, ResponseTemplate::new(200).set_body_string("OK")).await;
     // The bytes go up; then Slack fails to share them.
     Mock::given(method("POST"))
@@ -412,13 +402,7 @@ async fn a_restart_after_the_bytes_went_up_only_shares_them() {
         .respond_with(ResponseTemplate::new(500))
         .mount(&app.slack)
         .await;
-    app.clock().set(NEXT_MONDAY.parse().unwrap());
-    momentum::jobs::run(&app.state, Job::Digests, NEXT_MONDAY.parse().unwrap())
-        .await
-        .unwrap();
-    app.drain().await;
-    app.clock().advance(chrono::Duration::seconds(5));
-    app.drain().await;
+    digest_then_one_upload_attempt(&app).await;
     assert_eq!(
         app.count("SELECT COUNT(*) FROM outbox_files WHERE uploaded_at IS NOT NULL")
             .await,
