@@ -76,6 +76,16 @@ pub struct StepState {
     pub local: Local,
 }
 
+/// The one statement behind [`step_state`] and [`step_state_direct`].
+static STEP_STATE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT m.tz IS NOT NULL AS own_zone, m.last_step_day, m.streak, m.profile_at, {ZONE}, {WORK_DAYS}
+         FROM (SELECT ?1 AS team_id, ?2 AS user_id) k
+         LEFT JOIN members m ON m.team_id = k.team_id AND m.user_id = k.user_id
+         LEFT JOIN teams t ON t.team_id = k.team_id"
+    )
+});
+
 /// The member's zone, working week, streak and profile age in one read; `None`s for a member
 /// not seen yet (whose zone is the team's or the default).
 pub async fn step_state(
@@ -83,29 +93,17 @@ pub async fn step_state(
     team_id: &str,
     user_id: &str,
 ) -> sqlx::Result<StepState> {
-    sql::query_as(&format!(
-        "SELECT m.tz IS NOT NULL AS own_zone, m.last_step_day, m.streak, m.profile_at, {ZONE}, {WORK_DAYS}
-         FROM (SELECT ?1 AS team_id, ?2 AS user_id) k
-         LEFT JOIN members m ON m.team_id = k.team_id AND m.user_id = k.user_id
-         LEFT JOIN teams t ON t.team_id = k.team_id"
-    ))
-    .bind(team_id)
-    .bind(user_id)
-    .fetch_one(db)
-    .await
+    sql::query_as(&STEP_STATE)
+        .bind(team_id)
+        .bind(user_id)
+        .fetch_one(db)
+        .await
 }
 
-/// [`step_state`] on the writer's own connection, in-thread (SQLite).
+/// [`step_state`] on the writer's own connection, in-thread (SQLite): the same statement,
+/// decoded from rusqlite's row.
 pub fn step_state_direct(c: &Direct, team_id: &str, user_id: &str) -> rusqlite::Result<StepState> {
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            "SELECT m.tz IS NOT NULL AS own_zone, m.last_step_day, m.streak, m.profile_at, {ZONE}, {WORK_DAYS}
-             FROM (SELECT ?1 AS team_id, ?2 AS user_id) k
-             LEFT JOIN members m ON m.team_id = k.team_id AND m.user_id = k.user_id
-             LEFT JOIN teams t ON t.team_id = k.team_id"
-        )
-    });
-    c.prepare_cached(&SQL)?
+    c.prepare_cached(&STEP_STATE)?
         .query_row((team_id, user_id), |row| {
             let zone: String = row.get(4)?;
             Ok(StepState {
