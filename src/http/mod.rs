@@ -88,14 +88,14 @@ pub fn router(state: AppState) -> Router {
 
 /// A request path as logs may show it: the token of a private link (the board, a calendar
 /// feed) is its only key, so it is never written down.
-pub fn loggable(path: &str) -> String {
+pub fn loggable(path: &str) -> std::borrow::Cow<'_, str> {
     for prefix in ["/board/", "/calendar/"] {
         if let Some(rest) = path.strip_prefix(prefix) {
             let tail = rest.find(['/', '.']).map_or("", |i| &rest[i..]);
-            return format!("{prefix}…{tail}");
+            return format!("{prefix}…{tail}").into();
         }
     }
-    path.to_owned()
+    path.into()
 }
 
 /// Installs a caller may start in a burst, then one more every [`INSTALL_EVERY`] (per IP).
