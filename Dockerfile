@@ -4,6 +4,8 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY migrations ./migrations
+# The chart font and the board page are embedded in the binary at build time.
+COPY assets ./assets
 RUN cargo build --release --locked && strip target/release/momentum
 
 FROM debian:bookworm-slim
