@@ -1,4 +1,5 @@
 //! Blitzes and their tallies.
+use super::blocks::DONE;
 use super::sql::{self, Conn, Ex};
 use crate::domain::blitz::{Moment, Tally, ranked};
 use chrono::{DateTime, Utc};
@@ -184,7 +185,7 @@ pub async fn tallies(
              UNION ALL
              SELECT user_id, CAST(SUM(dials + emails + social) AS BIGINT), CAST(SUM(conversations) AS BIGINT),
                     CAST(SUM(conversations + meetings + callbacks) AS BIGINT), CAST(SUM(meetings) AS BIGINT)
-             FROM blocks WHERE team_id = ?1 AND status = 'done' AND reported_at >= ?2 AND reported_at <= ?3
+             FROM blocks WHERE team_id = ?1 AND status = '{DONE}' AND reported_at >= ?2 AND reported_at <= ?3
                AND {IN_TEAM}
              GROUP BY user_id
          ) s LEFT JOIN members m ON m.team_id = ?1 AND m.user_id = s.user_id

@@ -3,6 +3,12 @@ use super::sql::{self, Conn, Ex};
 use crate::domain::{BlockResults, BlockStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// Block statuses as the store writes them into SQL: the domain's one mapping
+/// (`BlockStatus`), in the statement's text so partial indexes on a status stay usable.
+pub(super) const PLANNED: &str = crate::domain::BlockStatus::Planned.as_str();
+pub(super) const DONE: &str = crate::domain::BlockStatus::Done.as_str();
+pub(super) const CANCELLED: &str = crate::domain::BlockStatus::Cancelled.as_str();
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BlockRow {
     pub id: i64,
@@ -48,16 +54,16 @@ pub async fn overlapping(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<BlockRow>> {
-    sql::query_as(
+    sql::query_as(&format!(
         "SELECT id, starts_at, minutes, status, planned FROM blocks
-         WHERE team_id = ? AND user_id = ? AND status = 'planned' AND starts_at < ?
-           AND strftime('%Y-%m-%dT%H:%M:%fZ', starts_at, '+' || minutes || ' minutes') > ?",
-    )
-    .postgres(
+         WHERE team_id = ? AND user_id = ? AND status = '{PLANNED}' AND starts_at < ?
+           AND strftime('%Y-%m-%dT%H:%M:%fZ', starts_at, '+' || minutes || ' minutes') > ?"
+    ))
+    .postgres(&format!(
         "SELECT id, starts_at, minutes, status, planned FROM blocks
-         WHERE team_id = ? AND user_id = ? AND status = 'planned' AND starts_at < ?
-           AND starts_at + minutes * interval '1 minute' > ?",
-    )
+         WHERE team_id = ? AND user_id = ? AND status = '{PLANNED}' AND starts_at < ?
+           AND starts_at + minutes * interval '1 minute' > ?"
+    ))
     .bind(team_id)
     .bind(user_id)
     .bind(to)
@@ -73,18 +79,18 @@ pub async fn upcoming(
     user_id: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Vec<BlockRow>> {
-    sql::query_as(
+    sql::query_as(&format!(
         "SELECT id, starts_at, minutes, status, planned FROM blocks
-         WHERE team_id = ? AND user_id = ? AND status = 'planned'
+         WHERE team_id = ? AND user_id = ? AND status = '{PLANNED}'
            AND strftime('%Y-%m-%dT%H:%M:%fZ', starts_at, '+' || minutes || ' minutes') > ?
-         ORDER BY starts_at LIMIT 20",
-    )
-    .postgres(
+         ORDER BY starts_at LIMIT 20"
+    ))
+    .postgres(&format!(
         "SELECT id, starts_at, minutes, status, planned FROM blocks
-         WHERE team_id = ? AND user_id = ? AND status = 'planned'
+         WHERE team_id = ? AND user_id = ? AND status = '{PLANNED}'
            AND starts_at + minutes * interval '1 minute' > ?
-         ORDER BY starts_at LIMIT 20",
-    )
+         ORDER BY starts_at LIMIT 20"
+    ))
     .bind(team_id)
     .bind(user_id)
     .bind(now)
@@ -102,9 +108,9 @@ pub async fn to_report(
     until: DateTime<Utc>,
 ) -> sqlx::Result<Option<BlockRow>> {
     sql::query_as(
-        "SELECT id, starts_at, minutes, status, planned FROM blocks
-         WHERE team_id = ? AND user_id = ? AND status = 'planned' AND starts_at >= ? AND starts_at <= ?
-         ORDER BY starts_at DESC LIMIT 1",
+        &format!("SELECT id, starts_at, minutes, status, planned FROM blocks
+         WHERE team_id = ? AND user_id = ? AND status = '{PLANNED}' AND starts_at >= ? AND starts_at <= ?
+         ORDER BY starts_at DESC LIMIT 1"),
     )
     .bind(team_id)
     .bind(user_id)
@@ -139,8 +145,8 @@ pub async fn report(
         .await?,
     };
     sql::query(
-        "UPDATE blocks SET status = 'done', dials = ?, emails = ?, social = ?, conversations = ?, meetings = ?,
-         callbacks = ?, nos = ?, reported_at = ? WHERE id = ?",
+        &format!("UPDATE blocks SET status = '{DONE}', dials = ?, emails = ?, social = ?, conversations = ?, meetings = ?,
+         callbacks = ?, nos = ?, reported_at = ? WHERE id = ?"),
     )
     .bind(r.dials)
     .bind(r.emails)
@@ -159,7 +165,7 @@ pub async fn report(
 /// Cancels a planned block of this member; false when there is no such block.
 pub async fn cancel(conn: &mut Conn, team_id: &str, user_id: &str, id: i64) -> sqlx::Result<bool> {
     let done = sql::query(
-        "UPDATE blocks SET status = 'cancelled' WHERE id = ? AND team_id = ? AND user_id = ? AND status = 'planned'",
+        &format!("UPDATE blocks SET status = '{CANCELLED}' WHERE id = ? AND team_id = ? AND user_id = ? AND status = '{PLANNED}'"),
     )
     .bind(id)
     .bind(team_id)

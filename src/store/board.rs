@@ -1,6 +1,7 @@
 //! What the blitz board reads: the team's week in totals, today's celebrated steps, and a
 //! cheap marker that changes whenever any of it (or a blitz) does — so a board served by one
 //! replica sees a touch taken by another, from the database.
+use super::blocks::{CANCELLED, DONE};
 use super::sql::{self, Reader};
 use crate::domain::text::UserText;
 use crate::domain::{WinKind, WinSource};
@@ -18,15 +19,15 @@ pub async fn marker(db: &Reader, team_id: &str, from: NaiveDate) -> sqlx::Result
         i64,
         i64,
     ) = sql::query_as(
-        "SELECT (SELECT COUNT(*) FROM touches WHERE team_id = ?1 AND day >= ?2),
+        &format!("SELECT (SELECT COUNT(*) FROM touches WHERE team_id = ?1 AND day >= ?2),
                 (SELECT coalesce(MAX(id), 0) FROM touches WHERE team_id = ?1 AND day >= ?2),
                 (SELECT COUNT(*) FROM wins WHERE team_id = ?1 AND day >= ?2),
                 (SELECT coalesce(MAX(id), 0) FROM wins WHERE team_id = ?1 AND day >= ?2),
-                (SELECT COUNT(*) FROM blocks WHERE team_id = ?1 AND day >= ?2 AND status = 'done'),
+                (SELECT COUNT(*) FROM blocks WHERE team_id = ?1 AND day >= ?2 AND status = '{DONE}'),
                 (SELECT coalesce(CAST(SUM(dials + emails + social + conversations + meetings + callbacks + nos) AS BIGINT), 0)
-                   FROM blocks WHERE team_id = ?1 AND day >= ?2 AND status = 'done'),
+                   FROM blocks WHERE team_id = ?1 AND day >= ?2 AND status = '{DONE}'),
                 (SELECT coalesce(MAX(id), 0) FROM blitzes WHERE team_id = ?1),
-                (SELECT COUNT(*) FROM blitzes WHERE team_id = ?1 AND ended_at IS NOT NULL)",
+                (SELECT COUNT(*) FROM blitzes WHERE team_id = ?1 AND ended_at IS NOT NULL)"),
     )
     .bind(team_id)
     .bind(from)
@@ -46,18 +47,18 @@ pub async fn week_totals(
     to: NaiveDate,
 ) -> sqlx::Result<(i64, i64, i64, i64)> {
     sql::query_as(
-        "SELECT
+        &format!("SELECT
            coalesce((SELECT CAST(SUM(c_phone + c_email + c_social + c_text + c_in_person + c_video) AS BIGINT)
                      FROM touch_days WHERE team_id = ?1 AND day >= ?2 AND day <= ?3), 0)
          + coalesce((SELECT CAST(SUM(dials + emails + social) AS BIGINT) FROM blocks
-                     WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND status <> 'cancelled'), 0),
+                     WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND status <> '{CANCELLED}'), 0),
            coalesce((SELECT CAST(SUM(o_talked) AS BIGINT) FROM touch_days WHERE team_id = ?1 AND day >= ?2 AND day <= ?3), 0)
          + coalesce((SELECT CAST(SUM(conversations) AS BIGINT) FROM blocks
-                     WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND status <> 'cancelled'), 0),
+                     WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND status <> '{CANCELLED}'), 0),
            coalesce((SELECT CAST(SUM(o_meeting) AS BIGINT) FROM touch_days WHERE team_id = ?1 AND day >= ?2 AND day <= ?3), 0)
          + coalesce((SELECT CAST(SUM(meetings) AS BIGINT) FROM blocks
-                     WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND status <> 'cancelled'), 0),
-           (SELECT COUNT(*) FROM wins WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND source = 'win')",
+                     WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND status <> '{CANCELLED}'), 0),
+           (SELECT COUNT(*) FROM wins WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND source = 'win')"),
     )
     .bind(team_id)
     .bind(from)

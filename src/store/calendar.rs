@@ -1,4 +1,5 @@
 //! What a rep's calendar feed reads: their blocks (not cancelled) and call-backs.
+use super::blocks::CANCELLED;
 use super::sql::{self, Reader};
 use crate::domain::calendar::{FeedBlock, FeedCallback};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,9 +12,9 @@ pub async fn blocks(
     since: DateTime<Utc>,
 ) -> sqlx::Result<Vec<FeedBlock>> {
     sql::query_as(
-        "SELECT id, starts_at, minutes, status, dials, emails, social, conversations, meetings, created_at, reported_at
-         FROM blocks WHERE team_id = ? AND user_id = ? AND status <> 'cancelled' AND starts_at >= ?
-         ORDER BY starts_at, id",
+        &format!("SELECT id, starts_at, minutes, status, dials, emails, social, conversations, meetings, created_at, reported_at
+         FROM blocks WHERE team_id = ? AND user_id = ? AND status <> '{CANCELLED}' AND starts_at >= ?
+         ORDER BY starts_at, id"),
     )
     .bind(team_id)
     .bind(user_id)

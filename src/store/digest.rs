@@ -1,5 +1,6 @@
 //! Reads for manager digests: for one team, a set of people (the managers' reps and the
 //! managers themselves) over two periods of local days — each metric is one grouped query.
+use super::blocks::{CANCELLED, DONE, PLANNED};
 use super::members::ZONE;
 use super::sql::{self, Reader};
 use super::teams::WORK_DAYS;
@@ -100,7 +101,7 @@ pub async fn touches_by_day(
         "SELECT user_id, day, {} FROM touch_days WHERE team_id = ? AND day >= ? AND day <= ?
          UNION ALL
          SELECT user_id, day, {} FROM blocks
-         WHERE team_id = ? AND status <> 'cancelled' AND day >= ? AND day <= ?",
+         WHERE team_id = ? AND status <> '{CANCELLED}' AND day >= ? AND day <= ?",
         rollup.join(", "),
         from_blocks
             .iter()
@@ -182,22 +183,21 @@ pub async fn data(
         .bind(p.prev_from)
         .bind(p.to)
         .fetch_all(pool);
-    let blocks = sql::query_as(
-        "SELECT user_id, day >= ?2 AS current,
+    let blocks_sql = format!("SELECT user_id, day >= ?2 AS current,
                 COUNT(*) FILTER (WHERE planned) AS planned,
-                COUNT(*) FILTER (WHERE status = 'done') AS done,
+                COUNT(*) FILTER (WHERE status = '{DONE}') AS done,
                 coalesce(CAST(SUM(dials) AS BIGINT), 0) AS dials, coalesce(CAST(SUM(emails) AS BIGINT), 0) AS emails,
                 coalesce(CAST(SUM(social) AS BIGINT), 0) AS social,
                 coalesce(CAST(SUM(conversations) AS BIGINT), 0) AS conversations, coalesce(CAST(SUM(meetings) AS BIGINT), 0) AS meetings,
                 coalesce(CAST(SUM(callbacks) AS BIGINT), 0) AS callbacks, coalesce(CAST(SUM(nos) AS BIGINT), 0) AS nos
-         FROM blocks WHERE team_id = ?1 AND status <> 'cancelled' AND day >= ?3 AND day <= ?4
-         GROUP BY user_id, current",
-    )
-    .bind(team_id)
-    .bind(p.from)
-    .bind(p.prev_from)
-    .bind(p.to)
-    .fetch_all(pool);
+         FROM blocks WHERE team_id = ?1 AND status <> '{CANCELLED}' AND day >= ?3 AND day <= ?4
+         GROUP BY user_id, current");
+    let blocks = sql::query_as(&blocks_sql)
+        .bind(team_id)
+        .bind(p.from)
+        .bind(p.prev_from)
+        .bind(p.to)
+        .fetch_all(pool);
     let dropped_early = sql::query_as(
         "SELECT user_id, name AS prospect, touch_count AS touches FROM prospects p
          WHERE team_id = ?1 AND status = 'dropped' AND touch_count <= 3 AND dropped_at >= ?2 AND dropped_at < ?3
@@ -274,11 +274,11 @@ pub async fn planned_between(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<PlannedSlot>> {
-    sql::query_as(
+    sql::query_as(&format!(
         "SELECT user_id, starts_at, minutes FROM blocks
-         WHERE team_id = ? AND status = 'planned' AND starts_at >= ? AND starts_at < ?
-         ORDER BY starts_at, id",
-    )
+         WHERE team_id = ? AND status = '{PLANNED}' AND starts_at >= ? AND starts_at < ?
+         ORDER BY starts_at, id"
+    ))
     .bind(team_id)
     .bind(from)
     .bind(to)

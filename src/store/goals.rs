@@ -1,4 +1,5 @@
 //! Weekly goals and progress toward them: one grouped query for a whole team.
+use super::blocks::DONE;
 use super::sql::{self, Conn, Ex};
 use crate::domain::goals::{Goals, Metric, Progress};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -104,7 +105,7 @@ pub async fn progress(
          bc AS (
              SELECT user_id, CAST(SUM(dials + emails + social) AS BIGINT) AS touches, CAST(SUM(conversations) AS BIGINT) AS conversations,
                     CAST(SUM(meetings) AS BIGINT) AS meetings, COUNT(*) AS blocks
-             FROM blocks WHERE team_id = ?1 AND status = 'done' AND day BETWEEN ?2 AND ?3
+             FROM blocks WHERE team_id = ?1 AND status = '{DONE}' AND day BETWEEN ?2 AND ?3
                AND user_id IN (SELECT user_id FROM g) GROUP BY user_id)
          SELECT g.user_id, g.private,
                 g.touches_goal AS touches, g.conversations_goal AS conversations,

@@ -1,5 +1,6 @@
 //! Reads for the scheduled jobs. Each is one set-based query over every team, member or
 //! manager concerned — never a query per rep.
+use super::blocks::{DONE, PLANNED};
 use super::members::LOCAL;
 use super::sql::{self, Conn, Ex};
 use super::teams::WORK_SETTINGS;
@@ -91,12 +92,12 @@ pub async fn celebration(
     .bind(from_day)
     .fetch_all(db)
     .await?;
-    let blocks = sql::query_as(
+    let blocks = sql::query_as(&format!(
         "SELECT b.user_id, coalesce(m.private, FALSE) AS private, COUNT(*) AS n
          FROM blocks b LEFT JOIN members m ON m.team_id = b.team_id AND m.user_id = b.user_id
-         WHERE b.team_id = ? AND b.status = 'done' AND b.reported_at > ? AND b.reported_at <= ?
-         GROUP BY b.user_id, m.private ORDER BY b.user_id",
-    )
+         WHERE b.team_id = ? AND b.status = '{DONE}' AND b.reported_at > ? AND b.reported_at <= ?
+         GROUP BY b.user_id, m.private ORDER BY b.user_id"
+    ))
     .bind(team_id)
     .bind(from)
     .bind(to)
@@ -385,7 +386,7 @@ pub async fn blocks_starting(
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<PlannedBlock>> {
     sql::query_as(&format!(
-        "{} WHERE b.status = 'planned' AND b.reminded_at IS NULL AND b.starts_at > ? AND b.starts_at <= ?
+        "{} WHERE b.status = '{PLANNED}' AND b.reminded_at IS NULL AND b.starts_at > ? AND b.starts_at <= ?
            AND {}",
         block_columns(),
         staying("b.team_id")
@@ -403,14 +404,14 @@ pub async fn blocks_ended(
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<PlannedBlock>> {
     let postgres = format!(
-        "{} WHERE b.status = 'planned' AND b.followed_up_at IS NULL AND b.starts_at > ?
+        "{} WHERE b.status = '{PLANNED}' AND b.followed_up_at IS NULL AND b.starts_at > ?
            AND b.starts_at + b.minutes * interval '1 minute' > ?
            AND b.starts_at + b.minutes * interval '1 minute' <= ? AND {}",
         block_columns(),
         staying("b.team_id")
     );
     sql::query_as(&format!(
-        "{} WHERE b.status = 'planned' AND b.followed_up_at IS NULL AND b.starts_at > ?
+        "{} WHERE b.status = '{PLANNED}' AND b.followed_up_at IS NULL AND b.starts_at > ?
            AND strftime('%Y-%m-%dT%H:%M:%fZ', b.starts_at, '+' || b.minutes || ' minutes') > ?
            AND strftime('%Y-%m-%dT%H:%M:%fZ', b.starts_at, '+' || b.minutes || ' minutes') <= ?
            AND {}",
@@ -435,7 +436,7 @@ pub async fn mark_reminded(conn: &mut Conn, id: i64, at: DateTime<Utc>) -> sqlx:
 }
 
 pub async fn mark_followed_up(conn: &mut Conn, id: i64, at: DateTime<Utc>) -> sqlx::Result<bool> {
-    let done = sql::query("UPDATE blocks SET followed_up_at = ? WHERE id = ? AND followed_up_at IS NULL AND status = 'planned'")
+    let done = sql::query(&format!("UPDATE blocks SET followed_up_at = ? WHERE id = ? AND followed_up_at IS NULL AND status = '{PLANNED}'"))
         .bind(at)
         .bind(id)
         .execute(conn)

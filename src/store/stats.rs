@@ -1,4 +1,5 @@
 //! Counts for `/momentum stats`: one member over a period, in a handful of grouped queries.
+use super::blocks::{CANCELLED, DONE};
 use super::sql::{self, Reader};
 use crate::domain::{Channel, Outcome, WinKind};
 use chrono::NaiveDate;
@@ -92,13 +93,13 @@ pub async fn member(
     };
     // Blocks count on the member's local day they start.
     let row: (i64, i64, i64, i64, i64, i64, i64, i64, i64) = sql::query_as(
-        "SELECT COUNT(*) FILTER (WHERE planned),
-                COUNT(*) FILTER (WHERE status = 'done'),
+        &format!("SELECT COUNT(*) FILTER (WHERE planned),
+                COUNT(*) FILTER (WHERE status = '{DONE}'),
                 coalesce(CAST(SUM(dials) AS BIGINT), 0), coalesce(CAST(SUM(emails) AS BIGINT), 0), coalesce(CAST(SUM(social) AS BIGINT), 0),
                 coalesce(CAST(SUM(conversations) AS BIGINT), 0), coalesce(CAST(SUM(meetings) AS BIGINT), 0),
                 coalesce(CAST(SUM(callbacks) AS BIGINT), 0), coalesce(CAST(SUM(nos) AS BIGINT), 0)
-         FROM blocks WHERE team_id = ? AND user_id = ? AND status <> 'cancelled'
-           AND day BETWEEN ? AND ?",
+         FROM blocks WHERE team_id = ? AND user_id = ? AND status <> '{CANCELLED}'
+           AND day BETWEEN ? AND ?"),
     )
     .bind(team_id)
     .bind(user_id)

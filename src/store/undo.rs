@@ -1,6 +1,7 @@
 //! Undo: a member's own last log of the last day — a typed win, a touch, or a block planned or
 //! reported — removed with everything that followed from it (its celebrated win and kudos,
 //! the prospect's count and stage, the day's counts). The service recomputes the streak.
+use super::blocks::{DONE, PLANNED};
 use super::sql::{self, Conn};
 use crate::domain::text::UserText;
 use crate::domain::{Channel, Outcome, Stage, WinKind};
@@ -165,10 +166,10 @@ pub async fn last_block(
     since: DateTime<Utc>,
 ) -> sqlx::Result<Option<LastBlock>> {
     sql::query_as(
-        "SELECT id, planned, status = 'done' AS reported, starts_at, minutes, reported_at FROM blocks
+        &format!("SELECT id, planned, status = '{DONE}' AS reported, starts_at, minutes, reported_at FROM blocks
          WHERE team_id = ?1 AND user_id = ?2
-           AND ((status = 'planned' AND created_at >= ?3) OR (status = 'done' AND reported_at >= ?3))
-         ORDER BY coalesce(reported_at, created_at) DESC, id DESC LIMIT 1",
+           AND ((status = '{PLANNED}' AND created_at >= ?3) OR (status = '{DONE}' AND reported_at >= ?3))
+         ORDER BY coalesce(reported_at, created_at) DESC, id DESC LIMIT 1"),
     )
     .bind(team_id)
     .bind(user_id)
@@ -183,8 +184,8 @@ pub async fn undo_block(conn: &mut Conn, b: &LastBlock) -> sqlx::Result<()> {
     delete_wins(conn, "block_id = ?", b.id).await?;
     if b.reported && b.planned {
         sql::query(
-            "UPDATE blocks SET status = 'planned', dials = 0, emails = 0, social = 0, conversations = 0,
-             meetings = 0, callbacks = 0, nos = 0, reported_at = NULL WHERE id = ?",
+            &format!("UPDATE blocks SET status = '{PLANNED}', dials = 0, emails = 0, social = 0, conversations = 0,
+             meetings = 0, callbacks = 0, nos = 0, reported_at = NULL WHERE id = ?"),
         )
         .bind(b.id)
         .execute(conn)
