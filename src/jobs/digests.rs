@@ -172,17 +172,28 @@ pub async fn build(
     wanted: &[Wanted],
     now: DateTime<Utc>,
 ) -> store::Result<Vec<(Wanted, Digest)>> {
-    build_with(state, team_id, wanted, now, |input| Digest {
-        message: render(input),
-        chart: chart(input).and_then(|c| {
-            serde_json::to_string(&Upload {
-                make: Make::PeriodChart(c),
-                in_thread: false,
-            })
-            .ok()
-        }),
+    build_with(state, team_id, wanted, now, Drawn::WithChart, |input| {
+        Digest {
+            message: render(input),
+            chart: chart(input).and_then(|c| {
+                serde_json::to_string(&Upload {
+                    make: Make::PeriodChart(c),
+                    in_thread: false,
+                })
+                .ok()
+            }),
+        }
     })
     .await
+}
+
+/// What a view of a manager's team draws besides its numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawn {
+    /// Text only (the manager's Home tab): the per-day reads are skipped.
+    Text,
+    /// Text and the period's chart (the digest): touches per day and the reps' names too.
+    WithChart,
 }
 
 /// Reads what managers' views of their teams need — one set of queries per distinct period —
@@ -192,6 +203,7 @@ pub async fn build_with<T>(
     team_id: &str,
     wanted: &[Wanted],
     now: DateTime<Utc>,
+    drawn: Drawn,
     view: impl Fn(&DigestInput<'_>) -> T,
 ) -> store::Result<Vec<(Wanted, T)>> {
     let reader = state.db.reader();
@@ -232,8 +244,20 @@ pub async fn build_with<T>(
             ),
             store::goals::progress(reader, team_id, None, from, to),
             digest::planned_between(reader, team_id, now, now + Duration::days(7)),
-            digest::touches_by_day(reader, team_id, prev_from, to),
-            store::members::names(reader, team_id),
+            async {
+                match drawn {
+                    Drawn::WithChart => {
+                        digest::touches_by_day(reader, team_id, prev_from, to).await
+                    }
+                    Drawn::Text => Ok(Vec::new()),
+                }
+            },
+            async {
+                match drawn {
+                    Drawn::WithChart => store::members::names(reader, team_id).await,
+                    Drawn::Text => Ok(HashMap::new()),
+                }
+            },
         )?;
         let mut by_day: HashMap<(&str, NaiveDate), [i64; Channel::ALL.len()]> = HashMap::new();
         for row in &daily {
@@ -279,7 +303,7 @@ pub async fn build_with<T>(
             by_day.keys().map(|(_, day)| *day).collect();
         let chart_days: Vec<(NaiveDate, NaiveDate)> = from
             .iter_days()
-            .take_while(|d| *d <= to)
+            .take_while(|d| drawn == Drawn::WithChart && *d <= to)
             .filter(|d| (work.contains(d.weekday()) && !holidays.contains(d)) || worked.contains(d))
             .map(|d| (d, d - Duration::days(length)))
             .collect();

@@ -2,7 +2,7 @@
 //! Events API delivery, however often Slack retries it.
 use crate::domain::cadence::Cadence;
 use crate::domain::time::{days_ago, local_day, short_date};
-use crate::jobs::digests::{Span, Wanted, build_with};
+use crate::jobs::digests::{Drawn, Span, Wanted, build_with};
 use crate::slack::digest::team_week;
 use crate::slack::home::{DueTarget, Home, publish};
 use crate::state::AppState;
@@ -61,11 +61,18 @@ pub async fn build(state: &AppState, team_id: &str, user_id: &str) -> store::Res
             span: Span::ThisWeek,
             due: None,
         }];
-        build_with(state, team_id, &wanted, state.clock.now(), team_week)
-            .await?
-            .pop()
-            .map(|(_, sections)| sections)
-            .unwrap_or_default()
+        build_with(
+            state,
+            team_id,
+            &wanted,
+            state.clock.now(),
+            Drawn::Text,
+            team_week,
+        )
+        .await?
+        .pop()
+        .map(|(_, sections)| sections)
+        .unwrap_or_default()
     } else {
         Vec::new()
     };
