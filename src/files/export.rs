@@ -20,13 +20,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// file's title says so (the operator's `momentum export` has no cap).
 pub const SLACK_FILE_CAP: usize = 20 * 1024 * 1024;
 
-/// How many rows went into each file, and whether a cap cut any of them.
+/// How many rows went into each file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Exported {
     pub touches: u64,
     pub wins: u64,
     pub blocks: u64,
-    pub cut: bool,
+}
+
+/// One file written: its name, where it went, its rows, and whether the cap cut it.
+struct Written<W> {
+    name: String,
+    out: W,
+    rows: u64,
+    cut: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,7 +85,7 @@ fn name(rep: &Rep) -> &str {
 
 /// Streams one kind of row into a CSV file on `out`, up to `cap` bytes.
 macro_rules! stream {
-    ($reader:expr, $req:expr, $out:expr, $cap:expr, $header:expr, $read:path, $record:expr) => {{
+    ($reader:expr, $req:expr, $name:expr, $out:expr, $cap:expr, $header:expr, $read:path, $record:expr) => {{
         let written = Arc::new(AtomicUsize::new(0));
         let counting = Counting {
             inner: $out,
@@ -87,21 +94,28 @@ macro_rules! stream {
         let mut w = sheet(counting, &$header)?;
         let cap: Option<usize> = $cap;
         let record = $record;
+        let mut rows = 0u64;
         let result = $read($reader, $req, |row| {
             if cap.is_some_and(|c| written.load(Ordering::Relaxed) >= c) {
                 return Err(std::io::Error::other(CAP_REACHED));
             }
+            rows += 1;
             w.write_record(record(&row).iter().map(|s: &String| s.as_bytes()))
                 .map_err(std::io::Error::other)
         })
         .await;
-        let (rows, cut) = match result {
-            Ok(n) => (n, false),
-            Err(sqlx::Error::Io(e)) if e.to_string() == CAP_REACHED => (0, true),
+        let cut = match result {
+            Ok(_) => false,
+            Err(sqlx::Error::Io(e)) if e.to_string() == CAP_REACHED => true,
             Err(e) => return Err(e.into()),
         };
         let out = w.into_inner().map_err(|e| e.into_error())?;
-        (rows, cut, out.inner)
+        Written {
+            name: $name,
+            out: out.inner,
+            rows,
+            cut,
+        }
     }};
 }
 
@@ -111,15 +125,15 @@ async fn write_all<W: Write>(
     req: &ExportRequest,
     cap: Option<usize>,
     mut open: impl FnMut(&str) -> std::io::Result<W>,
-) -> Result<(Exported, Vec<(String, W)>), ExportError> {
+) -> Result<Vec<Written<W>>, ExportError> {
     let team_tz: Tz = req.team_tz.parse().unwrap_or(Tz::UTC);
-    let mut done = Exported::default();
     let mut files = Vec::new();
 
     let file = format!("{}-touches.csv", req.stem());
-    let (rows, cut, out) = stream!(
+    let written = stream!(
         reader,
         req,
+        file.clone(),
         open(&file)?,
         cap,
         TOUCH_COLUMNS,
@@ -143,13 +157,13 @@ async fn write_all<W: Write>(
             ]
         }
     );
-    (done.touches, done.cut) = (rows, done.cut || cut);
-    files.push((file, out));
+    files.push(written);
 
     let file = format!("{}-wins.csv", req.stem());
-    let (rows, cut, out) = stream!(
+    let written = stream!(
         reader,
         req,
+        file.clone(),
         open(&file)?,
         cap,
         WIN_COLUMNS,
@@ -170,13 +184,13 @@ async fn write_all<W: Write>(
             ]
         }
     );
-    (done.wins, done.cut) = (rows, done.cut || cut);
-    files.push((file, out));
+    files.push(written);
 
     let file = format!("{}-blocks.csv", req.stem());
-    let (rows, cut, out) = stream!(
+    let written = stream!(
         reader,
         req,
+        file.clone(),
         open(&file)?,
         cap,
         BLOCK_COLUMNS,
@@ -203,29 +217,28 @@ async fn write_all<W: Write>(
             ]
         }
     );
-    (done.blocks, done.cut) = (rows, done.cut || cut);
-    files.push((file, out));
-    Ok((done, files))
+    files.push(written);
+    Ok(files)
 }
 
 /// The export as files for Slack, each titled with what it holds.
 pub async fn for_slack(reader: &Reader, req: &ExportRequest) -> Result<Vec<NewPart>, ExportError> {
-    let (_, files) = write_all(reader, req, Some(SLACK_FILE_CAP), |_| Ok(Vec::<u8>::new())).await?;
+    let files = write_all(reader, req, Some(SLACK_FILE_CAP), |_| Ok(Vec::<u8>::new())).await?;
     let period = format!("{} – {}", short_date(req.from), short_date(req.to));
     Ok(files
         .into_iter()
         .zip(["Touches", "Wins", "Blocks"])
-        .map(|((filename, content), what)| {
-            let cut = if content.len() >= SLACK_FILE_CAP {
+        .map(|(file, what)| {
+            let cut = if file.cut {
                 " (cut at 20 MB: export a shorter period for the rest)"
             } else {
                 ""
             };
             NewPart {
                 title: format!("{what}, {period}{cut}"),
-                filename,
+                filename: file.name,
                 alt_txt: None,
-                content,
+                content: file.out,
             }
         })
         .collect())
@@ -239,16 +252,22 @@ pub async fn to_dir(
     dir: &Path,
 ) -> Result<(Exported, Vec<PathBuf>), ExportError> {
     std::fs::create_dir_all(dir)?;
-    let (done, files) = write_all(reader, req, None, |name| {
+    let files = write_all(reader, req, None, |name| {
         Ok(std::io::BufWriter::new(std::fs::File::create(
             dir.join(name),
         )?))
     })
     .await?;
+    let rows = |i: usize| files.get(i).map_or(0, |f: &Written<_>| f.rows);
+    let done = Exported {
+        touches: rows(0),
+        wins: rows(1),
+        blocks: rows(2),
+    };
     let mut paths = Vec::new();
-    for (name, mut out) in files {
-        out.flush()?;
-        paths.push(dir.join(name));
+    for mut file in files {
+        file.out.flush()?;
+        paths.push(dir.join(file.name));
     }
     Ok((done, paths))
 }

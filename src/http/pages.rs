@@ -181,17 +181,7 @@ pub async fn board_events(State(state): State<AppState>, Path(token): Path<Strin
                             (state, token, Watch::Done),
                         ));
                     }
-                    Ok(Some(marker)) if last.as_ref() != Some(&marker) => {
-                        let link = match crate::service::board::opened_by(&state, &token).await {
-                            Ok(Some(link)) => link,
-                            _ => {
-                                last = None;
-                                if !pause(&state).await {
-                                    return None;
-                                }
-                                continue;
-                            }
-                        };
+                    Ok(Some((link, marker))) if last.as_ref() != Some(&marker) => {
                         match crate::service::board::snapshot(&state, &link).await {
                             Ok(board) => {
                                 let json = serde_json::to_string(&board).unwrap_or_default();
@@ -201,7 +191,7 @@ pub async fn board_events(State(state): State<AppState>, Path(token): Path<Strin
                             Err(e) => tracing::warn!(error = %e, "board snapshot failed"),
                         }
                     }
-                    Ok(Some(marker)) => last = Some(marker),
+                    Ok(Some((_, marker))) => last = Some(marker),
                     Err(e) => tracing::warn!(error = %e, "board marker failed"),
                 }
                 if !pause(&state).await {

@@ -63,15 +63,16 @@ pub async fn opened_by(state: &AppState, token: &str) -> store::Result<Option<Li
     Ok(links::opened_by(state.db.reader(), LinkKind::Board, &token_hash(token)).await?)
 }
 
-/// A marker that changes whenever the board would; `None` once the link is reset.
-pub async fn marker(state: &AppState, token: &str) -> store::Result<Option<String>> {
+/// The board's link and a marker that changes whenever the board would; `None` once the link
+/// is reset.
+pub async fn marker(state: &AppState, token: &str) -> store::Result<Option<(Link, String)>> {
     let Some(link) = opened_by(state, token).await? else {
         return Ok(None);
     };
     let team = teams::get(state.db.reader(), &link.team_id).await?;
     let today = local_day(state.clock.now(), team.tz);
     let changes = board::marker(state.db.reader(), &link.team_id, week_of(today).0).await?;
-    Ok(Some(format!("{today}.{changes}")))
+    Ok(Some((link, format!("{today}.{changes}"))))
 }
 
 fn line(name: String, t: &Tally) -> Line {

@@ -21,6 +21,16 @@ fn bind_reps<'q>(mut q: sql::Query<'q>, req: &'q ExportRequest) -> sql::Query<'q
     q
 }
 
+/// `statement` with the request's team, first and last day, then its reps bound, in that
+/// order (`WHERE … team_id = ? AND day >= ? AND day <= ?` and the reps' filter).
+fn in_period<'q>(statement: &'q str, req: &'q ExportRequest) -> sql::Query<'q> {
+    let q = sql::query_as(statement)
+        .bind(req.team_id.as_str())
+        .bind(req.from)
+        .bind(req.to);
+    bind_reps(q, req)
+}
+
 /// The stage rank each outcome moves a prospect to, as SQL (from the domain's one rule).
 fn stage_rank_sql() -> String {
     let arms: Vec<String> = Outcome::ALL
@@ -67,11 +77,7 @@ pub async fn touches(
          ORDER BY t.created_at, t.id",
         reps_filter("t.user_id", req),
     );
-    let q = sql::query_as(&statement)
-        .bind(req.team_id.as_str())
-        .bind(req.from)
-        .bind(req.to);
-    bind_reps(q, req)
+    in_period(&statement, req)
         .for_each(reader, |mut row: TouchRow| {
             let stage = stages.entry(row.prospect_id).or_insert(0);
             *stage = (*stage).max(stage_rank(row.outcome));
@@ -95,11 +101,7 @@ pub async fn wins(
          ORDER BY w.created_at, w.id",
         reps_filter("w.user_id", req)
     );
-    let q = sql::query_as(&statement)
-        .bind(req.team_id.as_str())
-        .bind(req.from)
-        .bind(req.to);
-    bind_reps(q, req).for_each(reader, each).await
+    in_period(&statement, req).for_each(reader, each).await
 }
 
 /// Streams the blocks (cancelled ones too: the status says so) into `each`; returns how many.
@@ -116,9 +118,5 @@ pub async fn blocks(
          ORDER BY b.starts_at, b.id",
         reps_filter("b.user_id", req)
     );
-    let q = sql::query_as(&statement)
-        .bind(req.team_id.as_str())
-        .bind(req.from)
-        .bind(req.to);
-    bind_reps(q, req).for_each(reader, each).await
+    in_period(&statement, req).for_each(reader, each).await
 }
