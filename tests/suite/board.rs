@@ -179,13 +179,7 @@ async fn the_board_follows_the_blitz_live_names_no_private_rep_and_stops_when_re
     // The link is reset: the open page stops, and the old link opens nothing.
     app.reply("U0BOSS", "/blitz", "board reset").await;
     until(&client, "the reset", |t| t.contains("link was reset")).await;
-    let (status, _) = app
-        .send(
-            axum::http::Request::get(format!("/board/{token}"))
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, _, _) = app.get(&format!("/board/{token}"), &[]).await;
     assert_eq!(status, axum::http::StatusCode::NOT_FOUND);
     client.close().await.unwrap();
 }
@@ -194,18 +188,10 @@ async fn the_board_follows_the_blitz_live_names_no_private_rep_and_stops_when_re
 async fn the_board_page_is_locked_down() {
     let app = TestApp::spawn().await;
     let token = token_in(&app.reply("U0JANE", "/blitz", "board").await);
-    let response = tower::ServiceExt::oneshot(
-        app.router.clone(),
-        axum::http::Request::get(format!("/board/{token}"))
-            .body(axum::body::Body::empty())
-            .unwrap(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(response.status(), axum::http::StatusCode::OK);
+    let (status, headers, _) = app.get(&format!("/board/{token}"), &[]).await;
+    assert_eq!(status, axum::http::StatusCode::OK);
     let header = |name: &str| {
-        response
-            .headers()
+        headers
             .get(name)
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default()
@@ -221,13 +207,7 @@ async fn the_board_page_is_locked_down() {
         format!("/board/{}", "0".repeat(64)),
         format!("/board/{}/events", "0".repeat(64)),
     ] {
-        let (status, _) = app
-            .send(
-                axum::http::Request::get(&path)
-                    .body(axum::body::Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let (status, _, _) = app.get(&path, &[]).await;
         assert_eq!(status, axum::http::StatusCode::NOT_FOUND, "{path}");
     }
 }

@@ -2,10 +2,8 @@
 //! independent parser (`ical`), at the right UTC instants across a daylight-saving change,
 //! stable under edits, cheap to poll (ETag), and gone (404) once the link is reset.
 use crate::common::*;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use std::collections::HashMap;
-use tower::ServiceExt;
 
 /// A fresh app whose public address is https://momentum.example.com.
 async fn with_public_url() -> TestApp {
@@ -34,44 +32,23 @@ struct Fetched {
 }
 
 async fn fetch(app: &TestApp, path: &str, if_none_match: Option<&str>) -> Fetched {
-    let mut request = Request::get(path);
-    if let Some(tag) = if_none_match {
-        request = request.header(header::IF_NONE_MATCH, tag);
-    }
-    let response = app
-        .router
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let value = |name: header::HeaderName| {
-        response
-            .headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-    };
-    let (etag, content_type, cache) = (
-        value(header::ETAG),
-        value(header::CONTENT_TYPE),
-        value(header::CACHE_CONTROL),
-    );
+    let sent: Vec<(header::HeaderName, &str)> = if_none_match
+        .into_iter()
+        .map(|tag| (header::IF_NONE_MATCH, tag))
+        .collect();
+    let (status, headers, body) = app.get(path, &sent).await;
+    let value =
+        |name: header::HeaderName| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
     assert_eq!(
-        response
-            .headers()
-            .get(header::REFERRER_POLICY)
-            .map(|v| v.to_str().unwrap()),
+        value(header::REFERRER_POLICY).as_deref(),
         Some("no-referrer")
     );
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
     Fetched {
         status,
-        etag,
-        content_type,
-        cache,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
+        etag: value(header::ETAG),
+        content_type: value(header::CONTENT_TYPE),
+        cache: value(header::CACHE_CONTROL),
+        body,
     }
 }
 

@@ -50,6 +50,17 @@ async fn digest_then_one_upload_attempt(app: &TestApp) {
     app.drain().await;
 }
 
+/// The app restarted on its database, with a fake Slack that now takes everything (and has
+/// forgotten what it received), after delivering what is due.
+async fn restarted_with_slack_back(app: TestApp) -> TestApp {
+    let app = app.restart().await;
+    app.slack.reset().await;
+    mount_post_ok(&app.slack).await;
+    mount_files(&app.slack).await;
+    app.drain_all().await;
+    app
+}
+
 /// Mounts the three upload steps, all succeeding.
 pub async fn mount_files(slack: &MockServer) {
     mount_grants(slack).await;
@@ -235,11 +246,7 @@ async fn a_restart_between_the_upload_steps_shares_the_chart_once() {
     );
 
     // The service restarts; Slack is back.
-    let app = app.restart().await;
-    app.slack.reset().await;
-    mount_post_ok(&app.slack).await;
-    mount_files(&app.slack).await;
-    app.drain_all().await;
+    let app = restarted_with_slack_back(app).await;
 
     assert_eq!(
         calls(&app).await,
@@ -410,11 +417,7 @@ async fn a_restart_after_the_bytes_went_up_only_shares_them() {
         "the upload is kept"
     );
 
-    let app = app.restart().await;
-    app.slack.reset().await;
-    mount_post_ok(&app.slack).await;
-    mount_files(&app.slack).await;
-    app.drain_all().await;
+    let app = restarted_with_slack_back(app).await;
     assert_eq!(
         calls(&app).await,
         ["POST /files.completeUploadExternal"],

@@ -19,36 +19,20 @@ struct Page {
 }
 
 async fn get(app: &TestApp, uri: &str, cookie: Option<&str>) -> Page {
-    let mut request = Request::get(uri);
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = app
-        .router
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let sent: Vec<(header::HeaderName, &str)> =
+        cookie.into_iter().map(|c| (header::COOKIE, c)).collect();
+    let (status, headers, body) = app.get(uri, &sent).await;
     let text = |name| {
-        response
-            .headers()
+        headers
             .get(name)
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default()
     };
-    let (status, location, cookie) = (
-        response.status(),
-        text(header::LOCATION),
-        text(header::SET_COOKIE),
-    );
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
     Page {
         status,
-        location,
-        cookie,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        location: text(header::LOCATION),
+        cookie: text(header::SET_COOKIE),
+        body,
     }
 }
 

@@ -306,6 +306,34 @@ impl TestApp {
         json["text"].as_str().unwrap().to_owned()
     }
 
+    /// A GET with these request headers, as a browser or a calendar app sends it: the status,
+    /// the response's headers and its body as text.
+    pub async fn get(
+        &self,
+        uri: &str,
+        headers: &[(axum::http::HeaderName, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let mut request = Request::get(uri);
+        for (name, value) in headers {
+            request = request.header(name, *value);
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let (status, headers) = (response.status(), response.headers().clone());
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            headers,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+
     pub async fn send(&self, request: Request<Body>) -> (StatusCode, String) {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
