@@ -1,44 +1,15 @@
 //! `/touch prospect [@ company] channel outcome [note]`: one attempt on a prospect.
 use super::words;
 use super::{MAX_NAME, MAX_TEXT, ParseError, tokenize};
-use crate::domain::time::next_weekday;
+pub use crate::domain::time::{CallbackDay, MAX_CALLBACK_DAYS};
 use crate::domain::{Channel, Outcome};
-use chrono::{Days, NaiveDate, Weekday};
+use chrono::Weekday;
 
 const EXAMPLES: &[&str] = &[
     "/touch Jane Doe @ Acme phone no_answer",
     "/touch Bob Lee email replied wants pricing next week",
     "/touch Ann Park @ Initech phone callback fri after the board meeting",
 ];
-
-/// When a call-back is due, as typed after `callback`: `tomorrow`, `fri`, `next week`,
-/// `in 3d`, `in 2w`, `in 2 weeks` or `2026-12-01`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallbackDay {
-    Tomorrow,
-    /// The next such weekday after today.
-    Next(Weekday),
-    In(u32),
-    On(NaiveDate),
-}
-
-/// The furthest ahead a call-back can be set.
-pub const MAX_CALLBACK_DAYS: u32 = 366;
-
-impl CallbackDay {
-    /// The local day it names, seen from `today`; `None` when it has passed or is over a year
-    /// away.
-    pub fn resolve(self, today: NaiveDate) -> Option<NaiveDate> {
-        let day = match self {
-            CallbackDay::Tomorrow => today.checked_add_days(Days::new(1))?,
-            // The next one after today (today's weekday means a week on).
-            CallbackDay::Next(weekday) => next_weekday(today.succ_opt()?, weekday),
-            CallbackDay::In(days) => today.checked_add_days(Days::new(days.into()))?,
-            CallbackDay::On(day) => day,
-        };
-        (day >= today && (day - today).num_days() <= i64::from(MAX_CALLBACK_DAYS)).then_some(day)
-    }
-}
 
 /// A call-back day at `words[i..]`, with how many words it took.
 fn callback_day_at(words: &[String], i: usize) -> Option<(CallbackDay, usize)> {
@@ -315,31 +286,6 @@ mod tests {
             Ok((None, "wants a demo".into()))
         );
         assert_eq!(day("Ann phone talked fri"), Ok((None, "fri".into())));
-    }
-
-    #[test]
-    fn a_callback_day_resolves_from_today() {
-        let monday: NaiveDate = "2026-11-23".parse().unwrap();
-        let on = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
-        assert_eq!(
-            CallbackDay::Next(Weekday::Fri).resolve(monday),
-            on("2026-11-27")
-        );
-        assert_eq!(
-            CallbackDay::Next(Weekday::Mon).resolve(monday),
-            on("2026-11-30")
-        );
-        assert_eq!(CallbackDay::In(14).resolve(monday), on("2026-12-07"));
-        assert_eq!(CallbackDay::Tomorrow.resolve(monday), on("2026-11-24"));
-        assert_eq!(CallbackDay::On(monday).resolve(monday), on("2026-11-23"));
-        assert_eq!(
-            CallbackDay::On("2026-11-20".parse().unwrap()).resolve(monday),
-            None
-        );
-        assert_eq!(
-            CallbackDay::On("2028-01-01".parse().unwrap()).resolve(monday),
-            None
-        );
     }
 
     #[test]

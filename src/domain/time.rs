@@ -1,5 +1,5 @@
 //! Local time for people: working days, a member's calendar day, "6 days ago", "Fri 27 Nov".
-use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// The days of the week someone works, bit 0 = Monday. Stored as that bit mask.
@@ -145,6 +145,31 @@ pub fn parse_tz(name: &str) -> Option<Tz> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_callback_day_resolves_from_today() {
+        let monday: NaiveDate = "2026-11-23".parse().unwrap();
+        let on = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
+        assert_eq!(
+            CallbackDay::Next(chrono::Weekday::Fri).resolve(monday),
+            on("2026-11-27")
+        );
+        assert_eq!(
+            CallbackDay::Next(chrono::Weekday::Mon).resolve(monday),
+            on("2026-11-30")
+        );
+        assert_eq!(CallbackDay::In(14).resolve(monday), on("2026-12-07"));
+        assert_eq!(CallbackDay::Tomorrow.resolve(monday), on("2026-11-24"));
+        assert_eq!(CallbackDay::On(monday).resolve(monday), on("2026-11-23"));
+        assert_eq!(
+            CallbackDay::On("2026-11-20".parse().unwrap()).resolve(monday),
+            None
+        );
+        assert_eq!(
+            CallbackDay::On("2028-01-01".parse().unwrap()).resolve(monday),
+            None
+        );
+    }
+
     use super::*;
 
     #[test]
@@ -198,5 +223,34 @@ mod instant_tests {
         let sunday: NaiveDate = "2026-11-22".parse().unwrap();
         assert_eq!(next_weekday(sunday, Weekday::Sun), sunday);
         assert_eq!(next_weekday(sunday, Weekday::Mon).to_string(), "2026-11-23");
+    }
+}
+
+/// When a call-back is due, as typed after `callback`: `tomorrow`, `fri`, `next week`,
+/// `in 3d`, `in 2w`, `in 2 weeks` or `2026-12-01`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackDay {
+    Tomorrow,
+    /// The next such weekday after today.
+    Next(Weekday),
+    In(u32),
+    On(NaiveDate),
+}
+
+/// The furthest ahead a call-back can be set.
+pub const MAX_CALLBACK_DAYS: u32 = 366;
+
+impl CallbackDay {
+    /// The local day it names, seen from `today`; `None` when it has passed or is over a year
+    /// away.
+    pub fn resolve(self, today: NaiveDate) -> Option<NaiveDate> {
+        let day = match self {
+            CallbackDay::Tomorrow => today.checked_add_days(Days::new(1))?,
+            // The next one after today (today's weekday means a week on).
+            CallbackDay::Next(weekday) => next_weekday(today.succ_opt()?, weekday),
+            CallbackDay::In(days) => today.checked_add_days(Days::new(days.into()))?,
+            CallbackDay::On(day) => day,
+        };
+        (day >= today && (day - today).num_days() <= i64::from(MAX_CALLBACK_DAYS)).then_some(day)
     }
 }

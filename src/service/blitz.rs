@@ -45,7 +45,7 @@ async fn start(
         .write(data, |c, (caller, goal, at, ends_at, board)| {
             Box::pin(async move {
                 let (at, ends_at) = (*at, *ends_at);
-                members::upsert(c, &caller.team_id, &caller.user_id, at).await?;
+                members::upsert(&mut *c, &caller.team_id, &caller.user_id, at).await?;
                 let Some(id) = blitz::start(
                     c,
                     &caller.team_id,

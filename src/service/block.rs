@@ -1,11 +1,11 @@
 //! `/block`: plan a prospecting block in the member's own time zone, report its results,
 //! list and cancel planned blocks.
-use super::{Caller, Reply, Result, count_step, plural, step_context};
+use super::{Caller, Reply, Result, plural};
 use crate::commands::{BlockRequest, BlockStart, DaySpec};
 use crate::domain::time::{local_day, local_instant, next_weekday, relative_day};
-use crate::domain::{BlockResults, WinKind, WinSource, response_rate};
+use crate::domain::{BlockResults, response_rate};
 use crate::state::AppState;
-use crate::store::{blocks, members, wins};
+use crate::store::{blocks, members};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
 
@@ -45,7 +45,7 @@ async fn plan(state: &AppState, caller: &Caller, start: BlockStart, minutes: u32
         .db
         .write(data, |c, (caller, starts_at, ends_at, minutes, now, tz)| {
             Box::pin(async move {
-                members::upsert(c, &caller.team_id, &caller.user_id, *now).await?;
+                members::upsert(&mut *c, &caller.team_id, &caller.user_id, *now).await?;
                 let (team, user) = (&caller.team_id, &caller.user_id);
                 let clash = blocks::overlapping(&mut *c, team, user, *starts_at, *ends_at).await?;
                 if let Some(other) = clash.first() {
@@ -137,46 +137,13 @@ fn span(starts_at: DateTime<Utc>, minutes: i64, tz: Tz, today: chrono::NaiveDate
 }
 
 async fn done(state: &AppState, caller: &Caller, results: BlockResults) -> Result<Reply> {
-    let now = state.clock.now();
-    let data = (caller.clone(), results, now);
-    let (block_id, planned, counted) = state
-        .db
-        .write(data, |c, (caller, r, now)| {
-            Box::pin(async move {
-                let (team, user) = (&caller.team_id, &caller.user_id);
-                let ctx = step_context(c, team, user, *now).await?;
-                let since = *now - Duration::hours(18);
-                let until = *now + Duration::minutes(30);
-                let block = blocks::to_report(c, team, user, since, until).await?;
-                let block_id = block.as_ref().map(|b| b.id);
-                let id = blocks::report(c, team, user, block_id, ctx.today, r, *now).await?;
-                // Meetings and conversations are celebrated as wins.
-                for (kind, n) in [
-                    (WinKind::Meeting, r.meetings),
-                    (WinKind::Conversation, r.conversations),
-                ] {
-                    if n == 0 {
-                        continue;
-                    }
-                    let win = wins::StepWin {
-                        team_id: team,
-                        user_id: user,
-                        kind,
-                        text: "",
-                        source: WinSource::Block,
-                        touch_id: None,
-                        block_id: Some(id),
-                        steps: n.into(),
-                        day: ctx.today,
-                        at: *now,
-                    };
-                    wins::insert_step(c, &win).await?;
-                }
-                let counted = count_step(c, &ctx, 0, 0).await?;
-                Ok((id, block.is_some(), counted))
-            })
-        })
-        .await?;
+    let input = blocks::DoneInput {
+        team_id: caller.team_id.clone(),
+        user_id: caller.user_id.clone(),
+        results,
+        at: state.clock.now(),
+    };
+    let done = blocks::record_done(&state.db, input).await?;
     let mut parts = Vec::new();
     for (n, one, many) in [
         (results.dials, "dial", "dials"),
@@ -197,8 +164,8 @@ async fn done(state: &AppState, caller: &Caller, results: BlockResults) -> Resul
     )
     .map(|r| format!("\n{r}% of attempts got a response."))
     .unwrap_or_default();
-    let which = if planned {
-        format!("Block #{block_id} done")
+    let which = if done.planned {
+        format!("Block #{} done", done.block_id)
     } else {
         "Block logged (it wasn't planned — next time, `/block 9:00 60m` puts it on your calendar)"
             .to_owned()
@@ -206,7 +173,7 @@ async fn done(state: &AppState, caller: &Caller, results: BlockResults) -> Resul
     Ok(Reply::ephemeral(format!(
         "✅ {which}: {}.{rate}{}",
         parts.join(" · "),
-        super::streak_note(counted.streak)
+        super::streak_note(done.streak)
     )))
 }
 

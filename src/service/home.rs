@@ -122,7 +122,7 @@ pub async fn opened(
                 if !interactions::first_delivery(c, event_id, at).await? {
                     return Ok(false);
                 }
-                members::upsert(c, team_id, user_id, at).await?;
+                members::upsert(&mut *c, team_id, user_id, at).await?;
                 outbox::queue(c, team_id, Method::PublishView, user_id, view, at).await?;
                 Ok(true)
             })

@@ -34,11 +34,8 @@ pub async fn member_zone(state: &AppState, team_id: &str, user_id: &str) -> chro
 }
 
 use crate::commands::Request;
-use crate::domain::streak;
-use crate::domain::time::WorkDays;
 use crate::state::AppState;
 use crate::store::{self, members};
-use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 /// Who sent the command, and where.
@@ -104,56 +101,6 @@ pub async fn handle(state: &AppState, caller: &Caller, request: Request) -> Resu
             momentum::handle(state, caller, r).await
         }
     }
-}
-
-/// The member and their local day, read inside a write transaction.
-pub(crate) struct StepContext {
-    pub member: members::MemberRow,
-    pub today: NaiveDate,
-    pub work_days: WorkDays,
-}
-
-pub(crate) async fn step_context(
-    c: &mut store::Conn,
-    team_id: &str,
-    user_id: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<StepContext> {
-    let member = members::upsert(c, team_id, user_id, now).await?;
-    Ok(StepContext {
-        today: member.local.today(now),
-        work_days: member.local.work_days,
-        member,
-    })
-}
-
-/// What a step did to the member's day and streak.
-pub(crate) struct Counted {
-    pub touches_today: i64,
-    pub streak: i64,
-}
-
-/// Counts a step on the member's local day and moves their streak on.
-pub(crate) async fn count_step(
-    c: &mut store::Conn,
-    ctx: &StepContext,
-    wins: i64,
-    touches: i64,
-) -> sqlx::Result<Counted> {
-    let m = &ctx.member;
-    let day = ctx.today;
-    let (_, touches_today) =
-        members::record_step(c, &m.team_id, &m.user_id, day, wins, touches).await?;
-    let last = m.last_step_day;
-    let streak = streak::after_step(last, m.streak, ctx.today, ctx.work_days);
-    // A step dated before the last one (a zone change, a late report) leaves the streak alone.
-    if last.is_none_or(|l| l < ctx.today) {
-        members::set_streak(c, &m.team_id, &m.user_id, streak, Some(day)).await?;
-    }
-    Ok(Counted {
-        touches_today,
-        streak,
-    })
 }
 
 /// "🔥 4-day streak" once a streak is worth mentioning.

@@ -195,7 +195,7 @@ async fn add(
             |c, (caller, name, company, now)| {
                 Box::pin(async move {
                     let at = *now;
-                    members::upsert(c, &caller.team_id, &caller.user_id, at).await?;
+                    members::upsert(&mut *c, &caller.team_id, &caller.user_id, at).await?;
                     let key = name_key(name);
                     let new = prospects::NewProspect {
                         team_id: &caller.team_id,
@@ -206,7 +206,7 @@ async fn add(
                         replaces_id: None,
                         at,
                     };
-                    let (row, already) = prospects::add(c, &new).await?;
+                    let (row, already) = prospects::add(&mut *c, &new).await?;
                     Ok(Change::Added {
                         name: row.name,
                         company: company.clone().map(UserText::from).or(row.company),
@@ -245,7 +245,7 @@ async fn drop_or_close(
                                     touches: p.touches,
                                 });
                             }
-                            prospects::drop(c, p.id, *now).await?;
+                            prospects::drop(&mut *c, p.id, *now).await?;
                             Ok(Change::Dropped {
                                 answered: !p.stage.is_prospecting(),
                                 name: p.name,
@@ -300,7 +300,7 @@ async fn replace(
                         });
                     };
                     if previous.status == ProspectStatus::Active {
-                        prospects::drop(c, previous.id, at).await?;
+                        prospects::drop(&mut *c, previous.id, at).await?;
                     }
                     let new_key = name_key(new);
                     let p = prospects::NewProspect {
@@ -312,7 +312,7 @@ async fn replace(
                         replaces_id: Some(previous.id),
                         at,
                     };
-                    let (row, _) = prospects::add(c, &p).await?;
+                    let (row, _) = prospects::add(&mut *c, &p).await?;
                     Ok(Change::Replaced {
                         old: previous.name,
                         new: row.name,

@@ -1,143 +1,41 @@
 //! `/touch`: one attempt on a prospect (created on first touch), with where it stands on the
 //! way to ten touches and when the next one is due.
-use super::{Caller, Reply, Result, count_step, step_context};
+use super::{Caller, Reply, Result};
 use crate::commands::{TouchRequest, name_key};
-use crate::domain::cadence::{Cadence, TOUCH_GOAL};
-use crate::domain::text::UserText;
+use crate::domain::cadence::TOUCH_GOAL;
 use crate::domain::time::{days_ago, short_date};
-use crate::domain::{Channel, Outcome, Stage, WinSource};
+use crate::domain::{Channel, Outcome};
 use crate::slack::interaction::{Action, ProspectRef};
 use crate::state::AppState;
-use crate::store::{prospects, touches, wins};
+use crate::store::touches::{self, TouchInput, Touched};
 use chrono::NaiveDate;
 
-struct Touched {
-    id: i64,
-    name: UserText,
-    company: Option<UserText>,
-    before: Cadence,
-    after: Cadence,
-    stage_before: Stage,
-    stage: Stage,
-    /// Touches on the prospect so far by channel, this one included.
-    channels: Vec<(Channel, i64)>,
-    callback_on: Option<NaiveDate>,
-    today_total: i64,
-}
-
-/// A call-back day that has passed or is too far away: nothing is logged.
-struct BadCallbackDay;
-
 pub async fn log(state: &AppState, caller: &Caller, request: TouchRequest) -> Result<Reply> {
-    let now = state.clock.now();
-    let data = (caller.clone(), request.clone(), now);
-    let (member, touched) = state
-        .db
-        .write(data, |c, (caller, r, now)| {
-            Box::pin(async move {
-                let ctx = step_context(c, &caller.team_id, &caller.user_id, *now).await?;
-                let callback_on = match r.callback.map(|d| d.resolve(ctx.today)) {
-                    Some(None) => return Ok((ctx, Err(BadCallbackDay))),
-                    Some(day) => day,
-                    None => None,
-                };
-                let at = *now;
-                let key = name_key(&r.prospect);
-                let new = prospects::NewProspect {
-                    team_id: &caller.team_id,
-                    user_id: &caller.user_id,
-                    name: &r.prospect,
-                    name_key: &key,
-                    company: r.company.as_deref(),
-                    replaces_id: None,
-                    at,
-                };
-                let (prospect, _) = prospects::add(c, &new).await?;
-                if let Some(company) = r
-                    .company
-                    .as_deref()
-                    .filter(|c| prospect.company.as_ref().map(|p| p.raw()) != Some(*c))
-                {
-                    prospects::set_company(c, prospect.id, company).await?;
-                }
-                let day = ctx.today;
-                let stage = prospect.stage.after(r.outcome);
-                let touch = touches::NewTouch {
-                    team_id: &caller.team_id,
-                    user_id: &caller.user_id,
-                    prospect_id: prospect.id,
-                    channel: r.channel,
-                    outcome: r.outcome,
-                    note: &r.note,
-                    callback_on,
-                    stage,
-                    day,
-                    at,
-                };
-                let touch_id = touches::insert(c, &touch).await?;
-                let company = r.company.clone().map(UserText::from).or(prospect.company);
-                if let Some(kind) = r.outcome.win_kind() {
-                    let with = match &company {
-                        Some(co) => format!("{} ({})", prospect.name.raw(), co.raw()),
-                        None => prospect.name.raw().to_owned(),
-                    };
-                    let win = wins::StepWin {
-                        team_id: &caller.team_id,
-                        user_id: &caller.user_id,
-                        kind,
-                        text: &with,
-                        source: WinSource::Touch,
-                        touch_id: Some(touch_id),
-                        block_id: None,
-                        steps: 1,
-                        day,
-                        at,
-                    };
-                    wins::insert_step(c, &win).await?;
-                }
-                let channels = touches::channels_used(&mut *c, prospect.id).await?;
-                if r.outcome == Outcome::No {
-                    prospects::drop(c, prospect.id, at).await?;
-                }
-                let counted = count_step(c, &ctx, 0, 1).await?;
-                let before = Cadence {
-                    touches: prospect.touches,
-                    last_touch: prospect.last_touch_day,
-                };
-                let after = Cadence {
-                    touches: prospect.touches + 1,
-                    last_touch: Some(ctx.today),
-                };
-                Ok((
-                    ctx,
-                    Ok(Touched {
-                        id: prospect.id,
-                        name: prospect.name,
-                        company,
-                        before,
-                        after,
-                        stage_before: prospect.stage,
-                        stage,
-                        channels,
-                        callback_on,
-                        today_total: counted.touches_today,
-                    }),
-                ))
-            })
-        })
-        .await?;
-    super::profile::refresh_in_background(state, &member.member);
-    let Ok(touched) = touched else {
+    let input = TouchInput {
+        team_id: caller.team_id.clone(),
+        user_id: caller.user_id.clone(),
+        prospect: request.prospect.clone(),
+        name_key: name_key(&request.prospect),
+        company: request.company.clone(),
+        channel: request.channel,
+        outcome: request.outcome,
+        callback: request.callback,
+        note: request.note.clone(),
+        at: state.clock.now(),
+    };
+    let done = touches::record(&state.db, input).await?;
+    super::profile::refresh_in_background(state, &done.member);
+    let Ok(touched) = done.touched else {
         return Ok(Reply::ephemeral(format!(
             "I can set a call-back from today up to a year ahead — that day doesn't fit. \
              Nothing logged.\nFor example: `/touch {} phone callback fri`",
             crate::domain::text::mrkdwn(&request.prospect, 60).replace('`', "'")
         )));
     };
-    let reply = Reply::ephemeral(render(&request, &touched, member.today));
+    let reply = Reply::ephemeral(render(&request, &touched, done.today));
     Ok(if request.outcome == Outcome::No {
         reply.with_button(
-            Action::AddReplacement(ProspectRef::Id(touched.id))
+            Action::AddReplacement(ProspectRef::Id(touched.prospect_id))
                 .button("➕ Add a replacement target"),
         )
     } else {

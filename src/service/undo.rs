@@ -40,7 +40,7 @@ pub async fn undo(state: &AppState, caller: &Caller, what: Undo) -> Result<Reply
         .write(data, |c, (caller, what, now)| {
             Box::pin(async move {
                 let (team, user) = (caller.team_id.as_str(), caller.user_id.as_str());
-                let member = members::upsert(c, team, user, *now).await?;
+                let member = members::upsert(&mut *c, team, user, *now).await?;
                 let since = *now - Duration::hours(UNDO_HOURS);
                 // (what was removed, the day and counts of the step it took off)
                 let (removed, step): (Removed, Option<(NaiveDate, i64, i64)>) = match what {
@@ -94,7 +94,7 @@ pub async fn undo(state: &AppState, caller: &Caller, what: Undo) -> Result<Reply
                 if let Some((day, wins, touches)) = step {
                     let days = members::unrecord_step(c, team, user, day, wins, touches).await?;
                     let streak = streak::from_days(&days, member.local.work_days);
-                    members::set_streak(c, team, user, streak, days.first().copied()).await?;
+                    members::set_streak(&mut *c, team, user, streak, days.first().copied()).await?;
                 }
                 Ok((Some(removed), member.local.tz))
             })

@@ -1,7 +1,10 @@
-//! Blocks: time set aside for prospecting, and what came of it.
-use super::sql::{self, Conn, Ex};
-use crate::domain::{BlockResults, BlockStatus};
-use chrono::{DateTime, NaiveDate, Utc};
+//! Blocks: time set aside for prospecting, and what came of it; `/block done`'s business
+//! write ([`record_done`]).
+use super::members;
+use super::sql::{self, Conn, Ex, LiteRow, Tx, col};
+use super::wins::{self, StepWin};
+use crate::domain::{BlockResults, BlockStatus, WinKind, WinSource};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// Block statuses as the store writes them into SQL: the domain's one mapping
 /// (`BlockStatus`), in the statement's text so partial indexes on a status stay usable.
@@ -16,6 +19,91 @@ pub struct BlockRow {
     pub minutes: i64,
     pub status: BlockStatus,
     pub planned: bool,
+}
+
+impl LiteRow for BlockRow {
+    fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(BlockRow {
+            id: col(row, "id")?,
+            starts_at: col(row, "starts_at")?,
+            minutes: col(row, "minutes")?,
+            status: col(row, "status")?,
+            planned: col(row, "planned")?,
+        })
+    }
+}
+
+/// A block's results as the rep reported them.
+#[derive(Debug, Clone)]
+pub struct DoneInput {
+    pub team_id: String,
+    pub user_id: String,
+    pub results: BlockResults,
+    pub at: DateTime<Utc>,
+}
+
+/// What reporting a block did.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockDone {
+    pub block_id: i64,
+    /// Whether the results went on a planned block (else a new, unplanned one).
+    pub planned: bool,
+    pub streak: i64,
+}
+
+/// Records a block's results — the one business write behind `/block done` — in one
+/// transaction: on the planned block it is most likely about (else a new unplanned one), with
+/// its meetings and conversations celebrated as wins and the step counted on the member's day.
+/// Written once against [`Tx`]: on SQLite the writer runs it in-thread on its handle.
+pub async fn record_done(db: &super::Db, input: DoneInput) -> super::Result<BlockDone> {
+    db.write_in_thread(input, |tx, d| Box::pin(record_done_in(tx, d)))
+        .await
+}
+
+async fn record_done_in(tx: &mut Tx<'_>, d: &DoneInput) -> sqlx::Result<BlockDone> {
+    let (team, user, r, now) = (&d.team_id, &d.user_id, &d.results, d.at);
+    let ctx = members::step_context(&mut *tx, team, user, now).await?;
+    let since = now - Duration::hours(18);
+    let until = now + Duration::minutes(30);
+    let block = to_report(&mut *tx, team, user, since, until).await?;
+    let id = report(
+        &mut *tx,
+        team,
+        user,
+        block.as_ref().map(|b| b.id),
+        ctx.today,
+        r,
+        now,
+    )
+    .await?;
+    // Meetings and conversations are celebrated as wins.
+    for (kind, n) in [
+        (WinKind::Meeting, r.meetings),
+        (WinKind::Conversation, r.conversations),
+    ] {
+        if n == 0 {
+            continue;
+        }
+        let win = StepWin {
+            team_id: team,
+            user_id: user,
+            kind,
+            text: "",
+            source: WinSource::Block,
+            touch_id: None,
+            block_id: Some(id),
+            steps: n.into(),
+            day: ctx.today,
+            at: now,
+        };
+        wins::insert_step(&mut *tx, &win).await?;
+    }
+    let counted = members::count_step(&mut *tx, &ctx, 0, 0).await?;
+    Ok(BlockDone {
+        block_id: id,
+        planned: block.is_some(),
+        streak: counted.streak,
+    })
 }
 
 impl BlockRow {
@@ -101,7 +189,7 @@ pub async fn upcoming(
 /// The planned block a report is most likely about: the latest one that started since
 /// `since` and no later than `until`.
 pub async fn to_report(
-    conn: &mut Conn,
+    tx: impl Into<Tx<'_>>,
     team_id: &str,
     user_id: &str,
     since: DateTime<Utc>,
@@ -116,13 +204,13 @@ pub async fn to_report(
     .bind(user_id)
     .bind(since)
     .bind(until)
-    .fetch_optional(conn)
+    .fetch_optional_on(tx)
     .await
 }
 
 /// Records results on a planned block, or on a new unplanned one when `block_id` is `None`.
 pub async fn report(
-    conn: &mut Conn,
+    tx: impl Into<Tx<'_>>,
     team_id: &str,
     user_id: &str,
     block_id: Option<i64>,
@@ -130,6 +218,7 @@ pub async fn report(
     r: &BlockResults,
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
+    let mut tx = tx.into();
     let id = match block_id {
         Some(id) => id,
         None => sql::query(
@@ -141,7 +230,7 @@ pub async fn report(
         .bind(now)
         .bind(day)
         .bind(now)
-        .scalar_one(&mut *conn)
+        .scalar_one_on(&mut tx)
         .await?,
     };
     sql::query(
@@ -157,7 +246,7 @@ pub async fn report(
     .bind(r.nos)
     .bind(now)
     .bind(id)
-    .execute(&mut *conn)
+    .execute_on(tx)
     .await?;
     Ok(id)
 }

@@ -32,17 +32,39 @@ pub(super) fn configure_process() {
 }
 
 /// The SQLite connection as in-thread work sees it (inside the writer's open transaction).
-pub type Direct = rusqlite::Connection;
+///
+/// A mutex around the borrowed connection, so a business write's future may hold a reference
+/// to it and still be `Send` (the same future runs through sqlx on PostgreSQL). It is never
+/// contended: only the writer's thread uses it, one statement at a time.
+pub struct Direct {
+    conn: std::sync::Mutex<rusqlite::Connection>,
+}
+
+impl Direct {
+    /// Runs `f` on the connection.
+    pub(super) fn with<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> T) -> T {
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&conn)
+    }
+
+    /// One statement (or several, without arguments) run as is: BEGIN, COMMIT, ROLLBACK.
+    pub(super) fn batch(&self, sql: &str) -> Result<(), rusqlite::Error> {
+        self.with(|c| c.execute_batch(sql))
+    }
+}
 
 /// The writer's in-thread view of its SQLite connection.
 pub(super) struct Handle {
     /// Dropped only in [`Handle::detach`], under the lock (dropping finalizes statements).
-    conn: ManuallyDrop<rusqlite::Connection>,
+    conn: ManuallyDrop<Direct>,
 }
 
 /// sqlx's worker is parked while this lives: the handle is ours alone.
 pub(super) struct Locked<'h> {
-    conn: &'h mut Direct,
+    conn: &'h Direct,
     _guard: sqlx::sqlite::LockedSqliteHandle<'h>,
 }
 
@@ -62,7 +84,9 @@ impl Handle {
         let conn = unsafe { rusqlite::Connection::from_handle(locked.as_raw_handle().as_ptr()) }
             .map_err(|e| sqlx::Error::Protocol(format!("borrowing the SQLite handle: {e}")))?;
         Ok(Self {
-            conn: ManuallyDrop::new(conn),
+            conn: ManuallyDrop::new(Direct {
+                conn: std::sync::Mutex::new(conn),
+            }),
         })
     }
 
@@ -73,7 +97,7 @@ impl Handle {
     ) -> sqlx::Result<Locked<'h>> {
         Ok(Locked {
             _guard: sqlx_conn.lock_handle().await?,
-            conn: &mut self.conn,
+            conn: &self.conn,
         })
     }
 
@@ -90,25 +114,4 @@ impl Handle {
 /// A rusqlite error as the store reports it.
 pub(super) fn error(e: rusqlite::Error) -> sqlx::Error {
     sqlx::Error::Protocol(format!("sqlite: {e}"))
-}
-
-/// An instant as SQLite stores it ([`super::ts`]), read back.
-pub fn time(text: &str) -> rusqlite::Result<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .map(|t| t.to_utc())
-        .or_else(|_| {
-            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").map(|t| t.and_utc())
-        })
-        .map_err(|e| conversion(format!("time {text:?}: {e}")))
-}
-
-/// A day as SQLite stores it (`YYYY-MM-DD`), read back.
-pub fn day(text: &str) -> rusqlite::Result<chrono::NaiveDate> {
-    text.parse()
-        .map_err(|e| conversion(format!("day {text:?}: {e}")))
-}
-
-/// A value stored in a form this code does not read.
-pub fn conversion(message: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, message.into())
 }

@@ -1,9 +1,8 @@
 //! Members: the Slack users the bot knows, their time zone, manager, away and privacy.
-use super::direct::{self, Direct};
-use super::sql::{self, Conn, Ex};
+use super::sql::{self, Conn, Ex, LiteRow, Tx, col};
 use super::teams::WORK_DAYS;
 use crate::domain::text::UserText;
-use crate::domain::time::Local;
+use crate::domain::time::{Local, WorkDays};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
@@ -46,7 +45,7 @@ fn columns() -> String {
 /// The member, created on first sight, with where they are — one statement, since every
 /// logged step starts here.
 pub async fn upsert(
-    conn: &mut Conn,
+    tx: impl Into<Tx<'_>>,
     team_id: &str,
     user_id: &str,
     now: DateTime<Utc>,
@@ -60,8 +59,27 @@ pub async fn upsert(
     .bind(team_id)
     .bind(user_id)
     .bind(now)
-    .fetch_one(conn)
+    .fetch_one_on(tx)
     .await
+}
+
+impl LiteRow for MemberRow {
+    fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(MemberRow {
+            team_id: col(row, "team_id")?,
+            user_id: col(row, "user_id")?,
+            is_admin: col(row, "is_admin")?,
+            profile_at: col(row, "profile_at")?,
+            manager_id: col(row, "manager_id")?,
+            away_until: col(row, "away_until")?,
+            private: col(row, "private")?,
+            welcomed_at: col(row, "welcomed_at")?,
+            streak: col(row, "streak")?,
+            last_step_day: col(row, "last_step_day")?,
+            name: col(row, "name")?,
+            local: Local::from_lite(row)?,
+        })
+    }
 }
 
 /// What a step needs to know before it is written, read on a reader (off the writer's path).
@@ -76,54 +94,38 @@ pub struct StepState {
     pub local: Local,
 }
 
-/// The one statement behind [`step_state`] and [`step_state_direct`].
-static STEP_STATE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "SELECT m.tz IS NOT NULL AS own_zone, m.last_step_day, m.streak, m.profile_at, {ZONE}, {WORK_DAYS}
-         FROM (SELECT ?1 AS team_id, ?2 AS user_id) k
-         LEFT JOIN members m ON m.team_id = k.team_id AND m.user_id = k.user_id
-         LEFT JOIN teams t ON t.team_id = k.team_id"
-    )
-});
-
 /// The member's zone, working week, streak and profile age in one read; `None`s for a member
 /// not seen yet (whose zone is the team's or the default).
 pub async fn step_state(
-    db: impl Into<Ex<'_>>,
+    tx: impl Into<Tx<'_>>,
     team_id: &str,
     user_id: &str,
 ) -> sqlx::Result<StepState> {
+    static STEP_STATE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT m.tz IS NOT NULL AS own_zone, m.last_step_day, m.streak, m.profile_at, {ZONE}, {WORK_DAYS}
+             FROM (SELECT ?1 AS team_id, ?2 AS user_id) k
+             LEFT JOIN members m ON m.team_id = k.team_id AND m.user_id = k.user_id
+             LEFT JOIN teams t ON t.team_id = k.team_id"
+        )
+    });
     sql::query_as(&STEP_STATE)
         .bind(team_id)
         .bind(user_id)
-        .fetch_one(db)
+        .fetch_one_on(tx)
         .await
 }
 
-/// [`step_state`] on the writer's own connection, in-thread (SQLite): the same statement,
-/// decoded from rusqlite's row.
-pub fn step_state_direct(c: &Direct, team_id: &str, user_id: &str) -> rusqlite::Result<StepState> {
-    c.prepare_cached(&STEP_STATE)?
-        .query_row((team_id, user_id), |row| {
-            let zone: String = row.get(4)?;
-            Ok(StepState {
-                own_zone: row.get(0)?,
-                last_step_day: row
-                    .get::<_, Option<String>>(1)?
-                    .map(|d| direct::day(&d))
-                    .transpose()?,
-                streak: row.get(2)?,
-                profile_at: row
-                    .get::<_, Option<String>>(3)?
-                    .map(|t| direct::time(&t))
-                    .transpose()?,
-                local: Local {
-                    tz: crate::domain::time::parse_tz(&zone)
-                        .ok_or_else(|| direct::conversion(format!("unknown time zone {zone:?}")))?,
-                    work_days: row.get::<_, i64>(5)?.into(),
-                },
-            })
+impl LiteRow for StepState {
+    fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(StepState {
+            own_zone: col(row, "own_zone")?,
+            last_step_day: col(row, "last_step_day")?,
+            streak: col(row, "streak")?,
+            profile_at: col(row, "profile_at")?,
+            local: Local::from_lite(row)?,
         })
+    }
 }
 
 pub async fn get(
@@ -287,7 +289,7 @@ pub async fn set_private(
 
 /// Counts one step on a member's local day; returns the day's wins and touches so far.
 pub async fn record_step(
-    conn: &mut Conn,
+    tx: impl Into<Tx<'_>>,
     team_id: &str,
     user_id: &str,
     day: NaiveDate,
@@ -305,7 +307,7 @@ pub async fn record_step(
     .bind(day)
     .bind(wins)
     .bind(touches)
-    .fetch_one(conn)
+    .fetch_one_on(tx)
     .await
 }
 
@@ -351,7 +353,7 @@ pub async fn unrecord_step(
 
 /// Sets the member's streak and the day of their last step (`None` once no step is left).
 pub async fn set_streak(
-    conn: &mut Conn,
+    tx: impl Into<Tx<'_>>,
     team_id: &str,
     user_id: &str,
     streak: i64,
@@ -364,7 +366,58 @@ pub async fn set_streak(
     .bind(day)
     .bind(team_id)
     .bind(user_id)
-    .execute(conn)
+    .execute_on(tx)
     .await?;
     Ok(())
+}
+
+/// The member (created on first sight) and their local day, read inside a step's write.
+pub struct StepContext {
+    pub member: MemberRow,
+    pub today: NaiveDate,
+    pub work_days: WorkDays,
+}
+
+pub async fn step_context(
+    tx: impl Into<Tx<'_>>,
+    team_id: &str,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<StepContext> {
+    let member = upsert(tx, team_id, user_id, now).await?;
+    Ok(StepContext {
+        today: member.local.today(now),
+        work_days: member.local.work_days,
+        member,
+    })
+}
+
+/// What a step did to the member's day and streak.
+pub struct Counted {
+    pub touches_today: i64,
+    pub streak: i64,
+}
+
+/// Counts a step on the member's local day and moves their streak on.
+pub async fn count_step(
+    tx: impl Into<Tx<'_>>,
+    ctx: &StepContext,
+    wins: i64,
+    touches: i64,
+) -> sqlx::Result<Counted> {
+    let mut tx = tx.into();
+    let m = &ctx.member;
+    let day = ctx.today;
+    let (_, touches_today) =
+        record_step(&mut tx, &m.team_id, &m.user_id, day, wins, touches).await?;
+    let last = m.last_step_day;
+    let streak = crate::domain::streak::after_step(last, m.streak, ctx.today, ctx.work_days);
+    // A step dated before the last one (a zone change, a late report) leaves the streak alone.
+    if last.is_none_or(|l| l < ctx.today) {
+        set_streak(&mut tx, &m.team_id, &m.user_id, streak, Some(day)).await?;
+    }
+    Ok(Counted {
+        touches_today,
+        streak,
+    })
 }

@@ -12,7 +12,7 @@
 //! [`Db::reader`] and [`Db::write`].
 //!
 //! On SQLite the writer is a thread of its own. Work with an in-thread form
-//! ([`Db::write_direct`], the hot path) runs there on the connection's own handle, with no
+//! (the business writes of `store/` written against [`Tx`]: `/win`, `/touch`, `/block done`) runs there on the connection's own handle, with no
 //! hand-off to sqlx's worker per statement ([`direct`]); the writer never checkpoints, a
 //! checkpointer connection copies the WAL back in the background.
 //!
@@ -59,7 +59,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 pub use direct::Direct;
-pub use sql::{Conn, Ex, Reader};
+pub use sql::{Conn, Ex, Reader, Tx};
 
 /// The key of PostgreSQL's transaction-level advisory lock that every write transaction takes:
 /// writes are serialized across replicas exactly as SQLite serializes them within one file, so
@@ -239,26 +239,22 @@ impl Db {
             .await
     }
 
-    /// [`Db::write`] for the hot path: on SQLite `lite` runs in the writer's own thread on the
-    /// connection's handle ([`direct`]), with no hand-off per statement; on PostgreSQL `pg`
-    /// runs as `write` would run it. Both run inside the writer's transaction, with the same
-    /// group-commit contract (they may run twice, and are committed before they return).
-    pub async fn write_direct<D, T, L, P>(&self, data: D, lite: L, pg: P) -> Result<T>
+    /// [`Db::write`] for the business writes of `store/` written once against [`Tx`]: on
+    /// SQLite the writer runs `work` in its own thread on the connection's handle
+    /// ([`direct`]), with no hand-off per statement; on PostgreSQL through sqlx. Either way it
+    /// runs inside the writer's transaction, with the same group-commit contract (it may run
+    /// twice, and is committed before this returns). Private to `store/`: a service calls the
+    /// business write (`wins::record`, `touches::record`, `blocks::record_done`), never this.
+    async fn write_in_thread<D, T, F>(&self, data: D, work: F) -> Result<T>
     where
         D: Send + 'static,
         T: Send + 'static,
-        L: Fn(&Direct, &D) -> Result<T, rusqlite::Error> + Send + 'static,
-        P: for<'c> Fn(&'c mut Conn, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>>
+        F: for<'c, 't> Fn(&'c mut Tx<'t>, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>>
             + Send
             + 'static,
     {
-        self.submit(|deadline, done| {
-            Box::new(DirectJob {
-                lite,
-                job: Job::new(pg, data, done, deadline),
-            })
-        })
-        .await
+        self.submit(|deadline, done| Box::new(InThreadJob(Job::new(work, data, done, deadline))))
+            .await
     }
 
     /// Queues the work `make` builds and waits for its answer (see [`Db::write`]).
@@ -296,9 +292,54 @@ mod group;
 mod writer;
 
 use checkpoint::{Wal, checkpoint_wal};
-use writer::{DirectJob, Job, Work, Writer, run_writer};
+use writer::{InThreadJob, Job, Work, Writer, run_writer};
 
 /// Timestamps as stored: RFC 3339 UTC with milliseconds, so text order is time order.
 pub fn ts(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The seam the business writes go through: on SQLite the writer runs them on its handle
+    /// in-thread, and what they wrote is committed and read back by sqlx's readers.
+    #[tokio::test]
+    async fn a_business_write_runs_in_thread_on_sqlite_and_is_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("m.db").display());
+        let db = Db::open(&url).await.unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-07T09:00:00Z")
+            .unwrap()
+            .to_utc();
+        let (in_thread, member) = db
+            .write_in_thread(at, |tx, at| {
+                Box::pin(async move {
+                    let member = members::upsert(&mut *tx, "T1", "U1", *at).await?;
+                    Ok((tx.in_thread(), member))
+                })
+            })
+            .await
+            .unwrap();
+        assert!(in_thread, "SQLite's business writes run on the writer's handle");
+        assert_eq!((member.team_id.as_str(), member.user_id.as_str()), ("T1", "U1"));
+        let read = members::get(db.reader(), "T1", "U1").await.unwrap().unwrap();
+        assert_eq!(read.local, member.local);
+        // A statement that fails in-thread rolls the work back and says so.
+        let failed = db
+            .write_in_thread((), |tx, _| {
+                Box::pin(async move {
+                    members::upsert(&mut *tx, "T1", "U2", chrono::Utc::now()).await?;
+                    sql::query("INSERT INTO no_such_table VALUES (1)")
+                        .execute_on(&mut *tx)
+                        .await?;
+                    Ok(())
+                })
+            })
+            .await;
+        assert!(failed.is_err());
+        assert!(members::get(db.reader(), "T1", "U2").await.unwrap().is_none());
+        db.close().await;
+    }
 }

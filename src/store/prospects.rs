@@ -1,5 +1,5 @@
 //! Prospects: the people a rep is trying to reach, with their touch counts.
-use super::sql::{self, Conn, Ex};
+use super::sql::{self, Conn, Ex, LiteRow, Tx, col};
 use crate::domain::text::UserText;
 use crate::domain::{ProspectStatus, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,12 +15,26 @@ pub struct ProspectRow {
     pub last_touch_day: Option<NaiveDate>,
 }
 
+impl LiteRow for ProspectRow {
+    fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(ProspectRow {
+            id: col(row, "id")?,
+            name: col(row, "name")?,
+            company: col(row, "company")?,
+            status: col(row, "status")?,
+            stage: col(row, "stage")?,
+            touches: col(row, "touches")?,
+            last_touch_day: col(row, "last_touch_day")?,
+        })
+    }
+}
+
 const SELECT: &str =
     "SELECT p.id, p.name, p.company, p.status, p.stage, p.touch_count AS touches, p.last_touch_day
     FROM prospects p";
 
 pub async fn find(
-    db: impl Into<Ex<'_>>,
+    tx: impl Into<Tx<'_>>,
     team_id: &str,
     user_id: &str,
     name_key: &str,
@@ -31,7 +45,7 @@ pub async fn find(
     .bind(team_id)
     .bind(user_id)
     .bind(name_key)
-    .fetch_optional(db)
+    .fetch_optional_on(tx)
     .await
 }
 
@@ -149,8 +163,9 @@ pub struct NewProspect<'a> {
 
 /// Creates the prospect, or brings a dropped one with the same name back to active.
 /// Returns the row and whether it was already active.
-pub async fn add(conn: &mut Conn, p: &NewProspect<'_>) -> sqlx::Result<(ProspectRow, bool)> {
-    if let Some(existing) = find(&mut *conn, p.team_id, p.user_id, p.name_key).await? {
+pub async fn add(tx: impl Into<Tx<'_>>, p: &NewProspect<'_>) -> sqlx::Result<(ProspectRow, bool)> {
+    let mut tx = tx.into();
+    if let Some(existing) = find(&mut tx, p.team_id, p.user_id, p.name_key).await? {
         if existing.status == ProspectStatus::Active {
             return Ok((existing, true));
         }
@@ -161,7 +176,7 @@ pub async fn add(conn: &mut Conn, p: &NewProspect<'_>) -> sqlx::Result<(Prospect
         .bind(p.company)
         .bind(p.replaces_id)
         .bind(existing.id)
-        .execute(&mut *conn)
+        .execute_on(&mut tx)
         .await?;
     } else {
         sql::query(
@@ -175,29 +190,29 @@ pub async fn add(conn: &mut Conn, p: &NewProspect<'_>) -> sqlx::Result<(Prospect
         .bind(p.company)
         .bind(p.replaces_id)
         .bind(p.at)
-        .execute(&mut *conn)
+        .execute_on(&mut tx)
         .await?;
     }
-    let row = find(&mut *conn, p.team_id, p.user_id, p.name_key)
+    let row = find(&mut tx, p.team_id, p.user_id, p.name_key)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     Ok((row, false))
 }
 
-pub async fn set_company(conn: &mut Conn, id: i64, company: &str) -> sqlx::Result<()> {
+pub async fn set_company(tx: impl Into<Tx<'_>>, id: i64, company: &str) -> sqlx::Result<()> {
     sql::query("UPDATE prospects SET company = ? WHERE id = ?")
         .bind(company)
         .bind(id)
-        .execute(conn)
+        .execute_on(tx)
         .await?;
     Ok(())
 }
 
-pub async fn drop(conn: &mut Conn, id: i64, at: DateTime<Utc>) -> sqlx::Result<()> {
+pub async fn drop(tx: impl Into<Tx<'_>>, id: i64, at: DateTime<Utc>) -> sqlx::Result<()> {
     sql::query("UPDATE prospects SET status = 'dropped', dropped_at = ? WHERE id = ?")
         .bind(at)
         .bind(id)
-        .execute(conn)
+        .execute_on(tx)
         .await?;
     Ok(())
 }

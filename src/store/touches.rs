@@ -1,7 +1,159 @@
-//! Touches: attempts on prospects.
-use super::sql::{self, Conn, Ex};
-use crate::domain::{Channel, Outcome, Stage};
+//! Touches: attempts on prospects, and `/touch`'s business write ([`record`]).
+use super::members::{self, MemberRow};
+use super::prospects::{self, NewProspect};
+use super::sql::{self, Conn, Tx};
+use super::wins::{self, StepWin};
+use crate::domain::cadence::Cadence;
+use crate::domain::text::UserText;
+use crate::domain::time::CallbackDay;
+use crate::domain::{Channel, Outcome, Stage, WinSource};
 use chrono::{DateTime, NaiveDate, Utc};
+
+/// A touch as the rep gave it.
+#[derive(Debug, Clone)]
+pub struct TouchInput {
+    pub team_id: String,
+    pub user_id: String,
+    pub prospect: String,
+    /// The prospect's name as it is matched (`commands::name_key`).
+    pub name_key: String,
+    pub company: Option<String>,
+    pub channel: Channel,
+    pub outcome: Outcome,
+    /// For a call-back: the day to call back, when given.
+    pub callback: Option<CallbackDay>,
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What recording a touch did, as the reply tells it.
+pub struct Touched {
+    pub prospect_id: i64,
+    pub name: UserText,
+    pub company: Option<UserText>,
+    pub before: Cadence,
+    pub after: Cadence,
+    pub stage_before: Stage,
+    pub stage: Stage,
+    /// Touches on the prospect so far by channel, this one included.
+    pub channels: Vec<(Channel, i64)>,
+    pub callback_on: Option<NaiveDate>,
+    pub today_total: i64,
+}
+
+/// A call-back day that has passed or is too far away: nothing is logged.
+pub struct BadCallbackDay;
+
+/// The member as the write saw them, their local day, and the touch (or why it was refused).
+pub struct TouchRecorded {
+    pub member: MemberRow,
+    pub today: NaiveDate,
+    pub touched: Result<Touched, BadCallbackDay>,
+}
+
+/// Records a touch — the one business write behind `/touch` — in one transaction: the member
+/// and their day, the prospect (created on first touch, brought back if dropped), the touch and
+/// its day counts, the win a response makes, the prospect dropped on a no, the streak.
+/// Written once against [`Tx`]: on SQLite the writer runs it in-thread on its handle.
+pub async fn record(db: &super::Db, input: TouchInput) -> super::Result<TouchRecorded> {
+    db.write_in_thread(input, |tx, r| Box::pin(record_in(tx, r)))
+        .await
+}
+
+async fn record_in(tx: &mut Tx<'_>, r: &TouchInput) -> sqlx::Result<TouchRecorded> {
+    let ctx = members::step_context(&mut *tx, &r.team_id, &r.user_id, r.at).await?;
+    let callback_on = match r.callback.map(|d| d.resolve(ctx.today)) {
+        Some(None) => {
+            return Ok(TouchRecorded {
+                member: ctx.member,
+                today: ctx.today,
+                touched: Err(BadCallbackDay),
+            });
+        }
+        Some(day) => day,
+        None => None,
+    };
+    let new = NewProspect {
+        team_id: &r.team_id,
+        user_id: &r.user_id,
+        name: &r.prospect,
+        name_key: &r.name_key,
+        company: r.company.as_deref(),
+        replaces_id: None,
+        at: r.at,
+    };
+    let (prospect, _) = prospects::add(&mut *tx, &new).await?;
+    if let Some(company) = r
+        .company
+        .as_deref()
+        .filter(|c| prospect.company.as_ref().map(|p| p.raw()) != Some(*c))
+    {
+        prospects::set_company(&mut *tx, prospect.id, company).await?;
+    }
+    let day = ctx.today;
+    let stage = prospect.stage.after(r.outcome);
+    let touch = NewTouch {
+        team_id: &r.team_id,
+        user_id: &r.user_id,
+        prospect_id: prospect.id,
+        channel: r.channel,
+        outcome: r.outcome,
+        note: &r.note,
+        callback_on,
+        stage,
+        day,
+        at: r.at,
+    };
+    let touch_id = insert(&mut *tx, &touch).await?;
+    let company = r.company.clone().map(UserText::from).or(prospect.company);
+    if let Some(kind) = r.outcome.win_kind() {
+        let with = match &company {
+            Some(co) => format!("{} ({})", prospect.name.raw(), co.raw()),
+            None => prospect.name.raw().to_owned(),
+        };
+        let win = StepWin {
+            team_id: &r.team_id,
+            user_id: &r.user_id,
+            kind,
+            text: &with,
+            source: WinSource::Touch,
+            touch_id: Some(touch_id),
+            block_id: None,
+            steps: 1,
+            day,
+            at: r.at,
+        };
+        wins::insert_step(&mut *tx, &win).await?;
+    }
+    let channels = channels_used(&mut *tx, prospect.id).await?;
+    if r.outcome == Outcome::No {
+        prospects::drop(&mut *tx, prospect.id, r.at).await?;
+    }
+    let counted = members::count_step(&mut *tx, &ctx, 0, 1).await?;
+    let touched = Touched {
+        prospect_id: prospect.id,
+        name: prospect.name,
+        company,
+        before: Cadence {
+            touches: prospect.touches,
+            last_touch: prospect.last_touch_day,
+        },
+        after: Cadence {
+            touches: prospect.touches + 1,
+            last_touch: Some(ctx.today),
+        },
+        stage_before: prospect.stage,
+        stage,
+        channels,
+        callback_on,
+        today_total: counted.touches_today,
+    };
+    Ok(TouchRecorded {
+        member: ctx.member,
+        today: ctx.today,
+        touched: Ok(touched),
+    })
+}
 
 pub struct NewTouch<'a> {
     pub team_id: &'a str,
@@ -19,7 +171,8 @@ pub struct NewTouch<'a> {
     pub at: DateTime<Utc>,
 }
 
-pub async fn insert(conn: &mut Conn, t: &NewTouch<'_>) -> sqlx::Result<i64> {
+pub async fn insert(tx: impl Into<Tx<'_>>, t: &NewTouch<'_>) -> sqlx::Result<i64> {
+    let mut tx = tx.into();
     let id = sql::query(
         "INSERT INTO touches (team_id, user_id, prospect_id, channel, outcome, note, day, created_at, gap_days, callback_on)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
@@ -41,7 +194,7 @@ pub async fn insert(conn: &mut Conn, t: &NewTouch<'_>) -> sqlx::Result<i64> {
     .bind(t.day)
     .bind(t.at)
     .bind(t.callback_on)
-    .scalar_one(&mut *conn)
+    .scalar_one_on(&mut tx)
     .await?;
     sql::query(
         "UPDATE prospects SET touch_count = touch_count + 1,
@@ -51,7 +204,7 @@ pub async fn insert(conn: &mut Conn, t: &NewTouch<'_>) -> sqlx::Result<i64> {
     .bind(t.day)
     .bind(t.stage)
     .bind(t.prospect_id)
-    .execute(&mut *conn)
+    .execute_on(&mut tx)
     .await?;
     let (c, o) = (channel_column(t.channel), outcome_column(t.outcome));
     sql::query(&format!(
@@ -61,7 +214,7 @@ pub async fn insert(conn: &mut Conn, t: &NewTouch<'_>) -> sqlx::Result<i64> {
     .bind(t.team_id)
     .bind(t.day)
     .bind(t.user_id)
-    .execute(conn)
+    .execute_on(tx)
     .await?;
     Ok(id)
 }
@@ -114,7 +267,7 @@ pub fn outcome_column(outcome: Outcome) -> String {
 
 /// How many touches on a prospect went through each channel, most used first.
 pub async fn channels_used(
-    db: impl Into<Ex<'_>>,
+    tx: impl Into<Tx<'_>>,
     prospect_id: i64,
 ) -> sqlx::Result<Vec<(Channel, i64)>> {
     sql::query_as(
@@ -122,6 +275,6 @@ pub async fn channels_used(
          GROUP BY channel ORDER BY COUNT(*) DESC, MIN(id)",
     )
     .bind(prospect_id)
-    .fetch_all(db)
+    .fetch_all_on(tx)
     .await
 }

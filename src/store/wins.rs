@@ -1,7 +1,5 @@
 //! Wins: small steps worth celebrating.
-use super::direct::Direct;
-use super::sql::{self, Conn};
-use crate::domain::TextValue;
+use super::sql::{self, Tx};
 use crate::domain::{WinKind, WinSource};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -64,107 +62,105 @@ fn logged<'a>(w: &'a WinInput, known: &super::members::StepState) -> LoggedWin<'
 }
 
 /// Records a typed win — the one business write behind `/win` — in one trip to the writer:
-/// the member's zone and streak are read inside the write itself. On SQLite it runs
-/// in-thread on the writer's handle ([`super::direct`]), on PostgreSQL through sqlx; which one
-/// is this function's business alone.
+/// the member's zone and streak are read inside the write itself. Written once against
+/// [`Tx`]: on SQLite the writer runs it in-thread on its handle, on PostgreSQL through sqlx.
 pub async fn record(db: &super::Db, input: WinInput) -> super::Result<WinRecorded> {
     use super::members;
-    db.write_direct(
-        input,
-        |c, w| {
-            let known = members::step_state_direct(c, &w.team_id, &w.user_id)?;
-            let (wins_today, streak) =
-                log_direct(c, &logged(w, &known), known.last_step_day, known.streak)?;
+    db.write_in_thread(input, |tx, w| {
+        Box::pin(async move {
+            let known = members::step_state(&mut *tx, &w.team_id, &w.user_id).await?;
+            let logged = logged(w, &known);
+            let (wins_today, streak) = log(tx, &logged, known.last_step_day, known.streak).await?;
             Ok(WinRecorded {
                 wins_today,
                 streak,
                 profile_at: known.profile_at,
             })
-        },
-        |c, w| {
-            Box::pin(async move {
-                let known = members::step_state(&mut *c, &w.team_id, &w.user_id).await?;
-                let (wins_today, streak) = log(c, &logged(w, &known)).await?;
-                Ok(WinRecorded {
-                    wins_today,
-                    streak,
-                    profile_at: known.profile_at,
-                })
-            })
-        },
-    )
+        })
+    })
     .await
 }
 
-/// Logs a win on SQLite, in-thread in the writer's transaction: creates the member if new and
-/// moves their streak on for a new day (`last_step_day` is as read in the same transaction),
-/// stores the win and counts the day. Returns the day's wins so far and the streak.
-pub fn log_direct(
-    c: &Direct,
+/// Logs a win: creates the member if new and moves their streak on for a new day
+/// (`last_step_day` and `streak` as read in the same transaction), stores the win and counts
+/// the day. Returns the day's wins so far and the streak.
+///
+/// Three statements, or on PostgreSQL one: its data-modifying `WITH` (which SQLite does not
+/// have) saves two round trips to the server. All parts of that one statement see the
+/// snapshot before it, hence its upsert decides the new day itself.
+async fn log(
+    tx: &mut Tx<'_>,
     w: &LoggedWin<'_>,
     last_step_day: Option<NaiveDate>,
     streak: Option<i64>,
-) -> rusqlite::Result<(i64, i64)> {
+) -> sqlx::Result<(i64, i64)> {
     let win = &w.win;
-    let (at, day) = (super::ts(win.at), win.day.to_string());
+    if tx.is_postgres() {
+        return sql::query(
+            "WITH m AS (
+                INSERT INTO members (team_id, user_id, created_at, streak, last_step_day)
+                VALUES (?1, ?2, ?3, ?7, ?6)
+                ON CONFLICT (team_id, user_id) DO UPDATE SET streak = ?7, last_step_day = ?6
+                WHERE members.last_step_day IS NULL OR members.last_step_day < ?6
+                RETURNING streak),
+             w AS (INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?1, ?2, ?4, ?5, ?6, ?3)),
+             d AS (INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?1, ?2, ?6, 1, 1, 0)
+                ON CONFLICT (team_id, user_id, day)
+                DO UPDATE SET steps = member_days.steps + 1, wins = member_days.wins + 1 RETURNING wins)
+             SELECT d.wins, COALESCE((SELECT streak FROM m),
+                (SELECT streak FROM members WHERE team_id = ?1 AND user_id = ?2)) AS streak FROM d",
+        )
+        .bind(win.team_id)
+        .bind(win.user_id)
+        .bind(win.at)
+        .bind(win.kind)
+        .bind(win.text)
+        .bind(win.day)
+        .bind(w.streak_if_first_today)
+        .fetch_one_on(tx)
+        .await;
+    }
     let first_today = last_step_day.is_none_or(|last| last < win.day);
     let streak = if first_today {
         w.streak_if_first_today
     } else {
         streak.unwrap_or(0)
     };
-    c.prepare_cached(
+    sql::query(
         "INSERT INTO members (team_id, user_id, created_at, streak, last_step_day) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (team_id, user_id) DO UPDATE SET streak = ?4, last_step_day = ?5
          WHERE ?6",
-    )?
-    .execute((win.team_id, win.user_id, &at, streak, &day, first_today))?;
-    c.prepare_cached(
-        "INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute((win.team_id, win.user_id, win.kind.to_text(), win.text, &day, &at))?;
-    let today = c
-        .prepare_cached(
-            "INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?1, ?2, ?3, 1, 1, 0)
-             ON CONFLICT (team_id, user_id, day) DO UPDATE SET steps = member_days.steps + 1, wins = member_days.wins + 1
-             RETURNING wins",
-        )?
-        .query_row((win.team_id, win.user_id, &day), |row| row.get(0))?;
+    )
+    .bind(win.team_id)
+    .bind(win.user_id)
+    .bind(win.at)
+    .bind(streak)
+    .bind(win.day)
+    .bind(first_today)
+    .execute_on(&mut *tx)
+    .await?;
+    sql::query(
+        "INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(win.team_id)
+    .bind(win.user_id)
+    .bind(win.kind)
+    .bind(win.text)
+    .bind(win.day)
+    .bind(win.at)
+    .execute_on(&mut *tx)
+    .await?;
+    let today = sql::query_scalar(
+        "INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?1, ?2, ?3, 1, 1, 0)
+         ON CONFLICT (team_id, user_id, day) DO UPDATE SET steps = member_days.steps + 1, wins = member_days.wins + 1
+         RETURNING wins",
+    )
+    .bind(win.team_id)
+    .bind(win.user_id)
+    .bind(win.day)
+    .scalar_one_on(tx)
+    .await?;
     Ok((today, streak))
-}
-
-/// Logs a win on PostgreSQL in one statement, whose data-modifying parts all see the snapshot
-/// before it (hence the upsert's streak): creates the member if new, stores the win, moves the
-/// streak on for a new day (a step the same day leaves it as is) and counts the day. Returns
-/// the day's wins so far and the streak.
-pub async fn log(conn: &mut Conn, w: &LoggedWin<'_>) -> sqlx::Result<(i64, i64)> {
-    const SQL: &str = "WITH m AS (
-            INSERT INTO members (team_id, user_id, created_at, streak, last_step_day)
-            VALUES (?1, ?2, ?3, ?7, ?6)
-            ON CONFLICT (team_id, user_id) DO UPDATE SET streak = ?7, last_step_day = ?6
-            WHERE members.last_step_day IS NULL OR members.last_step_day < ?6
-            RETURNING streak),
-         w AS (INSERT INTO wins (team_id, user_id, kind, text, day, created_at) VALUES (?1, ?2, ?4, ?5, ?6, ?3)),
-         d AS (INSERT INTO member_days (team_id, user_id, day, steps, wins, touches) VALUES (?1, ?2, ?6, 1, 1, 0)
-            ON CONFLICT (team_id, user_id, day)
-            DO UPDATE SET steps = member_days.steps + 1, wins = member_days.wins + 1 RETURNING wins)
-         SELECT d.wins, COALESCE((SELECT streak FROM m),
-            (SELECT streak FROM members WHERE team_id = ?1 AND user_id = ?2)) AS streak FROM d";
-    let Conn::Pg(pg) = conn else {
-        return Err(sqlx::Error::Protocol(
-            "wins::log is PostgreSQL's; SQLite logs with log_direct".into(),
-        ));
-    };
-    sql::query(SQL)
-        .bind(w.win.team_id)
-        .bind(w.win.user_id)
-        .bind(w.win.at)
-        .bind(w.win.kind)
-        .bind(w.win.text)
-        .bind(w.win.day)
-        .bind(w.streak_if_first_today)
-        .fetch_one(pg)
-        .await
 }
 
 /// A touch outcome or block result celebrated as a win without being typed.
@@ -184,7 +180,7 @@ pub struct StepWin<'a> {
 }
 
 /// Stores a step win. It is not counted on the member's day: the touch or block was.
-pub async fn insert_step(conn: &mut Conn, w: &StepWin<'_>) -> sqlx::Result<i64> {
+pub async fn insert_step(tx: impl Into<Tx<'_>>, w: &StepWin<'_>) -> sqlx::Result<i64> {
     let id = sql::query(
         "INSERT INTO wins (team_id, user_id, kind, text, day, created_at, source, touch_id, block_id, steps)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -199,7 +195,7 @@ pub async fn insert_step(conn: &mut Conn, w: &StepWin<'_>) -> sqlx::Result<i64> 
     .bind(w.touch_id)
     .bind(w.block_id)
     .bind(w.steps)
-    .scalar_one(conn)
+    .scalar_one_on(tx)
     .await?;
     Ok(id)
 }

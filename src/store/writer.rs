@@ -45,6 +45,23 @@ impl<F, D, T> Job<F, D, T> {
     }
 }
 
+impl<F, D, T> Job<F, D, T> {
+    fn is_wanted(&self, now: Instant) -> bool {
+        now < self.deadline && self.done.as_ref().is_some_and(|d| !d.is_closed())
+    }
+
+    /// Sends the caller the work's value once committed, else the error.
+    fn answer(mut self, result: Result<(), StoreError>) {
+        let reply = match result {
+            Ok(()) => self.out.take().ok_or(StoreError::WriterGone),
+            Err(e) => Err(e),
+        };
+        if let Some(done) = self.done.take() {
+            let _ = done.send(reply);
+        }
+    }
+}
+
 impl<F, D, T> Work for Job<F, D, T>
 where
     D: Send + 'static,
@@ -62,52 +79,61 @@ where
     }
 
     fn wanted(&self, now: Instant) -> bool {
-        now < self.deadline && self.done.as_ref().is_some_and(|d| !d.is_closed())
+        self.is_wanted(now)
     }
 
-    fn finish(mut self: Box<Self>, result: Result<(), StoreError>) {
-        let reply = match result {
-            Ok(()) => self.out.take().ok_or(StoreError::WriterGone),
-            Err(e) => Err(e),
-        };
-        if let Some(done) = self.done.take() {
-            let _ = done.send(reply);
-        }
+    fn finish(self: Box<Self>, result: Result<(), StoreError>) {
+        (*self).answer(result)
     }
 }
 
-/// A [`Job`] (its PostgreSQL form) with an in-thread SQLite form.
-pub(super) struct DirectJob<L, F, D, T> {
-    pub(super) lite: L,
-    pub(super) job: Job<F, D, T>,
-}
+/// Work written once against [`Tx`] (a business write of `store/`): on SQLite the writer runs
+/// it in-thread on the connection's handle, elsewhere through sqlx.
+pub(super) struct InThreadJob<F, D, T>(pub(super) Job<F, D, T>);
 
-impl<L, F, D, T> Work for DirectJob<L, F, D, T>
+impl<F, D, T> Work for InThreadJob<F, D, T>
 where
     D: Send + 'static,
     T: Send + 'static,
-    L: Fn(&Direct, &D) -> Result<T, rusqlite::Error> + Send + 'static,
-    F: for<'c> Fn(&'c mut Conn, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>> + Send + 'static,
+    F: for<'c, 't> Fn(&'c mut Tx<'t>, &'c D) -> BoxFuture<'c, Result<T, sqlx::Error>>
+        + Send
+        + 'static,
 {
     fn run<'c>(&'c mut self, conn: &'c mut Conn) -> BoxFuture<'c, Result<(), sqlx::Error>> {
-        self.job.run(conn)
+        Box::pin(async move {
+            let Job {
+                work, data, out, ..
+            } = &mut self.0;
+            let mut tx = Tx::from(conn);
+            *out = Some(work(&mut tx, data).await?);
+            Ok(())
+        })
     }
 
     fn direct(&self) -> bool {
         true
     }
 
+    /// The same work, polled once: in-thread, every statement completes without waiting.
     fn run_direct(&mut self, conn: &Direct) -> Result<(), sqlx::Error> {
-        self.job.out = Some((self.lite)(conn, &self.job.data).map_err(direct::error)?);
+        use futures::FutureExt;
+        let Job {
+            work, data, out, ..
+        } = &mut self.0;
+        let mut tx = Tx::InThread(conn);
+        let done = work(&mut tx, data).now_or_never().ok_or_else(|| {
+            sqlx::Error::Protocol("in-thread work waited for something; rolled back".into())
+        })?;
+        *out = Some(done?);
         Ok(())
     }
 
     fn wanted(&self, now: Instant) -> bool {
-        self.job.wanted(now)
+        self.0.is_wanted(now)
     }
 
     fn finish(self: Box<Self>, result: Result<(), StoreError>) {
-        Box::new(self.job).finish(result)
+        self.0.answer(result)
     }
 }
 
@@ -146,7 +172,7 @@ impl Writer {
             return Ok(false);
         };
         let locked = handle.lock(c).await?;
-        if let Err(e) = locked.execute_batch("BEGIN IMMEDIATE") {
+        if let Err(e) = locked.batch("BEGIN IMMEDIATE") {
             return match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                     Ok(false)
@@ -156,14 +182,11 @@ impl Writer {
         }
         for work in group.iter_mut() {
             if let Err(e) = work.run_direct(&locked) {
-                let _ = locked.execute_batch("ROLLBACK");
+                let _ = locked.batch("ROLLBACK");
                 return Err(e);
             }
         }
-        commit_if_wanted(group, |how| {
-            locked.execute_batch(how).map_err(direct::error)
-        })
-        .map(|()| true)
+        commit_if_wanted(group, |how| locked.batch(how).map_err(direct::error)).map(|()| true)
     }
 
     /// Runs the group inside the open transaction, in-thread work first and all of it under
@@ -180,13 +203,13 @@ impl Writer {
                     let locked = handle.lock(c).await?;
                     for work in group[..n].iter_mut() {
                         if let Err(e) = work.run_direct(&locked) {
-                            let _ = locked.execute_batch("ROLLBACK");
+                            let _ = locked.batch("ROLLBACK");
                             return Err(e);
                         }
                     }
                     if n == group.len() {
                         return commit_if_wanted(group, |how| {
-                            locked.execute_batch(how).map_err(direct::error)
+                            locked.batch(how).map_err(direct::error)
                         });
                     }
                 }

@@ -1,6 +1,6 @@
 //! `/momentum away` and `/momentum private`: pausing nudges, and being counted without being
 //! named in channel posts.
-use super::super::{Caller, Reply, Result, step_context};
+use super::super::{Caller, Reply, Result};
 use crate::domain::time::short_date;
 use crate::state::AppState;
 use crate::store::members;
@@ -16,7 +16,8 @@ pub(super) async fn away(
         .db
         .write((caller.clone(), until, now), |c, (caller, until, now)| {
             Box::pin(async move {
-                let ctx = step_context(c, &caller.team_id, &caller.user_id, *now).await?;
+                let ctx =
+                    members::step_context(&mut *c, &caller.team_id, &caller.user_id, *now).await?;
                 if until.is_some_and(|d| d < ctx.today) {
                     return Ok(Err(ctx.today));
                 }
@@ -44,7 +45,7 @@ pub(super) async fn private(state: &AppState, caller: &Caller, on: bool) -> Resu
         .db
         .write((caller.clone(), on, now), |c, (caller, on, now)| {
             Box::pin(async move {
-                members::upsert(c, &caller.team_id, &caller.user_id, *now).await?;
+                members::upsert(&mut *c, &caller.team_id, &caller.user_id, *now).await?;
                 members::set_private(c, &caller.team_id, &caller.user_id, *on).await
             })
         })

@@ -96,7 +96,7 @@ pub(super) async fn add(state: &AppState, caller: &Caller, reps: Vec<String>) ->
                 Box::pin(async move {
                     let at = *now;
                     let (team, me) = (caller.team_id.as_str(), caller.user_id.as_str());
-                    members::upsert(c, team, me, at).await?;
+                    members::upsert(&mut *c, team, me, at).await?;
                     let mut outcomes = Vec::new();
                     for rep in reps.iter() {
                         if rep == me {
@@ -107,7 +107,7 @@ pub(super) async fn add(state: &AppState, caller: &Caller, reps: Vec<String>) ->
                             outcomes.push(Added::NotAPerson(rep.clone()));
                             continue;
                         }
-                        let m = members::upsert(c, team, rep, at).await?;
+                        let m = members::upsert(&mut *c, team, rep, at).await?;
                         let previous = m.manager_id.clone();
                         match previous.as_deref() {
                             Some(mgr) if mgr == me => {
@@ -268,7 +268,7 @@ pub async fn answer(
                         )
                     }
                     (Answered::Open, true) => {
-                        let m = members::upsert(c, team, rep, at).await?;
+                        let m = members::upsert(&mut *c, team, rep, at).await?;
                         match m.manager_id.as_deref() {
                             Some(current) if current == manager => format!(
                                 "You're already on <@{manager}>'s team."
@@ -315,7 +315,7 @@ pub(super) async fn leave(state: &AppState, caller: &Caller) -> Result<Reply> {
         .write((caller.clone(), now), |c, (caller, now)| {
             Box::pin(async move {
                 let at = *now;
-                let me = members::upsert(c, &caller.team_id, &caller.user_id, at).await?;
+                let me = members::upsert(&mut *c, &caller.team_id, &caller.user_id, at).await?;
                 let Some(manager) = me.manager_id else {
                     return Ok(None);
                 };
