@@ -322,9 +322,18 @@ mod tests {
             })
             .await
             .unwrap();
-        assert!(in_thread, "SQLite's business writes run on the writer's handle");
-        assert_eq!((member.team_id.as_str(), member.user_id.as_str()), ("T1", "U1"));
-        let read = members::get(db.reader(), "T1", "U1").await.unwrap().unwrap();
+        assert!(
+            in_thread,
+            "SQLite's business writes run on the writer's handle"
+        );
+        assert_eq!(
+            (member.team_id.as_str(), member.user_id.as_str()),
+            ("T1", "U1")
+        );
+        let read = members::get(db.reader(), "T1", "U1")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(read.local, member.local);
         // A statement that fails in-thread rolls the work back and says so.
         let failed = db
@@ -339,7 +348,12 @@ mod tests {
             })
             .await;
         assert!(failed.is_err());
-        assert!(members::get(db.reader(), "T1", "U2").await.unwrap().is_none());
+        assert!(
+            members::get(db.reader(), "T1", "U2")
+                .await
+                .unwrap()
+                .is_none()
+        );
         db.close().await;
     }
 }

@@ -281,7 +281,10 @@ fn only_the_store_knows_how_a_write_runs() {
             sources(module)
         } else {
             let path = root.join(format!("{module}.rs"));
-            vec![(path.display().to_string(), std::fs::read_to_string(&path).unwrap())]
+            vec![(
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            )]
         };
         for (path, text) in files {
             for word in words {
@@ -292,4 +295,21 @@ fn only_the_store_knows_how_a_write_runs() {
         }
     }
     assert!(breaches.is_empty(), "{}", breaches.join("\n"));
+}
+
+#[test]
+fn no_source_file_is_over_450_lines() {
+    // A file a newcomer can read in one sitting: past that, it is doing two things.
+    let mut long = Vec::new();
+    for (path, text) in sources("") {
+        let lines = text.lines().count();
+        if lines > 450 {
+            long.push(format!("{path}: {lines} lines"));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "split these by what they do:\n{}",
+        long.join("\n")
+    );
 }
