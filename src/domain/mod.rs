@@ -200,6 +200,20 @@ vocabulary! {
     }
 }
 
+impl WinKind {
+    /// The order a manager's digest recognises wins in: a meeting first, then a referral, a
+    /// reply, a chance encounter, a conversation, a connection, anything else.
+    pub const WORTH_RECOGNISING: [WinKind; 7] = [
+        WinKind::Meeting,
+        WinKind::Referral,
+        WinKind::Reply,
+        WinKind::Encounter,
+        WinKind::Conversation,
+        WinKind::Connect,
+        WinKind::Other,
+    ];
+}
+
 impl Outcome {
     /// Counts toward the response rate.
     pub fn is_response(self) -> bool {

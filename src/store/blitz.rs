@@ -1,6 +1,6 @@
 //! Blitzes and their tallies.
-use super::blocks::DONE;
 use super::sql::{self, Conn, Ex};
+use super::vocab::{DONE, OUTCOME_MEETING, OUTCOME_TALKED, RESPONSES, SOURCE_TYPED};
 use crate::domain::blitz::{Moment, Tally, ranked};
 use chrono::{DateTime, Utc};
 
@@ -177,9 +177,9 @@ pub async fn tallies(
         "SELECT s.user_id, m.name, coalesce(m.private, FALSE) AS private, CAST(SUM(s.attempts) AS BIGINT) AS attempts,
                 CAST(SUM(s.conversations) AS BIGINT) AS conversations, CAST(SUM(s.responses) AS BIGINT) AS responses, CAST(SUM(s.meetings) AS BIGINT) AS meetings
          FROM (
-             SELECT user_id, COUNT(*) AS attempts, COUNT(*) FILTER (WHERE outcome = 'talked') AS conversations,
-                    COUNT(*) FILTER (WHERE outcome IN ('replied', 'talked', 'meeting', 'callback')) AS responses,
-                    COUNT(*) FILTER (WHERE outcome = 'meeting') AS meetings
+             SELECT user_id, COUNT(*) AS attempts, COUNT(*) FILTER (WHERE outcome = '{OUTCOME_TALKED}') AS conversations,
+                    COUNT(*) FILTER (WHERE outcome IN ({responses})) AS responses,
+                    COUNT(*) FILTER (WHERE outcome = '{OUTCOME_MEETING}') AS meetings
              FROM touches WHERE team_id = ?1 AND created_at >= ?2 AND created_at <= ?3 AND {IN_TEAM}
              GROUP BY user_id
              UNION ALL
@@ -190,6 +190,7 @@ pub async fn tallies(
              GROUP BY user_id
          ) s LEFT JOIN members m ON m.team_id = ?1 AND m.user_id = s.user_id
          GROUP BY s.user_id, m.name, m.private ORDER BY attempts DESC, s.user_id",
+        responses = *RESPONSES
     ))
     .bind(team_id)
     .bind(from)
@@ -213,11 +214,11 @@ pub async fn moments(
              SELECT t.user_id, coalesce(m.private, FALSE) AS private, p.name AS text, 0 AS rank, t.id
              FROM touches t JOIN prospects p ON p.id = t.prospect_id
              LEFT JOIN members m ON m.team_id = t.team_id AND m.user_id = t.user_id
-             WHERE t.team_id = ?1 AND t.created_at >= ?2 AND t.created_at <= ?3 AND t.outcome = 'meeting'
+             WHERE t.team_id = ?1 AND t.created_at >= ?2 AND t.created_at <= ?3 AND t.outcome = '{OUTCOME_MEETING}'
              UNION ALL
              SELECT w.user_id, coalesce(m.private, FALSE), w.text, 1, w.id FROM wins w
              LEFT JOIN members m ON m.team_id = w.team_id AND m.user_id = w.user_id
-             WHERE w.team_id = ?1 AND w.source = 'win' AND w.created_at >= ?2 AND w.created_at <= ?3) moments
+             WHERE w.team_id = ?1 AND w.source = '{SOURCE_TYPED}' AND w.created_at >= ?2 AND w.created_at <= ?3) moments
          WHERE {IN_TEAM}
          ORDER BY rank, id LIMIT 5",
     ))

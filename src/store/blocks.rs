@@ -2,15 +2,13 @@
 //! write ([`record_done`]).
 use super::members;
 use super::sql::{self, Conn, Ex, LiteRow, Tx, col};
+use super::vocab::{CANCELLED, DONE, PLANNED};
 use super::wins::{self, StepWin};
 use crate::domain::{BlockResults, BlockStatus, WinKind, WinSource};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// Block statuses as the store writes them into SQL: the domain's one mapping
 /// (`BlockStatus`), in the statement's text so partial indexes on a status stay usable.
-pub(super) const PLANNED: &str = crate::domain::BlockStatus::Planned.as_str();
-pub(super) const DONE: &str = crate::domain::BlockStatus::Done.as_str();
-pub(super) const CANCELLED: &str = crate::domain::BlockStatus::Cancelled.as_str();
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BlockRow {

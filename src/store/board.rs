@@ -1,8 +1,8 @@
 //! What the blitz board reads: the team's week in totals, today's celebrated steps, and a
 //! cheap marker that changes whenever any of it (or a blitz) does — so a board served by one
 //! replica sees a touch taken by another, from the database.
-use super::blocks::{CANCELLED, DONE};
 use super::sql::{self, Reader};
+use super::vocab::{CANCELLED, DONE, SOURCE_TYPED};
 use crate::domain::text::UserText;
 use crate::domain::{WinKind, WinSource};
 use chrono::NaiveDate;
@@ -58,7 +58,7 @@ pub async fn week_totals(
            coalesce((SELECT CAST(SUM(o_meeting) AS BIGINT) FROM touch_days WHERE team_id = ?1 AND day >= ?2 AND day <= ?3), 0)
          + coalesce((SELECT CAST(SUM(meetings) AS BIGINT) FROM blocks
                      WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND status <> '{CANCELLED}'), 0),
-           (SELECT COUNT(*) FROM wins WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND source = 'win')"),
+           (SELECT COUNT(*) FROM wins WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND source = '{SOURCE_TYPED}')"),
     )
     .bind(team_id)
     .bind(from)

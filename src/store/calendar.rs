@@ -1,6 +1,6 @@
 //! What a rep's calendar feed reads: their blocks (not cancelled) and call-backs.
-use super::blocks::CANCELLED;
 use super::sql::{self, Reader};
+use super::vocab::CANCELLED;
 use crate::domain::calendar::{FeedBlock, FeedCallback};
 use chrono::{DateTime, NaiveDate, Utc};
 

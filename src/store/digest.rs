@@ -1,10 +1,12 @@
 //! Reads for manager digests: for one team, a set of people (the managers' reps and the
 //! managers themselves) over two periods of local days — each metric is one grouped query.
-use super::blocks::{CANCELLED, DONE, PLANNED};
 use super::members::ZONE;
 use super::sql::{self, Reader};
 use super::teams::WORK_DAYS;
 use super::touches::{channel_column, outcome_column};
+use super::vocab::{
+    CANCELLED, DONE, OUTCOME_NO, PLANNED, RECOGNITION_RANK, SOURCE_TYPED, STATUS_DROPPED,
+};
 use crate::domain::digest::{DayTouches, DigestData, Periods, PlannedSlot, TouchCount};
 use crate::domain::schedule::Schedule;
 use crate::domain::time::Local;
@@ -155,15 +157,16 @@ pub async fn data(
     dropped_from: DateTime<Utc>,
     dropped_to: DateTime<Utc>,
 ) -> sqlx::Result<DigestData> {
-    let wins = sql::query_as(
+    let wins_sql = format!(
         "SELECT user_id, day >= ?2 AS current, kind, COUNT(*) AS n FROM wins
-         WHERE team_id = ?1 AND source = 'win' AND day >= ?3 AND day <= ?4 GROUP BY user_id, current, kind",
-    )
-    .bind(team_id)
-    .bind(p.from)
-    .bind(p.prev_from)
-    .bind(p.to)
-    .fetch_all(pool);
+         WHERE team_id = ?1 AND source = '{SOURCE_TYPED}' AND day >= ?3 AND day <= ?4 GROUP BY user_id, current, kind"
+    );
+    let wins = sql::query_as(&wins_sql)
+        .bind(team_id)
+        .bind(p.from)
+        .bind(p.prev_from)
+        .bind(p.to)
+        .fetch_all(pool);
     // One sum per channel and outcome, in the order of `Channel::ALL` and `Outcome::ALL`, over
     // the rollup of each rep's days (its columns are fixed identifiers, never user text).
     let columns: Vec<String> = Channel::ALL
@@ -198,26 +201,28 @@ pub async fn data(
         .bind(p.prev_from)
         .bind(p.to)
         .fetch_all(pool);
-    let dropped_early = sql::query_as(
+    let dropped_sql = format!(
         "SELECT user_id, name AS prospect, touch_count AS touches FROM prospects p
-         WHERE team_id = ?1 AND status = 'dropped' AND touch_count <= 3 AND dropped_at >= ?2 AND dropped_at < ?3
-           AND NOT EXISTS (SELECT 1 FROM touches t WHERE t.prospect_id = p.id AND t.outcome = 'no')
-         ORDER BY user_id, name",
-    )
-    .bind(team_id)
-    .bind(dropped_from)
-    .bind(dropped_to)
-    .fetch_all(pool);
-    let nos_unreplaced = sql::query_as(
+         WHERE team_id = ?1 AND status = '{STATUS_DROPPED}' AND touch_count <= 3 AND dropped_at >= ?2 AND dropped_at < ?3
+           AND NOT EXISTS (SELECT 1 FROM touches t WHERE t.prospect_id = p.id AND t.outcome = '{OUTCOME_NO}')
+         ORDER BY user_id, name"
+    );
+    let dropped_early = sql::query_as(&dropped_sql)
+        .bind(team_id)
+        .bind(dropped_from)
+        .bind(dropped_to)
+        .fetch_all(pool);
+    let nos_sql = format!(
         "SELECT DISTINCT t.user_id, p.name AS prospect FROM touches t JOIN prospects p ON p.id = t.prospect_id
-         WHERE t.outcome = 'no' AND t.team_id = ?1 AND t.day >= ?2 AND t.day <= ?3
+         WHERE t.outcome = '{OUTCOME_NO}' AND t.team_id = ?1 AND t.day >= ?2 AND t.day <= ?3
            AND NOT EXISTS (SELECT 1 FROM prospects r WHERE r.replaces_id = p.id)
-         ORDER BY t.user_id, p.name",
-    )
-    .bind(team_id)
-    .bind(p.from)
-    .bind(p.to)
-    .fetch_all(pool);
+         ORDER BY t.user_id, p.name"
+    );
+    let nos_unreplaced = sql::query_as(&nos_sql)
+        .bind(team_id)
+        .bind(p.from)
+        .bind(p.to)
+        .fetch_all(pool);
     let gaps = sql::query_as(
         "SELECT user_id, gap_days AS days, COUNT(*) AS n FROM touches
          WHERE team_id = ?1 AND day >= ?2 AND day <= ?3 AND gap_days IS NOT NULL GROUP BY user_id, gap_days",
@@ -226,20 +231,20 @@ pub async fn data(
     .bind(p.from)
     .bind(p.to)
     .fetch_all(pool);
-    let best_wins = sql::query_as(
+    let best_sql = format!(
         "SELECT user_id, kind, text FROM (
-             SELECT user_id, kind, text, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY
-                 CASE kind WHEN 'meeting' THEN 0 WHEN 'referral' THEN 1 WHEN 'reply' THEN 2 WHEN 'encounter' THEN 3
-                 WHEN 'conversation' THEN 4 WHEN 'connect' THEN 5 ELSE 6 END, id DESC) AS rank,
-                 CASE kind WHEN 'meeting' THEN 0 WHEN 'referral' THEN 1 WHEN 'reply' THEN 2 WHEN 'encounter' THEN 3
-                 WHEN 'conversation' THEN 4 WHEN 'connect' THEN 5 ELSE 6 END AS priority, id
-             FROM wins WHERE team_id = ?1 AND source = 'win' AND day >= ?2 AND day <= ?3) ranked
+             SELECT user_id, kind, text,
+                 ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY {rank}, id DESC) AS rank,
+                 {rank} AS priority, id
+             FROM wins WHERE team_id = ?1 AND source = '{SOURCE_TYPED}' AND day >= ?2 AND day <= ?3) ranked
          WHERE rank <= 3 ORDER BY priority, id DESC",
-    )
-    .bind(team_id)
-    .bind(p.from)
-    .bind(p.to)
-    .fetch_all(pool);
+        rank = *RECOGNITION_RANK
+    );
+    let best_wins = sql::query_as(&best_sql)
+        .bind(team_id)
+        .bind(p.from)
+        .bind(p.to)
+        .fetch_all(pool);
     let last_steps =
         sql::query_as("SELECT user_id, last_step_day AS day, away_until, COALESCE(welcomed_at, created_at) AS joined_at FROM members WHERE team_id = ?1")
             .bind(team_id)

@@ -1,6 +1,6 @@
 //! Weekly goals and progress toward them: one grouped query for a whole team.
-use super::blocks::DONE;
 use super::sql::{self, Conn, Ex};
+use super::vocab::DONE;
 use crate::domain::goals::{Goals, Metric, Progress};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -11,11 +11,15 @@ pub enum Scope<'a> {
     Rep(&'a str),
 }
 
+/// How the `scope` column stores a [`Scope`] (one spelling, used by the statements too).
+const TEAM: &str = "team";
+const REP: &str = "rep";
+
 impl Scope<'_> {
     fn key(&self) -> (&'static str, &str) {
         match self {
-            Scope::Team { manager } => ("team", manager),
-            Scope::Rep(rep) => ("rep", rep),
+            Scope::Team { manager } => (TEAM, manager),
+            Scope::Rep(rep) => (REP, rep),
         }
     }
 }
@@ -92,8 +96,8 @@ pub async fn progress(
                     coalesce(r.meetings, t.meetings) AS meetings_goal,
                     coalesce(r.blocks, t.blocks) AS blocks_goal
              FROM members m
-             LEFT JOIN goals r ON r.team_id = m.team_id AND r.scope = 'rep' AND r.user_id = m.user_id
-             LEFT JOIN goals t ON t.team_id = m.team_id AND t.scope = 'team' AND t.user_id = m.manager_id
+             LEFT JOIN goals r ON r.team_id = m.team_id AND r.scope = '{REP}' AND r.user_id = m.user_id
+             LEFT JOIN goals t ON t.team_id = m.team_id AND t.scope = '{TEAM}' AND t.user_id = m.manager_id
              WHERE m.team_id = ?1 AND (?4 IS NULL OR m.user_id = ?4)
                AND (r.user_id IS NOT NULL OR t.user_id IS NOT NULL)),
          tc AS (

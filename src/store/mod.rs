@@ -45,6 +45,7 @@ pub mod stats;
 pub mod teams;
 pub mod touches;
 pub mod undo;
+mod vocab;
 pub mod wins;
 pub mod workspaces;
 

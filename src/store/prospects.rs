@@ -1,5 +1,6 @@
 //! Prospects: the people a rep is trying to reach, with their touch counts.
 use super::sql::{self, Conn, Ex, LiteRow, Tx, col};
+use super::vocab::{STAGE_CLOSED, STAGE_PROSPECTING, STATUS_ACTIVE, STATUS_DROPPED};
 use crate::domain::text::UserText;
 use crate::domain::{ProspectStatus, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -75,10 +76,10 @@ pub async fn similar(
 ) -> sqlx::Result<Vec<UserText>> {
     let first = name_key.split(' ').next().unwrap_or(name_key);
     let pattern = format!("{}%", first.replace(['%', '_'], ""));
-    sql::query_scalar(
-        "SELECT name FROM prospects WHERE team_id = ? AND user_id = ? AND status = 'active'
-         AND (name_key LIKE ? OR name_key LIKE ?) ORDER BY name LIMIT 3",
-    )
+    sql::query_scalar(&format!(
+        "SELECT name FROM prospects WHERE team_id = ? AND user_id = ? AND status = '{STATUS_ACTIVE}'
+         AND (name_key LIKE ? OR name_key LIKE ?) ORDER BY name LIMIT 3"
+    ))
     .bind(team_id)
     .bind(user_id)
     .bind(&pattern)
@@ -93,7 +94,7 @@ pub async fn active(
     user_id: &str,
 ) -> sqlx::Result<Vec<ProspectRow>> {
     sql::query_as(&format!(
-        "{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.status = 'active' AND p.stage <> 'closed'
+        "{SELECT} WHERE p.team_id = ? AND p.user_id = ? AND p.status = '{STATUS_ACTIVE}' AND p.stage <> '{STAGE_CLOSED}'
          ORDER BY p.created_at, p.id"
     ))
     .bind(team_id)
@@ -114,18 +115,19 @@ pub async fn due_soonest(
     last_touch_by: NaiveDate,
     limit: i64,
 ) -> sqlx::Result<(Vec<ProspectRow>, i64)> {
-    const PROSPECTING: &str =
-        "p.team_id = ? AND p.user_id = ? AND p.status = 'active' AND p.stage = 'prospecting'";
+    let prospecting = format!(
+        "p.team_id = ? AND p.user_id = ? AND p.status = '{STATUS_ACTIVE}' AND p.stage = '{STAGE_PROSPECTING}'"
+    );
     let goal = crate::domain::cadence::TOUCH_GOAL;
     let never_sql = format!(
-        "{SELECT} WHERE {PROSPECTING} AND p.last_touch_day IS NULL ORDER BY p.created_at, p.id LIMIT ?"
+        "{SELECT} WHERE {prospecting} AND p.last_touch_day IS NULL ORDER BY p.created_at, p.id LIMIT ?"
     );
     let late_sql = format!(
-        "{SELECT} WHERE {PROSPECTING} AND p.touch_count < ? AND p.last_touch_day <= ?
+        "{SELECT} WHERE {prospecting} AND p.touch_count < ? AND p.last_touch_day <= ?
          ORDER BY p.last_touch_day, p.id LIMIT ?"
     );
     let total_sql = format!(
-        "SELECT COUNT(*) FROM prospects p WHERE {PROSPECTING}
+        "SELECT COUNT(*) FROM prospects p WHERE {prospecting}
            AND (p.last_touch_day IS NULL OR (p.touch_count < ? AND p.last_touch_day <= ?))"
     );
     let never = sql::query_as(&never_sql)
@@ -169,10 +171,10 @@ pub async fn add(tx: impl Into<Tx<'_>>, p: &NewProspect<'_>) -> sqlx::Result<(Pr
         if existing.status == ProspectStatus::Active {
             return Ok((existing, true));
         }
-        sql::query(
-            "UPDATE prospects SET status = 'active', dropped_at = NULL,
-             company = coalesce(?, company), replaces_id = coalesce(?, replaces_id) WHERE id = ?",
-        )
+        sql::query(&format!(
+            "UPDATE prospects SET status = '{STATUS_ACTIVE}', dropped_at = NULL,
+             company = coalesce(?, company), replaces_id = coalesce(?, replaces_id) WHERE id = ?"
+        ))
         .bind(p.company)
         .bind(p.replaces_id)
         .bind(existing.id)
@@ -209,19 +211,23 @@ pub async fn set_company(tx: impl Into<Tx<'_>>, id: i64, company: &str) -> sqlx:
 }
 
 pub async fn drop(tx: impl Into<Tx<'_>>, id: i64, at: DateTime<Utc>) -> sqlx::Result<()> {
-    sql::query("UPDATE prospects SET status = 'dropped', dropped_at = ? WHERE id = ?")
-        .bind(at)
-        .bind(id)
-        .execute_on(tx)
-        .await?;
+    sql::query(&format!(
+        "UPDATE prospects SET status = '{STATUS_DROPPED}', dropped_at = ? WHERE id = ?"
+    ))
+    .bind(at)
+    .bind(id)
+    .execute_on(tx)
+    .await?;
     Ok(())
 }
 
 /// Marks the prospect closed: done, off the active list, never chased again.
 pub async fn close(conn: &mut Conn, id: i64) -> sqlx::Result<()> {
-    sql::query("UPDATE prospects SET stage = 'closed' WHERE id = ?")
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sql::query(&format!(
+        "UPDATE prospects SET stage = '{STAGE_CLOSED}' WHERE id = ?"
+    ))
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }

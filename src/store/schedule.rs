@@ -1,9 +1,11 @@
 //! Reads for the scheduled jobs. Each is one set-based query over every team, member or
 //! manager concerned — never a query per rep.
-use super::blocks::{DONE, PLANNED};
 use super::members::LOCAL;
 use super::sql::{self, Conn, Ex};
 use super::teams::WORK_SETTINGS;
+use super::vocab::{
+    DONE, OUTCOME_MEETING, PLANNED, STAGE_CLOSED, STAGE_PROSPECTING, STATUS_ACTIVE,
+};
 use super::workspaces::staying;
 use crate::domain::Outcome;
 use crate::domain::PlannedBlock;
@@ -58,15 +60,15 @@ pub async fn celebration(
     .await?;
     let wins = once_each(wins);
     // Each touch in the window with its rank among its prospect's touches.
-    let ranked: Vec<(String, bool, UserText, Outcome, i64)> = sql::query_as(
+    let ranked: Vec<(String, bool, UserText, Outcome, i64)> = sql::query_as(&format!(
         "SELECT t.user_id, coalesce(m.private, FALSE), p.name, t.outcome,
                 (SELECT COUNT(*) FROM touches e WHERE e.prospect_id = t.prospect_id AND e.id <= t.id) AS n
          FROM touches t JOIN prospects p ON p.id = t.prospect_id
          LEFT JOIN members m ON m.team_id = t.team_id AND m.user_id = t.user_id
          WHERE t.team_id = ? AND t.created_at > ? AND t.created_at <= ?
-           AND (t.outcome = 'meeting' OR p.touch_count >= 10)
-         ORDER BY t.id",
-    )
+           AND (t.outcome = '{OUTCOME_MEETING}' OR p.touch_count >= 10)
+         ORDER BY t.id"
+    ))
     .bind(team_id)
     .bind(from)
     .bind(to)
@@ -201,7 +203,7 @@ pub async fn cold_prospects(
     // a prospect's channels differs between the dialects.
     let cold = |t: &str| {
         format!(
-            "{t}.status = 'active' AND {t}.stage = 'prospecting' AND {t}.touch_count < 10 AND {t}.last_touch_day < ?1"
+            "{t}.status = '{STATUS_ACTIVE}' AND {t}.stage = '{STAGE_PROSPECTING}' AND {t}.touch_count < 10 AND {t}.last_touch_day < ?1"
         )
     };
     let (cold_k, cold_c) = (cold("k"), cold("c"));
@@ -246,7 +248,7 @@ pub async fn callbacks_due(
          LEFT JOIN members ON members.team_id = cb.team_id AND members.user_id = cb.user_id
          LEFT JOIN teams t ON t.team_id = cb.team_id
          WHERE cb.callback_on BETWEEN ? AND ? AND cb.callback_sent_at IS NULL
-           AND p.status = 'active' AND p.stage <> 'closed'
+           AND p.status = '{STATUS_ACTIVE}' AND p.stage <> '{STAGE_CLOSED}'
            AND NOT EXISTS (SELECT 1 FROM touches later
                            WHERE later.prospect_id = cb.prospect_id AND later.id > cb.id)
            AND {}",
@@ -327,13 +329,13 @@ pub async fn let_go(
     per_rep: i64,
 ) -> sqlx::Result<Vec<LetGo>> {
     // A seek per rep on `prospects_let_go`, in its order.
-    let from = each_reps(
+    let from = each_reps(&format!(
         "SELECT c.id FROM prospects c
          WHERE c.team_id = m.team_id AND c.user_id = m.user_id
-           AND c.status = 'active' AND c.stage = 'prospecting' AND c.touch_count >= 10
+           AND c.status = '{STATUS_ACTIVE}' AND c.stage = '{STAGE_PROSPECTING}' AND c.touch_count >= 10
            AND c.let_go_suggested_at IS NULL AND c.last_touch_day >= ?1
-         ORDER BY c.touch_count DESC, c.id LIMIT ?2",
-    );
+         ORDER BY c.touch_count DESC, c.id LIMIT ?2"
+    ));
     let select = |from: &str| {
         format!(
             "SELECT p.id, p.team_id, p.user_id, p.name, p.touch_count {from}

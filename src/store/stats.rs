@@ -1,6 +1,6 @@
 //! Counts for `/momentum stats`: one member over a period, in a handful of grouped queries.
-use super::blocks::{CANCELLED, DONE};
 use super::sql::{self, Reader};
+use super::vocab::{CANCELLED, DONE, SOURCE_TYPED};
 use crate::domain::{Channel, Outcome, WinKind};
 use chrono::NaiveDate;
 
@@ -59,7 +59,7 @@ pub async fn member(
     async fn counts<K>(
         pool: &Reader,
         (team_id, user_id, from, to): (&str, &str, NaiveDate, NaiveDate),
-        table: &'static str,
+        table: &str,
         column: &'static str,
     ) -> sqlx::Result<Vec<(K, i64)>>
     where
@@ -78,15 +78,10 @@ pub async fn member(
             .await
     }
     let key = (team_id, user_id, from, to);
+    let typed = format!("(SELECT * FROM wins WHERE source = '{SOURCE_TYPED}') typed");
     let mut s = MemberStats {
         // Typed wins: touch outcomes and block results are counted as touches and blocks.
-        wins_by_kind: counts(
-            pool,
-            key,
-            "(SELECT * FROM wins WHERE source = 'win') typed",
-            "kind",
-        )
-        .await?,
+        wins_by_kind: counts(pool, key, &typed, "kind").await?,
         touches_by_channel: counts(pool, key, "touches", "channel").await?,
         touches_by_outcome: counts(pool, key, "touches", "outcome").await?,
         ..Default::default()

@@ -1,8 +1,8 @@
 //! Undo: a member's own last log of the last day — a typed win, a touch, or a block planned or
 //! reported — removed with everything that followed from it (its celebrated win and kudos,
 //! the prospect's count and stage, the day's counts). The service recomputes the streak.
-use super::blocks::{DONE, PLANNED};
 use super::sql::{self, Conn};
+use super::vocab::{DONE, PLANNED, SOURCE_TYPED, STATUS_ACTIVE, STATUS_DROPPED};
 use crate::domain::text::UserText;
 use crate::domain::{Channel, Outcome, Stage, WinKind};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,11 +22,11 @@ pub async fn last_win(
     user_id: &str,
     since: DateTime<Utc>,
 ) -> sqlx::Result<Option<LastWin>> {
-    sql::query_as(
+    sql::query_as(&format!(
         "SELECT id, kind, text, day FROM wins
-         WHERE team_id = ? AND user_id = ? AND source = 'win' AND created_at >= ?
-         ORDER BY created_at DESC, id DESC LIMIT 1",
-    )
+         WHERE team_id = ? AND user_id = ? AND source = '{SOURCE_TYPED}' AND created_at >= ?
+         ORDER BY created_at DESC, id DESC LIMIT 1"
+    ))
     .bind(team_id)
     .bind(user_id)
     .bind(since)
@@ -137,9 +137,9 @@ pub async fn delete_touch(conn: &mut Conn, t: &LastTouch) -> sqlx::Result<bool> 
     .await?;
     // The no that dropped them is gone, and no other: active again.
     if t.outcome == Outcome::No && !outcomes.contains(&Outcome::No) {
-        sql::query(
-            "UPDATE prospects SET status = 'active', dropped_at = NULL WHERE id = ? AND status = 'dropped'",
-        )
+        sql::query(&format!(
+            "UPDATE prospects SET status = '{STATUS_ACTIVE}', dropped_at = NULL WHERE id = ? AND status = '{STATUS_DROPPED}'"
+        ))
         .bind(t.prospect_id)
         .execute(conn)
         .await?;

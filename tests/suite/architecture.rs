@@ -313,3 +313,40 @@ fn no_source_file_is_over_450_lines() {
         long.join("\n")
     );
 }
+
+#[test]
+fn the_store_spells_no_vocabulary_word_of_its_own() {
+    // Statuses, stages, outcomes, kinds and sources live in SQL as the domain's words
+    // (`as_str`), written into a statement from `store/vocab.rs`, never quoted by hand: a
+    // second spelling is one a rename would miss.
+    use momentum::domain::calendar::LinkKind;
+    use momentum::domain::goals::Metric;
+    use momentum::domain::{
+        BlockStatus, Channel, OutboxStatus, Outcome, ProspectStatus, Stage, WinKind, WinSource,
+    };
+    fn words<T: Copy + Into<&'static str>>(all: &[T]) -> Vec<&'static str> {
+        all.iter().map(|v| (*v).into()).collect()
+    }
+    let vocabulary: Vec<&str> = [
+        words(WinKind::ALL),
+        words(Channel::ALL),
+        words(Outcome::ALL),
+        words(ProspectStatus::ALL),
+        words(Stage::ALL),
+        words(WinSource::ALL),
+        words(OutboxStatus::ALL),
+        words(BlockStatus::ALL),
+        words(LinkKind::ALL),
+        words(Metric::ALL),
+    ]
+    .concat();
+    let mut spelled = Vec::new();
+    for (path, text) in sources("store") {
+        for word in &vocabulary {
+            if text.contains(&format!("'{word}'")) {
+                spelled.push(format!("{path} quotes '{word}'"));
+            }
+        }
+    }
+    assert!(spelled.is_empty(), "{}", spelled.join("\n"));
+}
