@@ -56,6 +56,9 @@ impl Direct {
     }
 }
 
+/// How many prepared statements the in-thread connection keeps.
+const STATEMENT_CACHE: usize = 256;
+
 /// The writer's in-thread view of its SQLite connection.
 pub(super) struct Handle {
     /// Dropped only in [`Handle::detach`], under the lock (dropping finalizes statements).
@@ -83,6 +86,9 @@ impl Handle {
         // was given, and every use goes through `lock`, which parks sqlx's worker meanwhile.
         let conn = unsafe { rusqlite::Connection::from_handle(locked.as_raw_handle().as_ptr()) }
             .map_err(|e| sqlx::Error::Protocol(format!("borrowing the SQLite handle: {e}")))?;
+        // Every statement of the business writes stays prepared: /touch alone has a dozen, and
+        // its day count one per channel and outcome (rusqlite keeps 16 by default).
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(Self {
             conn: ManuallyDrop::new(Direct {
                 conn: std::sync::Mutex::new(conn),

@@ -42,25 +42,36 @@ fn columns() -> String {
     )
 }
 
-/// The member, created on first sight, with where they are — one statement, since every
-/// logged step starts here.
+/// The member, created on first sight, with where they are. Every logged step starts here, so
+/// it writes only for a member not seen before: an upsert that always updated would rewrite
+/// the member's page — one more WAL frame — on every step.
 pub async fn upsert(
     tx: impl Into<Tx<'_>>,
     team_id: &str,
     user_id: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<MemberRow> {
-    sql::query_as(&format!(
+    static SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT {} FROM members WHERE team_id = ? AND user_id = ?",
+            columns()
+        )
+    });
+    let mut tx = tx.into();
+    sql::query(
         "INSERT INTO members (team_id, user_id, created_at) VALUES (?, ?, ?)
-         ON CONFLICT (team_id, user_id) DO UPDATE SET user_id = excluded.user_id
-         RETURNING {}",
-        columns()
-    ))
+         ON CONFLICT (team_id, user_id) DO NOTHING",
+    )
     .bind(team_id)
     .bind(user_id)
     .bind(now)
-    .fetch_one_on(tx)
-    .await
+    .execute_on(&mut tx)
+    .await?;
+    sql::query_as(&SELECT)
+        .bind(team_id)
+        .bind(user_id)
+        .fetch_one_on(tx)
+        .await
 }
 
 impl LiteRow for MemberRow {
