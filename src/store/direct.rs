@@ -1,9 +1,10 @@
-//! SQLite's in-thread write path for the hottest statements.
+//! SQLite's in-thread write path for the business writes people type all day.
 //!
 //! sqlx runs every SQLite statement on its connection's own worker thread: each statement
 //! (and each row it returns) is a hand-off to that thread and back, two futex wake-ups that
 //! cost more than the statement itself on small virtual machines. For work written against
-//! [`Direct`] the writer instead borrows the connection's raw handle from sqlx
+//! [`super::sql::Tx`] (`wins::record`, `touches::record`, `blocks::record_done`) the writer
+//! instead borrows the connection's raw handle from sqlx
 //! ([`sqlx::SqliteConnection::lock_handle`], which parks sqlx's worker) once per group and
 //! runs the statements itself, prepared once and cached, in one go; everything else still
 //! goes through sqlx on the same connection and in the same transaction.

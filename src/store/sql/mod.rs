@@ -8,6 +8,10 @@
 //! Why not sqlx's `Any` driver: it carries no chrono types and unifies no dialect. Why not a
 //! trait with two implementations: the ~140 statements are the same SQL in both dialects but
 //! for a dozen; writing each twice would double the store and let the two drift.
+//!
+//! A store function that must also run in-thread inside SQLite's writer (the hot business
+//! writes) takes a [`Tx`] instead and runs its statements with the `*_on` methods ([`tx`]):
+//! still one body, one SQL text per statement.
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{
