@@ -1,7 +1,7 @@
 //! Blocks: time set aside for prospecting, and what came of it; `/block done`'s business
 //! write ([`record_done`]).
 use super::members;
-use super::sql::{self, Conn, Ex, LiteRow, Tx, col};
+use super::sql::{self, Conn, Ex, Tx, lite_row};
 use super::vocab::{CANCELLED, DONE, PLANNED};
 use super::wins::{self, StepWin};
 use crate::domain::{BlockResults, BlockStatus, WinKind, WinSource};
@@ -19,17 +19,13 @@ pub struct BlockRow {
     pub planned: bool,
 }
 
-impl LiteRow for BlockRow {
-    fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(BlockRow {
-            id: col(row, "id")?,
-            starts_at: col(row, "starts_at")?,
-            minutes: col(row, "minutes")?,
-            status: col(row, "status")?,
-            planned: col(row, "planned")?,
-        })
-    }
-}
+lite_row!(BlockRow {
+    id,
+    starts_at,
+    minutes,
+    status,
+    planned,
+});
 
 /// A block's results as the rep reported them.
 #[derive(Debug, Clone)]

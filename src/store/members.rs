@@ -1,5 +1,5 @@
 //! Members: the Slack users the bot knows, their time zone, manager, away and privacy.
-use super::sql::{self, Conn, Ex, LiteRow, Tx, col};
+use super::sql::{self, Conn, Ex, Tx, lite_row};
 use super::teams::WORK_DAYS;
 use crate::domain::text::UserText;
 use crate::domain::time::{Local, WorkDays};
@@ -74,24 +74,22 @@ pub async fn upsert(
         .await
 }
 
-impl LiteRow for MemberRow {
-    fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(MemberRow {
-            team_id: col(row, "team_id")?,
-            user_id: col(row, "user_id")?,
-            is_admin: col(row, "is_admin")?,
-            profile_at: col(row, "profile_at")?,
-            manager_id: col(row, "manager_id")?,
-            away_until: col(row, "away_until")?,
-            private: col(row, "private")?,
-            welcomed_at: col(row, "welcomed_at")?,
-            streak: col(row, "streak")?,
-            last_step_day: col(row, "last_step_day")?,
-            name: col(row, "name")?,
-            local: Local::from_lite(row)?,
-        })
-    }
-}
+lite_row!(
+    MemberRow {
+        team_id,
+        user_id,
+        is_admin,
+        profile_at,
+        manager_id,
+        away_until,
+        private,
+        welcomed_at,
+        streak,
+        last_step_day,
+        name,
+    },
+    local: Local
+);
 
 /// What a step needs to know before it is written, read on a reader (off the writer's path).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -127,17 +125,15 @@ pub async fn step_state(
         .await
 }
 
-impl LiteRow for StepState {
-    fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(StepState {
-            own_zone: col(row, "own_zone")?,
-            last_step_day: col(row, "last_step_day")?,
-            streak: col(row, "streak")?,
-            profile_at: col(row, "profile_at")?,
-            local: Local::from_lite(row)?,
-        })
-    }
-}
+lite_row!(
+    StepState {
+        own_zone,
+        last_step_day,
+        streak,
+        profile_at,
+    },
+    local: Local
+);
 
 pub async fn get(
     db: impl Into<Ex<'_>>,

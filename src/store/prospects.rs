@@ -1,5 +1,5 @@
 //! Prospects: the people a rep is trying to reach, with their touch counts.
-use super::sql::{self, Conn, Ex, LiteRow, Tx, col};
+use super::sql::{self, Conn, Ex, Tx, lite_row};
 use super::vocab::{STAGE_CLOSED, STAGE_PROSPECTING, STATUS_ACTIVE, STATUS_DROPPED};
 use crate::domain::text::UserText;
 use crate::domain::{ProspectStatus, Stage};
@@ -16,19 +16,15 @@ pub struct ProspectRow {
     pub last_touch_day: Option<NaiveDate>,
 }
 
-impl LiteRow for ProspectRow {
-    fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(ProspectRow {
-            id: col(row, "id")?,
-            name: col(row, "name")?,
-            company: col(row, "company")?,
-            status: col(row, "status")?,
-            stage: col(row, "stage")?,
-            touches: col(row, "touches")?,
-            last_touch_day: col(row, "last_touch_day")?,
-        })
-    }
-}
+lite_row!(ProspectRow {
+    id,
+    name,
+    company,
+    status,
+    stage,
+    touches,
+    last_touch_day,
+});
 
 const SELECT: &str =
     "SELECT p.id, p.name, p.company, p.status, p.stage, p.touch_count AS touches, p.last_touch_day

@@ -23,6 +23,7 @@ mod tx;
 
 pub use bind::{Arg, Bind, Kind};
 use bind::{lite_arguments, pg_arguments};
+pub(super) use tx::lite_row;
 pub use tx::{LiteRow, LiteValue, Tx, col};
 
 /// Where a statement runs: a pool of readers or the writer's connection, of either backend.

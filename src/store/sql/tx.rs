@@ -176,6 +176,23 @@ pub trait LiteRow: Sized {
     fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
 }
 
+/// Implements [`LiteRow`] for a struct whose fields are its columns, by name, as
+/// `#[derive(sqlx::FromRow)]` decodes it; `local` names a flattened [`Local`] (`tz`,
+/// `work_days`). Every field must be listed: a missing or unknown one does not compile.
+macro_rules! lite_row {
+    ($ty:ident { $($field:ident),* $(,)? } $(, $local:ident: Local)?) => {
+        impl $crate::store::sql::LiteRow for $ty {
+            fn from_lite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                Ok($ty {
+                    $($field: $crate::store::sql::col(row, stringify!($field))?,)*
+                    $($local: <$crate::domain::time::Local as $crate::store::sql::LiteRow>::from_lite(row)?,)?
+                })
+            }
+        }
+    };
+}
+pub(in crate::store) use lite_row;
+
 /// The column `index` (a position or a name) of a row read in-thread.
 pub fn col<T: LiteValue>(
     row: &rusqlite::Row<'_>,
