@@ -39,25 +39,15 @@ async fn plan(state: &AppState, caller: &Caller, start: BlockStart, minutes: u32
         Ok(at) => at,
         Err(message) => return Ok(Reply::ephemeral(message)),
     };
-    let ends_at = starts_at + Duration::minutes(minutes.into());
-    let data = (caller.clone(), starts_at, ends_at, minutes, now, tz);
-    let planned = state
-        .db
-        .write(data, |c, (caller, starts_at, ends_at, minutes, now, tz)| {
-            Box::pin(async move {
-                members::upsert(&mut *c, &caller.team_id, &caller.user_id, *now).await?;
-                let (team, user) = (&caller.team_id, &caller.user_id);
-                let clash = blocks::overlapping(&mut *c, team, user, *starts_at, *ends_at).await?;
-                if let Some(other) = clash.first() {
-                    return Ok(Err(other.clone()));
-                }
-                let day = local_day(*starts_at, *tz);
-                let minutes = i64::from(*minutes);
-                let id = blocks::plan(c, team, user, *starts_at, day, minutes, *now).await?;
-                Ok(Ok(id))
-            })
-        })
-        .await?;
+    let input = blocks::PlanInput {
+        team_id: caller.team_id.clone(),
+        user_id: caller.user_id.clone(),
+        starts_at,
+        day: local_day(starts_at, tz),
+        minutes: minutes.into(),
+        at: now,
+    };
+    let planned = blocks::plan_unless_overlapping(&state.db, input).await?;
     let today = local_day(now, tz);
     Ok(Reply::ephemeral(match planned {
         Ok(id) => format!(
@@ -201,26 +191,8 @@ async fn list(state: &AppState, caller: &Caller) -> Result<Reply> {
 
 async fn cancel(state: &AppState, caller: &Caller, id: Option<i64>) -> Result<Reply> {
     let now = state.clock.now();
-    let cancelled = state
-        .db
-        .write((caller.clone(), id, now), |c, (caller, id, now)| {
-            Box::pin(async move {
-                let target = match id {
-                    Some(id) => Some(*id),
-                    None => blocks::upcoming(&mut *c, &caller.team_id, &caller.user_id, *now)
-                        .await?
-                        .first()
-                        .map(|b| b.id),
-                };
-                match target {
-                    Some(id) => Ok(blocks::cancel(c, &caller.team_id, &caller.user_id, id)
-                        .await?
-                        .then_some(id)),
-                    None => Ok(None),
-                }
-            })
-        })
-        .await?;
+    let cancelled =
+        blocks::cancel_planned(&state.db, &caller.team_id, &caller.user_id, id, now).await?;
     Ok(Reply::ephemeral(match (cancelled, id) {
         (Some(id), _) => {
             format!("Cancelled block #{id}. Plan another with `/block tomorrow 9:30 45m`.")

@@ -106,8 +106,72 @@ impl BlockRow {
     }
 }
 
+/// A block to plan: when it starts, on which local day of the member, how long.
+#[derive(Debug, Clone)]
+pub struct PlanInput {
+    pub team_id: String,
+    pub user_id: String,
+    pub starts_at: DateTime<Utc>,
+    /// The member's local day the block starts on.
+    pub day: NaiveDate,
+    pub minutes: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// Plans a block — the business write behind `/block TIME LENGTH` — unless it overlaps one
+/// the member already planned, which is returned instead (nothing is written then but the
+/// member, on first sight).
+pub async fn plan_unless_overlapping(
+    db: &super::Db,
+    input: PlanInput,
+) -> super::Result<Result<i64, BlockRow>> {
+    db.write(input, |c, p| {
+        Box::pin(async move {
+            let (team, user) = (&p.team_id, &p.user_id);
+            members::upsert(&mut *c, team, user, p.at).await?;
+            let ends_at = p.starts_at + Duration::minutes(p.minutes);
+            let clash = overlapping(&mut *c, team, user, p.starts_at, ends_at).await?;
+            if let Some(other) = clash.into_iter().next() {
+                return Ok(Err(other));
+            }
+            Ok(Ok(
+                plan(c, team, user, p.starts_at, p.day, p.minutes, p.at).await?
+            ))
+        })
+    })
+    .await
+}
+
+/// Cancels the member's planned block `id`, or with `None` their next one — the business
+/// write behind `/block cancel`. Returns the block cancelled, if there was one.
+pub async fn cancel_planned(
+    db: &super::Db,
+    team_id: &str,
+    user_id: &str,
+    id: Option<i64>,
+    now: DateTime<Utc>,
+) -> super::Result<Option<i64>> {
+    let key = (team_id.to_owned(), user_id.to_owned(), id, now);
+    db.write(key, |c, (team, user, id, now)| {
+        Box::pin(async move {
+            let target = match id {
+                Some(id) => Some(*id),
+                None => upcoming(&mut *c, team, user, *now)
+                    .await?
+                    .first()
+                    .map(|b| b.id),
+            };
+            match target {
+                Some(id) => Ok(cancel(c, team, user, id).await?.then_some(id)),
+                None => Ok(None),
+            }
+        })
+    })
+    .await
+}
+
 /// Plans a block starting at `starts_at`, on the member's local day `day`.
-pub async fn plan(
+async fn plan(
     conn: &mut Conn,
     team_id: &str,
     user_id: &str,
@@ -246,7 +310,7 @@ pub async fn report(
 }
 
 /// Cancels a planned block of this member; false when there is no such block.
-pub async fn cancel(conn: &mut Conn, team_id: &str, user_id: &str, id: i64) -> sqlx::Result<bool> {
+async fn cancel(conn: &mut Conn, team_id: &str, user_id: &str, id: i64) -> sqlx::Result<bool> {
     let done = sql::query(
         &format!("UPDATE blocks SET status = '{CANCELLED}' WHERE id = ? AND team_id = ? AND user_id = ? AND status = '{PLANNED}'"),
     )

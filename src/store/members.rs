@@ -248,21 +248,6 @@ pub async fn mark_welcomed(
     Ok(())
 }
 
-pub async fn set_away(
-    conn: &mut Conn,
-    team_id: &str,
-    user_id: &str,
-    until: Option<NaiveDate>,
-) -> sqlx::Result<()> {
-    sql::query("UPDATE members SET away_until = ? WHERE team_id = ? AND user_id = ?")
-        .bind(until)
-        .bind(team_id)
-        .bind(user_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// No nudges for this member until `until`.
 pub async fn set_snoozed(
     conn: &mut Conn,
@@ -272,21 +257,6 @@ pub async fn set_snoozed(
 ) -> sqlx::Result<()> {
     sql::query("UPDATE members SET snoozed_until = ? WHERE team_id = ? AND user_id = ?")
         .bind(until)
-        .bind(team_id)
-        .bind(user_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-pub async fn set_private(
-    conn: &mut Conn,
-    team_id: &str,
-    user_id: &str,
-    private: bool,
-) -> sqlx::Result<()> {
-    sql::query("UPDATE members SET private = ? WHERE team_id = ? AND user_id = ?")
-        .bind(private)
         .bind(team_id)
         .bind(user_id)
         .execute(conn)

@@ -38,6 +38,7 @@ pub mod jobs;
 pub mod links;
 pub mod members;
 pub mod outbox;
+pub mod presence;
 pub mod prospects;
 pub mod schedule;
 pub mod sql;

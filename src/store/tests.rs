@@ -81,12 +81,23 @@ async fn rows_read_in_thread_decode_as_sqlx_decodes_them() {
                 at: *at,
             };
             prospects::add(&mut *c, &new).await?;
-            blocks::plan(c, "T1", "U1", *at, at.date_naive(), 45, *at).await?;
             Ok(())
         })
     })
     .await
     .unwrap();
+    let block = blocks::PlanInput {
+        team_id: "T1".into(),
+        user_id: "U1".into(),
+        starts_at: at,
+        day,
+        minutes: 45,
+        at,
+    };
+    blocks::plan_unless_overlapping(&db, block)
+        .await
+        .unwrap()
+        .unwrap();
     let in_thread = db
         .write_in_thread(at, |tx, at| {
             Box::pin(async move {
