@@ -2,10 +2,9 @@
 use super::{Caller, Reply, Result, plural};
 use crate::commands::{TargetsRequest, name_key};
 use crate::domain::cadence::{Cadence, TOUCH_GOAL};
-use crate::domain::text::UserText;
 use crate::domain::time::{days_ago, local_day, relative_day, short_date};
-use crate::domain::{ProspectStatus, Stage};
 use crate::state::AppState;
+use crate::store::targets::{self, Change};
 use crate::store::{blocks, members, prospects};
 
 /// How many targets the list shows before "…and N more".
@@ -156,66 +155,21 @@ async fn list(state: &AppState, caller: &Caller, whose: &str, tz: chrono_tz::Tz)
     Ok(Reply::ephemeral(text.trim_end().to_owned()))
 }
 
-enum Change {
-    Added {
-        name: UserText,
-        company: Option<UserText>,
-        already: Option<i64>,
-    },
-    Dropped {
-        name: UserText,
-        touches: i64,
-        /// They had answered (engaged or meeting): the cadence's advice does not apply.
-        answered: bool,
-    },
-    Closed {
-        name: UserText,
-        touches: i64,
-    },
-    Replaced {
-        old: UserText,
-        new: UserText,
-    },
-    NotFound {
-        similar: Vec<UserText>,
-    },
-}
-
 async fn add(
     state: &AppState,
     caller: &Caller,
     name: String,
     company: Option<String>,
 ) -> Result<Reply> {
-    let now = state.clock.now();
-    let change = state
-        .db
-        .write(
-            (caller.clone(), name, company, now),
-            |c, (caller, name, company, now)| {
-                Box::pin(async move {
-                    let at = *now;
-                    members::upsert(&mut *c, &caller.team_id, &caller.user_id, at).await?;
-                    let key = name_key(name);
-                    let new = prospects::NewProspect {
-                        team_id: &caller.team_id,
-                        user_id: &caller.user_id,
-                        name,
-                        name_key: &key,
-                        company: company.as_deref(),
-                        replaces_id: None,
-                        at,
-                    };
-                    let (row, already) = prospects::add(&mut *c, &new).await?;
-                    Ok(Change::Added {
-                        name: row.name,
-                        company: company.clone().map(UserText::from).or(row.company),
-                        already: already.then_some(row.touches),
-                    })
-                })
-            },
-        )
-        .await?;
+    let target = targets::Target {
+        team_id: caller.team_id.clone(),
+        user_id: caller.user_id.clone(),
+        name_key: name_key(&name),
+        name,
+        company,
+        at: state.clock.now(),
+    };
+    let change = targets::add(&state.db, target).await?;
     Ok(Reply::ephemeral(render(change)))
 }
 
@@ -226,46 +180,15 @@ async fn drop_or_close(
     name: String,
     close: bool,
 ) -> Result<Reply> {
-    let now = state.clock.now();
-    let change = state
-        .db
-        .write(
-            (caller.clone(), name, now),
-            move |c, (caller, name, now)| {
-                Box::pin(async move {
-                    let key = name_key(name);
-                    match prospects::find(&mut *c, &caller.team_id, &caller.user_id, &key).await? {
-                        Some(p)
-                            if p.status == ProspectStatus::Active && p.stage != Stage::Closed =>
-                        {
-                            if close {
-                                prospects::close(c, p.id).await?;
-                                return Ok(Change::Closed {
-                                    name: p.name,
-                                    touches: p.touches,
-                                });
-                            }
-                            prospects::drop(&mut *c, p.id, *now).await?;
-                            Ok(Change::Dropped {
-                                answered: !p.stage.is_prospecting(),
-                                name: p.name,
-                                touches: p.touches,
-                            })
-                        }
-                        _ => Ok(Change::NotFound {
-                            similar: prospects::similar(
-                                &mut *c,
-                                &caller.team_id,
-                                &caller.user_id,
-                                &key,
-                            )
-                            .await?,
-                        }),
-                    }
-                })
-            },
-        )
-        .await?;
+    let target = targets::Target {
+        team_id: caller.team_id.clone(),
+        user_id: caller.user_id.clone(),
+        name_key: name_key(&name),
+        name,
+        company: None,
+        at: state.clock.now(),
+    };
+    let change = targets::drop_or_close(&state.db, target, close).await?;
     Ok(Reply::ephemeral(render(change)))
 }
 
@@ -276,51 +199,15 @@ async fn replace(
     new: String,
     company: Option<String>,
 ) -> Result<Reply> {
-    let now = state.clock.now();
-    let change = state
-        .db
-        .write(
-            (caller.clone(), old, new, company, now),
-            |c, (caller, old, new, company, now)| {
-                Box::pin(async move {
-                    let at = *now;
-                    let old_key = name_key(old);
-                    let Some(previous) =
-                        prospects::find(&mut *c, &caller.team_id, &caller.user_id, &old_key)
-                            .await?
-                    else {
-                        return Ok(Change::NotFound {
-                            similar: prospects::similar(
-                                &mut *c,
-                                &caller.team_id,
-                                &caller.user_id,
-                                &old_key,
-                            )
-                            .await?,
-                        });
-                    };
-                    if previous.status == ProspectStatus::Active {
-                        prospects::drop(&mut *c, previous.id, at).await?;
-                    }
-                    let new_key = name_key(new);
-                    let p = prospects::NewProspect {
-                        team_id: &caller.team_id,
-                        user_id: &caller.user_id,
-                        name: new,
-                        name_key: &new_key,
-                        company: company.as_deref(),
-                        replaces_id: Some(previous.id),
-                        at,
-                    };
-                    let (row, _) = prospects::add(&mut *c, &p).await?;
-                    Ok(Change::Replaced {
-                        old: previous.name,
-                        new: row.name,
-                    })
-                })
-            },
-        )
-        .await?;
+    let target = targets::Target {
+        team_id: caller.team_id.clone(),
+        user_id: caller.user_id.clone(),
+        name_key: name_key(&new),
+        name: new,
+        company,
+        at: state.clock.now(),
+    };
+    let change = targets::replace(&state.db, name_key(&old), target).await?;
     Ok(Reply::ephemeral(render(change)))
 }
 

@@ -43,6 +43,7 @@ pub mod prospects;
 pub mod schedule;
 pub mod sql;
 pub mod stats;
+pub mod targets;
 pub mod teams;
 pub mod touches;
 pub mod undo;
