@@ -32,13 +32,7 @@ pub enum Request {
     Undo(Undo),
 }
 
-/// What `undo` removes: the caller's last win, touch or block log of the last 24 hours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Undo {
-    Win,
-    Touch,
-    Block,
-}
+pub use crate::domain::Undo;
 
 /// Text we could not read: what was wrong, and an example that works.
 #[derive(Debug, Clone, PartialEq, Eq)]

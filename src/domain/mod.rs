@@ -200,6 +200,14 @@ vocabulary! {
     }
 }
 
+/// What `undo` removes: the caller's last win, touch or block log of the last 24 hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undo {
+    Win,
+    Touch,
+    Block,
+}
+
 impl WinKind {
     /// The order a manager's digest recognises wins in: a meeting first, then a referral, a
     /// reply, a chance encounter, a conversation, a connection, anything else.

@@ -1,11 +1,110 @@
 //! Undo: a member's own last log of the last day — a typed win, a touch, or a block planned or
 //! reported — removed with everything that followed from it (its celebrated win and kudos,
-//! the prospect's count and stage, the day's counts). The service recomputes the streak.
+//! the prospect's count and stage, the day's counts, the streak), in one transaction:
+//! [`take_back`].
+use super::members;
 use super::sql::{self, Conn};
 use super::vocab::{DONE, PLANNED, SOURCE_TYPED, STATUS_ACTIVE, STATUS_DROPPED};
 use crate::domain::text::UserText;
-use crate::domain::{Channel, Outcome, Stage, WinKind};
+use crate::domain::{Channel, Outcome, Stage, Undo, WinKind, streak};
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// What undo removed, as the reply tells it.
+pub enum Removed {
+    Win {
+        text: UserText,
+    },
+    Touch {
+        name: UserText,
+        how: String,
+        prospect_removed: bool,
+    },
+    BlockResults {
+        id: i64,
+        back_to_plan: bool,
+    },
+    BlockPlan {
+        id: i64,
+        starts_at: DateTime<Utc>,
+    },
+}
+
+/// Removes the member's last log of `what` since `since` — the business write behind
+/// `/win undo`, `/touch undo` and `/block undo` — and takes its step off their day and streak.
+/// `None` when there was nothing to undo; and the member's zone, for the reply.
+pub async fn take_back(
+    db: &super::Db,
+    team_id: &str,
+    user_id: &str,
+    what: Undo,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> super::Result<(Option<Removed>, Tz)> {
+    let key = (team_id.to_owned(), user_id.to_owned(), what, since, now);
+    db.write(key, |c, (team, user, what, since, now)| {
+        Box::pin(async move {
+            let (team, user, since) = (team.as_str(), user.as_str(), *since);
+            let member = members::upsert(&mut *c, team, user, *now).await?;
+            // (what was removed, the day and counts of the step it took off)
+            let (removed, step): (Removed, Option<(NaiveDate, i64, i64)>) = match what {
+                Undo::Win => {
+                    let Some(w) = last_win(c, team, user, since).await? else {
+                        return Ok((None, member.local.tz));
+                    };
+                    delete_win(c, w.id).await?;
+                    (Removed::Win { text: w.text }, Some((w.day, 1, 0)))
+                }
+                Undo::Touch => {
+                    let Some(t) = last_touch(c, team, user, since).await? else {
+                        return Ok((None, member.local.tz));
+                    };
+                    let prospect_removed = delete_touch(c, &t).await?;
+                    let how = format!(
+                        "{}, {}",
+                        t.channel.label(),
+                        t.outcome.as_str().replace('_', " ")
+                    );
+                    let removed = Removed::Touch {
+                        name: t.name,
+                        how,
+                        prospect_removed,
+                    };
+                    (removed, Some((t.day, 0, 1)))
+                }
+                Undo::Block => {
+                    let Some(b) = last_block(c, team, user, since).await? else {
+                        return Ok((None, member.local.tz));
+                    };
+                    undo_block(c, &b).await?;
+                    match b.reported_at.filter(|_| b.reported) {
+                        Some(at) => (
+                            Removed::BlockResults {
+                                id: b.id,
+                                back_to_plan: b.planned,
+                            },
+                            Some((member.local.today(at), 0, 0)),
+                        ),
+                        None => (
+                            Removed::BlockPlan {
+                                id: b.id,
+                                starts_at: b.starts_at,
+                            },
+                            None,
+                        ),
+                    }
+                }
+            };
+            if let Some((day, wins, touches)) = step {
+                let days = members::unrecord_step(c, team, user, day, wins, touches).await?;
+                let streak = streak::from_days(&days, member.local.work_days);
+                members::set_streak(&mut *c, team, user, streak, days.first().copied()).await?;
+            }
+            Ok((Some(removed), member.local.tz))
+        })
+    })
+    .await
+}
 
 /// A typed win that can be undone.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -16,7 +115,7 @@ pub struct LastWin {
     pub day: NaiveDate,
 }
 
-pub async fn last_win(
+async fn last_win(
     conn: &mut Conn,
     team_id: &str,
     user_id: &str,
@@ -49,7 +148,7 @@ async fn delete_wins(conn: &mut Conn, condition: &str, id: i64) -> sqlx::Result<
     Ok(())
 }
 
-pub async fn delete_win(conn: &mut Conn, id: i64) -> sqlx::Result<()> {
+async fn delete_win(conn: &mut Conn, id: i64) -> sqlx::Result<()> {
     delete_wins(conn, "id = ?", id).await
 }
 
@@ -65,7 +164,7 @@ pub struct LastTouch {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn last_touch(
+async fn last_touch(
     conn: &mut Conn,
     team_id: &str,
     user_id: &str,
@@ -88,7 +187,7 @@ pub async fn last_touch(
 /// touches say: count, last day, stage (a closed prospect stays closed), and — when this was
 /// the no that dropped them — active again. A prospect this touch created goes too.
 /// Returns whether the prospect was removed.
-pub async fn delete_touch(conn: &mut Conn, t: &LastTouch) -> sqlx::Result<bool> {
+async fn delete_touch(conn: &mut Conn, t: &LastTouch) -> sqlx::Result<bool> {
     delete_wins(conn, "touch_id = ?", t.id).await?;
     super::touches::uncount(conn, t.id, t.channel, t.outcome).await?;
     sql::query("DELETE FROM touches WHERE id = ?")
@@ -159,7 +258,7 @@ pub struct LastBlock {
 }
 
 /// The latest of: a block planned and still planned, or results reported, since `since`.
-pub async fn last_block(
+async fn last_block(
     conn: &mut Conn,
     team_id: &str,
     user_id: &str,
@@ -180,7 +279,7 @@ pub async fn last_block(
 
 /// Undoes a block log: reported results are cleared (a block that was planned goes back to
 /// planned, one logged without a plan goes), a plan is removed.
-pub async fn undo_block(conn: &mut Conn, b: &LastBlock) -> sqlx::Result<()> {
+async fn undo_block(conn: &mut Conn, b: &LastBlock) -> sqlx::Result<()> {
     delete_wins(conn, "block_id = ?", b.id).await?;
     if b.reported && b.planned {
         sql::query(
