@@ -6,8 +6,7 @@ use crate::domain::response_rate;
 use crate::jobs::blitz::{finish, starter_name};
 use crate::slack::blitz::first_post;
 use crate::state::AppState;
-use crate::store::outbox::Method;
-use crate::store::{blitz, members, outbox};
+use crate::store::{blitz, members};
 use chrono::Duration;
 
 pub async fn handle(state: &AppState, caller: &Caller, request: BlitzRequest) -> Result<Reply> {
@@ -39,40 +38,16 @@ async fn start(
         minutes.into(),
         &starter,
     );
-    let data = (caller.clone(), goal.map(i64::from), now, ends_at, board);
-    let started = state
-        .db
-        .write(data, |c, (caller, goal, at, ends_at, board)| {
-            Box::pin(async move {
-                let (at, ends_at) = (*at, *ends_at);
-                members::upsert(&mut *c, &caller.team_id, &caller.user_id, at).await?;
-                let Some(id) = blitz::start(
-                    c,
-                    &caller.team_id,
-                    &caller.channel_id,
-                    &caller.user_id,
-                    *goal,
-                    at,
-                    ends_at,
-                )
-                .await?
-                else {
-                    return Ok(None);
-                };
-                let outbox_id = outbox::queue(
-                    c,
-                    &caller.team_id,
-                    Method::PostMessage,
-                    &caller.channel_id,
-                    board,
-                    at,
-                )
-                .await?;
-                blitz::set_scoreboard(c, id, outbox_id, board).await?;
-                Ok(Some(id))
-            })
-        })
-        .await?;
+    let new = blitz::NewBlitz {
+        team_id: caller.team_id.clone(),
+        channel_id: caller.channel_id.clone(),
+        started_by: caller.user_id.clone(),
+        goal: goal.map(i64::from),
+        at: now,
+        ends_at,
+        scoreboard: board,
+    };
+    let started = blitz::start_with_scoreboard(&state.db, new).await?;
     if started.is_none() {
         let running =
             blitz::running_in(state.db.reader(), &caller.team_id, &caller.channel_id).await?;

@@ -32,8 +32,52 @@ impl BlitzRow {
 const COLUMNS: &str = "id, team_id, channel_id, started_by, goal, starts_at, ends_at, ended_at, scoreboard_outbox_id, \
                        last_update_at, last_scoreboard, team_manager";
 
+/// A blitz to start, with its first scoreboard post (a Block Kit payload).
+#[derive(Debug, Clone)]
+pub struct NewBlitz {
+    pub team_id: String,
+    pub channel_id: String,
+    pub started_by: String,
+    pub goal: Option<i64>,
+    pub at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub scoreboard: String,
+}
+
+/// Starts a blitz and queues its scoreboard to the channel — the business write behind
+/// `/blitz start` — in one transaction; `None` (and nothing queued) when one is already
+/// running in the channel.
+pub async fn start_with_scoreboard(db: &super::Db, new: NewBlitz) -> super::Result<Option<i64>> {
+    use super::members;
+    use super::outbox::{self, Method};
+    db.write(new, |c, b| {
+        Box::pin(async move {
+            members::upsert(&mut *c, &b.team_id, &b.started_by, b.at).await?;
+            let Some(id) = start(
+                c,
+                &b.team_id,
+                &b.channel_id,
+                &b.started_by,
+                b.goal,
+                b.at,
+                b.ends_at,
+            )
+            .await?
+            else {
+                return Ok(None);
+            };
+            let post = Method::PostMessage;
+            let queued =
+                outbox::queue(c, &b.team_id, post, &b.channel_id, &b.scoreboard, b.at).await?;
+            set_scoreboard(c, id, queued, &b.scoreboard).await?;
+            Ok(Some(id))
+        })
+    })
+    .await
+}
+
 /// Starts a blitz; `None` when one is already running in the channel (the unique index says so).
-pub async fn start(
+async fn start(
     conn: &mut Conn,
     team_id: &str,
     channel_id: &str,
