@@ -24,8 +24,40 @@ impl Scope<'_> {
     }
 }
 
+/// New weekly goals (empty: cleared) for one rep or, with `rep` `None`, the team of the
+/// manager who sets them, and the DMs that tell each rep (already rendered).
+#[derive(Debug, Clone)]
+pub struct NewGoals {
+    pub team_id: String,
+    pub set_by: String,
+    pub rep: Option<String>,
+    pub goals: Goals,
+    /// (rep, DM payload): posted in the same transaction.
+    pub tell: Vec<(String, String)>,
+    pub at: DateTime<Utc>,
+}
+
+/// Sets the goals and queues the reps' DMs — the business write behind `/momentum goals` —
+/// in one transaction.
+pub async fn set_and_tell(db: &super::Db, new: NewGoals) -> super::Result<()> {
+    db.write(new, |c, g| {
+        Box::pin(async move {
+            let scope = match &g.rep {
+                Some(rep) => Scope::Rep(rep),
+                None => Scope::Team { manager: &g.set_by },
+            };
+            set(c, &g.team_id, scope, &g.goals, &g.set_by, g.at).await?;
+            for (rep, dm) in &g.tell {
+                super::outbox::post(c, &g.team_id, rep, dm, g.at).await?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
 /// Sets (or, with empty goals, clears) the goals of a scope.
-pub async fn set(
+async fn set(
     conn: &mut Conn,
     team_id: &str,
     scope: Scope<'_>,

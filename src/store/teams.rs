@@ -161,3 +161,36 @@ pub async fn set(
     query.bind(now).bind(team_id).execute(&mut *conn).await?;
     Ok(())
 }
+
+/// One change to a team's settings.
+#[derive(Debug, Clone)]
+pub enum TeamChange {
+    Set(Setting),
+    /// A day off for the whole team (`true`), or no longer (`false`).
+    Holiday(NaiveDate, bool),
+}
+
+/// Applies changes to the team's settings — the business write behind `/momentum settings` —
+/// in one transaction.
+pub async fn apply(
+    db: &super::Db,
+    team_id: &str,
+    changes: Vec<TeamChange>,
+    now: DateTime<Utc>,
+) -> super::Result<()> {
+    db.write(
+        (team_id.to_owned(), changes, now),
+        |c, (team, changes, now)| {
+            Box::pin(async move {
+                for change in changes {
+                    match change {
+                        TeamChange::Set(setting) => set(c, team, setting, *now).await?,
+                        TeamChange::Holiday(day, on) => set_holiday(c, team, *day, *on).await?,
+                    }
+                }
+                Ok(())
+            })
+        },
+    )
+    .await
+}

@@ -9,7 +9,7 @@ use crate::domain::time::local_day;
 use crate::slack::messages;
 use crate::state::AppState;
 use crate::store::goals::{self, Scope};
-use crate::store::{members, outbox};
+use crate::store::members;
 use chrono::NaiveDate;
 
 pub(super) async fn handle(
@@ -102,28 +102,29 @@ async fn set(state: &AppState, caller: &Caller, new: Goals, rep: Option<String>)
         }
     };
     let now = state.clock.now();
-    let data = (caller.clone(), new, rep.clone(), reps, now);
-    state
-        .db
-        .write(data, |c, (caller, new, rep, reps, now)| {
-            Box::pin(async move {
-                let scope = match rep {
-                    Some(rep) => Scope::Rep(rep),
-                    None => Scope::Team {
-                        manager: &caller.user_id,
-                    },
-                };
-                goals::set(c, &caller.team_id, scope, new, &caller.user_id, *now).await?;
-                if !new.is_empty() {
-                    for r in reps.iter() {
-                        let dm = messages::goals_set(r, &caller.user_id, &new.describe());
-                        outbox::post(c, &caller.team_id, r, &dm, *now).await?;
-                    }
-                }
-                Ok(())
+    // The DMs are rendered here, outside the write that queues them.
+    let tell = if new.is_empty() {
+        Vec::new()
+    } else {
+        let described = new.describe();
+        reps.iter()
+            .map(|r| {
+                (
+                    r.clone(),
+                    messages::goals_set(r, &caller.user_id, &described),
+                )
             })
-        })
-        .await?;
+            .collect()
+    };
+    let set = goals::NewGoals {
+        team_id: caller.team_id.clone(),
+        set_by: caller.user_id.clone(),
+        rep: rep.clone(),
+        goals: new,
+        tell,
+        at: now,
+    };
+    goals::set_and_tell(&state.db, set).await?;
     state.outbox_wake.notify_one();
     let whom = match &rep {
         Some(r) => format!("<@{r}>"),

@@ -7,7 +7,7 @@ use crate::commands::SettingChange;
 use crate::domain::schedule::Schedule;
 use crate::domain::time::{WorkDays, local_day};
 use crate::state::AppState;
-use crate::store::teams::{self, Setting};
+use crate::store::teams::{self, Setting, TeamChange};
 use chrono::{NaiveDate, NaiveTime, Timelike};
 
 pub(super) async fn set_channel(
@@ -45,25 +45,7 @@ pub(super) async fn change(
     let now = state.clock.now();
     let team = teams::get(state.db.reader(), &caller.team_id).await?;
     let updates = updates_for(change, &team);
-    state
-        .db
-        .write(
-            (caller.team_id.clone(), updates, now),
-            |c, (team, updates, now)| {
-                Box::pin(async move {
-                    for u in updates {
-                        match u {
-                            Update::Set(setting) => teams::set(c, team, setting, *now).await?,
-                            Update::Holiday(day, on) => {
-                                teams::set_holiday(c, team, *day, *on).await?
-                            }
-                        }
-                    }
-                    Ok(())
-                })
-            },
-        )
-        .await?;
+    teams::apply(&state.db, &caller.team_id, updates, now).await?;
     Ok(Reply::ephemeral(format!(
         "✅ Saved.\n{}",
         current_settings(state, caller).await?
@@ -79,36 +61,37 @@ async fn current_settings(state: &AppState, caller: &Caller) -> Result<String> {
     Ok(render_settings(&team, &holidays))
 }
 
-enum Update {
-    Set(Setting),
-    Holiday(NaiveDate, bool),
-}
-
-fn updates_for(change: SettingChange, team: &teams::TeamRow) -> Vec<Update> {
+fn updates_for(change: SettingChange, team: &teams::TeamRow) -> Vec<TeamChange> {
     let daily = |at: NaiveTime, days: WorkDays| Schedule { at, days };
     match change {
-        SettingChange::Tz(tz) => vec![Update::Set(Setting::Zone(tz))],
-        SettingChange::QuietAfter(n) => vec![Update::Set(Setting::QuietAfter(n.into()))],
-        SettingChange::Holiday { day, on } => vec![Update::Holiday(day, on)],
+        SettingChange::Tz(tz) => vec![TeamChange::Set(Setting::Zone(tz))],
+        SettingChange::QuietAfter(n) => vec![TeamChange::Set(Setting::QuietAfter(n.into()))],
+        SettingChange::Holiday { day, on } => vec![TeamChange::Holiday(day, on)],
         SettingChange::Shoutout(t) => {
-            vec![Update::Set(Setting::Shoutouts(daily(t, team.work_days)))]
+            vec![TeamChange::Set(Setting::Shoutouts(daily(
+                t,
+                team.work_days,
+            )))]
         }
         SettingChange::Digest { day: Some(d), time } => {
             let one_day = WorkDays(1 << d.num_days_from_monday());
-            vec![Update::Set(Setting::Digests(daily(time, one_day)))]
+            vec![TeamChange::Set(Setting::Digests(daily(time, one_day)))]
         }
         SettingChange::Digest { day: None, time } => {
-            vec![Update::Set(Setting::Digests(daily(time, team.work_days)))]
+            vec![TeamChange::Set(Setting::Digests(daily(
+                time,
+                team.work_days,
+            )))]
         }
         SettingChange::WorkDays(days) => vec![
-            Update::Set(Setting::WorkDays(days)),
-            Update::Set(Setting::Shoutouts(daily(team.shoutouts.at, days))),
+            TeamChange::Set(Setting::WorkDays(days)),
+            TeamChange::Set(Setting::Shoutouts(daily(team.shoutouts.at, days))),
         ],
         SettingChange::Hours(start, end) => {
             let minutes = |t: NaiveTime| i64::from(t.hour() * 60 + t.minute());
             vec![
-                Update::Set(Setting::WorkStartMin(minutes(start))),
-                Update::Set(Setting::WorkEndMin(minutes(end))),
+                TeamChange::Set(Setting::WorkStartMin(minutes(start))),
+                TeamChange::Set(Setting::WorkEndMin(minutes(end))),
             ]
         }
     }
