@@ -106,7 +106,7 @@ pub async fn snooze(state: &AppState, team: &str, user: &str) -> store::Result<(
     state
         .db
         .write(data, |c, (team, user, until)| {
-            Box::pin(store::members::set_snoozed(c, team, user, *until))
+            Box::pin(store::presence::set_snoozed(c, team, user, *until))
         })
         .await
 }

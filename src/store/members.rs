@@ -248,22 +248,6 @@ pub async fn mark_welcomed(
     Ok(())
 }
 
-/// No nudges for this member until `until`.
-pub async fn set_snoozed(
-    conn: &mut Conn,
-    team_id: &str,
-    user_id: &str,
-    until: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sql::query("UPDATE members SET snoozed_until = ? WHERE team_id = ? AND user_id = ?")
-        .bind(until)
-        .bind(team_id)
-        .bind(user_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// Counts one step on a member's local day; returns the day's wins and touches so far.
 pub async fn record_step(
     tx: impl Into<Tx<'_>>,

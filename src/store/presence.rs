@@ -1,17 +1,20 @@
-//! Whether a member is around and whether channel posts may name them: `/momentum away` and
-//! `/momentum private`.
+//! Whether a member is around and whether channel posts may name them: `/momentum away`,
+//! `/momentum private` and the nudge's snooze button.
 use super::members;
 use super::sql::{self, Conn};
 use chrono::{DateTime, NaiveDate, Utc};
 
-async fn set_away(
+/// One of the member's presence columns (a fixed identifier, never user text) set to `value`.
+async fn set(
     conn: &mut Conn,
     team_id: &str,
     user_id: &str,
-    until: Option<NaiveDate>,
+    column: &'static str,
+    value: impl for<'q> sql::Bind<'q>,
 ) -> sqlx::Result<()> {
-    sql::query("UPDATE members SET away_until = ? WHERE team_id = ? AND user_id = ?")
-        .bind(until)
+    let statement = format!("UPDATE members SET {column} = ? WHERE team_id = ? AND user_id = ?");
+    sql::query(&statement)
+        .bind(value)
         .bind(team_id)
         .bind(user_id)
         .execute(conn)
@@ -19,19 +22,14 @@ async fn set_away(
     Ok(())
 }
 
-async fn set_private(
+/// No nudges for this member until `until` (the 😴 button).
+pub async fn set_snoozed(
     conn: &mut Conn,
     team_id: &str,
     user_id: &str,
-    private: bool,
+    until: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sql::query("UPDATE members SET private = ? WHERE team_id = ? AND user_id = ?")
-        .bind(private)
-        .bind(team_id)
-        .bind(user_id)
-        .execute(conn)
-        .await?;
-    Ok(())
+    set(conn, team_id, user_id, "snoozed_until", until).await
 }
 
 /// Marks the member away through `until` (`None`: back) — the business write behind
@@ -50,7 +48,7 @@ pub async fn go_away(
             if until.is_some_and(|d| d < ctx.today) {
                 return Ok(Err(ctx.today));
             }
-            set_away(c, team, user, *until).await?;
+            set(c, team, user, "away_until", *until).await?;
             Ok(Ok(()))
         })
     })
@@ -70,7 +68,7 @@ pub async fn make_private(
     db.write(key, |c, (team, user, private, now)| {
         Box::pin(async move {
             members::upsert(&mut *c, team, user, *now).await?;
-            set_private(c, team, user, *private).await
+            set(c, team, user, "private", *private).await
         })
     })
     .await
