@@ -233,6 +233,24 @@ pub async fn set_manager(
     Ok(())
 }
 
+/// Takes the member off `manager`'s team; false (nothing changed) when `manager` is not theirs.
+pub async fn clear_manager_if(
+    conn: &mut Conn,
+    team_id: &str,
+    user_id: &str,
+    manager: &str,
+) -> sqlx::Result<bool> {
+    let done = sql::query(
+        "UPDATE members SET manager_id = NULL WHERE team_id = ? AND user_id = ? AND manager_id = ?",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .bind(manager)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn mark_welcomed(
     conn: &mut Conn,
     team_id: &str,

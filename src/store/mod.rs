@@ -44,6 +44,7 @@ pub mod schedule;
 pub mod sql;
 pub mod stats;
 pub mod targets;
+pub mod team;
 pub mod teams;
 pub mod touches;
 pub mod undo;

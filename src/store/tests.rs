@@ -129,3 +129,52 @@ async fn rows_read_in_thread_decode_as_sqlx_decodes_them() {
     assert!(by_sqlx.contains(&format!("last_step_day: Some({day})")));
     db.close().await;
 }
+
+/// A team change is planned on a read (where the rep stands) and its DMs rendered for it; if
+/// the rep's standing changed before the write, the write changes nothing and says so.
+#[tokio::test]
+async fn a_team_change_planned_on_a_stale_read_writes_nothing() {
+    use team::{JoinDms, Named, Plan, Stale, Standing};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    let db = Db::open(&url).await.unwrap();
+    let at = chrono::Utc::now();
+    db.write(at, |c, at| {
+        Box::pin(async move {
+            members::upsert(&mut *c, "T1", "U1", *at).await?;
+            members::set_manager(c, "T1", "U1", Some("M1")).await
+        })
+    })
+    .await
+    .unwrap();
+    let manager = |db: Db| async move {
+        let m = members::get(db.reader(), "T1", "U1")
+            .await
+            .unwrap()
+            .unwrap();
+        m.manager_id
+    };
+    // Planned as if U1 were on M2's team: refused, M1 still theirs.
+    let left = team::leave(&db, "T1", "U1", "M2", "note".into(), at).await;
+    assert_eq!(left.unwrap(), Err(Stale));
+    assert_eq!(manager(db.clone()).await.as_deref(), Some("M1"));
+    // Planned as if U1 were on no team: M2's admin move is refused too.
+    let named = vec![Named {
+        rep: "U1".into(),
+        planned: Standing::default(),
+        plan: Plan::Join(JoinDms {
+            to_rep: "welcome".into(),
+            to_previous: None,
+        }),
+    }];
+    let added = team::add_reps(&db, "T1", "M2", named, at).await.unwrap();
+    assert_eq!(added, Err(Stale));
+    assert_eq!(manager(db.clone()).await.as_deref(), Some("M1"));
+    // Read right, it goes through.
+    let standing = team::standing(db.reader(), "T1", "U1").await.unwrap();
+    assert_eq!(standing.manager.as_deref(), Some("M1"));
+    let left = team::leave(&db, "T1", "U1", "M1", "note".into(), at).await;
+    assert_eq!(left.unwrap(), Ok(()));
+    assert_eq!(manager(db.clone()).await, None);
+    db.close().await;
+}

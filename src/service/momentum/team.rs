@@ -7,8 +7,10 @@ use super::super::{Caller, Reply, Result};
 use super::is_admin;
 use crate::slack::messages;
 use crate::state::AppState;
-use crate::store::invites::{self, Answered, Asked};
-use crate::store::{members, outbox};
+use crate::store::invites;
+use crate::store::members;
+use crate::store::outbox::Method;
+use crate::store::team::{self, Done, JoinDms, Named, Plan, Standing};
 use chrono::{DateTime, Utc};
 
 /// How long `team add` waits for Slack to say whether someone is a person (every lookup runs
@@ -87,98 +89,83 @@ async fn is_bot_or_gone(state: &AppState, team_id: &str, user_id: &str) -> bool 
 pub(super) async fn add(state: &AppState, caller: &Caller, reps: Vec<String>) -> Result<Reply> {
     let (admin, bots) = tokio::join!(is_admin(state, caller), bots_among(state, caller, &reps));
     let admin = admin?;
-    let now = state.clock.now();
-    let outcomes = state
-        .db
-        .write(
-            (caller.clone(), reps, bots, admin, now),
-            |c, (caller, reps, bots, admin, now)| {
-                Box::pin(async move {
-                    let at = *now;
-                    let (team, me) = (caller.team_id.as_str(), caller.user_id.as_str());
-                    members::upsert(&mut *c, team, me, at).await?;
-                    let mut outcomes = Vec::new();
-                    for rep in reps.iter() {
-                        if rep == me {
-                            outcomes.push(Added::Yourself);
-                            continue;
-                        }
-                        if bots.contains(rep) {
-                            outcomes.push(Added::NotAPerson(rep.clone()));
-                            continue;
-                        }
-                        let m = members::upsert(&mut *c, team, rep, at).await?;
-                        let previous = m.manager_id.clone();
-                        match previous.as_deref() {
-                            Some(mgr) if mgr == me => {
-                                outcomes.push(Added::Already(rep.clone()));
-                                continue;
-                            }
-                            Some(mgr) if !*admin => {
-                                outcomes.push(Added::Guarded {
-                                    rep: rep.clone(),
-                                    manager: mgr.to_owned(),
-                                });
-                                continue;
-                            }
-                            _ => {}
-                        }
-                        if !*admin {
-                            match invites::ask(c, team, rep, me, at).await? {
-                                Asked::New => {
-                                    let dm = messages::team_invite(rep, me, invites::LIFETIME_DAYS);
-                                    outbox::post(c, team, rep, &dm, at).await?;
-                                    outcomes.push(Added::Invited(rep.clone()));
-                                }
-                                Asked::Waiting(asked) => {
-                                    outcomes.push(Added::StillWaiting(rep.clone(), asked))
-                                }
-                            }
-                            continue;
-                        }
-                        let welcomed = join(c, team, &m, me, at).await?;
-                        outcomes.push(if welcomed {
-                            Added::Welcomed(rep.clone())
-                        } else {
-                            Added::Moved(rep.clone())
-                        });
+    let (team_id, me) = (caller.team_id.as_str(), caller.user_id.as_str());
+    for _ in 0..PLAN_TRIES {
+        // Where each rep stands, read first; the DMs rendered for it; the write checks it.
+        let mut named = Vec::new();
+        let mut said = Vec::new();
+        for rep in &reps {
+            let skip = |say| (Standing::default(), Plan::Skip, Some(say));
+            let (planned, plan, say) = if rep == me {
+                skip(Added::Yourself)
+            } else if bots.contains(rep) {
+                skip(Added::NotAPerson(rep.clone()))
+            } else {
+                let standing = team::standing(state.db.reader(), team_id, rep).await?;
+                let (plan, say) = match standing.manager.as_deref() {
+                    Some(mgr) if mgr == me => (Plan::Stands, Some(Added::Already(rep.clone()))),
+                    Some(mgr) if !admin => {
+                        let guarded = Added::Guarded {
+                            rep: rep.clone(),
+                            manager: mgr.to_owned(),
+                        };
+                        (Plan::Stands, Some(guarded))
                     }
-                    Ok(outcomes)
-                })
-            },
-        )
-        .await?;
-    state.outbox_wake.notify_one();
-    Ok(Reply::ephemeral(render_added(&outcomes)))
+                    _ if !admin => {
+                        let dm = messages::team_invite(rep, me, invites::LIFETIME_DAYS);
+                        (Plan::Invite { dm }, None)
+                    }
+                    _ => (Plan::Join(join_dms(rep, me, &standing)), None),
+                };
+                (standing, plan, say)
+            };
+            named.push(Named {
+                rep: rep.clone(),
+                planned,
+                plan,
+            });
+            said.push(say);
+        }
+        let Ok(done) = team::add_reps(&state.db, team_id, me, named, state.clock.now()).await?
+        else {
+            continue;
+        };
+        let outcomes: Vec<Added> = reps
+            .iter()
+            .zip(said)
+            .zip(done)
+            .filter_map(|((rep, say), done)| match done {
+                Done::Nothing => say,
+                Done::Invited => Some(Added::Invited(rep.clone())),
+                Done::StillWaiting(asked) => Some(Added::StillWaiting(rep.clone(), asked)),
+                Done::Joined { first: true } => Some(Added::Welcomed(rep.clone())),
+                Done::Joined { first: false } => Some(Added::Moved(rep.clone())),
+            })
+            .collect();
+        state.outbox_wake.notify_one();
+        return Ok(Reply::ephemeral(render_added(&outcomes)));
+    }
+    Ok(Reply::ephemeral(CHANGED_MEANWHILE))
 }
 
-/// Puts the rep `m` on `manager`'s team (within the caller's transaction): the link, the rep's
-/// welcome (or a notice of the change), a word to the previous manager, and no invitation left
-/// waiting. Returns whether the rep was welcomed for the first time.
-async fn join(
-    c: &mut crate::store::sql::Conn,
-    team: &str,
-    m: &members::MemberRow,
-    manager: &str,
-    at: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    let rep = m.user_id.as_str();
-    let previous = m.manager_id.as_deref();
-    members::set_manager(c, team, rep, Some(manager)).await?;
-    invites::withdraw_all(c, team, rep).await?;
-    let first = m.welcomed_at.is_none();
-    let dm = if first {
-        members::mark_welcomed(c, team, rep, at).await?;
-        messages::welcome(rep, manager)
-    } else {
-        messages::manager_changed(rep, manager, previous)
-    };
-    outbox::post(c, team, rep, &dm, at).await?;
-    if let Some(old) = previous {
-        let note = messages::rep_left(old, rep, Some(manager));
-        outbox::post(c, team, old, &note, at).await?;
+/// How many times a team change reads where people stand again when it changed meanwhile.
+const PLAN_TRIES: usize = 3;
+
+const CHANGED_MEANWHILE: &str =
+    "Someone's team changed while I was at it, so nothing was saved. Please try again.";
+
+/// The DMs of putting `rep` on `manager`'s team, for where the rep stands: a welcome the first
+/// time (else a notice of the change), and a word to their previous manager.
+fn join_dms(rep: &str, manager: &str, standing: &Standing) -> JoinDms {
+    let previous = standing.manager.as_deref();
+    JoinDms {
+        to_rep: if standing.welcomed {
+            messages::manager_changed(rep, manager, previous)
+        } else {
+            messages::welcome(rep, manager)
+        },
+        to_previous: previous.map(|old| messages::rep_left(old, rep, Some(manager))),
     }
-    Ok(first)
 }
 
 fn render_added(outcomes: &[Added]) -> String {
@@ -237,106 +224,103 @@ pub async fn answer(
     accept: bool,
     message: Option<(String, String)>,
 ) -> crate::store::Result<()> {
-    let data = (
-        team_id.to_owned(),
-        rep.to_owned(),
-        manager.to_owned(),
-        accept,
-        message,
-        state.clock.now(),
+    let (method, channel) = match &message {
+        Some((channel, _)) => (Method::Update, channel.clone()),
+        None => (Method::PostMessage, rep.to_owned()),
+    };
+    let outcome = |text: &str| match &message {
+        Some((channel, ts)) => messages::invite_answered(channel, ts, text),
+        None => messages::note(rep, text),
+    };
+    let gone = format!(
+        "This invitation from <@{manager}> has lapsed or was already answered — nothing changed. \
+         They can send a new one with `/momentum team add`."
     );
-    state
-        .db
-        .write(data, |c, (team, rep, manager, accept, message, at)| {
-            Box::pin(async move {
-                let at = *at;
-                let (team, rep, manager) = (team.as_str(), rep.as_str(), manager.as_str());
-                let answered = invites::answer(c, team, rep, manager, at).await?;
-                let outcome = match (answered, *accept) {
-                    (Answered::Gone, _) => format!(
-                        "This invitation from <@{manager}> has lapsed or was already answered — nothing changed. \
-                         They can send a new one with `/momentum team add`."
+    for _ in 0..PLAN_TRIES {
+        let standing = team::standing(state.db.reader(), team_id, rep).await?;
+        let (open, to_manager, join) = if !accept {
+            let note = format!("<@{rep}> declined your invitation to your Momentum team.");
+            (
+                format!(
+                    "You declined — <@{manager}> doesn't see your numbers. I've let them know."
+                ),
+                Some(messages::note(manager, &note)),
+                None,
+            )
+        } else {
+            match standing.manager.as_deref() {
+                Some(current) if current == manager => (
+                    format!("You're already on <@{manager}>'s team."),
+                    None,
+                    None,
+                ),
+                Some(current) => (
+                    format!(
+                        "You're on <@{current}>'s team, so nothing changed. To switch, `/momentum team leave` \
+                         first, then ask <@{manager}> to invite you again."
                     ),
-                    (Answered::Open, false) => {
-                        let note = format!(
-                            "<@{rep}> declined your invitation to your Momentum team."
-                        );
-                        outbox::post(c, team, manager, &messages::note(manager, &note), at)
-                            .await?;
+                    None,
+                    None,
+                ),
+                None => {
+                    let note = format!(
+                        "✅ <@{rep}> accepted your invitation: they're on your team and you now see their numbers."
+                    );
+                    (
                         format!(
-                            "You declined — <@{manager}> doesn't see your numbers. I've let them know."
-                        )
-                    }
-                    (Answered::Open, true) => {
-                        let m = members::upsert(&mut *c, team, rep, at).await?;
-                        match m.manager_id.as_deref() {
-                            Some(current) if current == manager => format!(
-                                "You're already on <@{manager}>'s team."
-                            ),
-                            Some(current) => format!(
-                                "You're on <@{current}>'s team, so nothing changed. To switch, `/momentum team leave` \
-                                 first, then ask <@{manager}> to invite you again."
-                            ),
-                            None => {
-                                join(c, team, &m, manager, at).await?;
-                                let note = format!(
-                                    "✅ <@{rep}> accepted your invitation: they're on your team and you now see their numbers."
-                                );
-                                outbox::post(c, team, manager, &messages::note(manager, &note), at)
-                                    .await?;
-                                format!(
-                                    "✅ You joined <@{manager}>'s team — they now see your numbers. \
-                                     `/momentum team leave` undoes it."
-                                )
-                            }
-                        }
-                    }
-                };
-                let payload = match message {
-                    Some((channel, ts)) => {
-                        (outbox::Method::Update, messages::invite_answered(channel, ts, &outcome))
-                    }
-                    None => (outbox::Method::PostMessage, messages::note(rep, &outcome)),
-                };
-                let channel = message.as_ref().map_or(rep, |(c, _)| c.as_str());
-                outbox::queue(c, team, payload.0, channel, &payload.1, at).await?;
-                Ok(())
-            })
-        })
-        .await?;
-    state.outbox_wake.notify_one();
-    Ok(())
+                            "✅ You joined <@{manager}>'s team — they now see your numbers. \
+                             `/momentum team leave` undoes it."
+                        ),
+                        Some(messages::note(manager, &note)),
+                        Some(join_dms(rep, manager, &standing)),
+                    )
+                }
+            }
+        };
+        let answer = team::Answer {
+            team_id: team_id.to_owned(),
+            rep: rep.to_owned(),
+            manager: manager.to_owned(),
+            accept,
+            planned: standing,
+            method,
+            channel: channel.clone(),
+            gone: outcome(&gone),
+            open: outcome(&open),
+            to_manager,
+            join,
+        };
+        if team::answer_invite(&state.db, answer, state.clock.now())
+            .await?
+            .is_ok()
+        {
+            state.outbox_wake.notify_one();
+            return Ok(());
+        }
+    }
+    Err(crate::store::StoreError::Busy)
 }
 
 pub(super) async fn leave(state: &AppState, caller: &Caller) -> Result<Reply> {
-    let now = state.clock.now();
-    let left = state
-        .db
-        .write((caller.clone(), now), |c, (caller, now)| {
-            Box::pin(async move {
-                let at = *now;
-                let me = members::upsert(&mut *c, &caller.team_id, &caller.user_id, at).await?;
-                let Some(manager) = me.manager_id else {
-                    return Ok(None);
-                };
-                members::set_manager(c, &caller.team_id, &caller.user_id, None).await?;
-                outbox::post(
-                    c,
-                    &caller.team_id,
-                    &manager,
-                    &messages::rep_left(&manager, &caller.user_id, None),
-                    at,
-                )
-                .await?;
-                Ok(Some(manager))
-            })
-        })
-        .await?;
-    state.outbox_wake.notify_one();
-    Ok(Reply::ephemeral(match left {
-        Some(manager) => {
-            format!("Done — <@{manager}> no longer sees your numbers. I've let them know.")
+    let (team_id, rep) = (caller.team_id.as_str(), caller.user_id.as_str());
+    for _ in 0..PLAN_TRIES {
+        let standing = team::standing(state.db.reader(), team_id, rep).await?;
+        let Some(manager) = standing.manager else {
+            return Ok(Reply::ephemeral(
+                "You're not on anyone's team, so only you see your numbers.",
+            ));
+        };
+        let note = messages::rep_left(&manager, rep, None);
+        let now = state.clock.now();
+        if team::leave(&state.db, team_id, rep, &manager, note, now)
+            .await?
+            .is_ok()
+        {
+            state.outbox_wake.notify_one();
+            return Ok(Reply::ephemeral(format!(
+                "Done — <@{manager}> no longer sees your numbers. I've let them know."
+            )));
         }
-        None => "You're not on anyone's team, so only you see your numbers.".to_owned(),
-    }))
+    }
+    Ok(Reply::ephemeral(CHANGED_MEANWHILE))
 }
