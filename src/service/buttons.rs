@@ -5,7 +5,7 @@
 use crate::slack::interaction::{Kudos, ProspectRef};
 use crate::slack::shoutout;
 use crate::state::AppState;
-use crate::store::interactions::WinsRef;
+use crate::store::interactions::Wins;
 use crate::store::{self, interactions};
 
 /// The name of the prospect a button refers to (older messages carried the name itself).
@@ -40,59 +40,53 @@ pub async fn celebrate(
     kudos: Kudos,
     message: Option<(String, String)>,
 ) -> store::Result<()> {
-    let data = (
-        team.to_owned(),
-        user.to_owned(),
-        kudos,
-        message,
-        state.clock.now(),
-    );
-    let queued = state
-        .db
-        .write(data, |c, (team, user, kudos, message, at)| {
-            Box::pin(async move {
-                let added = match kudos {
-                    Kudos::Range(first, last) => {
-                        interactions::give_kudos_range(c, team, *first, *last, user, *at).await?
-                    }
-                    Kudos::Ids(ids) => interactions::give_kudos(c, team, ids, user, *at).await?,
-                };
-                let Some((channel, ts)) = message.as_ref().filter(|_| added > 0) else {
-                    return Ok(false);
-                };
-                let Some((id, payload)) = interactions::shoutout_at(c, team, channel, ts).await?
-                else {
-                    return Ok(false);
-                };
-                let mut counts = Vec::new();
-                for line in shoutout::celebrate_buttons(&payload) {
-                    let wins = match &line {
-                        Kudos::Range(a, b) => WinsRef::Range(*a, *b),
-                        Kudos::Ids(ids) => WinsRef::Ids(ids),
-                    };
-                    counts.push(interactions::celebrated_by(c, team, wins).await?);
-                }
-                let Some(update) = shoutout::with_counts(&payload, ts, &counts) else {
-                    return Ok(false);
-                };
-                interactions::queue_kudos_update(
-                    c,
-                    team,
-                    channel,
-                    id,
-                    &update,
-                    *at,
-                    KUDOS_UPDATE_GAP,
-                )
-                .await?;
-                Ok(true)
-            })
-        })
-        .await?;
-    if queued {
-        state.outbox_wake.notify_one();
+    let at = state.clock.now();
+    let post = interactions::celebrate(&state.db, team, user, wins(&kudos), message.clone(), at);
+    let Some((id, payload)) = post.await? else {
+        return Ok(());
+    };
+    let Some((channel, ts)) = &message else {
+        return Ok(());
+    };
+    // The counts are read and rendered here, outside a write; the write that queues them
+    // checks they still hold (a 🎉 pressed meanwhile means reading them again).
+    let lines: Vec<Wins> = shoutout::celebrate_buttons(&payload)
+        .iter()
+        .map(wins)
+        .collect();
+    for _ in 0..3 {
+        let mut counts = Vec::new();
+        for line in &lines {
+            counts.push(interactions::celebrated_by(state.db.reader(), team, line.as_ref()).await?);
+        }
+        let Some(update) = shoutout::with_counts(&payload, ts, &counts) else {
+            return Ok(());
+        };
+        let lines = lines.clone();
+        let queued = interactions::queue_counts(
+            &state.db,
+            team,
+            channel,
+            id,
+            lines,
+            counts,
+            update,
+            at,
+            KUDOS_UPDATE_GAP,
+        );
+        if queued.await?.is_ok() {
+            state.outbox_wake.notify_one();
+            return Ok(());
+        }
     }
     Ok(())
+}
+
+fn wins(kudos: &Kudos) -> Wins {
+    match kudos {
+        Kudos::Range(a, b) => Wins::Range(*a, *b),
+        Kudos::Ids(ids) => Wins::Ids(ids.clone()),
+    }
 }
 
 pub async fn snooze(state: &AppState, team: &str, user: &str) -> store::Result<()> {

@@ -218,7 +218,11 @@ pub async fn shoutout_at(
 
 /// How many people celebrated one shout-out line: the wins `first..=last` of the author of
 /// `first`, or a list of win ids.
-pub async fn celebrated_by(conn: &mut Conn, team_id: &str, wins: WinsRef<'_>) -> sqlx::Result<i64> {
+pub async fn celebrated_by(
+    db: impl Into<Ex<'_>>,
+    team_id: &str,
+    wins: WinsRef<'_>,
+) -> sqlx::Result<i64> {
     match wins {
         WinsRef::Range(first, last) => {
             sql::query_scalar(
@@ -229,7 +233,7 @@ pub async fn celebrated_by(conn: &mut Conn, team_id: &str, wins: WinsRef<'_>) ->
             .bind(team_id)
             .bind(first)
             .bind(last.min(first.saturating_add(100_000)))
-            .scalar_one(conn)
+            .scalar_one(db)
             .await
         }
         WinsRef::Ids(ids) => {
@@ -245,7 +249,7 @@ pub async fn celebrated_by(conn: &mut Conn, team_id: &str, wins: WinsRef<'_>) ->
             )
             .bind(team_id)
             .bind(ids)
-            .scalar_one(conn)
+            .scalar_one(db)
             .await
         }
     }
@@ -312,4 +316,85 @@ pub async fn queue_kudos_update(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The wins a shout-out line refers to, owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wins {
+    Range(i64, i64),
+    Ids(Vec<i64>),
+}
+
+impl Wins {
+    pub fn as_ref(&self) -> WinsRef<'_> {
+        match self {
+            Wins::Range(a, b) => WinsRef::Range(*a, *b),
+            Wins::Ids(ids) => WinsRef::Ids(ids),
+        }
+    }
+}
+
+/// 🎉 from `user` on a shout-out line's wins — the first half of the business write behind
+/// the button. When it added kudos and the post (`channel`, `ts`) is known, the post's outbox
+/// id and payload, for the service to render its counts ([`queue_counts`]).
+pub async fn celebrate(
+    db: &super::Db,
+    team_id: &str,
+    user_id: &str,
+    wins: Wins,
+    post: Option<(String, String)>,
+    at: DateTime<Utc>,
+) -> super::Result<Option<(i64, String)>> {
+    let key = (team_id.to_owned(), user_id.to_owned(), wins, post, at);
+    db.write(key, |c, (team, user, wins, post, at)| {
+        Box::pin(async move {
+            let added = match wins {
+                Wins::Range(first, last) => {
+                    give_kudos_range(c, team, *first, *last, user, *at).await?
+                }
+                Wins::Ids(ids) => give_kudos(c, team, ids, user, *at).await?,
+            };
+            match post.as_ref().filter(|_| added > 0) {
+                Some((channel, ts)) => shoutout_at(c, team, channel, ts).await,
+                None => Ok(None),
+            }
+        })
+    })
+    .await
+}
+
+/// Queues the shout-out's update carrying `update`, rendered by the service for `counts` (how
+/// many people celebrated each of `lines`), unless the counts moved since it read them (then
+/// [`super::Stale`]: nothing queued; read and render again).
+#[allow(clippy::too_many_arguments)]
+pub async fn queue_counts(
+    db: &super::Db,
+    team_id: &str,
+    channel: &str,
+    shoutout_id: i64,
+    lines: Vec<Wins>,
+    counts: Vec<i64>,
+    update: String,
+    at: DateTime<Utc>,
+    gap: chrono::Duration,
+) -> super::Result<Result<(), super::Stale>> {
+    let key = (
+        team_id.to_owned(),
+        channel.to_owned(),
+        lines,
+        counts,
+        update,
+    );
+    db.write(key, move |c, (team, channel, lines, counts, update)| {
+        Box::pin(async move {
+            for (line, planned) in lines.iter().zip(counts) {
+                if celebrated_by(&mut *c, team, line.as_ref()).await? != *planned {
+                    return Ok(Err(super::Stale));
+                }
+            }
+            queue_kudos_update(c, team, channel, shoutout_id, update, at, gap).await?;
+            Ok(Ok(()))
+        })
+    })
+    .await
 }

@@ -109,6 +109,12 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// What a write planned on an earlier read finds when that read no longer holds: nothing was
+/// written; read (and render) again. The shout-out, team changes and kudos counts plan this way,
+/// so nothing is rendered inside a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stale;
+
 #[derive(Clone)]
 pub struct Db {
     read: Reader,

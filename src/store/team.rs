@@ -37,8 +37,7 @@ pub async fn standing(db: impl Into<Ex<'_>>, team_id: &str, rep: &str) -> sqlx::
 }
 
 /// The standing changed between the read and the write: nothing was written; read again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stale;
+pub use super::Stale;
 
 /// The DMs that putting a rep on a manager's team sends, rendered for the planned standing.
 #[derive(Debug, Clone)]

@@ -178,3 +178,22 @@ async fn a_team_change_planned_on_a_stale_read_writes_nothing() {
     assert_eq!(manager(db.clone()).await, None);
     db.close().await;
 }
+
+/// The shout-out's counts are rendered outside the write; the write that queues them refuses
+/// counts that no longer hold.
+#[tokio::test]
+async fn kudos_counts_rendered_on_a_stale_read_are_not_queued() {
+    use interactions::Wins;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    let db = Db::open(&url).await.unwrap();
+    let at = chrono::Utc::now();
+    let gap = chrono::Duration::seconds(10);
+    let lines = vec![Wins::Range(1, 1)];
+    let counted = interactions::celebrated_by(db.reader(), "T1", lines[0].as_ref());
+    assert_eq!(counted.await.unwrap(), 0);
+    let queued =
+        interactions::queue_counts(&db, "T1", "C1", 1, lines, vec![3], "{}".into(), at, gap);
+    assert_eq!(queued.await.unwrap(), Err(Stale));
+    db.close().await;
+}
