@@ -350,3 +350,53 @@ fn the_store_spells_no_vocabulary_word_of_its_own() {
     }
     assert!(spelled.is_empty(), "{}", spelled.join("\n"));
 }
+
+#[test]
+fn nothing_is_rendered_inside_a_write() {
+    // A write holds the one writer: Slack payloads are rendered before it (or planned on a
+    // read and checked by it: `store::Stale`), never inside the closure `Db::write` runs.
+    let renderers = [
+        "messages::",
+        "shoutout::",
+        "nudge::",
+        "reminder::",
+        "modals::",
+        "home::render",
+        "digest::render",
+    ];
+    let mut inside = Vec::new();
+    for dir in ["service", "jobs", "delivery"] {
+        for (path, text) in sources(dir) {
+            for (i, _) in text.match_indices(".write(") {
+                let call = write_call(&text[i + ".write".len()..]);
+                for r in renderers {
+                    if call.contains(r) {
+                        inside.push(format!("{path}: {r} inside a write"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(inside.is_empty(), "{}", inside.join("\n"));
+}
+
+/// The argument list of a call, from its `(` to the matching `)` (string literals skipped).
+fn write_call(from_paren: &str) -> &str {
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    for (i, c) in from_paren.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => {
+                depth -= 1;
+                if depth == 0 {
+                    return &from_paren[..=i];
+                }
+            }
+            _ => {}
+        }
+    }
+    from_paren
+}
