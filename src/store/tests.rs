@@ -1,13 +1,19 @@
 //! The in-thread seam of the business writes, on a real SQLite file.
 use super::*;
 
+/// A database in a new SQLite file (the directory goes with the returned guard).
+async fn fresh() -> (tempfile::TempDir, Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    let db = Db::open(&url).await.unwrap();
+    (dir, db)
+}
+
 /// The seam the business writes go through: on SQLite the writer runs them on its handle
 /// in-thread, and what they wrote is committed and read back by sqlx's readers.
 #[tokio::test]
 async fn a_business_write_runs_in_thread_on_sqlite_and_is_committed() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("m.db").display());
-    let db = Db::open(&url).await.unwrap();
+    let (_dir, db) = fresh().await;
     let at = chrono::DateTime::parse_from_rfc3339("2026-12-07T09:00:00Z")
         .unwrap()
         .to_utc();
@@ -60,9 +66,7 @@ async fn a_business_write_runs_in_thread_on_sqlite_and_is_committed() {
 /// vocabularies, typed text and the member's zone included.
 #[tokio::test]
 async fn rows_read_in_thread_decode_as_sqlx_decodes_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("m.db").display());
-    let db = Db::open(&url).await.unwrap();
+    let (_dir, db) = fresh().await;
     let at = chrono::DateTime::parse_from_rfc3339("2026-12-07T09:30:00.123Z")
         .unwrap()
         .to_utc();
@@ -135,9 +139,7 @@ async fn rows_read_in_thread_decode_as_sqlx_decodes_them() {
 #[tokio::test]
 async fn a_team_change_planned_on_a_stale_read_writes_nothing() {
     use team::{JoinDms, Named, Plan, Stale, Standing};
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("m.db").display());
-    let db = Db::open(&url).await.unwrap();
+    let (_dir, db) = fresh().await;
     let at = chrono::Utc::now();
     db.write(at, |c, at| {
         Box::pin(async move {
@@ -184,9 +186,7 @@ async fn a_team_change_planned_on_a_stale_read_writes_nothing() {
 #[tokio::test]
 async fn kudos_counts_rendered_on_a_stale_read_are_not_queued() {
     use interactions::Wins;
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("m.db").display());
-    let db = Db::open(&url).await.unwrap();
+    let (_dir, db) = fresh().await;
     let at = chrono::Utc::now();
     let gap = chrono::Duration::seconds(10);
     let lines = vec![Wins::Range(1, 1)];
