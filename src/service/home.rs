@@ -6,8 +6,7 @@ use crate::jobs::digests::{Drawn, Span, Wanted, build_with};
 use crate::slack::digest::team_week;
 use crate::slack::home::{DueTarget, Home, publish};
 use crate::state::AppState;
-use crate::store::outbox::Method;
-use crate::store::{self, interactions, members, outbox, prospects, stats};
+use crate::store::{self, interactions, members, prospects, stats};
 use chrono::{Datelike, Duration};
 
 /// Targets listed on the home tab.
@@ -107,27 +106,9 @@ pub async fn opened(
     user_id: &str,
 ) -> store::Result<bool> {
     let view = build(state, team_id, user_id).await?;
-    let data = (
-        event_id.to_owned(),
-        team_id.to_owned(),
-        user_id.to_owned(),
-        view,
-        state.clock.now(),
-    );
-    let queued = state
-        .db
-        .write(data, |c, (event_id, team_id, user_id, view, at)| {
-            Box::pin(async move {
-                let at = *at;
-                if !interactions::first_delivery(c, event_id, at).await? {
-                    return Ok(false);
-                }
-                members::upsert(&mut *c, team_id, user_id, at).await?;
-                outbox::queue(c, team_id, Method::PublishView, user_id, view, at).await?;
-                Ok(true)
-            })
-        })
-        .await?;
+    let at = state.clock.now();
+    let queued = interactions::publish_home_once(&state.db, event_id, team_id, user_id, view, at);
+    let queued = queued.await?;
     if queued {
         state.outbox_wake.notify_one();
     }

@@ -5,7 +5,7 @@ use crate::config::Workspaces;
 use crate::crypto::TokenKey;
 use crate::slack::Grant;
 use crate::state::AppState;
-use crate::store::{self, interactions, workspaces};
+use crate::store::{self, workspaces};
 use chrono::{DateTime, Utc};
 
 /// Uses an OAuth state's nonce once: `false` when it was used before (a replay).
@@ -57,23 +57,8 @@ pub async fn left(state: &AppState, event_id: &str, team_id: &str) -> store::Res
     } else {
         workspaces::Queued::Cancel
     };
-    let data = (
-        event_id.to_owned(),
-        team_id.to_owned(),
-        state.clock.now(),
-        queued,
-    );
-    let cancelled = state
-        .db
-        .write(data, |c, (event_id, team, at, queued)| {
-            Box::pin(async move {
-                if !interactions::first_delivery(c, event_id, *at).await? {
-                    return Ok(None);
-                }
-                workspaces::leave(c, team, *at, *queued).await.map(Some)
-            })
-        })
-        .await?;
+    let at = state.clock.now();
+    let cancelled = workspaces::leave_once(&state.db, event_id, team_id, at, queued).await?;
     match cancelled {
         Some(_) if single => tracing::warn!(
             team = %team_id,

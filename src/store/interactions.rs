@@ -398,3 +398,34 @@ pub async fn queue_counts(
     })
     .await
 }
+
+/// The Home tab `view` (rendered) queued for the member — the business write behind one
+/// `app_home_opened` delivery — only the first time `event_id` is seen. Whether it was queued.
+pub async fn publish_home_once(
+    db: &super::Db,
+    event_id: &str,
+    team_id: &str,
+    user_id: &str,
+    view: String,
+    at: DateTime<Utc>,
+) -> super::Result<bool> {
+    use super::outbox::{self, Method};
+    let key = (
+        event_id.to_owned(),
+        team_id.to_owned(),
+        user_id.to_owned(),
+        view,
+        at,
+    );
+    db.write(key, |c, (event_id, team, user, view, at)| {
+        Box::pin(async move {
+            if !first_delivery(c, event_id, *at).await? {
+                return Ok(false);
+            }
+            super::members::upsert(&mut *c, team, user, *at).await?;
+            outbox::queue(c, team, Method::PublishView, user, view, *at).await?;
+            Ok(true)
+        })
+    })
+    .await
+}

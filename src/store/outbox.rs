@@ -388,3 +388,24 @@ pub async fn mark_failed(conn: &mut Conn, id: i64, failure: &Failure) -> sqlx::R
     .await?;
     Ok(())
 }
+
+/// A message and, right after it in the same conversation, a file upload (`Method::Upload`)
+/// — the business write behind `/momentum export` — queued in one transaction.
+pub async fn post_then_upload(
+    db: &super::Db,
+    team_id: &str,
+    channel: &str,
+    message: String,
+    upload: String,
+    at: DateTime<Utc>,
+) -> super::Result<()> {
+    let key = (team_id.to_owned(), channel.to_owned(), message, upload, at);
+    db.write(key, |c, (team, channel, message, upload, at)| {
+        Box::pin(async move {
+            let id = queue(c, team, Method::PostMessage, channel, message, *at).await?;
+            queue_after(c, team, Method::Upload, channel, upload, id, *at).await?;
+            Ok(())
+        })
+    })
+    .await
+}

@@ -142,7 +142,29 @@ pub enum Queued {
 /// The workspace leaves: its token is deleted, its queued messages are cancelled or held, and
 /// every job skips it from now on. Returns how many queued messages were cancelled. Leaving
 /// twice keeps the first time (the retention period counts from it).
-pub async fn leave(
+/// The workspace left (uninstalled, or its token revoked) — the business write behind that
+/// event — once per `event_id`: `None` when the event was seen before, else how many queued
+/// messages were cancelled.
+pub async fn leave_once(
+    db: &super::Db,
+    event_id: &str,
+    team_id: &str,
+    at: DateTime<Utc>,
+    queued: Queued,
+) -> super::Result<Option<u64>> {
+    let key = (event_id.to_owned(), team_id.to_owned(), at, queued);
+    db.write(key, |c, (event_id, team, at, queued)| {
+        Box::pin(async move {
+            if !super::interactions::first_delivery(c, event_id, *at).await? {
+                return Ok(None);
+            }
+            leave(c, team, *at, *queued).await.map(Some)
+        })
+    })
+    .await
+}
+
+async fn leave(
     conn: &mut Conn,
     team_id: &str,
     at: DateTime<Utc>,

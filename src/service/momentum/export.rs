@@ -9,7 +9,7 @@ use crate::domain::words::count;
 use crate::slack::messages::{context, post, section};
 use crate::state::AppState;
 use crate::store::members;
-use crate::store::outbox::{self, Method};
+use crate::store::outbox;
 
 pub(super) async fn export(
     state: &AppState,
@@ -73,23 +73,7 @@ pub(super) async fn export(
         ],
     );
     let now = state.clock.now();
-    let queued = (
-        caller.team_id.clone(),
-        caller.user_id.clone(),
-        dm,
-        upload,
-        now,
-    );
-    state
-        .db
-        .write(queued, |c, (team, user, dm, upload, at)| {
-            Box::pin(async move {
-                let id = outbox::queue(c, team, Method::PostMessage, user, dm, *at).await?;
-                outbox::queue_after(c, team, Method::Upload, user, upload, id, *at).await?;
-                Ok(())
-            })
-        })
-        .await?;
+    outbox::post_then_upload(&state.db, &caller.team_id, &caller.user_id, dm, upload, now).await?;
     state.outbox_wake.notify_one();
     Ok(Reply::ephemeral(format!(
         "📦 Preparing your export ({label}: {whose})… the files arrive in your DMs from Momentum in a moment."
