@@ -79,16 +79,29 @@ fn when(at: DateTime<Utc>, rep: &Rep, team_tz: Tz) -> [String; 4] {
     ]
 }
 
-fn name(rep: &Rep) -> &str {
-    rep.rep_name.as_deref().unwrap_or("")
+/// The six cells every file's row starts with: when (local date, local time, zone, UTC) and
+/// who (rep id, rep name).
+fn lead(at: DateTime<Utc>, rep: &Rep, team_tz: Tz) -> Vec<String> {
+    let [date, time, zone, utc] = when(at, rep, team_tz);
+    let name = cell(rep.rep_name.as_deref().unwrap_or("")).into_owned();
+    vec![date, time, zone, utc, rep.user_id.clone(), name]
 }
 
-/// Streams one kind of row into a CSV file on `out`, up to `cap` bytes.
+/// A row: its [`lead`] cells, then the rest.
+fn row(lead: Vec<String>, rest: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut row = lead;
+    row.extend(rest);
+    row
+}
+
+/// Streams one kind of row into the CSV file `{stem}-{kind}.csv`, opened with `$open`, up to
+/// `cap` bytes.
 macro_rules! stream {
-    ($reader:expr, $req:expr, $name:expr, $out:expr, $cap:expr, $header:expr, $read:path, $record:expr) => {{
+    ($reader:expr, $req:expr, $kind:literal, $open:expr, $cap:expr, $header:expr, $read:path, $record:expr) => {{
+        let name = format!("{}-{}.csv", $req.stem(), $kind);
         let written = Arc::new(AtomicUsize::new(0));
         let counting = Counting {
-            inner: $out,
+            inner: $open(&name)?,
             written: written.clone(),
         };
         let mut w = sheet(counting, &$header)?;
@@ -111,7 +124,7 @@ macro_rules! stream {
         };
         let out = w.into_inner().map_err(|e| e.into_error())?;
         Written {
-            name: $name,
+            name,
             out: out.inner,
             rows,
             cut,
@@ -127,26 +140,16 @@ async fn write_all<W: Write>(
     mut open: impl FnMut(&str) -> std::io::Result<W>,
 ) -> Result<Vec<Written<W>>, ExportError> {
     let team_tz: Tz = req.team_tz.parse().unwrap_or(Tz::UTC);
-    let mut files = Vec::new();
-
-    let file = format!("{}-touches.csv", req.stem());
-    let written = stream!(
+    let touches = stream!(
         reader,
         req,
-        file.clone(),
-        open(&file)?,
+        "touches",
+        open,
         cap,
         TOUCH_COLUMNS,
         export::touches,
         |t: &TouchRow| {
-            let [date, time, zone, utc] = when(t.created_at, &t.rep, team_tz);
-            vec![
-                date,
-                time,
-                zone,
-                utc,
-                t.rep.user_id.clone(),
-                cell(name(&t.rep)).into_owned(),
+            let rest = [
                 cell(&t.prospect).into_owned(),
                 cell(t.company.as_deref().unwrap_or("")).into_owned(),
                 t.channel.as_str().to_owned(),
@@ -154,56 +157,38 @@ async fn write_all<W: Write>(
                 t.stage_after().as_str().to_owned(),
                 cell(&t.note).into_owned(),
                 t.callback_on.map(|d| d.to_string()).unwrap_or_default(),
-            ]
+            ];
+            row(lead(t.created_at, &t.rep, team_tz), rest)
         }
     );
-    files.push(written);
-
-    let file = format!("{}-wins.csv", req.stem());
-    let written = stream!(
+    let wins = stream!(
         reader,
         req,
-        file.clone(),
-        open(&file)?,
+        "wins",
+        open,
         cap,
         WIN_COLUMNS,
         export::wins,
         |w: &WinRow| {
-            let [date, time, zone, utc] = when(w.created_at, &w.rep, team_tz);
-            vec![
-                date,
-                time,
-                zone,
-                utc,
-                w.rep.user_id.clone(),
-                cell(name(&w.rep)).into_owned(),
+            let rest = [
                 w.kind.as_str().to_owned(),
                 cell(&w.text).into_owned(),
                 w.source.as_str().to_owned(),
                 w.kudos.to_string(),
-            ]
+            ];
+            row(lead(w.created_at, &w.rep, team_tz), rest)
         }
     );
-    files.push(written);
-
-    let file = format!("{}-blocks.csv", req.stem());
-    let written = stream!(
+    let blocks = stream!(
         reader,
         req,
-        file.clone(),
-        open(&file)?,
+        "blocks",
+        open,
         cap,
         BLOCK_COLUMNS,
         export::blocks,
         |b: &BlockRow| {
-            let [date, time, zone, utc] = when(b.starts_at, &b.rep, team_tz);
-            vec![
-                date,
-                time,
-                zone,
-                utc,
-                b.rep.user_id.clone(),
-                cell(name(&b.rep)).into_owned(),
+            let rest = [
                 b.minutes.to_string(),
                 b.status.as_str().to_owned(),
                 b.dials.to_string(),
@@ -214,10 +199,11 @@ async fn write_all<W: Write>(
                 b.callbacks.to_string(),
                 b.nos.to_string(),
                 b.planned.to_string(),
-            ]
+            ];
+            row(lead(b.starts_at, &b.rep, team_tz), rest)
         }
     );
-    files.push(written);
+    let files = vec![touches, wins, blocks];
     Ok(files)
 }
 

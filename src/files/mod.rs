@@ -15,24 +15,36 @@ pub async fn make(reader: &Reader, make: &Make) -> anyhow::Result<Vec<NewPart>> 
     match make {
         Make::PeriodChart(chart) => {
             let c = chart.clone();
-            let png = tokio::task::spawn_blocking(move || chart::period(&c)).await??;
-            Ok(vec![NewPart {
-                filename: "momentum-week.png".into(),
-                title: chart.title.clone(),
-                alt_txt: Some(chart.alt_text()),
-                content: png,
-            }])
+            let alt = chart.alt_text();
+            png("momentum-week.png", &chart.title, alt, move || {
+                chart::period(&c)
+            })
+            .await
         }
         Make::BlitzChart(chart) => {
             let c = chart.clone();
-            let png = tokio::task::spawn_blocking(move || chart::blitz(&c)).await??;
-            Ok(vec![NewPart {
-                filename: "momentum-blitz.png".into(),
-                title: chart.title.clone(),
-                alt_txt: Some(chart.alt_text()),
-                content: png,
-            }])
+            let alt = chart.alt_text();
+            png("momentum-blitz.png", &chart.title, alt, move || {
+                chart::blitz(&c)
+            })
+            .await
         }
         Make::Export(req) => Ok(export::for_slack(reader, req).await?),
     }
+}
+
+/// A chart drawn on a blocking thread by `draw`, as the one PNG an upload carries.
+async fn png(
+    filename: &str,
+    title: &str,
+    alt_txt: String,
+    draw: impl FnOnce() -> Result<Vec<u8>, chart::ChartError> + Send + 'static,
+) -> anyhow::Result<Vec<NewPart>> {
+    let content = tokio::task::spawn_blocking(draw).await??;
+    Ok(vec![NewPart {
+        filename: filename.into(),
+        title: title.to_owned(),
+        alt_txt: Some(alt_txt),
+        content,
+    }])
 }

@@ -56,12 +56,6 @@ impl<'e> From<&'e Reader> for Tx<'e> {
     }
 }
 
-impl<'e> From<&'e Direct> for Tx<'e> {
-    fn from(d: &'e Direct) -> Self {
-        Tx::InThread(d)
-    }
-}
-
 impl<'q> Query<'q> {
     pub async fn execute_on<'e>(self, tx: impl Into<Tx<'e>>) -> sqlx::Result<Done> {
         match tx.into() {
