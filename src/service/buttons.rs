@@ -62,18 +62,14 @@ pub async fn celebrate(
         let Some(update) = shoutout::with_counts(&payload, ts, &counts) else {
             return Ok(());
         };
-        let lines = lines.clone();
-        let queued = interactions::queue_counts(
-            &state.db,
-            team,
-            channel,
-            id,
-            lines,
+        let new = interactions::Counts {
+            shoutout_id: id,
+            channel: channel.clone(),
+            lines: lines.clone(),
             counts,
             update,
-            at,
-            KUDOS_UPDATE_GAP,
-        );
+        };
+        let queued = interactions::queue_counts(&state.db, team, new, at, KUDOS_UPDATE_GAP);
         if queued.await?.is_ok() {
             state.outbox_wake.notify_one();
             return Ok(());

@@ -363,36 +363,37 @@ pub async fn celebrate(
     .await
 }
 
-/// Queues the shout-out's update carrying `update`, rendered by the service for `counts` (how
-/// many people celebrated each of `lines`), unless the counts moved since it read them (then
-/// [`super::Stale`]: nothing queued; read and render again).
-#[allow(clippy::too_many_arguments)]
+/// A shout-out's refreshed counts, rendered by the service from what it read.
+#[derive(Debug, Clone)]
+pub struct Counts {
+    pub shoutout_id: i64,
+    pub channel: String,
+    pub lines: Vec<Wins>,
+    /// How many people celebrated each of `lines`, as read.
+    pub counts: Vec<i64>,
+    /// The post's `chat.update` payload rendered for `counts`.
+    pub update: String,
+}
+
+/// Queues the shout-out's update, unless the counts moved since the service read them (then
+/// [`super::Stale`]: nothing queued; read and render again). A pending update takes the new
+/// body; otherwise one is queued no sooner than `gap` after the last.
 pub async fn queue_counts(
     db: &super::Db,
     team_id: &str,
-    channel: &str,
-    shoutout_id: i64,
-    lines: Vec<Wins>,
-    counts: Vec<i64>,
-    update: String,
+    new: Counts,
     at: DateTime<Utc>,
     gap: chrono::Duration,
 ) -> super::Result<Result<(), super::Stale>> {
-    let key = (
-        team_id.to_owned(),
-        channel.to_owned(),
-        lines,
-        counts,
-        update,
-    );
-    db.write(key, move |c, (team, channel, lines, counts, update)| {
+    db.write((team_id.to_owned(), new), move |c, (team, n)| {
         Box::pin(async move {
-            for (line, planned) in lines.iter().zip(counts) {
+            for (line, planned) in n.lines.iter().zip(&n.counts) {
                 if celebrated_by(&mut *c, team, line.as_ref()).await? != *planned {
                     return Ok(Err(super::Stale));
                 }
             }
-            queue_kudos_update(c, team, channel, shoutout_id, update, at, gap).await?;
+            let (channel, id) = (&n.channel, n.shoutout_id);
+            queue_kudos_update(c, team, channel, id, &n.update, at, gap).await?;
             Ok(Ok(()))
         })
     })

@@ -163,7 +163,6 @@ pub struct Answer {
     pub team_id: String,
     pub rep: String,
     pub manager: String,
-    pub accept: bool,
     pub planned: Standing,
     /// Where the outcome goes: the invitation message updated (`chat.update` of `channel`),
     /// else a note to the rep.
@@ -175,7 +174,7 @@ pub struct Answer {
     pub open: String,
     /// A note to the manager if it was waiting (the rep declined or joined).
     pub to_manager: Option<String>,
-    /// The DMs of joining, if the rep accepts and is on no team.
+    /// The DMs of joining: the rep accepts and is on no team, so they join.
     pub join: Option<JoinDms>,
 }
 
@@ -197,7 +196,7 @@ pub async fn answer_invite(
             let payload = match invites::answer(c, team, rep, manager, at).await? {
                 Answered::Gone => &a.gone,
                 Answered::Open => {
-                    if let (true, Some(dms)) = (a.accept, &a.join) {
+                    if let Some(dms) = &a.join {
                         join(c, team, &m, manager, dms, at).await?;
                     }
                     if let Some(note) = &a.to_manager {

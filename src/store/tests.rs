@@ -192,8 +192,14 @@ async fn kudos_counts_rendered_on_a_stale_read_are_not_queued() {
     let lines = vec![Wins::Range(1, 1)];
     let counted = interactions::celebrated_by(db.reader(), "T1", lines[0].as_ref());
     assert_eq!(counted.await.unwrap(), 0);
-    let queued =
-        interactions::queue_counts(&db, "T1", "C1", 1, lines, vec![3], "{}".into(), at, gap);
+    let stale = interactions::Counts {
+        shoutout_id: 1,
+        channel: "C1".into(),
+        lines,
+        counts: vec![3],
+        update: "{}".into(),
+    };
+    let queued = interactions::queue_counts(&db, "T1", stale, at, gap);
     assert_eq!(queued.await.unwrap(), Err(Stale));
     db.close().await;
 }

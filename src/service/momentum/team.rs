@@ -281,7 +281,6 @@ pub async fn answer(
             team_id: team_id.to_owned(),
             rep: rep.to_owned(),
             manager: manager.to_owned(),
-            accept,
             planned: standing,
             method,
             channel: channel.clone(),
